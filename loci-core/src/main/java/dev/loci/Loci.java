@@ -1,0 +1,174 @@
+package dev.loci;
+
+import dev.loci.internal.IngestPipeline;
+import dev.loci.internal.MemoryIds;
+import dev.loci.internal.RecallPipeline;
+import dev.loci.spi.Embedder;
+import dev.loci.spi.MemoryStore;
+import dev.loci.spi.StoreStats;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The memory engine. Wire one with {@link #builder()} from an {@link Embedder} and a
+ * {@link MemoryStore} (the embedded defaults come ready-wired from {@code dev.loci.embedded.EmbeddedLoci}).
+ *
+ * <p>Thread-safe: one instance serves any number of threads remembering and recalling at once.
+ * {@link #close()} closes the store and the embedder it was built with.
+ */
+public final class Loci implements AutoCloseable {
+    private final LociConfig config;
+    private final Embedder embedder;
+    private final MemoryStore store;
+    private final IngestPipeline ingest;
+    private final RecallPipeline recall;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Loci(Builder b) {
+        this.config = b.config;
+        this.embedder = b.embedder;
+        this.store = b.store;
+        this.ingest = new IngestPipeline(config.ingest(), embedder, store, b.clock, new MemoryIds(b.random));
+        this.recall = new RecallPipeline(embedder, store);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Stores messages as TURN memories, durably: when this returns, they survive a crash.
+     * All messages are validated first; if any is invalid nothing is written and an
+     * {@link InvalidInputException} names it. Messages whose client id is already stored in the
+     * same scope are skipped, so retrying a call is safe.
+     */
+    public RememberResult remember(Scope scope, List<Message> messages) {
+        ensureOpen();
+        return ingest.remember(scope, messages);
+    }
+
+    /** The best memories for the query within the scope, each with its per-signal scores. */
+    public RecallResult recall(Scope scope, RecallQuery query) {
+        return recall(scope, query, config.recall());
+    }
+
+    /** As {@link #recall(Scope, RecallQuery)} with other fusion settings for this call only. */
+    public RecallResult recall(Scope scope, RecallQuery query, LociConfig.RecallConfig recallConfig) {
+        ensureOpen();
+        return recall.recall(scope, query, recallConfig);
+    }
+
+    /** The memory with this id, if it exists and lies within the scope. */
+    public Optional<Memory> get(Scope scope, String id) {
+        ensureOpen();
+        requireId(scope, id);
+        return store.get(scope.tenant(), id).filter(m -> scope.covers(m.scope()));
+    }
+
+    /** Deletes the memory durably; returns whether it existed within the scope. */
+    public boolean forget(Scope scope, String id) {
+        ensureOpen();
+        if (get(scope, id).isEmpty()) {
+            return false;
+        }
+        return store.delete(scope.tenant(), id);
+    }
+
+    /** Size of the underlying store. */
+    public StoreStats stats() {
+        ensureOpen();
+        return store.stats();
+    }
+
+    /** The configuration this instance runs with. */
+    public LociConfig config() {
+        return config;
+    }
+
+    /** The embedder this instance runs with (its model id, dimensions). */
+    public Embedder embedder() {
+        return embedder;
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                store.close();
+            } finally {
+                embedder.close();
+            }
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new LociException("this Loci instance is closed");
+        }
+    }
+
+    private static void requireId(Scope scope, String id) {
+        if (scope == null) {
+            throw new InvalidInputException("scope", "is required (a tenant at least)");
+        }
+        if (id == null || id.isBlank()) {
+            throw new InvalidInputException("id", "must not be blank");
+        }
+    }
+
+    /** Assembles a {@link Loci}. Not thread-safe; build once. */
+    public static final class Builder {
+        private Embedder embedder;
+        private MemoryStore store;
+        private Clock clock = Clock.systemUTC();
+        private Random random = new SecureRandom();
+        private LociConfig config = LociConfig.defaults();
+
+        private Builder() {
+        }
+
+        public Builder embedder(Embedder e) {
+            this.embedder = e;
+            return this;
+        }
+
+        public Builder store(MemoryStore s) {
+            this.store = s;
+            return this;
+        }
+
+        /** Clock for ingest times and "now"; tests pass a manual clock. */
+        public Builder clock(Clock c) {
+            this.clock = c;
+            return this;
+        }
+
+        /** Random source for ids of messages without client id; seed it for repeatable ids. */
+        public Builder random(Random r) {
+            this.random = r;
+            return this;
+        }
+
+        public Builder config(LociConfig c) {
+            this.config = c;
+            return this;
+        }
+
+        public Loci build() {
+            if (embedder == null) {
+                throw new InvalidInputException("embedder", "is required");
+            }
+            if (store == null) {
+                throw new InvalidInputException("store", "is required");
+            }
+            if (clock == null || random == null || config == null) {
+                throw new InvalidInputException("clock/random/config", "must not be null");
+            }
+            return new Loci(this);
+        }
+    }
+}

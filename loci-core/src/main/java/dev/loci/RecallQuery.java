@@ -1,0 +1,53 @@
+package dev.loci;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What to recall: the query text, how many results, and filters. Build with {@link #of(String)}
+ * and the {@code with*} methods.
+ *
+ * @param text      the query; must not be blank
+ * @param k         number of results, 1..{@value #MAX_K}
+ * @param kinds     kinds to return; empty means every kind
+ * @param timeRange event-time filter, null for none
+ * @param metadata  every pair must be present on a result
+ */
+public record RecallQuery(String text, int k, Set<Kind> kinds, TimeRange timeRange, Map<String, String> metadata) {
+    /** Largest k accepted. */
+    public static final int MAX_K = 1000;
+    /** k used by {@link #of(String)}. */
+    public static final int DEFAULT_K = 10;
+
+    public RecallQuery {
+        if (text == null || text.isBlank()) {
+            throw new InvalidInputException("query.text", "must not be blank");
+        }
+        if (k < 1 || k > MAX_K) {
+            throw new InvalidInputException("query.k", "must be in 1.." + MAX_K + ", was " + k);
+        }
+        kinds = kinds == null || kinds.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(kinds));
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    public static RecallQuery of(String text) {
+        return new RecallQuery(text, DEFAULT_K, Set.of(), null, Map.of());
+    }
+
+    public RecallQuery withK(int newK) {
+        return new RecallQuery(text, newK, kinds, timeRange, metadata);
+    }
+
+    public RecallQuery withKinds(Set<Kind> newKinds) {
+        return new RecallQuery(text, k, newKinds, timeRange, metadata);
+    }
+
+    public RecallQuery withTimeRange(TimeRange range) {
+        return new RecallQuery(text, k, kinds, range, metadata);
+    }
+
+    public RecallQuery withMetadata(Map<String, String> pairs) {
+        return new RecallQuery(text, k, kinds, timeRange, pairs);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.loci.internal;
+
+import dev.loci.InvalidInputException;
+import dev.loci.Kind;
+import dev.loci.LociConfig.IngestConfig;
+import dev.loci.Memory;
+import dev.loci.Message;
+import dev.loci.RememberResult;
+import dev.loci.Scope;
+import dev.loci.spi.Embedder;
+import dev.loci.spi.Embedding;
+import dev.loci.spi.MemoryStore;
+import dev.loci.spi.StoredMemory;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Ingest, top to bottom: validate every message before anything is written, give each an id
+ * (derived from its client id when it has one), drop the ones already stored, embed the rest in
+ * one batch, and write them to the store as one atomic, durable batch. Thread-safe.
+ */
+public final class IngestPipeline {
+    /** Importance given to raw turns until consolidation or the caller says otherwise. */
+    static final double DEFAULT_IMPORTANCE = 0.5;
+
+    private final IngestConfig config;
+    private final Embedder embedder;
+    private final MemoryStore store;
+    private final Clock clock;
+    private final MemoryIds ids;
+
+    public IngestPipeline(IngestConfig config, Embedder embedder, MemoryStore store, Clock clock, MemoryIds ids) {
+        this.config = config;
+        this.embedder = embedder;
+        this.store = store;
+        this.clock = clock;
+        this.ids = ids;
+    }
+
+    public RememberResult remember(Scope scope, List<Message> messages) {
+        validate(scope, messages);
+        Instant now = clock.instant();
+
+        List<String> idPerMessage = new ArrayList<>(messages.size());
+        List<Memory> fresh = new ArrayList<>();
+        Map<String, Boolean> seenInBatch = new HashMap<>();
+        int skipped = 0;
+        for (Message msg : messages) {
+            String id = msg.clientId() == null ? ids.next() : MemoryIds.forClientId(scope, msg.clientId());
+            idPerMessage.add(id);
+            boolean duplicate = seenInBatch.putIfAbsent(id, Boolean.TRUE) != null
+                    || (msg.clientId() != null && store.get(scope.tenant(), id).isPresent());
+            if (duplicate) {
+                skipped++;
+                continue;
+            }
+            fresh.add(toMemory(id, scope, msg, now));
+        }
+
+        if (!fresh.isEmpty()) {
+            List<Embedding> vectors = embedder.embedDocuments(fresh.stream().map(IndexKeys::embedText).toList());
+            List<StoredMemory> batch = new ArrayList<>(fresh.size());
+            for (int i = 0; i < fresh.size(); i++) {
+                Memory m = fresh.get(i);
+                batch.add(new StoredMemory(m, vectors.get(i), IndexKeys.lexicalText(m)));
+            }
+            store.write(batch);
+        }
+        return new RememberResult(idPerMessage, fresh.size(), skipped);
+    }
+
+    private static Memory toMemory(String id, Scope scope, Message msg, Instant now) {
+        Instant occurred = msg.timestamp() == null ? now : msg.timestamp();
+        List<String> sources = msg.clientId() == null ? List.of() : List.of(msg.clientId());
+        return new Memory(id, scope, Kind.TURN, msg.text(), msg.role(), msg.speaker(), occurred, now, occurred, null,
+                msg.clientId(), sources, null, List.of(), 1, DEFAULT_IMPORTANCE, msg.metadata());
+    }
+
+    private void validate(Scope scope, List<Message> messages) {
+        if (scope == null) {
+            throw new InvalidInputException("scope", "is required (a tenant at least)");
+        }
+        if (messages == null) {
+            throw new InvalidInputException("messages", "is required");
+        }
+        if (messages.size() > config.maxMessagesPerCall()) {
+            throw new InvalidInputException("messages", "has " + messages.size() + " messages; at most "
+                    + config.maxMessagesPerCall() + " per call (config.ingest.maxMessagesPerCall)");
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = messages.get(i);
+            String field = "messages[" + i + "]";
+            if (m == null) {
+                throw new InvalidInputException(field, "is null");
+            }
+            if (m.text() == null || m.text().isBlank()) {
+                throw new InvalidInputException(field + ".text", "must not be empty");
+            }
+            if (m.text().length() > config.maxTextChars()) {
+                throw new InvalidInputException(field + ".text", "is " + m.text().length()
+                        + " characters; at most " + config.maxTextChars() + " allowed (config.ingest.maxTextChars)");
+            }
+            if (m.clientId() != null && (m.clientId().isBlank() || m.clientId().length() > Scope.MAX_ID_LENGTH)) {
+                throw new InvalidInputException(field + ".clientId",
+                        "must be 1.." + Scope.MAX_ID_LENGTH + " non-blank characters");
+            }
+            for (var e : m.metadata().entrySet()) {
+                if (e.getKey() == null || e.getKey().isBlank() || e.getValue() == null) {
+                    throw new InvalidInputException(field + ".metadata", "keys must be non-blank and values non-null");
+                }
+            }
+        }
+    }
+}
