@@ -1,0 +1,112 @@
+package dev.loci.testkit;
+
+import dev.loci.Memory;
+import dev.loci.spi.Embedding;
+import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SearchHits;
+import dev.loci.spi.SearchRequest;
+import dev.loci.spi.StoreHit;
+import dev.loci.spi.StoreStats;
+import dev.loci.spi.StoredMemory;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A store in plain maps: exact cosine search and a simple term-overlap lexical score (matching
+ * query terms weighted by inverse document frequency). Not durable. Thread-safe (synchronized).
+ * It is the reference the contract suite and unit tests run against.
+ */
+public final class InMemoryStore implements MemoryStore {
+    private final Map<String, StoredMemory> byKey = new LinkedHashMap<>();
+
+    @Override
+    public synchronized void write(List<StoredMemory> batch) {
+        for (StoredMemory m : batch) {
+            byKey.put(key(m.memory().scope().tenant(), m.memory().id()), m);
+        }
+    }
+
+    @Override
+    public synchronized Optional<Memory> get(String tenant, String id) {
+        return Optional.ofNullable(byKey.get(key(tenant, id))).map(StoredMemory::memory);
+    }
+
+    @Override
+    public synchronized boolean delete(String tenant, String id) {
+        return byKey.remove(key(tenant, id)) != null;
+    }
+
+    @Override
+    public synchronized SearchHits search(SearchRequest request) {
+        List<StoredMemory> candidates = byKey.values().stream()
+                .filter(m -> request.filter().matches(m.memory())).toList();
+        List<StoreHit> dense = List.of();
+        if (request.denseTopN() > 0) {
+            Embedding q = request.vector();
+            dense = candidates.stream()
+                    .map(m -> new StoreHit(m.memory(), m.embedding().dot(q)))
+                    .sorted(Comparator.comparingDouble((StoreHit h) -> -h.score()).thenComparing(h -> h.memory().id()))
+                    .limit(request.denseTopN()).toList();
+        }
+        List<StoreHit> lexical = List.of();
+        if (request.lexicalTopN() > 0) {
+            lexical = lexical(candidates, request.text(), request.lexicalTopN());
+        }
+        return new SearchHits(lexical, dense);
+    }
+
+    private static List<StoreHit> lexical(List<StoredMemory> docs, String query, int n) {
+        Set<String> terms = tokens(query).stream().collect(Collectors.toSet());
+        Map<String, Integer> df = new HashMap<>();
+        List<Set<String>> docTerms = new ArrayList<>();
+        for (StoredMemory d : docs) {
+            Set<String> t = Set.copyOf(tokens(d.indexText()));
+            docTerms.add(t);
+            for (String term : t) {
+                if (terms.contains(term)) {
+                    df.merge(term, 1, Integer::sum);
+                }
+            }
+        }
+        var hits = new ArrayList<StoreHit>();
+        for (int i = 0; i < docs.size(); i++) {
+            double score = 0;
+            for (String term : terms) {
+                if (docTerms.get(i).contains(term)) {
+                    score += Math.log(1 + (docs.size() - df.get(term) + 0.5) / (df.get(term) + 0.5));
+                }
+            }
+            if (score > 0) {
+                hits.add(new StoreHit(docs.get(i).memory(), score));
+            }
+        }
+        hits.sort(Comparator.comparingDouble((StoreHit h) -> -h.score()).thenComparing(h -> h.memory().id()));
+        return hits.subList(0, Math.min(n, hits.size()));
+    }
+
+    private static List<String> tokens(String text) {
+        return java.util.Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
+                .filter(s -> !s.isEmpty()).toList();
+    }
+
+    @Override
+    public synchronized StoreStats stats() {
+        return new StoreStats(byKey.size(), 0, Map.of("store", "in-memory"));
+    }
+
+    @Override
+    public void close() {
+    }
+
+    private static String key(String tenant, String id) {
+        return tenant + "\u0000" + id;
+    }
+}

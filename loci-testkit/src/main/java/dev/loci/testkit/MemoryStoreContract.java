@@ -1,0 +1,218 @@
+package dev.loci.testkit;
+
+import static dev.loci.testkit.TestMemories.stored;
+import static dev.loci.testkit.TestMemories.turn;
+import static dev.loci.testkit.TestMemories.withKindAndMeta;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loci.Kind;
+import dev.loci.Memory;
+import dev.loci.Scope;
+import dev.loci.TimeRange;
+import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SearchFilter;
+import dev.loci.spi.SearchHits;
+import dev.loci.spi.SearchRequest;
+import dev.loci.spi.StoreHit;
+import dev.loci.spi.StoredMemory;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The behaviour every {@link MemoryStore} must show. An adapter's test extends this class and
+ * says how to open its store on a directory; durable stores also get the reopen checks.
+ */
+public abstract class MemoryStoreContract {
+    protected static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
+    protected final HashingEmbedder embedder = new HashingEmbedder(64);
+
+    @TempDir
+    protected Path dir;
+    protected MemoryStore store;
+
+    /** Opens (or reopens) the store kept in {@code dir}. */
+    protected abstract MemoryStore open(Path dir);
+
+    /** Whether the store keeps its data across close and reopen. */
+    protected boolean durable() {
+        return true;
+    }
+
+    @BeforeEach
+    void openStore() {
+        store = open(dir);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    protected void reopen() {
+        store.close();
+        store = open(dir);
+    }
+
+    private StoredMemory s(Memory m) {
+        return stored(m, embedder);
+    }
+
+    private SearchHits search(Scope scope, String text, int n) {
+        return store.search(new SearchRequest(SearchFilter.of(scope), text, embedder.embedQuery(text), n, n));
+    }
+
+    private static List<String> ids(List<StoreHit> hits) {
+        return hits.stream().map(h -> h.memory().id()).toList();
+    }
+
+    @Test
+    void writtenMemoryComesBackWhole() {
+        var scope = new Scope("t1", "u1", "a1", "s1");
+        Memory m = withKindAndMeta(turn("m1", scope, "Anna", "Anna adopted a cat named Pixel", T0),
+                Kind.TURN, Map.of("channel", "chat"));
+        store.write(List.of(s(m)));
+        assertEquals(m, store.get("t1", "m1").orElseThrow());
+    }
+
+    @Test
+    void otherTenantNeverSeesIt() {
+        store.write(List.of(s(turn("m1", Scope.user("t1", "u1"), "Anna", "secret plans for Lisbon", T0))));
+        assertTrue(store.get("t2", "m1").isEmpty(), "get by id across tenants");
+        assertFalse(store.delete("t2", "m1"), "delete across tenants");
+        assertTrue(store.get("t1", "m1").isPresent(), "still there after foreign delete");
+        SearchHits hits = search(Scope.tenant("t2"), "secret plans Lisbon", 10);
+        assertTrue(hits.lexical().isEmpty() && hits.dense().isEmpty(), "search across tenants");
+    }
+
+    @Test
+    void writingAnIdAgainReplacesIt() {
+        var scope = Scope.user("t1", "u1");
+        store.write(List.of(s(turn("m1", scope, "Anna", "first text", T0))));
+        store.write(List.of(s(turn("m1", scope, "Anna", "second text", T0))));
+        assertEquals("second text", store.get("t1", "m1").orElseThrow().text());
+        assertEquals(1, search(scope, "text", 10).lexical().size());
+        assertEquals(1, store.stats().memories());
+    }
+
+    @Test
+    void deletedIsGoneFromGetAndSearch() {
+        var scope = Scope.user("t1", "u1");
+        store.write(List.of(s(turn("m1", scope, "Anna", "the blue bicycle", T0)),
+                s(turn("m2", scope, "Ben", "a red car", T0))));
+        assertTrue(store.delete("t1", "m1"));
+        assertFalse(store.delete("t1", "m1"));
+        assertTrue(store.get("t1", "m1").isEmpty());
+        SearchHits hits = search(scope, "blue bicycle", 10);
+        assertFalse(ids(hits.lexical()).contains("m1"));
+        assertFalse(ids(hits.dense()).contains("m1"));
+        assertEquals(1, store.stats().memories());
+    }
+
+    @Test
+    void lexicalAndDenseRankTheMatchFirst() {
+        var scope = Scope.user("t1", "u1");
+        var batch = new ArrayList<StoredMemory>();
+        batch.add(s(turn("target", scope, "Anna", "I started learning the violin last month", T0)));
+        for (int i = 0; i < 30; i++) {
+            batch.add(s(turn("other" + i, scope, "Ben", "we talked about football match number " + i, T0)));
+        }
+        store.write(batch);
+        SearchHits hits = search(scope, "learning violin", 5);
+        assertEquals("target", hits.lexical().get(0).memory().id());
+        assertEquals("target", hits.dense().get(0).memory().id());
+        assertTrue(hits.dense().size() <= 5 && hits.lexical().size() <= 5, "topN respected");
+        for (int i = 1; i < hits.dense().size(); i++) {
+            assertTrue(hits.dense().get(i - 1).score() >= hits.dense().get(i).score(), "dense sorted");
+        }
+    }
+
+    @Test
+    void filtersApplyToBothSignals() {
+        var u1 = new Scope("t1", "u1", null, "s1");
+        var u1s2 = new Scope("t1", "u1", null, "s2");
+        var u2 = new Scope("t1", "u2", null, "s1");
+        store.write(List.of(
+                s(turn("a", u1, "Anna", "hiking in the alps", T0)),
+                s(turn("b", u1s2, "Anna", "hiking in the andes", T0.plusSeconds(86_400))),
+                s(withKindAndMeta(turn("c", u1, "Anna", "hiking notes", T0), Kind.FACT, Map.of("src", "doc"))),
+                s(turn("d", u2, "Ben", "hiking in the alps too", T0))));
+        assertEquals(Set.of("a", "b", "c"), both(new SearchFilter(Scope.user("t1", "u1"), Set.of(), null, Map.of())));
+        assertEquals(Set.of("a", "c"), both(new SearchFilter(u1, Set.of(), null, Map.of())));
+        assertEquals(Set.of("c"), both(new SearchFilter(Scope.user("t1", "u1"), Set.of(Kind.FACT), null, Map.of())));
+        assertEquals(Set.of("c"), both(new SearchFilter(Scope.tenant("t1"), Set.of(), null, Map.of("src", "doc"))));
+        assertEquals(Set.of("b"), both(new SearchFilter(Scope.user("t1", "u1"), Set.of(),
+                new TimeRange(T0.plusSeconds(3600), null), Map.of())));
+        assertEquals(Set.of("a", "c", "d"), both(new SearchFilter(Scope.tenant("t1"), Set.of(),
+                new TimeRange(null, T0.plusSeconds(1)), Map.of())));
+    }
+
+    private Set<String> both(SearchFilter filter) {
+        SearchHits hits = store.search(new SearchRequest(filter, "hiking", embedder.embedQuery("hiking"), 50, 50));
+        Set<String> lexical = new HashSet<>(ids(hits.lexical()));
+        Set<String> dense = new HashSet<>(ids(hits.dense()));
+        assertEquals(lexical, dense, "lexical and dense must apply the same filter");
+        return dense;
+    }
+
+    @Test
+    void reopenGivesIdenticalResults() {
+        if (!durable()) {
+            return;
+        }
+        var scope = Scope.user("t1", "u1");
+        var batch = new ArrayList<StoredMemory>();
+        for (int i = 0; i < 200; i++) {
+            batch.add(s(turn("m" + i, scope, i % 2 == 0 ? "Anna" : "Ben", "note " + i + " about topic " + (i % 7), T0)));
+        }
+        store.write(batch);
+        store.delete("t1", "m3");
+        SearchHits before = search(scope, "note about topic 3", 20);
+        reopen();
+        SearchHits after = search(scope, "note about topic 3", 20);
+        assertEquals(ids(before.lexical()), ids(after.lexical()));
+        assertEquals(ids(before.dense()), ids(after.dense()));
+        assertEquals(199, store.stats().memories());
+        assertTrue(store.get("t1", "m3").isEmpty());
+    }
+
+    /** Seeded random tenants, users and texts: no search or get ever crosses a scope. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void randomizedIsolation(long seed) {
+        var random = new Random(seed);
+        String[] words = {"cat", "dog", "paris", "violin", "salary", "doctor", "garden", "exam", "trip", "cake"};
+        var batch = new ArrayList<StoredMemory>();
+        for (int i = 0; i < 150; i++) {
+            var scope = Scope.user("t" + random.nextInt(3), "u" + random.nextInt(3));
+            String text = words[random.nextInt(words.length)] + " " + words[random.nextInt(words.length)];
+            batch.add(s(turn("m" + i, scope, "x", text, T0.plusSeconds(i))));
+        }
+        store.write(batch);
+        for (int q = 0; q < 40; q++) {
+            var scope = random.nextBoolean() ? Scope.tenant("t" + random.nextInt(3))
+                    : Scope.user("t" + random.nextInt(3), "u" + random.nextInt(3));
+            String text = words[random.nextInt(words.length)];
+            SearchHits hits = search(scope, text, 100);
+            for (StoreHit h : hits.lexical()) {
+                assertTrue(scope.covers(h.memory().scope()), "lexical leak " + h.memory().scope() + " into " + scope);
+            }
+            for (StoreHit h : hits.dense()) {
+                assertTrue(scope.covers(h.memory().scope()), "dense leak " + h.memory().scope() + " into " + scope);
+            }
+        }
+    }
+}
