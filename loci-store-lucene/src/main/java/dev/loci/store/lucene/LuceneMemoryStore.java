@@ -1,0 +1,477 @@
+package dev.loci.store.lucene;
+
+import dev.loci.InvalidInputException;
+import dev.loci.Memory;
+import dev.loci.StorageException;
+import dev.loci.spi.MemoryCodec;
+import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SearchHits;
+import dev.loci.spi.SearchRequest;
+import dev.loci.spi.StoreHit;
+import dev.loci.spi.StoreStats;
+import dev.loci.spi.StoredMemory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene104.Lucene104Codec;
+import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.DoubleValues;
+import org.apache.lucene.search.FullPrecisionFloatVectorSimilarityValuesSource;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncoding;
+
+/**
+ * The embedded default {@link MemoryStore}: one Lucene index holding, per memory, the stored
+ * record, a BM25 text field, an int8-quantized HNSW vector, and filter fields for tenant, user,
+ * agent, session, kind, event time and metadata.
+ *
+ * <p><b>Durability.</b> With {@link LuceneStoreConfig.Durability#WAL} (the default) a write is
+ * appended to the {@link WriteAheadLog} and fsynced (group commit) before it is acknowledged; it
+ * is applied to the index in the same step, and the index itself is committed only when the log
+ * grows past a threshold and on close. Opening replays the log past the last commit. With
+ * {@code COMMIT_PER_WRITE} every write commits the index instead. docs/ARCHITECTURE.md measures
+ * the two.
+ *
+ * <p><b>Atomicity.</b> A batch is one log record and one Lucene block update, so readers and
+ * crash recovery see all of it or none of it.
+ *
+ * <p><b>Concurrency.</b> Thread-safe. Writes are ordered by a lock held only for the log append
+ * and the in-memory index update; fsync happens outside it and is shared. Readers never block.
+ * The data directory is locked against other processes.
+ */
+public final class LuceneMemoryStore implements MemoryStore {
+    private static final System.Logger LOG = System.getLogger(LuceneMemoryStore.class.getName());
+    private static final String COMMIT_WAL_SEQ = "loci.walSeq";
+
+    private final LuceneStoreConfig config;
+    private final DataDir dataDir;
+    private final FSDirectory directory;
+    private final Analyzer analyzer = new EnglishAnalyzer();
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final WriteAheadLog wal;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Object checkpointLock = new Object();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile int dimensions;
+
+    private LuceneMemoryStore(LuceneStoreConfig config, DataDir dataDir) throws IOException {
+        this.config = config;
+        this.dataDir = dataDir;
+        this.directory = FSDirectory.open(dataDir.index());
+        long committedSeq = DirectoryReader.indexExists(directory)
+                ? Long.parseLong(SegmentInfos.readLatestCommit(directory).getUserData().getOrDefault(COMMIT_WAL_SEQ, "0"))
+                : 0;
+        this.writer = new IndexWriter(directory, writerConfig(config));
+        var replay = new ArrayList<WriteAheadLog.Entry>();
+        this.wal = WriteAheadLog.open(dataDir.wal(), committedSeq, replay);
+        this.dimensions = indexedDimensions();
+        int replayed = 0;
+        for (WriteAheadLog.Entry e : replay) {
+            if (e.seq() > committedSeq) {
+                apply(e);
+                replayed++;
+            }
+        }
+        long firstKept = wal.rotate();
+        commit(wal.lastSeq());
+        wal.dropSegmentsBefore(firstKept);
+        this.searchers = new SearcherManager(writer, null);
+        LOG.log(System.Logger.Level.DEBUG, "opened {0}: replayed {1} log records after commit {2}",
+                dataDir.root(), replayed, committedSeq);
+    }
+
+    /**
+     * Opens (creating if needed) the store in {@code dir}. Throws
+     * {@link dev.loci.DataDirLockedException} if another process has it open, and
+     * {@link dev.loci.FormatVersionException} if it was written in an unknown format.
+     */
+    public static LuceneMemoryStore open(Path dir, LuceneStoreConfig config) {
+        DataDir dataDir = DataDir.open(dir);
+        try {
+            return new LuceneMemoryStore(config, dataDir);
+        } catch (IOException e) {
+            dataDir.close();
+            throw new StorageException("cannot open the index in " + dir + ": " + e.getMessage(), false, e);
+        } catch (RuntimeException e) {
+            dataDir.close();
+            throw e;
+        }
+    }
+
+    private static IndexWriterConfig writerConfig(LuceneStoreConfig config) {
+        KnnVectorsFormat vectors = new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.UNSIGNED_BYTE,
+                config.hnswMaxConnections(), config.hnswBeamWidth());
+        var iwc = new IndexWriterConfig(new EnglishAnalyzer());
+        iwc.setCodec(new Lucene104Codec() {
+            @Override
+            public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+                return vectors;
+            }
+        });
+        iwc.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+        iwc.setCommitOnClose(false);
+        iwc.setRAMBufferSizeMB(64);
+        return iwc;
+    }
+
+    @Override
+    public void write(List<StoredMemory> batch) {
+        ensureOpen();
+        if (batch.isEmpty()) {
+            return;
+        }
+        // Last write of an id within the batch wins, as if written one by one.
+        Map<String, StoredMemory> byKey = new LinkedHashMap<>();
+        for (StoredMemory m : batch) {
+            checkDimensions(m.embedding().dimensions(), "batch vector of memory " + m.memory().id());
+            byKey.remove(LuceneDocuments.key(m.memory().scope().tenant(), m.memory().id()));
+            byKey.put(LuceneDocuments.key(m.memory().scope().tenant(), m.memory().id()), m);
+        }
+        List<StoredMemory> unique = List.copyOf(byKey.values());
+        List<byte[]> records = unique.stream().map(m -> MemoryCodec.encode(m.memory())).toList();
+        List<Document> docs = new ArrayList<>(unique.size());
+        for (int i = 0; i < unique.size(); i++) {
+            docs.add(LuceneDocuments.toDocument(unique.get(i), records.get(i)));
+        }
+        byte[] payload = config.durability() == LuceneStoreConfig.Durability.WAL ? WalOps.encodePut(unique) : null;
+        Query replaced = LuceneDocuments.keys(List.copyOf(byKey.keySet()));
+
+        long seq = 0;
+        writeLock.lock();
+        try {
+            ensureOpen();
+            if (payload != null) {
+                seq = wal.append(WalOps.PUT, payload);
+            }
+            writer.updateDocuments(replaced, docs);
+            if (dimensions == 0) {
+                dimensions = unique.get(0).embedding().dimensions();
+            }
+        } catch (IOException | AlreadyClosedException e) {
+            throw translate("write", e);
+        } finally {
+            writeLock.unlock();
+        }
+        makeDurableAndVisible(seq);
+    }
+
+    @Override
+    public Optional<Memory> get(String tenant, String id) {
+        ensureOpen();
+        IndexSearcher searcher = acquire();
+        try {
+            TopDocs top = searcher.search(new TermQuery(new Term(LuceneDocuments.KEY, LuceneDocuments.key(tenant, id))), 1);
+            if (top.scoreDocs.length == 0) {
+                return Optional.empty();
+            }
+            return Optional.of(load(searcher, top.scoreDocs[0].doc));
+        } catch (IOException | AlreadyClosedException e) {
+            throw translate("get", e);
+        } finally {
+            release(searcher);
+        }
+    }
+
+    @Override
+    public boolean delete(String tenant, String id) {
+        if (get(tenant, id).isEmpty()) {
+            return false;
+        }
+        long seq = 0;
+        writeLock.lock();
+        try {
+            ensureOpen();
+            if (config.durability() == LuceneStoreConfig.Durability.WAL) {
+                seq = wal.append(WalOps.DELETE, WalOps.encodeDelete(tenant, id));
+            }
+            writer.deleteDocuments(new Term(LuceneDocuments.KEY, LuceneDocuments.key(tenant, id)));
+        } catch (IOException | AlreadyClosedException e) {
+            throw translate("delete", e);
+        } finally {
+            writeLock.unlock();
+        }
+        makeDurableAndVisible(seq);
+        return true;
+    }
+
+    @Override
+    public SearchHits search(SearchRequest request) {
+        ensureOpen();
+        Query filter = LuceneDocuments.filter(request.filter());
+        IndexSearcher searcher = acquire();
+        try {
+            List<StoreHit> lexical = List.of();
+            Query text = request.lexicalTopN() > 0 ? LuceneDocuments.lexical(analyzer, request.text()) : null;
+            if (text != null) {
+                Query q = new BooleanQuery.Builder().add(text, Occur.MUST).add(filter, Occur.FILTER).build();
+                lexical = hits(searcher, searcher.search(q, request.lexicalTopN()), false);
+            }
+            List<StoreHit> dense = List.of();
+            if (request.denseTopN() > 0 && dimensions > 0) {
+                checkDimensions(request.vector().dimensions(), "query vector");
+                float[] target = request.vector().toArray();
+                int candidates = (int) Math.ceil(request.denseTopN() * config.denseOversample());
+                Query knn = new KnnFloatVectorQuery(LuceneDocuments.VECTOR, target, candidates, filter);
+                dense = hits(searcher, rescore(searcher, searcher.search(knn, candidates), target,
+                        request.denseTopN()), true);
+            }
+            return new SearchHits(lexical, dense);
+        } catch (IOException | AlreadyClosedException e) {
+            throw translate("search", e);
+        } finally {
+            release(searcher);
+        }
+    }
+
+    @Override
+    public StoreStats stats() {
+        ensureOpen();
+        IndexSearcher searcher = acquire();
+        try {
+            var reader = searcher.getIndexReader();
+            return new StoreStats(reader.numDocs(), dataDir.diskBytes(), Map.of(
+                    "store", "lucene",
+                    "formatVersion", Integer.toString(DataDir.FORMAT_VERSION),
+                    "durability", config.durability().name(),
+                    "segments", Integer.toString(reader.leaves().size()),
+                    "walBytes", Long.toString(wal.bytes()),
+                    "vectorDimensions", Integer.toString(dimensions)));
+        } finally {
+            release(searcher);
+        }
+    }
+
+    /** Commits the index and truncates the log now (normally done on close and when the log grows). */
+    public void checkpoint() {
+        ensureOpen();
+        synchronized (checkpointLock) {
+            long seq;
+            long firstKept;
+            writeLock.lock();
+            try {
+                seq = wal.lastSeq();
+                firstKept = wal.rotate();
+            } finally {
+                writeLock.unlock();
+            }
+            commit(seq);
+            wal.dropSegmentsBefore(firstKept);
+        }
+    }
+
+    /** Merges the index down to one segment, physically dropping deleted documents, then commits. */
+    public void forceMerge() {
+        ensureOpen();
+        try {
+            writer.forceMergeDeletes(true);
+            writer.forceMerge(1, true);
+        } catch (IOException e) {
+            throw translate("force merge", e);
+        }
+        checkpoint();
+        refresh();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            synchronized (checkpointLock) {
+                long seq = wal.lastSeq();
+                long firstKept = wal.rotate();
+                commit(seq);
+                wal.dropSegmentsBefore(firstKept);
+            }
+            searchers.close();
+            writer.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the store in " + dataDir.root()
+                    + " failed; the write-ahead log will be replayed on next open", e);
+        } finally {
+            try {
+                wal.close();
+            } catch (RuntimeException ignored) {
+                // already reported above if it matters
+            }
+            try {
+                directory.close();
+            } catch (IOException ignored) {
+                // nothing left to save
+            }
+            analyzer.close();
+            dataDir.close();
+        }
+    }
+
+    private void makeDurableAndVisible(long seq) {
+        if (config.durability() == LuceneStoreConfig.Durability.WAL) {
+            wal.sync(seq);
+        } else {
+            commit(0);
+        }
+        refresh();
+        if (config.durability() == LuceneStoreConfig.Durability.WAL && wal.bytes() > config.walBytesBeforeCommit()) {
+            checkpoint();
+        }
+    }
+
+    private void commit(long walSeq) {
+        try {
+            if (config.durability() == LuceneStoreConfig.Durability.WAL || walSeq > 0) {
+                writer.setLiveCommitData(Map.of(COMMIT_WAL_SEQ, Long.toString(walSeq)).entrySet());
+            }
+            writer.commit();
+        } catch (IOException | AlreadyClosedException e) {
+            throw translate("commit", e);
+        }
+    }
+
+    private void refresh() {
+        try {
+            searchers.maybeRefreshBlocking();
+        } catch (IOException | AlreadyClosedException e) {
+            throw translate("refresh", e);
+        }
+    }
+
+    private void apply(WriteAheadLog.Entry e) throws IOException {
+        switch (e.type()) {
+            case WalOps.PUT -> {
+                List<StoredMemory> batch = WalOps.decodePut(e.payload());
+                List<Document> docs = new ArrayList<>(batch.size());
+                List<String> keys = new ArrayList<>(batch.size());
+                for (StoredMemory m : batch) {
+                    docs.add(LuceneDocuments.toDocument(m, MemoryCodec.encode(m.memory())));
+                    keys.add(LuceneDocuments.key(m.memory().scope().tenant(), m.memory().id()));
+                    if (dimensions == 0) {
+                        dimensions = m.embedding().dimensions();
+                    }
+                }
+                writer.updateDocuments(LuceneDocuments.keys(keys), docs);
+            }
+            case WalOps.DELETE -> {
+                WalOps.Delete d = WalOps.decodeDelete(e.payload());
+                writer.deleteDocuments(new Term(LuceneDocuments.KEY, LuceneDocuments.key(d.tenant(), d.id())));
+            }
+            default -> throw new StorageException("write-ahead log record " + e.seq() + " has unknown type "
+                    + e.type(), false);
+        }
+    }
+
+    private int indexedDimensions() throws IOException {
+        try (DirectoryReader reader = DirectoryReader.open(writer)) {
+            for (LeafReaderContext leaf : reader.leaves()) {
+                FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(LuceneDocuments.VECTOR);
+                if (info != null && info.getVectorDimension() > 0) {
+                    return info.getVectorDimension();
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void checkDimensions(int dims, String what) {
+        int known = dimensions;
+        if (known != 0 && dims != known) {
+            throw new InvalidInputException(what, "has " + dims + " dimensions but this store holds "
+                    + known + "-dimensional vectors (was the data directory made with another embedding model?)");
+        }
+    }
+
+    /**
+     * Re-ranks quantized kNN candidates by their full-precision similarity (the quantized format
+     * keeps the float vectors) and keeps the best {@code n}.
+     */
+    private static TopDocs rescore(IndexSearcher searcher, TopDocs candidates, float[] target, int n)
+            throws IOException {
+        var source = new FullPrecisionFloatVectorSimilarityValuesSource(target, LuceneDocuments.VECTOR,
+                LuceneDocuments.SIMILARITY);
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        var rescored = new ArrayList<ScoreDoc>(candidates.scoreDocs.length);
+        for (ScoreDoc sd : candidates.scoreDocs) {
+            LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+            DoubleValues values = source.getValues(leaf, null);
+            float exact = values.advanceExact(sd.doc - leaf.docBase) ? (float) values.doubleValue() : sd.score;
+            rescored.add(new ScoreDoc(sd.doc, exact));
+        }
+        rescored.sort((a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
+        var top = rescored.subList(0, Math.min(n, rescored.size())).toArray(new ScoreDoc[0]);
+        return new TopDocs(candidates.totalHits, top);
+    }
+
+    private static List<StoreHit> hits(IndexSearcher searcher, TopDocs top, boolean similarity) throws IOException {
+        var out = new ArrayList<StoreHit>(top.scoreDocs.length);
+        for (ScoreDoc sd : top.scoreDocs) {
+            // DOT_PRODUCT scores are (1 + cos) / 2; report the cosine itself.
+            double score = similarity ? 2.0 * sd.score - 1.0 : sd.score;
+            out.add(new StoreHit(load(searcher, sd.doc), score));
+        }
+        return out;
+    }
+
+    private static Memory load(IndexSearcher searcher, int doc) throws IOException {
+        Document d = searcher.storedFields().document(doc, java.util.Set.of(LuceneDocuments.RECORD));
+        var bytes = d.getBinaryValue(LuceneDocuments.RECORD);
+        return MemoryCodec.decode(java.util.Arrays.copyOfRange(bytes.bytes, bytes.offset, bytes.offset + bytes.length));
+    }
+
+    private IndexSearcher acquire() {
+        try {
+            return searchers.acquire();
+        } catch (IOException | AlreadyClosedException e) {
+            throw translate("read", e);
+        }
+    }
+
+    private void release(IndexSearcher searcher) {
+        try {
+            searchers.release(searcher);
+        } catch (IOException e) {
+            throw translate("read", e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new StorageException("the store in " + dataDir.root() + " is closed", false);
+        }
+    }
+
+    private StorageException translate(String op, Exception e) {
+        if (e instanceof AlreadyClosedException || closed.get()) {
+            return new StorageException(op + " failed: the store in " + dataDir.root() + " is closed", false, e);
+        }
+        return new StorageException(op + " failed in " + dataDir.root() + ": " + e.getMessage(), true, e);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.loci.store.lucene;
+
+import dev.loci.InvalidInputException;
+
+/**
+ * Tuning of the Lucene store. Start from {@link #defaults()}.
+ *
+ * @param durability          how acknowledged writes are made durable (default {@link Durability#WAL})
+ * @param hnswMaxConnections  HNSW graph degree M (default 16)
+ * @param hnswBeamWidth       HNSW construction beam width (default 100)
+ * @param denseOversample     kNN fetches this many times the wanted candidates from the quantized
+ *                            graph, then rescores them on full-precision vectors (default 2.0)
+ * @param walBytesBeforeCommit with {@link Durability#WAL}: once the log holds this many bytes the
+ *                            index is committed and the log truncated (default 64 MiB)
+ */
+public record LuceneStoreConfig(Durability durability, int hnswMaxConnections, int hnswBeamWidth,
+                                double denseOversample, long walBytesBeforeCommit) {
+    /** How a write becomes durable before it is acknowledged. */
+    public enum Durability {
+        /**
+         * Append the batch to a write-ahead log and fsync it (concurrent writers share one fsync:
+         * group commit); the Lucene index is committed only now and then, and the log is replayed
+         * on open.
+         */
+        WAL,
+        /** Commit the Lucene index on every write; no log. Simpler, slower for small batches. */
+        COMMIT_PER_WRITE
+    }
+
+    public LuceneStoreConfig {
+        if (durability == null) {
+            throw new InvalidInputException("durability", "is required (WAL or COMMIT_PER_WRITE)");
+        }
+        if (hnswMaxConnections < 2 || hnswMaxConnections > 512) {
+            throw new InvalidInputException("hnswMaxConnections", "must be in 2..512, was " + hnswMaxConnections);
+        }
+        if (hnswBeamWidth < 1 || hnswBeamWidth > 3200) {
+            throw new InvalidInputException("hnswBeamWidth", "must be in 1..3200, was " + hnswBeamWidth);
+        }
+        if (!(denseOversample >= 1.0 && denseOversample <= 20.0)) {
+            throw new InvalidInputException("denseOversample", "must be in 1.0..20.0, was " + denseOversample);
+        }
+        if (walBytesBeforeCommit < 1024) {
+            throw new InvalidInputException("walBytesBeforeCommit", "must be >= 1024, was " + walBytesBeforeCommit);
+        }
+    }
+
+    public static LuceneStoreConfig defaults() {
+        return new LuceneStoreConfig(Durability.WAL, 16, 100, 2.0, 64L << 20);
+    }
+
+    public LuceneStoreConfig withDurability(Durability d) {
+        return new LuceneStoreConfig(d, hnswMaxConnections, hnswBeamWidth, denseOversample, walBytesBeforeCommit);
+    }
+
+    public LuceneStoreConfig withWalBytesBeforeCommit(long bytes) {
+        return new LuceneStoreConfig(durability, hnswMaxConnections, hnswBeamWidth, denseOversample, bytes);
+    }
+}
