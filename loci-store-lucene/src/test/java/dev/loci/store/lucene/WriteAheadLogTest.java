@@ -1,0 +1,114 @@
+package dev.loci.store.lucene;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loci.StorageException;
+import dev.loci.Scope;
+import dev.loci.spi.StoredMemory;
+import dev.loci.testkit.TestMemories;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The log's record format, torn-tail recovery, corruption detection and golden bytes. */
+class WriteAheadLogTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void appendedRecordsReplayInOrder() {
+        try (var log = WriteAheadLog.open(dir, 0, new ArrayList<>())) {
+            log.sync(log.append((byte) 1, new byte[] {1, 2, 3}));
+            log.sync(log.append((byte) 2, new byte[0]));
+        }
+        var entries = new ArrayList<WriteAheadLog.Entry>();
+        try (var log = WriteAheadLog.open(dir, 0, entries)) {
+            assertEquals(2, log.lastSeq());
+        }
+        assertEquals(2, entries.size());
+        assertEquals(1, entries.get(0).seq());
+        assertArrayEquals(new byte[] {1, 2, 3}, entries.get(0).payload());
+        assertEquals(2, entries.get(1).type());
+    }
+
+    @Test
+    void tornTailIsDroppedNotFatal() throws IOException {
+        try (var log = WriteAheadLog.open(dir, 0, new ArrayList<>())) {
+            log.sync(log.append((byte) 1, "kept".getBytes()));
+            log.sync(log.append((byte) 1, "torn".getBytes()));
+        }
+        Path segment = onlySegment();
+        try (var f = new RandomAccessFile(segment.toFile(), "rw")) {
+            f.setLength(f.length() - 2); // the crash cut the last record short
+        }
+        var entries = new ArrayList<WriteAheadLog.Entry>();
+        WriteAheadLog.open(dir, 0, entries).close();
+        assertEquals(1, entries.size());
+        assertEquals("kept", new String(entries.get(0).payload()));
+    }
+
+    @Test
+    void corruptionInASealedSegmentFailsTheOpen() throws IOException {
+        try (var log = WriteAheadLog.open(dir, 0, new ArrayList<>())) {
+            log.sync(log.append((byte) 1, "first segment".getBytes()));
+            log.rotate();
+            log.sync(log.append((byte) 1, "second segment".getBytes()));
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            Path first = s.sorted().findFirst().orElseThrow();
+            byte[] bytes = Files.readAllBytes(first);
+            bytes[bytes.length - 3] ^= 0x55;
+            Files.write(first, bytes);
+        }
+        var e = assertThrows(StorageException.class, () -> WriteAheadLog.open(dir, 0, new ArrayList<>()));
+        assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
+    }
+
+    /** Version 1 of the log: a fixed PUT record must encode to the committed golden bytes. */
+    @Test
+    void goldenSegmentV1() throws IOException {
+        var memory = TestMemories.turn("golden-1", new Scope("t", "u", null, "s1"), "Ana", "Golden text ✓",
+                Instant.parse("2023-05-08T13:56:00Z"));
+        float[] v = {0.6f, 0.8f};
+        var batch = List.of(new StoredMemory(memory, dev.loci.spi.Embedding.of(v), "Ana Golden text"));
+        try (var log = WriteAheadLog.open(dir, 0, new ArrayList<>())) {
+            log.sync(log.append(WalOps.PUT, WalOps.encodePut(batch)));
+        }
+        byte[] actual = Files.readAllBytes(onlySegment());
+        Path golden = Path.of("src/test/resources/golden/wal-v1.log");
+        if (Boolean.getBoolean("loci.writeGolden")) {
+            Files.createDirectories(golden.getParent());
+            Files.write(golden, actual);
+        }
+        assertArrayEquals(Files.readAllBytes(golden), actual, "log format v1 changed: bump WriteAheadLog.VERSION");
+        Files.copy(golden, dir.resolve("wal-00000000000000000001.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        var entries = new ArrayList<WriteAheadLog.Entry>();
+        WriteAheadLog.open(dir, 0, entries).close();
+        assertEquals(batch, WalOps.decodePut(entries.get(0).payload()));
+    }
+
+    private Path onlySegment() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> nonEmpty = s.filter(p -> {
+                try {
+                    return Files.size(p) > 12;
+                } catch (IOException e) {
+                    return false;
+                }
+            }).toList();
+            assertEquals(1, nonEmpty.size(), "segments: " + nonEmpty);
+            return nonEmpty.get(0);
+        }
+    }
+
+}
