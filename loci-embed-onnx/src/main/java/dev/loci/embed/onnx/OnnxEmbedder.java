@@ -1,0 +1,291 @@
+package dev.loci.embed.onnx;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.loci.InvalidInputException;
+import dev.loci.spi.Embedder;
+import dev.loci.spi.Embedding;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Embeds text in-process with a local ONNX model, loaded from the model jar's resources.
+ *
+ * <p><b>Batching.</b> Texts are tokenized, sorted by length (stable, so the same input always
+ * forms the same batches: the quantized models' outputs depend slightly on batch composition),
+ * cut into batches padded to their own longest text, and run on a fixed pool of worker threads.
+ * Output order is input order.
+ *
+ * <p><b>Long texts.</b> A text longer than the model window is never cut: its tokens are split
+ * into overlapping windows, each window is embedded, and the text's vector is the token-weighted
+ * mean of the window vectors, re-normalised.
+ *
+ * <p>Thread-safe: any number of threads may call it at once (ONNX Runtime sessions are).
+ */
+public final class OnnxEmbedder implements Embedder {
+    private static final System.Logger LOG = System.getLogger(OnnxEmbedder.class.getName());
+
+    private final OnnxEmbedderConfig config;
+    private final EmbeddingModel model;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final HuggingFaceTokenizer tokenizer;
+    private final ExecutorService pool;
+    private final boolean tokenTypes;
+    private final String outputName;
+    private final long cls;
+    private final long sep;
+    private final int dimensions;
+
+    private OnnxEmbedder(OnnxEmbedderConfig config) throws OrtException, IOException {
+        this.config = config;
+        this.model = config.model();
+        this.env = OrtEnvironment.getEnvironment();
+        try (var options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(config.intraOpThreads());
+            options.setInterOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            this.session = env.createSession(resource(model.modelResource()), options);
+        }
+        try (InputStream in = stream(model.tokenizerResource())) {
+            this.tokenizer = HuggingFaceTokenizer.newInstance(in, Map.of("truncation", "false", "padding", "false",
+                    "maxLength", "1000000"));
+        }
+        long[] empty = tokenizer.encode("", true, false).getIds();
+        this.cls = empty[0];
+        this.sep = empty[empty.length - 1];
+        this.tokenTypes = session.getInputNames().contains("token_type_ids");
+        this.outputName = session.getOutputNames().contains("last_hidden_state")
+                ? "last_hidden_state" : session.getOutputNames().iterator().next();
+        this.pool = Executors.newFixedThreadPool(config.workerThreads(), r -> {
+            Thread t = new Thread(r, "loci-embed");
+            t.setDaemon(true);
+            return t;
+        });
+        this.dimensions = runBatch(List.of(new long[] {cls, sep}))[0].length;
+        LOG.log(System.Logger.Level.INFO, "embedding model {0}: {1} dimensions, batch {2}, {3} worker threads x {4}"
+                        + " intra-op threads", model.id(), dimensions, config.batchSize(), config.workerThreads(),
+                config.intraOpThreads());
+    }
+
+    /** Loads the configured model from the classpath. */
+    public static OnnxEmbedder create(OnnxEmbedderConfig config) {
+        try {
+            return new OnnxEmbedder(config);
+        } catch (OrtException | IOException e) {
+            throw new EmbeddingException("cannot load embedding model " + config.model().id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int dimensions() {
+        return dimensions;
+    }
+
+    @Override
+    public String modelId() {
+        return model.id();
+    }
+
+    /** The model this embedder runs. */
+    public EmbeddingModel model() {
+        return model;
+    }
+
+    /** Tokens of {@code text} without special tokens (for callers that want to count them). */
+    public int countTokens(String text) {
+        return tokenizer.encode(text, false, false).getIds().length;
+    }
+
+    @Override
+    public List<Embedding> embedDocuments(List<String> texts) {
+        for (int i = 0; i < texts.size(); i++) {
+            if (texts.get(i) == null || texts.get(i).isBlank()) {
+                throw new InvalidInputException("texts[" + i + "]", "must not be blank");
+            }
+        }
+        return embed(texts);
+    }
+
+    @Override
+    public Embedding embedQuery(String text) {
+        if (text == null || text.isBlank()) {
+            throw new InvalidInputException("query", "must not be blank");
+        }
+        return embed(List.of(model.queryPrefix() + text)).get(0);
+    }
+
+    private List<Embedding> embed(List<String> texts) {
+        // 1. Tokenize and split each text into windows that fit the model.
+        record Window(int text, long[] ids) {
+        }
+        List<Window> windows = new ArrayList<>();
+        int body = model.maxTokens() - 2;
+        int step = body - config.windowOverlap();
+        for (int t = 0; t < texts.size(); t++) {
+            long[] ids = tokenizer.encode(texts.get(t), false, false).getIds();
+            int from = 0;
+            do {
+                int to = Math.min(ids.length, from + body);
+                long[] w = new long[to - from + 2];
+                w[0] = cls;
+                System.arraycopy(ids, from, w, 1, to - from);
+                w[w.length - 1] = sep;
+                windows.add(new Window(t, w));
+                if (to == ids.length) {
+                    break;
+                }
+                from += step;
+            } while (true);
+        }
+        // 2. Sort by length (stable), batch, run on the pool.
+        List<Integer> order = new ArrayList<>(windows.size());
+        for (int i = 0; i < windows.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingInt(i -> windows.get(i).ids().length));
+        float[][] vectors = new float[windows.size()][];
+        List<Future<?>> running = new ArrayList<>();
+        for (int from = 0; from < order.size(); from += config.batchSize()) {
+            List<Integer> batch = order.subList(from, Math.min(order.size(), from + config.batchSize()));
+            Runnable job = () -> {
+                float[][] out = runBatch(batch.stream().map(i -> windows.get(i).ids()).toList());
+                for (int b = 0; b < batch.size(); b++) {
+                    vectors[batch.get(b)] = out[b];
+                }
+            };
+            if (order.size() <= config.batchSize()) {
+                job.run();
+            } else {
+                running.add(pool.submit(job));
+            }
+        }
+        await(running);
+        // 3. One vector per text: token-weighted mean of its windows, then unit length.
+        float[][] sums = new float[texts.size()][];
+        for (int i = 0; i < windows.size(); i++) {
+            Window w = windows.get(i);
+            float weight = w.ids().length - 2;
+            float[] v = vectors[i];
+            if (sums[w.text()] == null) {
+                sums[w.text()] = new float[v.length];
+            }
+            for (int d = 0; d < v.length; d++) {
+                sums[w.text()][d] += v[d] * Math.max(weight, 1);
+            }
+        }
+        List<Embedding> result = new ArrayList<>(texts.size());
+        for (float[] s : sums) {
+            result.add(Embedding.normalized(s));
+        }
+        return result;
+    }
+
+    private float[][] runBatch(List<long[]> sequences) {
+        int batch = sequences.size();
+        int len = sequences.stream().mapToInt(s -> s.length).max().orElse(0);
+        long[][] ids = new long[batch][len];
+        long[][] mask = new long[batch][len];
+        for (int b = 0; b < batch; b++) {
+            long[] s = sequences.get(b);
+            System.arraycopy(s, 0, ids[b], 0, s.length);
+            for (int i = 0; i < s.length; i++) {
+                mask[b][i] = 1;
+            }
+        }
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        try {
+            inputs.put("input_ids", OnnxTensor.createTensor(env, ids));
+            inputs.put("attention_mask", OnnxTensor.createTensor(env, mask));
+            if (tokenTypes) {
+                inputs.put("token_type_ids", OnnxTensor.createTensor(env, new long[batch][len]));
+            }
+            try (OrtSession.Result result = session.run(inputs, java.util.Set.of(outputName))) {
+                float[][][] hidden = (float[][][]) result.get(0).getValue();
+                float[][] pooled = new float[batch][];
+                for (int b = 0; b < batch; b++) {
+                    pooled[b] = pool(hidden[b], mask[b]);
+                }
+                return pooled;
+            }
+        } catch (OrtException e) {
+            throw new EmbeddingException("embedding model " + model.id() + " failed on a batch of " + batch
+                    + ": " + e.getMessage(), e);
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private float[] pool(float[][] tokens, long[] mask) {
+        if (model.pooling() == EmbeddingModel.Pooling.CLS) {
+            return tokens[0].clone();
+        }
+        float[] mean = new float[tokens[0].length];
+        int n = 0;
+        for (int t = 0; t < tokens.length; t++) {
+            if (mask[t] == 1) {
+                n++;
+                for (int d = 0; d < mean.length; d++) {
+                    mean[d] += tokens[t][d];
+                }
+            }
+        }
+        for (int d = 0; d < mean.length; d++) {
+            mean[d] /= Math.max(n, 1);
+        }
+        return mean;
+    }
+
+    private static void await(List<Future<?>> futures) {
+        try {
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EmbeddingException("interrupted while embedding", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new EmbeddingException("embedding failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = stream(name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static InputStream stream(String name) throws IOException {
+        InputStream in = OnnxEmbedder.class.getClassLoader().getResourceAsStream(name);
+        if (in == null) {
+            throw new IOException("resource " + name + " is not on the classpath (is the model jar a dependency?)");
+        }
+        return in;
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        tokenizer.close();
+        try {
+            session.close();
+        } catch (OrtException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the ONNX session failed", e);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.loci.embedded;
+
+import dev.loci.FormatVersionException;
+import dev.loci.Loci;
+import dev.loci.StorageException;
+import dev.loci.embed.onnx.OnnxEmbedder;
+import dev.loci.spi.Embedder;
+import dev.loci.store.lucene.LuceneMemoryStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Opens Loci on the embedded defaults: a local ONNX embedding model (no network, no API key)
+ * and a durable Lucene store in one data directory.
+ *
+ * <pre>{@code
+ * try (Loci loci = EmbeddedLoci.open(Path.of("memory"))) {
+ *     loci.remember(Scope.user("acme", "maya"), List.of(Message.of("Maya", "I adopted a dog", null)));
+ * }
+ * }</pre>
+ *
+ * <p>The data directory records which embedding model wrote it ({@code EMBEDDER}); opening it
+ * with another model fails instead of mixing incompatible vectors.
+ */
+public final class EmbeddedLoci {
+    static final String EMBEDDER_FILE = "EMBEDDER";
+
+    private EmbeddedLoci() {
+    }
+
+    /** Opens (creating if needed) Loci in {@code dataDir} with the default settings. */
+    public static Loci open(Path dataDir) {
+        return open(dataDir, EmbeddedOptions.defaults());
+    }
+
+    /** Opens (creating if needed) Loci in {@code dataDir}. Close it to release the directory. */
+    public static Loci open(Path dataDir, EmbeddedOptions options) {
+        LuceneMemoryStore store = LuceneMemoryStore.open(dataDir, options.store());
+        Embedder embedder = null;
+        try {
+            embedder = OnnxEmbedder.create(options.embedder());
+            checkModel(dataDir, embedder);
+            return Loci.builder().store(store).embedder(embedder).config(options.loci()).build();
+        } catch (RuntimeException e) {
+            if (embedder != null) {
+                embedder.close();
+            }
+            store.close();
+            throw e;
+        }
+    }
+
+    private static void checkModel(Path dataDir, Embedder embedder) {
+        Path file = dataDir.resolve(EMBEDDER_FILE);
+        String expected = embedder.modelId() + " " + embedder.dimensions();
+        try {
+            if (Files.exists(file)) {
+                String found = Files.readString(file, StandardCharsets.UTF_8).trim();
+                if (!found.equals(expected)) {
+                    throw new FormatVersionException(dataDir + " was written with embedding model '" + found
+                            + "' but is being opened with '" + expected + "'; use the same model or a new data directory");
+                }
+            } else {
+                Files.writeString(file, expected + "\n", StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot read or write " + file + ": " + e.getMessage(), true, e);
+        }
+    }
+}
