@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -128,7 +129,11 @@ public final class MemoryCodec {
         if (len < 0 || len > 64 * 1024 * 1024) {
             throw new IOException("bad string length " + len);
         }
-        return new String(in.readNBytes(len), java.nio.charset.StandardCharsets.UTF_8);
+        byte[] b = in.readNBytes(len); // unlike readFully, returns short at end of input instead of throwing
+        if (b.length != len) {
+            throw new EOFException("string of " + len + " bytes cut off after " + b.length);
+        }
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static void writeNullable(DataOutputStream out, String s) throws IOException {
