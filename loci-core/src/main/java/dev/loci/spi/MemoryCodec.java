@@ -1,5 +1,6 @@
 package dev.loci.spi;
 
+import dev.loci.InvalidInputException;
 import dev.loci.Kind;
 import dev.loci.Memory;
 import dev.loci.Scope;
@@ -11,6 +12,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -115,6 +117,8 @@ public final class MemoryCodec {
                     clientId, sourceIds, parentId, childIds, ver, importance, metadata);
         } catch (IOException e) {
             throw new StorageException("corrupt memory record: " + e, false, e);
+        } catch (InvalidInputException | DateTimeException e) { // a damaged field decoded to an invalid value
+            throw new StorageException("corrupt memory record: " + e.getMessage(), false, e);
         }
     }
 
