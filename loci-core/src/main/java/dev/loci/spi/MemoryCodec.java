@@ -1,5 +1,6 @@
 package dev.loci.spi;
 
+import dev.loci.InvalidInputException;
 import dev.loci.Kind;
 import dev.loci.Memory;
 import dev.loci.Scope;
@@ -8,8 +9,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,6 +117,8 @@ public final class MemoryCodec {
                     clientId, sourceIds, parentId, childIds, ver, importance, metadata);
         } catch (IOException e) {
             throw new StorageException("corrupt memory record: " + e, false, e);
+        } catch (InvalidInputException | DateTimeException e) { // a damaged field decoded to an invalid value
+            throw new StorageException("corrupt memory record: " + e.getMessage(), false, e);
         }
     }
 
@@ -128,7 +133,11 @@ public final class MemoryCodec {
         if (len < 0 || len > 64 * 1024 * 1024) {
             throw new IOException("bad string length " + len);
         }
-        return new String(in.readNBytes(len), java.nio.charset.StandardCharsets.UTF_8);
+        byte[] b = in.readNBytes(len); // unlike readFully, returns short at end of input instead of throwing
+        if (b.length != len) {
+            throw new EOFException("string of " + len + " bytes cut off after " + b.length);
+        }
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static void writeNullable(DataOutputStream out, String s) throws IOException {
