@@ -69,8 +69,11 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall) {
             if (rrfK < 1) {
                 throw new InvalidInputException("config.recall.rrfK", "must be >= 1, was " + rrfK);
             }
-            if (!(lexicalWeight >= 0) || !(denseWeight >= 0)) {
-                throw new InvalidInputException("config.recall.weights", "must be >= 0");
+            if (!(lexicalWeight >= 0)) {
+                throw new InvalidInputException("config.recall.lexicalWeight", "must be >= 0, was " + lexicalWeight);
+            }
+            if (!(denseWeight >= 0)) {
+                throw new InvalidInputException("config.recall.denseWeight", "must be >= 0, was " + denseWeight);
             }
         }
 
@@ -78,12 +81,16 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall) {
             return new RecallConfig(100, 100, 60, 1.0, 1.0);
         }
 
+        /** BM25 alone: dense off; BM25 keeps its candidate count, or the default 100 if it was off. */
         public RecallConfig lexicalOnly() {
-            return new RecallConfig(Math.max(lexicalTopN, 1), 0, rrfK, lexicalWeight, denseWeight);
+            return new RecallConfig(lexicalTopN > 0 ? lexicalTopN : defaults().lexicalTopN(), 0, rrfK,
+                    lexicalWeight, denseWeight);
         }
 
+        /** Dense alone: BM25 off; dense keeps its candidate count, or the default 100 if it was off. */
         public RecallConfig denseOnly() {
-            return new RecallConfig(0, Math.max(denseTopN, 1), rrfK, lexicalWeight, denseWeight);
+            return new RecallConfig(0, denseTopN > 0 ? denseTopN : defaults().denseTopN(), rrfK,
+                    lexicalWeight, denseWeight);
         }
     }
 }

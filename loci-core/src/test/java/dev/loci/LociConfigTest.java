@@ -93,9 +93,9 @@ class LociConfigTest {
     @ParameterizedTest
     @ValueSource(doubles = {-1e-9, -1, Double.NEGATIVE_INFINITY, Double.NaN})
     void weightsMustBeNonNegativeNumbers(double bad) {
-        var e = rejects("config.recall.weights", () -> new RecallConfig(10, 10, 60, bad, 1));
+        var e = rejects("config.recall.lexicalWeight", () -> new RecallConfig(10, 10, 60, bad, 1));
         assertTrue(e.getMessage().contains(">= 0"), e.getMessage());
-        rejects("config.recall.weights", () -> new RecallConfig(10, 10, 60, 1, bad));
+        rejects("config.recall.denseWeight", () -> new RecallConfig(10, 10, 60, 1, bad));
     }
 
     @Test
@@ -109,7 +109,8 @@ class LociConfigTest {
         assertEquals(new RecallConfig(40, 0, 30, 2.0, 0.5), base.lexicalOnly());
         assertEquals(new RecallConfig(0, 70, 30, 2.0, 0.5), base.denseOnly());
         // switching to a signal that was off still fetches at least one candidate from it
-        assertEquals(1, base.denseOnly().lexicalOnly().lexicalTopN());
+        assertEquals(RecallConfig.defaults().lexicalTopN(), base.denseOnly().lexicalOnly().lexicalTopN(),
+                "a signal that was off comes back with the default candidate count");
         assertEquals(0, base.denseOnly().lexicalOnly().denseTopN());
     }
 }

@@ -159,4 +159,32 @@ class ConcurrencyTest {
         assertEquals(total, loci.stats().memories());
         assertEquals(embedCalls, rig.embedder().documentCalls(), "skipped messages are not embedded");
     }
+
+    /** Threads racing to remember the very same client ids store and count each one once. */
+    @Test
+    void racingOnTheSameClientIdsCountsEachOnce() throws Exception {
+        var scope = Scope.user("acme", "race");
+        List<Message> shared = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            shared.add(Message.of("x", "shared message " + i, null).withClientId("shared-" + i));
+        }
+        var start = new CountDownLatch(1);
+        var futures = new ArrayList<Future<Integer>>();
+        for (int t = 0; t < 4; t++) {
+            futures.add(pool.submit(() -> {
+                start.await();
+                int added = 0;
+                for (int from = 0; from < shared.size(); from += BATCH) {
+                    added += loci.remember(scope, shared.subList(from, from + BATCH)).added();
+                }
+                return added;
+            }));
+        }
+        start.countDown();
+        int total = 0;
+        for (var f : futures) {
+            total += f.get(60, TimeUnit.SECONDS);
+        }
+        assertEquals(200, total, "each shared client id is added exactly once across all threads");
+    }
 }

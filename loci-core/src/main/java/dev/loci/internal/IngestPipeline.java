@@ -32,6 +32,7 @@ public final class IngestPipeline {
     private final MemoryStore store;
     private final Clock clock;
     private final MemoryIds ids;
+    private final StripedLocks clientIdLocks = new StripedLocks(1024);
 
     public IngestPipeline(IngestConfig config, Embedder embedder, MemoryStore store, Clock clock, MemoryIds ids) {
         this.config = config;
@@ -61,16 +62,31 @@ public final class IngestPipeline {
             fresh.add(toMemory(id, scope, msg, now));
         }
 
-        if (!fresh.isEmpty()) {
-            List<Embedding> vectors = embedder.embedDocuments(fresh.stream().map(IndexKeys::embedText).toList());
-            List<StoredMemory> batch = new ArrayList<>(fresh.size());
+        if (fresh.isEmpty()) {
+            return new RememberResult(idPerMessage, 0, skipped);
+        }
+        // Embed outside any lock (the slow part), then re-check and write under the ids' locks so
+        // two callers remembering the same client ids at once store and count them once.
+        List<Embedding> vectors = embedder.embedDocuments(fresh.stream().map(IndexKeys::embedText).toList());
+        List<StoredMemory> batch = new ArrayList<>(fresh.size());
+        int[] stripes = clientIdLocks.stripesOf(scope.tenant(), fresh);
+        clientIdLocks.lock(stripes);
+        try {
             for (int i = 0; i < fresh.size(); i++) {
                 Memory m = fresh.get(i);
+                if (m.clientId() != null && store.get(scope.tenant(), m.id()).isPresent()) {
+                    skipped++;
+                    continue;
+                }
                 batch.add(new StoredMemory(m, vectors.get(i), IndexKeys.lexicalText(m)));
             }
-            store.write(batch);
+            if (!batch.isEmpty()) {
+                store.write(batch);
+            }
+        } finally {
+            clientIdLocks.unlock(stripes);
         }
-        return new RememberResult(idPerMessage, fresh.size(), skipped);
+        return new RememberResult(idPerMessage, batch.size(), skipped);
     }
 
     private static Memory toMemory(String id, Scope scope, Message msg, Instant now) {
@@ -104,6 +120,11 @@ public final class IngestPipeline {
                 throw new InvalidInputException(field + ".text", "is " + m.text().length()
                         + " characters; at most " + config.maxTextChars() + " allowed (config.ingest.maxTextChars)");
             }
+            int bad = unpairedSurrogate(m.text());
+            if (bad >= 0) {
+                throw new InvalidInputException(field + ".text", "has an unpaired UTF-16 surrogate at index " + bad
+                        + " (a character cut in half?); it cannot be stored faithfully");
+            }
             if (m.clientId() != null && (m.clientId().isBlank() || m.clientId().length() > Scope.MAX_ID_LENGTH)) {
                 throw new InvalidInputException(field + ".clientId",
                         "must be 1.." + Scope.MAX_ID_LENGTH + " non-blank characters");
@@ -114,5 +135,23 @@ public final class IngestPipeline {
                 }
             }
         }
+    }
+
+    /** Index of the first unpaired surrogate in {@code s}, or -1. */
+    static int unpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                return i;
+            }
+            if (Character.isLowSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -34,7 +34,10 @@ public final class Embedding {
             norm += (double) v * v;
         }
         norm = Math.sqrt(norm);
-        if (norm > 0) {
+        if (!(norm > 0)) {
+            throw new IllegalArgumentException("cannot normalise a zero vector");
+        }
+        {
             for (int i = 0; i < copy.length; i++) {
                 copy[i] = (float) (copy[i] / norm);
             }

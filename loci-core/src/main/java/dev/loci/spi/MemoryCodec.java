@@ -81,7 +81,7 @@ public final class MemoryCodec {
         try (var in = new DataInputStream(new ByteArrayInputStream(data))) {
             short magic = in.readShort();
             if (magic != MAGIC) {
-                throw new StorageException("corrupt memory record: bad magic " + Integer.toHexString(magic), false);
+                throw new StorageException("corrupt memory record: bad magic " + Integer.toHexString(magic & 0xFFFF), false);
             }
             byte version = in.readByte();
             if (version != VERSION) {

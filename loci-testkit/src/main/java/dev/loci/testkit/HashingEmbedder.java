@@ -15,7 +15,7 @@ import java.util.Locale;
  */
 public final class HashingEmbedder implements Embedder {
     private final int dimensions;
-    private volatile int calls;
+    private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
 
     public HashingEmbedder(int dimensions) {
         if (dimensions < 2) {
@@ -40,7 +40,7 @@ public final class HashingEmbedder implements Embedder {
 
     @Override
     public List<Embedding> embedDocuments(List<String> texts) {
-        calls++;
+        calls.incrementAndGet();
         var out = new ArrayList<Embedding>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             if (texts.get(i) == null || texts.get(i).isBlank()) {
@@ -58,7 +58,7 @@ public final class HashingEmbedder implements Embedder {
 
     /** How many document batches were embedded (to check that duplicates are not re-embedded). */
     public int documentCalls() {
-        return calls;
+        return calls.get();
     }
 
     private Embedding embed(String text) {
@@ -74,7 +74,11 @@ public final class HashingEmbedder implements Embedder {
                 add(v, token.substring(0, 4), 0.5f);
             }
         }
-        if (!any) {
+        boolean zero = true;
+        for (float x : v) {
+            zero &= x == 0f;
+        }
+        if (!any || zero) {
             v[0] = 1f;
         }
         return Embedding.normalized(v);
