@@ -116,8 +116,8 @@ class RecallExplainTest {
         SearchHits hits = storeHits(ANNA, query, 100);
         RecallResult r = loci.recall(ANNA, RecallQuery.of(query).withK(RecallQuery.MAX_K));
         var union = new LinkedHashSet<String>();
-        hits.lexical().forEach(h -> union.add(h.memory().id()));
-        hits.dense().forEach(h -> union.add(h.memory().id()));
+        hits.lexical().forEach(h -> union.add(h.id()));
+        hits.dense().forEach(h -> union.add(h.id()));
         assertEquals(union, Set.copyOf(resultIds(r)), "every candidate is fused, nothing else");
         for (Recalled x : r.results()) {
             checkSignal(x, Signal.BM25, hits.lexical());
@@ -128,7 +128,7 @@ class RecallExplainTest {
     private static void checkSignal(Recalled x, String name, List<StoreHit> list) {
         int position = -1;
         for (int i = 0; i < list.size(); i++) {
-            if (list.get(i).memory().id().equals(x.memory().id())) {
+            if (list.get(i).id().equals(x.memory().id())) {
                 position = i;
             }
         }
@@ -156,7 +156,7 @@ class RecallExplainTest {
         var config = loci.config().recall().lexicalOnly();
         RecallResult r = loci.recall(ANNA, RecallQuery.of("violin").withK(100), config);
         SearchHits hits = storeHits(ANNA, "violin", 100);
-        assertEquals(hits.lexical().stream().map(h -> h.memory().id()).toList(), resultIds(r),
+        assertEquals(hits.lexical().stream().map(h -> h.id()).toList(), resultIds(r),
                 "with one list, fusion keeps its order");
         assertEquals(3, r.results().size(), "only the three violin memories match the word");
         for (Recalled x : r.results()) {
@@ -169,7 +169,7 @@ class RecallExplainTest {
         var config = loci.config().recall().denseOnly();
         RecallResult r = loci.recall(ANNA, RecallQuery.of("violin").withK(100), config);
         assertEquals(TEXTS.length, r.results().size(), "exact kNN ranks everything in scope");
-        assertEquals(storeHits(ANNA, "violin", 100).dense().stream().map(h -> h.memory().id()).toList(), resultIds(r));
+        assertEquals(storeHits(ANNA, "violin", 100).dense().stream().map(h -> h.id()).toList(), resultIds(r));
         for (Recalled x : r.results()) {
             assertEquals(List.of(Signal.DENSE), x.signals().stream().map(Signal::name).toList());
         }

@@ -2,6 +2,7 @@ package dev.loci.bench;
 
 import dev.loci.Kind;
 import dev.loci.Loci;
+import dev.loci.LociConfig;
 import dev.loci.Memory;
 import dev.loci.RecallQuery;
 import dev.loci.Scope;
@@ -102,18 +103,29 @@ public final class RecallBenchmark {
                 for (int q = 0; q < 100; q++) {
                     loci.recall(scope, RecallQuery.of(queryTexts.get(q)));
                 }
-                long[] nanos = new long[queries];
-                for (int q = 0; q < queries; q++) {
-                    long t = System.nanoTime();
-                    loci.recall(scope, RecallQuery.of(queryTexts.get(100 + q)));
-                    nanos[q] = System.nanoTime() - t;
-                }
+                var hybrid = LociConfig.RecallConfig.defaults();
+                long[] nanos = measure(loci, scope, queryTexts, queries, hybrid);
+                long[] lexical = measure(loci, scope, queryTexts, queries, hybrid.lexicalOnly());
+                long[] dense = measure(loci, scope, queryTexts, queries, hybrid.denseOnly());
                 var stats = store.stats();
                 out.printf(Locale.ROOT, "store at %,d memories: recall (store + fusion, k=10, 100+100 candidates) %s;"
                                 + " built at %.0f memories/s; %d bytes/memory on disk; %s segments; %s%n",
                         size, Stats.latency(nanos), size / buildSeconds, stats.diskBytes() / size,
                         stats.details().get("segments"), Stats.rss());
+                out.printf(Locale.ROOT, "  of which BM25 alone (top 100): %s; kNN alone (top 100): %s%n",
+                        Stats.latency(lexical), Stats.latency(dense));
             }
         }
+    }
+
+    private static long[] measure(Loci loci, Scope scope, List<String> queryTexts, int queries,
+                                  LociConfig.RecallConfig config) {
+        long[] nanos = new long[queries];
+        for (int q = 0; q < queries; q++) {
+            long t = System.nanoTime();
+            loci.recall(scope, RecallQuery.of(queryTexts.get(100 + q)), config);
+            nanos[q] = System.nanoTime() - t;
+        }
+        return nanos;
     }
 }

@@ -17,9 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Recall, top to bottom: embed the query, fetch BM25 and kNN candidates under the scope and
- * filters, fuse them with weighted reciprocal rank fusion, and return the top k with every
- * signal's rank and score. Thread-safe.
+ * Recall, top to bottom: embed the query, fetch BM25 and kNN candidate ids under the scope and
+ * filters, fuse them with weighted reciprocal rank fusion, load the top k, and return them with
+ * every signal's rank and score. Thread-safe.
  */
 public final class RecallPipeline {
     private final Embedder embedder;
@@ -50,7 +50,11 @@ public final class RecallPipeline {
         if (config.denseTopN() > 0) {
             lists.add(new ReciprocalRankFusion.RankedList(Signal.DENSE, config.denseWeight(), hits.dense()));
         }
-        List<Recalled> fused = ReciprocalRankFusion.fuse(config.rrfK(), lists, query.k());
-        return new RecallResult(fused, System.nanoTime() - start);
+        // Fuse on ids, then load only the winners (a memory deleted meanwhile is skipped).
+        List<Recalled> results = new ArrayList<>(query.k());
+        for (var f : ReciprocalRankFusion.fuse(config.rrfK(), lists, query.k())) {
+            store.get(scope.tenant(), f.id()).ifPresent(m -> results.add(new Recalled(m, f.score(), f.signals())));
+        }
+        return new RecallResult(results, System.nanoTime() - start);
     }
 }

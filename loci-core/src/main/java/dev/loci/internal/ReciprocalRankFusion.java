@@ -1,7 +1,5 @@
 package dev.loci.internal;
 
-import dev.loci.Memory;
-import dev.loci.Recalled;
 import dev.loci.Signal;
 import dev.loci.spi.StoreHit;
 import java.util.ArrayList;
@@ -23,8 +21,20 @@ public final class ReciprocalRankFusion {
     public record RankedList(String signal, double weight, List<StoreHit> hits) {
     }
 
-    public static List<Recalled> fuse(int k, List<RankedList> lists, int limit) {
-        record Acc(Memory memory, List<Signal> signals, double[] score, int[] bestRank) {
+    /** One fused result: the memory id, its fused score and every signal's view of it. */
+    public record Fused(String id, double score, List<Signal> signals) {
+        public Fused {
+            signals = List.copyOf(signals);
+        }
+
+        /** The named signal's view, empty if that signal did not rank this id. */
+        public java.util.Optional<Signal> signal(String name) {
+            return signals.stream().filter(s -> s.name().equals(name)).findFirst();
+        }
+    }
+
+    public static List<Fused> fuse(int k, List<RankedList> lists, int limit) {
+        record Acc(String id, List<Signal> signals, double[] score, int[] bestRank) {
         }
         Map<String, Acc> byId = new LinkedHashMap<>();
         for (RankedList list : lists) {
@@ -32,8 +42,8 @@ public final class ReciprocalRankFusion {
             for (StoreHit hit : list.hits()) {
                 rank++;
                 double contribution = list.weight() / (k + rank);
-                var acc = byId.computeIfAbsent(hit.memory().id(),
-                        id -> new Acc(hit.memory(), new ArrayList<>(), new double[1], new int[] {Integer.MAX_VALUE}));
+                var acc = byId.computeIfAbsent(hit.id(),
+                        id -> new Acc(id, new ArrayList<>(), new double[1], new int[] {Integer.MAX_VALUE}));
                 acc.signals().add(new Signal(list.signal(), rank, hit.score(), contribution));
                 acc.score()[0] += contribution;
                 acc.bestRank()[0] = Math.min(acc.bestRank()[0], rank);
@@ -42,9 +52,9 @@ public final class ReciprocalRankFusion {
         return byId.values().stream()
                 .sorted(Comparator.comparingDouble((Acc a) -> -a.score()[0])
                         .thenComparingInt(a -> a.bestRank()[0])
-                        .thenComparing(a -> a.memory().id()))
+                        .thenComparing(Acc::id))
                 .limit(limit)
-                .map(a -> new Recalled(a.memory(), a.score()[0], a.signals()))
+                .map(a -> new Fused(a.id(), a.score()[0], a.signals()))
                 .toList();
     }
 }

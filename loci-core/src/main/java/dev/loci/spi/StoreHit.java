@@ -1,7 +1,13 @@
 package dev.loci.spi;
 
-import dev.loci.Memory;
+import java.util.Objects;
 
-/** A memory found by one search signal, with that signal's raw score (higher is better). */
-public record StoreHit(Memory memory, double score) {
+/**
+ * A memory found by one search signal: its id and that signal's raw score (higher is better).
+ * Stores return ids only, so fusion can pick the winners before any record is loaded.
+ */
+public record StoreHit(String id, double score) {
+    public StoreHit {
+        Objects.requireNonNull(id, "id");
+    }
 }

@@ -3,14 +3,10 @@ package dev.loci.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loci.Kind;
-import dev.loci.Memory;
-import dev.loci.Recalled;
-import dev.loci.Scope;
+import dev.loci.internal.ReciprocalRankFusion.Fused;
 import dev.loci.Signal;
 import dev.loci.internal.ReciprocalRankFusion.RankedList;
 import dev.loci.spi.StoreHit;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -22,29 +18,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ReciprocalRankFusionTest {
-    private static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
     private static final double EPS = 1e-15;
-
-    private static Memory memory(String id) {
-        return new Memory(id, Scope.user("t", "u"), Kind.TURN, "text of " + id, null, null, T0, T0, T0, null, null,
-                null, null, null, 1, 0.5, null);
-    }
 
     /** Hits for the ids in rank order, with descending raw scores 10, 9, 8, ... */
     private static List<StoreHit> hits(String... ids) {
         var out = new ArrayList<StoreHit>();
         for (int i = 0; i < ids.length; i++) {
-            out.add(new StoreHit(memory(ids[i]), 10.0 - i));
+            out.add(new StoreHit(ids[i], 10.0 - i));
         }
         return out;
     }
 
-    private static List<String> ids(List<Recalled> results) {
-        return results.stream().map(r -> r.memory().id()).toList();
+    private static List<String> ids(List<Fused> results) {
+        return results.stream().map(r -> r.id()).toList();
     }
 
-    private static Recalled find(List<Recalled> results, String id) {
-        return results.stream().filter(r -> r.memory().id().equals(id)).findFirst().orElseThrow();
+    private static Fused find(List<Fused> results, String id) {
+        return results.stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
     }
 
     @Test
@@ -71,8 +61,8 @@ class ReciprocalRankFusionTest {
                 "d", 1.0 / 62);
         // b (1/61+1/62) > a (1/61+1/63) > d (1/62) > c (1/63)
         assertEquals(List.of("b", "a", "d", "c"), ids(fused));
-        for (Recalled r : fused) {
-            assertEquals(expected.get(r.memory().id()), r.score(), EPS, r.memory().id());
+        for (Fused r : fused) {
+            assertEquals(expected.get(r.id()), r.score(), EPS, r.id());
         }
     }
 
@@ -82,19 +72,18 @@ class ReciprocalRankFusionTest {
                 new RankedList(Signal.BM25, 2.0, hits("a", "b", "c")),
                 new RankedList(Signal.DENSE, 0.5, hits("b", "d", "a"))), 10);
 
-        Recalled a = find(fused, "a");
+        Fused a = find(fused, "a");
         assertEquals(2, a.signals().size());
         assertEquals(new Signal(Signal.BM25, 1, 10.0, 2.0 / 61), a.signal(Signal.BM25).orElseThrow());
         assertEquals(new Signal(Signal.DENSE, 3, 8.0, 0.5 / 63), a.signal(Signal.DENSE).orElseThrow());
         assertEquals(2.0 / 61 + 0.5 / 63, a.score(), EPS);
 
-        Recalled d = find(fused, "d");
+        Fused d = find(fused, "d");
         assertEquals(List.of(new Signal(Signal.DENSE, 2, 9.0, 0.5 / 62)), d.signals());
         assertTrue(d.signal(Signal.BM25).isEmpty(), "a signal that did not rank it is absent");
 
-        Recalled c = find(fused, "c");
+        Fused c = find(fused, "c");
         assertEquals(List.of(new Signal(Signal.BM25, 3, 8.0, 2.0 / 63)), c.signals());
-        assertEquals("text of c", c.memory().text());
     }
 
     @Test
@@ -198,14 +187,14 @@ class ReciprocalRankFusionTest {
         int limit = 1 + random.nextInt(40);
         var fused = ReciprocalRankFusion.fuse(k, lists, limit);
 
-        int distinct = (int) lists.stream().flatMap(l -> l.hits().stream()).map(h -> h.memory().id()).distinct().count();
+        int distinct = (int) lists.stream().flatMap(l -> l.hits().stream()).map(h -> h.id()).distinct().count();
         assertEquals(Math.min(limit, distinct), fused.size());
         for (int i = 0; i < fused.size(); i++) {
-            Recalled r = fused.get(i);
+            Fused r = fused.get(i);
             double sum = 0;
             for (Signal s : r.signals()) {
                 RankedList list = lists.stream().filter(l -> l.signal().equals(s.name())).findFirst().orElseThrow();
-                assertEquals(r.memory().id(), list.hits().get(s.rank() - 1).memory().id(), "rank points at the hit");
+                assertEquals(r.id(), list.hits().get(s.rank() - 1).id(), "rank points at the hit");
                 assertEquals(list.hits().get(s.rank() - 1).score(), s.score());
                 assertEquals(weights.get(s.name()) / (k + s.rank()), s.contribution(), EPS);
                 sum += s.contribution();

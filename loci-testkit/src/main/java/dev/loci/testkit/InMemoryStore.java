@@ -52,8 +52,8 @@ public final class InMemoryStore implements MemoryStore {
         if (request.denseTopN() > 0) {
             Embedding q = request.vector();
             dense = candidates.stream()
-                    .map(m -> new StoreHit(m.memory(), m.embedding().dot(q)))
-                    .sorted(Comparator.comparingDouble((StoreHit h) -> -h.score()).thenComparing(h -> h.memory().id()))
+                    .map(m -> new StoreHit(m.memory().id(), m.embedding().dot(q)))
+                    .sorted(Comparator.comparingDouble((StoreHit h) -> -h.score()).thenComparing(StoreHit::id))
                     .limit(request.denseTopN()).toList();
         }
         List<StoreHit> lexical = List.of();
@@ -85,10 +85,10 @@ public final class InMemoryStore implements MemoryStore {
                 }
             }
             if (score > 0) {
-                hits.add(new StoreHit(docs.get(i).memory(), score));
+                hits.add(new StoreHit(docs.get(i).memory().id(), score));
             }
         }
-        hits.sort(Comparator.comparingDouble((StoreHit h) -> -h.score()).thenComparing(h -> h.memory().id()));
+        hits.sort(Comparator.comparingDouble((StoreHit h) -> -h.score()).thenComparing(StoreHit::id));
         return hits.subList(0, Math.min(n, hits.size()));
     }
 

@@ -76,7 +76,7 @@ public abstract class MemoryStoreContract {
     }
 
     private static List<String> ids(List<StoreHit> hits) {
-        return hits.stream().map(h -> h.memory().id()).toList();
+        return hits.stream().map(StoreHit::id).toList();
     }
 
     @Test
@@ -132,8 +132,8 @@ public abstract class MemoryStoreContract {
         }
         store.write(batch);
         SearchHits hits = search(scope, "learning violin", 5);
-        assertEquals("target", hits.lexical().get(0).memory().id());
-        assertEquals("target", hits.dense().get(0).memory().id());
+        assertEquals("target", hits.lexical().get(0).id());
+        assertEquals("target", hits.dense().get(0).id());
         assertTrue(hits.dense().size() <= 5 && hits.lexical().size() <= 5, "topN respected");
         for (int i = 1; i < hits.dense().size(); i++) {
             assertTrue(hits.dense().get(i - 1).score() >= hits.dense().get(i).score(), "dense sorted");
@@ -208,11 +208,17 @@ public abstract class MemoryStoreContract {
             String text = words[random.nextInt(words.length)];
             SearchHits hits = search(scope, text, 100);
             for (StoreHit h : hits.lexical()) {
-                assertTrue(scope.covers(h.memory().scope()), "lexical leak " + h.memory().scope() + " into " + scope);
+                assertCovered(scope, h, "lexical");
             }
             for (StoreHit h : hits.dense()) {
-                assertTrue(scope.covers(h.memory().scope()), "dense leak " + h.memory().scope() + " into " + scope);
+                assertCovered(scope, h, "dense");
             }
         }
+    }
+
+    private void assertCovered(Scope scope, StoreHit hit, String signal) {
+        var memory = store.get(scope.tenant(), hit.id());
+        assertTrue(memory.isPresent(), signal + " hit " + hit.id() + " is not in tenant " + scope.tenant());
+        assertTrue(scope.covers(memory.get().scope()), signal + " leak " + memory.get().scope() + " into " + scope);
     }
 }

@@ -20,6 +20,7 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
@@ -38,6 +39,7 @@ import org.apache.lucene.util.BytesRef;
  */
 final class LuceneDocuments {
     static final String KEY = "key";
+    static final String ID = "id";
     static final String TENANT = "tenant";
     static final String USER = "user";
     static final String AGENT = "agent";
@@ -62,6 +64,7 @@ final class LuceneDocuments {
         Scope s = m.scope();
         var doc = new Document();
         doc.add(new StringField(KEY, key(s.tenant(), m.id()), Field.Store.NO));
+        doc.add(new SortedDocValuesField(ID, new BytesRef(m.id())));
         doc.add(new StringField(TENANT, s.tenant(), Field.Store.NO));
         addIfPresent(doc, USER, s.userId());
         addIfPresent(doc, AGENT, s.agentId());

@@ -64,7 +64,9 @@ import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncod
  * crash recovery see all of it or none of it.
  *
  * <p><b>Concurrency.</b> Thread-safe. Writes are ordered by a lock held only for the log append
- * and the in-memory index update; fsync happens outside it and is shared. Readers never block.
+ * and the in-memory index update; fsync happens outside it and is shared. A write is visible to
+ * every read that starts after it returns: the first such read refreshes the searcher, once for
+ * all writes since the last refresh.
  * The data directory is locked against other processes.
  */
 public final class LuceneMemoryStore implements MemoryStore {
@@ -82,6 +84,9 @@ public final class LuceneMemoryStore implements MemoryStore {
     private final Object checkpointLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile int dimensions;
+    /** Bumped after every applied write; readers refresh when they are behind it. */
+    private final java.util.concurrent.atomic.AtomicLong writeGeneration = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long searcherGeneration;
 
     private LuceneMemoryStore(LuceneStoreConfig config, DataDir dataDir) throws IOException {
         this.config = config;
@@ -340,7 +345,9 @@ public final class LuceneMemoryStore implements MemoryStore {
         } else {
             commit(0);
         }
-        refresh();
+        // Visibility is lazy: the next read refreshes once for however many writes came before it,
+        // so a burst of small writes costs one searcher refresh, not one each.
+        writeGeneration.incrementAndGet();
         if (config.durability() == LuceneStoreConfig.Durability.WAL && wal.bytes() > config.walBytesBeforeCommit()) {
             checkpoint();
         }
@@ -419,9 +426,15 @@ public final class LuceneMemoryStore implements MemoryStore {
                 LuceneDocuments.SIMILARITY);
         List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
         var rescored = new ArrayList<ScoreDoc>(candidates.scoreDocs.length);
-        for (ScoreDoc sd : candidates.scoreDocs) {
-            LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
-            DoubleValues values = source.getValues(leaf, null);
+        ScoreDoc[] byDoc = candidates.scoreDocs.clone();
+        java.util.Arrays.sort(byDoc, (a, b) -> Integer.compare(a.doc, b.doc));
+        LeafReaderContext leaf = null;
+        DoubleValues values = null;
+        for (ScoreDoc sd : byDoc) {
+            if (leaf == null || sd.doc >= leaf.docBase + leaf.reader().maxDoc()) {
+                leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+                values = source.getValues(leaf, null);
+            }
             float exact = values.advanceExact(sd.doc - leaf.docBase) ? (float) values.doubleValue() : sd.score;
             rescored.add(new ScoreDoc(sd.doc, exact));
         }
@@ -435,9 +448,20 @@ public final class LuceneMemoryStore implements MemoryStore {
         for (ScoreDoc sd : top.scoreDocs) {
             // DOT_PRODUCT scores are (1 + cos) / 2; report the cosine itself.
             double score = similarity ? 2.0 * sd.score - 1.0 : sd.score;
-            out.add(new StoreHit(load(searcher, sd.doc), score));
+            out.add(new StoreHit(loadId(searcher, sd.doc), score));
         }
         return out;
+    }
+
+    private static String loadId(IndexSearcher searcher, int doc) throws IOException {
+        // The id is kept as doc values: reading it does not decompress the stored record.
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        var ids = leaf.reader().getSortedDocValues(LuceneDocuments.ID);
+        if (ids == null || !ids.advanceExact(doc - leaf.docBase)) {
+            throw new StorageException("index document " + doc + " has no id", false);
+        }
+        return ids.lookupOrd(ids.ordValue()).utf8ToString();
     }
 
     private static Memory load(IndexSearcher searcher, int doc) throws IOException {
@@ -448,6 +472,13 @@ public final class LuceneMemoryStore implements MemoryStore {
 
     private IndexSearcher acquire() {
         try {
+            long wanted = writeGeneration.get();
+            if (searcherGeneration < wanted) {
+                searchers.maybeRefreshBlocking();
+                synchronized (this) {
+                    searcherGeneration = Math.max(searcherGeneration, wanted);
+                }
+            }
             return searchers.acquire();
         } catch (IOException | AlreadyClosedException e) {
             throw translate("read", e);
