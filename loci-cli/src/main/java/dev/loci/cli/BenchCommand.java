@@ -1,0 +1,56 @@
+package dev.loci.cli;
+
+import dev.loci.bench.DurabilityBenchmark;
+import dev.loci.bench.IngestBenchmark;
+import dev.loci.bench.RecallBenchmark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code loci bench}: the speed benchmarks behind docs/BENCHMARKS.md. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Speed benchmarks: ingest | recall | durability (see docs/BENCHMARKS.md).")
+final class BenchCommand implements Callable<Integer> {
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "WHAT", description = "ingest, recall or durability")
+    String what;
+
+    @Option(names = "--turns", defaultValue = "10000", description = "ingest: synthetic turns (default 10000).")
+    int turns;
+
+    @Option(names = "--batch", defaultValue = "256", description = "ingest: messages per remember call (default 256).")
+    int batch;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "ingest: alternating rounds (default 3).")
+    int rounds;
+
+    @Option(names = "--sizes", split = ",", defaultValue = "10000,100000",
+            description = "recall: store sizes (default 10000,100000).")
+    List<Integer> sizes;
+
+    @Option(names = "--queries", defaultValue = "1000", description = "queries per measurement (default 1000).")
+    int queries;
+
+    @Option(names = "--per-case", defaultValue = "4000", description = "durability: memories per case (default 4000).")
+    int perCase;
+
+    @Option(names = "--work-dir", description = "Where temporary stores go (default: system temp).")
+    Path workDir;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("loci-bench");
+        System.out.println("java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
+                + " cores, max heap " + Runtime.getRuntime().maxMemory() / 1048576 + " MiB");
+        switch (what) {
+            case "ingest" -> IngestBenchmark.run(new IngestBenchmark.Options(turns, batch, rounds, queries, dir), System.out);
+            case "recall" -> RecallBenchmark.run(new RecallBenchmark.Options(sizes, queries, dir), System.out);
+            case "durability" -> DurabilityBenchmark.run(new DurabilityBenchmark.Options(perCase, dir), System.out);
+            default -> throw new dev.loci.InvalidInputException("WHAT", "'" + what
+                    + "' is not a benchmark; use ingest, recall or durability");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,196 @@
+package dev.loci.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loci.Message;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the two documented conversation formats (see docs/FORMATS.md):
+ * <ul>
+ *   <li><b>JSONL</b> ({@code .jsonl}): one message object per line:
+ *       {@code {"text", "speaker"?, "role"?, "timestamp"?, "id"?, "session"?, "metadata"?}}.</li>
+ *   <li><b>Conversation JSON</b>: {@code {"sessions": [{"id", "date"?, "messages": [message, ...]}]}}.</li>
+ * </ul>
+ * Every problem is reported with the file and line (JSONL) or the JSON path of the field.
+ * Messages without an {@code id} get one derived from their session, time, speaker and text, so
+ * ingesting the same file twice adds nothing.
+ */
+final class ConversationFiles {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ConversationFiles() {
+    }
+
+    static List<ConversationBatch> readJsonl(Path file) {
+        Map<String, List<Message>> bySession = new LinkedHashMap<>();
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            int lineNo = 0;
+            for (String line; (line = reader.readLine()) != null; ) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode node;
+                try {
+                    node = JSON.readTree(line);
+                } catch (JsonProcessingException e) {
+                    throw new InputFileException(file, Integer.toString(lineNo), "malformed JSON: "
+                            + e.getOriginalMessage());
+                }
+                if (node == null || !node.isObject()) {
+                    throw new InputFileException(file, Integer.toString(lineNo), "each line must be a JSON object");
+                }
+                String session = optText(node, "session", file, lineNo + ": session");
+                Message m = message(node, null, file, Integer.toString(lineNo), session);
+                bySession.computeIfAbsent(session == null ? "" : session, s -> new ArrayList<>()).add(m);
+            }
+        } catch (IOException e) {
+            throw new InputFileException(file, null, "cannot read: " + e.getMessage());
+        }
+        var batches = new ArrayList<ConversationBatch>();
+        bySession.forEach((s, msgs) -> batches.add(new ConversationBatch(s.isEmpty() ? null : s, msgs)));
+        return batches;
+    }
+
+    static List<ConversationBatch> readConversation(Path file, JsonNode root) {
+        JsonNode sessions = root.get("sessions");
+        if (sessions == null || !sessions.isArray()) {
+            throw new InputFileException(file, "sessions", "must be an array of sessions");
+        }
+        var batches = new ArrayList<ConversationBatch>();
+        for (int s = 0; s < sessions.size(); s++) {
+            JsonNode session = sessions.get(s);
+            String path = "sessions[" + s + "]";
+            if (!session.isObject()) {
+                throw new InputFileException(file, path, "must be an object");
+            }
+            String id = optText(session, "id", file, path + ".id");
+            if (id == null) {
+                id = "session-" + (s + 1);
+            }
+            Instant date = time(optText(session, "date", file, path + ".date"), file, path + ".date");
+            JsonNode messages = session.get("messages");
+            if (messages == null || !messages.isArray()) {
+                throw new InputFileException(file, path + ".messages", "must be an array of messages");
+            }
+            var list = new ArrayList<Message>();
+            for (int i = 0; i < messages.size(); i++) {
+                JsonNode node = messages.get(i);
+                String where = path + ".messages[" + i + "]";
+                if (!node.isObject()) {
+                    throw new InputFileException(file, where, "must be an object");
+                }
+                // Messages without their own time keep their order: the session date plus i seconds.
+                Instant fallback = date == null ? null : date.plusSeconds(i);
+                list.add(message(node, fallback, file, where, id));
+            }
+            batches.add(new ConversationBatch(id, list));
+        }
+        return batches;
+    }
+
+    static JsonNode readTree(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            var loc = e.getLocation();
+            throw new InputFileException(file, loc == null ? null : loc.getLineNr() + ":" + loc.getColumnNr(),
+                    "malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InputFileException(file, null, "cannot read: " + e.getMessage());
+        }
+    }
+
+    private static Message message(JsonNode node, Instant fallbackTime, Path file, String where, String session) {
+        JsonNode textNode = node.get("text");
+        if (textNode == null || textNode.isNull()) {
+            throw new InputFileException(file, where, "field 'text' is missing");
+        }
+        if (!textNode.isTextual()) {
+            throw new InputFileException(file, where, "field 'text' must be a string");
+        }
+        String text = textNode.asText();
+        if (text.isBlank()) {
+            throw new InputFileException(file, where, "field 'text' is empty");
+        }
+        String speaker = optText(node, "speaker", file, where + ".speaker");
+        String role = optText(node, "role", file, where + ".role");
+        String ts = optText(node, "timestamp", file, where + ".timestamp");
+        Instant timestamp = ts == null ? fallbackTime : time(ts, file, where + ".timestamp");
+        String id = optText(node, "id", file, where + ".id");
+        Map<String, String> metadata = new LinkedHashMap<>();
+        JsonNode meta = node.get("metadata");
+        if (meta != null && !meta.isNull()) {
+            if (!meta.isObject()) {
+                throw new InputFileException(file, where + ".metadata", "must be an object of strings");
+            }
+            meta.properties().forEach(e -> metadata.put(e.getKey(), e.getValue().asText()));
+        }
+        if (id == null && timestamp != null) {
+            id = "auto:" + digest(session + "\u0000" + timestamp + "\u0000" + speaker + "\u0000" + role + "\u0000" + text);
+        }
+        return new Message(role, speaker, text, timestamp, id, metadata);
+    }
+
+    private static String optText(JsonNode node, String field, Path file, String where) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual() && !v.isNumber()) {
+            throw new InputFileException(file, where, "must be a string");
+        }
+        return v.asText();
+    }
+
+    /** ISO-8601 instant, offset date-time, local date-time (UTC) or date (midnight UTC). */
+    static Instant time(String value, Path file, String where) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException ignored) {
+            // try the next form
+        }
+        try {
+            return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException ignored) {
+            // try the next form
+        }
+        try {
+            return LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw new InputFileException(file, where, "'" + value
+                    + "' is not an ISO-8601 time (e.g. 2024-05-01T10:00:00Z or 2024-05-01)");
+        }
+    }
+
+    private static String digest(String s) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.loci.cli;
+
+import dev.loci.DataDirLockedException;
+import dev.loci.InvalidInputException;
+import dev.loci.LociException;
+import dev.loci.StorageException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code loci} command. Every subcommand is registered here explicitly, and every exception
+ * becomes a one-line message and an exit code here (2 bad input, 3 storage, 1 anything else).
+ */
+@Command(name = "loci", mixinStandardHelpOptions = true, version = "Loci 0.1.0",
+        description = "Long-term memory for LLM agents: ingest conversations, recall what matters.",
+        subcommands = {DemoCommand.class, IngestCommand.class, RecallCommand.class, GetCommand.class,
+                ForgetCommand.class, StatsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    /** Exit code for bad input (file, field, option). */
+    static final int EXIT_BAD_INPUT = 2;
+    /** Exit code for storage problems (locked, corrupt, I/O). */
+    static final int EXIT_STORAGE = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        if (System.getenv("LOCI_VERBOSE") == null) {
+            // Library start-up chatter (SIMD provider, model settings) stays out of the user's way.
+            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+            for (var h : java.util.logging.Logger.getLogger("").getHandlers()) {
+                h.setLevel(java.util.logging.Level.WARNING);
+            }
+        }
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (used by tests). */
+    static int run(String... args) {
+        var cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(Main::handle);
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        int code;
+        String message;
+        if (e instanceof InvalidInputException || e instanceof InputFileException) {
+            code = EXIT_BAD_INPUT;
+            message = e.getMessage();
+        } else if (e instanceof DataDirLockedException || e instanceof StorageException) {
+            code = EXIT_STORAGE;
+            message = e.getMessage();
+        } else if (e instanceof LociException) {
+            code = 1;
+            message = e.getMessage();
+        } else {
+            code = 1;
+            message = "internal error: " + e;
+            e.printStackTrace(err);
+        }
+        err.println("loci " + cli.getCommandName() + ": error: " + message);
+        err.flush();
+        return code;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.loci.cli;
+
+import dev.loci.Kind;
+import dev.loci.Loci;
+import dev.loci.RecallQuery;
+import dev.loci.RecallResult;
+import dev.loci.TimeRange;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code loci recall}: the best memories for a query, with why each ranked. */
+@Command(name = "recall", mixinStandardHelpOptions = true,
+        description = "Recall the memories that best match a query, with per-signal ranks and scores.")
+final class RecallCommand implements Callable<Integer> {
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--k", defaultValue = "10", paramLabel = "N", description = "Number of results (default 10).")
+    int k;
+
+    @Option(names = "--kind", paramLabel = "KIND", split = ",", description = "Only these kinds, e.g. TURN,FACT.")
+    List<Kind> kinds;
+
+    @Option(names = "--from", paramLabel = "TIME", description = "Only memories that occurred at or after (ISO-8601).")
+    String from;
+
+    @Option(names = "--to", paramLabel = "TIME", description = "Only memories that occurred before (ISO-8601).")
+    String to;
+
+    @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "Metadata that must match (repeatable).")
+    Map<String, String> metadata = new LinkedHashMap<>();
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Parameters(index = "0", paramLabel = "QUERY", description = "What to recall.")
+    String query;
+
+    @Override
+    public Integer call() {
+        Instant f = ConversationFiles.time(from, java.nio.file.Path.of("--from"), "");
+        Instant t = ConversationFiles.time(to, java.nio.file.Path.of("--to"), "");
+        Set<Kind> kindSet = kinds == null || kinds.isEmpty() ? Set.of() : EnumSet.copyOf(kinds);
+        RecallQuery q = RecallQuery.of(query).withK(k).withKinds(kindSet)
+                .withTimeRange(f == null && t == null ? null : new TimeRange(f, t)).withMetadata(metadata);
+        try (Loci loci = store.open()) {
+            RecallResult result = loci.recall(store.scope(), q);
+            if (json) {
+                Output.json(System.out, result.results());
+            } else {
+                Output.table(System.out, result.results(), 100);
+                System.out.printf(Locale.ROOT, "(%d results in %.1f ms)%n", result.results().size(),
+                        result.tookNanos() / 1e6);
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.loci.cli;
+
+import dev.loci.Loci;
+import dev.loci.Scope;
+import dev.loci.embedded.EmbeddedLoci;
+import dev.loci.embedded.EmbeddedOptions;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options naming the data directory and the scope, shared by the commands that touch memory. */
+final class StoreOptions {
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:LOCI_DATA_DIR:-loci-data}",
+            description = "Data directory (default: $LOCI_DATA_DIR or ./loci-data).")
+    Path dataDir;
+
+    @Option(names = "--tenant", paramLabel = "T", required = true, description = "Tenant (required).")
+    String tenant;
+
+    @Option(names = "--user", paramLabel = "U", description = "User id.")
+    String user;
+
+    @Option(names = "--agent", paramLabel = "A", description = "Agent id.")
+    String agent;
+
+    @Option(names = "--session", paramLabel = "S", description = "Session id.")
+    String session;
+
+    Scope scope() {
+        return new Scope(tenant, user, agent, session);
+    }
+
+    Loci open() {
+        return EmbeddedLoci.open(dataDir, EmbeddedOptions.defaults());
+    }
+}
