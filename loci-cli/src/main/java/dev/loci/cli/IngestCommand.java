@@ -125,7 +125,7 @@ final class IngestCommand implements Callable<Integer> {
                 case jsonl -> bind(ConversationFiles.readJsonl(file), base, file);
                 case conversation -> bind(ConversationFiles.readConversation(file,
                         tree != null ? tree : ConversationFiles.readTree(file)), base, file);
-                case locomo -> throw new InputFileException(file, null, "LoCoMo import arrives with the eval module");
+                case locomo -> LocomoImport.read(file, base, captions);
                 case auto -> throw new IllegalStateException("resolved above");
             };
         }

@@ -158,15 +158,18 @@ public final class OnnxEmbedder implements Embedder {
         order.sort(Comparator.comparingInt(i -> windows.get(i).ids().length));
         float[][] vectors = new float[windows.size()][];
         List<Future<?>> running = new ArrayList<>();
-        for (int from = 0; from < order.size(); from += config.batchSize()) {
-            List<Integer> batch = order.subList(from, Math.min(order.size(), from + config.batchSize()));
+        // A call smaller than workers x batch size is split evenly so every worker gets a share.
+        int size = Math.max(1, Math.min(config.batchSize(),
+                (order.size() + config.workerThreads() - 1) / config.workerThreads()));
+        for (int from = 0; from < order.size(); from += size) {
+            List<Integer> batch = order.subList(from, Math.min(order.size(), from + size));
             Runnable job = () -> {
                 float[][] out = runBatch(batch.stream().map(i -> windows.get(i).ids()).toList());
                 for (int b = 0; b < batch.size(); b++) {
                     vectors[batch.get(b)] = out[b];
                 }
             };
-            if (order.size() <= config.batchSize()) {
+            if (order.size() <= size) {
                 job.run();
             } else {
                 running.add(pool.submit(job));

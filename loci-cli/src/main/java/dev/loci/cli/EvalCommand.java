@@ -1,0 +1,84 @@
+package dev.loci.cli;
+
+import dev.loci.embedded.EmbeddedLoci;
+import dev.loci.embedded.EmbeddedOptions;
+import dev.loci.eval.EvalReport;
+import dev.loci.eval.LocomoBenchmark;
+import dev.loci.eval.LongMemEvalBenchmark;
+import dev.loci.eval.ProgressListener;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code loci eval}: retrieval quality and speed on LoCoMo or LongMemEval-format files. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Measure retrieval quality and speed; writes OUT/report.md and OUT/report.json.",
+                "  loci eval locomo FILE --out DIR", "  loci eval longmemeval FILE --out DIR"})
+final class EvalCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "BENCHMARK", description = "locomo or longmemeval")
+    String benchmark;
+
+    @Parameters(index = "1", paramLabel = "FILE", description = "The benchmark's JSON file.")
+    Path file;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the report goes.")
+    Path out;
+
+    @Option(names = "--adversarial", description = "LoCoMo: also score category 5 (adversarial).")
+    boolean adversarial;
+
+    @Option(names = "--no-captions", description = "LoCoMo: leave out image captions.")
+    boolean noCaptions;
+
+    @Option(names = "--no-progress", description = "Do not draw progress bars.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(file)) {
+            throw new InputFileException(file, null, "no such file");
+        }
+        ProgressListener progress = noProgress ? ProgressListener.NONE : new Bars();
+        EvalReport report = switch (benchmark) {
+            case "locomo" -> new LocomoBenchmark(LocomoBenchmark.Options.defaults().withAdversarial(adversarial)
+                    .withCaptions(!noCaptions)).run(file, out, dir -> EmbeddedLoci.open(dir, EmbeddedOptions.defaults()),
+                    progress);
+            case "longmemeval" -> new LongMemEvalBenchmark(LongMemEvalBenchmark.Options.defaults())
+                    .run(file, out, dir -> EmbeddedLoci.open(dir, EmbeddedOptions.defaults()), progress);
+            default -> throw new dev.loci.InvalidInputException("BENCHMARK", "'" + benchmark
+                    + "' is not a benchmark; use locomo or longmemeval");
+        };
+        System.out.println(Files.readString(out.resolve("report.md")));
+        System.out.println("wrote " + out.resolve("report.md") + " and " + out.resolve("report.json")
+                + " (" + report.pipelines().size() + " pipelines)");
+        return 0;
+    }
+
+    /** Progress bars on standard error, one per phase. */
+    private static final class Bars implements ProgressListener {
+        private ProgressBar bar;
+
+        @Override
+        public void start(String phase, long total) {
+            bar = new ProgressBarBuilder().setTaskName(phase).setInitialMax(total).showSpeed()
+                    .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+        }
+
+        @Override
+        public void step(long n) {
+            bar.stepBy(n);
+        }
+
+        @Override
+        public void done() {
+            bar.close();
+        }
+    }
+}

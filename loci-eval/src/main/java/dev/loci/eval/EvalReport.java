@@ -1,0 +1,138 @@
+package dev.loci.eval;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The outcome of one benchmark run, written as {@code report.json} (stable schema, for tools)
+ * and {@code report.md} (tables, for people). Immutable once built.
+ *
+ * @param benchmark       "locomo" or "longmemeval"
+ * @param defaultPipeline name of Loci's full pipeline
+ * @param pipelines       results per pipeline, in display order
+ * @param ingest          turns_per_s and embedder_texts_per_s
+ * @param counts          items read, repaired, skipped, evaluated
+ * @param resources       peak_rss_mb, index_bytes_per_memory, memories
+ * @param config          the settings of the run
+ * @param headline        metric names shown in the summary table, in order
+ */
+public record EvalReport(String benchmark, String defaultPipeline, Map<String, PipelineResult> pipelines,
+                         Map<String, Double> ingest, Map<String, Long> counts, Map<String, Double> resources,
+                         Map<String, String> config, List<String> headline) {
+
+    /**
+     * @param overall     metric → mean over all questions
+     * @param groups      group (category or question type) → metric → mean
+     * @param groupSizes  group → number of questions
+     * @param latencyMs   p50, p95, p99 of recall wall time
+     * @param tokensPerQuery mean cl100k tokens of the top-10 results' texts
+     */
+    public record PipelineResult(Map<String, Double> overall, Map<String, Map<String, Double>> groups,
+                                 Map<String, Integer> groupSizes, Map<String, Double> latencyMs, double tokensPerQuery) {
+    }
+
+    /** p50/p95/p99 in milliseconds of nanosecond samples (nearest rank). */
+    static Map<String, Double> latency(long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        var out = new LinkedHashMap<String, Double>();
+        for (int p : new int[] {50, 95, 99}) {
+            int idx = s.length == 0 ? 0 : Math.max(0, (int) Math.ceil(p / 100.0 * s.length) - 1);
+            out.put("p" + p, s.length == 0 ? 0.0 : s[idx] / 1e6);
+        }
+        return out;
+    }
+
+    public void write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("report.json"),
+                Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson()) + "\n");
+        Files.writeString(dir.resolve("report.md"), toMarkdown());
+    }
+
+    ObjectNode toJson() {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("benchmark", benchmark);
+        root.put("default_pipeline", defaultPipeline);
+        ObjectNode pipes = root.putObject("pipelines");
+        pipelines.forEach((name, r) -> {
+            ObjectNode p = pipes.putObject(name);
+            ObjectNode overall = p.putObject("overall");
+            r.overall().forEach((k, v) -> overall.put(k, round(v)));
+            ObjectNode groups = p.putObject("groups");
+            r.groups().forEach((g, m) -> {
+                ObjectNode gn = groups.putObject(g);
+                m.forEach((k, v) -> gn.put(k, round(v)));
+            });
+            ObjectNode sizes = p.putObject("group_sizes");
+            r.groupSizes().forEach(sizes::put);
+            ObjectNode lat = p.putObject("latency_ms");
+            r.latencyMs().forEach((k, v) -> lat.put(k, round(v)));
+            p.put("tokens_per_query", round(r.tokensPerQuery()));
+        });
+        ObjectNode in = root.putObject("ingest");
+        ingest.forEach((k, v) -> in.put(k, round(v)));
+        ObjectNode c = root.putObject("counts");
+        counts.forEach(c::put);
+        ObjectNode res = root.putObject("resources");
+        resources.forEach((k, v) -> res.put(k, round(v)));
+        ObjectNode cfg = root.putObject("config");
+        config.forEach(cfg::put);
+        return root;
+    }
+
+    String toMarkdown() {
+        var md = new StringBuilder();
+        md.append("# ").append(benchmark.equals("locomo") ? "LoCoMo" : "LongMemEval").append(" retrieval report\n\n");
+        md.append("Default pipeline: `").append(defaultPipeline).append("`. ")
+                .append("Settings: ").append(config).append("\n\n## Overall\n\n");
+        md.append("| pipeline | ").append(String.join(" | ", headline)).append(" | p50 ms | p95 ms | p99 ms | tokens/query |\n");
+        md.append("|---|").append("---|".repeat(headline.size() + 4)).append('\n');
+        pipelines.forEach((name, r) -> {
+            md.append("| ").append(name);
+            headline.forEach(h -> md.append(" | ").append(fmt(r.overall().getOrDefault(h, Double.NaN))));
+            md.append(" | ").append(fmt2(r.latencyMs().get("p50"))).append(" | ").append(fmt2(r.latencyMs().get("p95")))
+                    .append(" | ").append(fmt2(r.latencyMs().get("p99"))).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.0f", r.tokensPerQuery())).append(" |\n");
+        });
+        List<String> groupMetrics = headline.stream().filter(h -> h.endsWith("@5") || h.endsWith("@10")).toList();
+        var groupNames = pipelines.values().iterator().next().groups().keySet();
+        for (String metric : groupMetrics) {
+            md.append("\n## ").append(metric).append(" per group\n\n| pipeline | ");
+            md.append(String.join(" | ", groupNames.stream().map(g -> g + " (n=" +
+                    pipelines.values().iterator().next().groupSizes().get(g) + ")").toList())).append(" |\n|---|");
+            md.append("---|".repeat(groupNames.size())).append('\n');
+            pipelines.forEach((name, r) -> {
+                md.append("| ").append(name);
+                groupNames.forEach(g -> md.append(" | ").append(fmt(r.groups().get(g).getOrDefault(metric, Double.NaN))));
+                md.append(" |\n");
+            });
+        }
+        md.append("\n## Speed and size\n\n| figure | value |\n|---|---|\n");
+        ingest.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(fmt2(v)).append(" |\n"));
+        resources.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(fmt2(v)).append(" |\n"));
+        md.append("\n## Counts\n\n| count | value |\n|---|---|\n");
+        counts.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        return md.toString();
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String fmt2(Double v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1e6) / 1e6;
+    }
+}

@@ -1,0 +1,10 @@
+package dev.loci.eval;
+
+import dev.loci.Loci;
+import java.nio.file.Path;
+
+/** Opens the engine under test on a fresh data directory. The harness closes what it opens. */
+@FunctionalInterface
+public interface LociFactory {
+    Loci open(Path dataDir);
+}

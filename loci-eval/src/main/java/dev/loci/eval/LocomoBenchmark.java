@@ -1,0 +1,181 @@
+package dev.loci.eval;
+
+import dev.loci.Loci;
+import dev.loci.Message;
+import dev.loci.RecallQuery;
+import dev.loci.Scope;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * LoCoMo retrieval evaluation through Loci's public API.
+ *
+ * <p>Each conversation is remembered in its own scope (tenant {@value #TENANT}, user = sample
+ * id, session = {@code session_N}); sessions in order, every turn with its session's date plus
+ * its index in seconds (so order is kept), its speaker, its {@code dia_id} as client id, and an
+ * image turn's caption appended as "[image: ...]" unless turned off. Each question is recalled in
+ * its conversation's user scope by every pipeline; results are expanded to turns by
+ * {@link TurnExpansion} and scored by {@link Metrics#locomo}. MRR is computed over the recall
+ * depth (default 100 turns), not the whole conversation. Not thread-safe.
+ */
+public final class LocomoBenchmark {
+    /** Tenant the conversations are remembered under. */
+    public static final String TENANT = "locomo";
+
+    /**
+     * @param includeAdversarial also score category 5 (default false)
+     * @param captions           append image captions to image turns (default true)
+     * @param ks                 cut-offs for recall@k and hit@k (default 1, 5, 10, 20)
+     * @param depth              turns retrieved per question, for MRR (default 100)
+     * @param embedderSample     turn texts embedded on their own to measure the embedder (default 1,000)
+     */
+    public record Options(boolean includeAdversarial, boolean captions, List<Integer> ks, int depth,
+                          int embedderSample) {
+        public Options {
+            ks = List.copyOf(ks);
+            if (ks.isEmpty() || ks.stream().anyMatch(k -> k < 1)) {
+                throw new dev.loci.InvalidInputException("ks", "must be positive cut-offs, was " + ks);
+            }
+            if (depth < ks.stream().mapToInt(Integer::intValue).max().orElseThrow() || depth > 1000) {
+                throw new dev.loci.InvalidInputException("depth", "must be >= the largest k and <= 1000, was " + depth);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(false, true, List.of(1, 5, 10, 20), 100, 1000);
+        }
+
+        public Options withAdversarial(boolean on) {
+            return new Options(on, captions, ks, depth, embedderSample);
+        }
+
+        public Options withCaptions(boolean on) {
+            return new Options(includeAdversarial, on, ks, depth, embedderSample);
+        }
+    }
+
+    private final Options options;
+    private final Map<String, Pipelines.Pipeline> pipelines;
+
+    public LocomoBenchmark(Options options) {
+        this(options, Pipelines.standard(options.depth()));
+    }
+
+    public LocomoBenchmark(Options options, Map<String, Pipelines.Pipeline> pipelines) {
+        this.options = options;
+        this.pipelines = pipelines;
+    }
+
+    /** The messages of one session as the benchmark remembers them. */
+    public static List<Message> messages(LocomoDataset.Session session, boolean captions) {
+        var out = new ArrayList<Message>(session.turns().size());
+        for (int i = 0; i < session.turns().size(); i++) {
+            LocomoDataset.Turn t = session.turns().get(i);
+            String text = captions && t.caption() != null ? t.text() + " [image: " + t.caption() + "]" : t.text();
+            out.add(new Message(null, t.speaker(), text, session.date().plusSeconds(i), t.diaId(),
+                    Map.of("dia_id", t.diaId())));
+        }
+        return out;
+    }
+
+    /** The scope a conversation's session is remembered in. */
+    public static Scope scope(LocomoDataset.Conversation c, LocomoDataset.Session s) {
+        return new Scope(TENANT, c.sampleId(), null, "session_" + s.number());
+    }
+
+    public EvalReport run(Path file, Path outDir, LociFactory factory, ProgressListener progress) throws IOException {
+        var repairs = new LocomoDataset.Repairs();
+        List<LocomoDataset.Conversation> conversations = LocomoDataset.read(file, repairs);
+        Path dataDir = Files.createTempDirectory(Files.createDirectories(outDir), "data-");
+        var counts = new LinkedHashMap<String, Long>();
+        counts.put("conversations", (long) conversations.size());
+        var runs = new PipelineRuns(pipelines);
+        double ingestRate;
+        double embedRate;
+        Map<String, Double> resources = new LinkedHashMap<>();
+        try (Loci loci = factory.open(dataDir)) {
+            long turns = conversations.stream().mapToLong(LocomoDataset.Conversation::turnCount).sum();
+            counts.put("turns", turns);
+            progress.start("ingest", turns);
+            long t0 = System.nanoTime();
+            List<String> sample = new ArrayList<>();
+            for (var c : conversations) {
+                for (var s : c.sessions()) {
+                    List<Message> msgs = messages(s, options.captions());
+                    loci.remember(scope(c, s), msgs);
+                    msgs.stream().limit(Math.max(0, options.embedderSample() - sample.size()))
+                            .forEach(m -> sample.add(m.speaker() + ": " + m.text()));
+                    progress.step(msgs.size());
+                }
+            }
+            ingestRate = turns / ((System.nanoTime() - t0) / 1e9);
+            progress.done();
+            embedRate = Throughput.embedderTextsPerSecond(loci.embedder(), sample);
+
+            long total = conversations.stream().mapToLong(c -> c.questions().size()).sum();
+            progress.start("recall", total);
+            for (var c : conversations) {
+                Scope user = new Scope(TENANT, c.sampleId(), null, null);
+                for (var q : c.questions()) {
+                    counts.merge("qa_total", 1L, Long::sum);
+                    progress.step(1);
+                    if (q.category() == 5 && !options.includeAdversarial()) {
+                        counts.merge("skipped_adversarial", 1L, Long::sum);
+                        continue;
+                    }
+                    if (q.evidence().isEmpty()) {
+                        counts.merge("skipped_no_evidence", 1L, Long::sum);
+                        continue;
+                    }
+                    String group = q.category() + " " + LocomoDataset.CATEGORIES.getOrDefault(q.category(), "?");
+                    runs.run(loci, user, RecallQuery.of(q.question()).withK(options.depth()), group,
+                            results -> Metrics.locomo(TurnExpansion.turns(loci, user, results, options.depth()),
+                                    q.evidence(), options.ks()));
+                }
+            }
+            progress.done();
+            counts.put("qa_evaluated", (long) runs.questions());
+            var stats = loci.stats();
+            resources.put("memories", (double) stats.memories());
+            resources.put("index_bytes_per_memory", stats.memories() == 0 ? 0 : stats.diskBytes() / (double) stats.memories());
+        }
+        resources.put("peak_rss_mb", Resources.peakRssMb());
+        repairs.asMap().forEach(counts::put);
+        deleteTree(dataDir);
+
+        List<String> headline = new ArrayList<>();
+        options.ks().forEach(k -> headline.add("recall@" + k));
+        options.ks().forEach(k -> headline.add("hit@" + k));
+        headline.add("mrr");
+        var config = new LinkedHashMap<String, String>();
+        config.put("file", file.getFileName().toString());
+        config.put("categories", options.includeAdversarial() ? "1-5" : "1-4");
+        config.put("captions", Boolean.toString(options.captions()));
+        config.put("depth", Integer.toString(options.depth()));
+        var report = new EvalReport("locomo", Pipelines.DEFAULT, runs.results(),
+                ingestFigures(ingestRate, embedRate), counts, resources, config,
+                headline);
+        report.write(outDir);
+        return report;
+    }
+
+    static Map<String, Double> ingestFigures(double turnsPerS, double embedderTextsPerS) {
+        var m = new LinkedHashMap<String, Double>();
+        m.put("turns_per_s", turnsPerS);
+        m.put("embedder_texts_per_s", embedderTextsPerS);
+        return m;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
