@@ -32,7 +32,8 @@ public final class Loci implements AutoCloseable {
         this.config = b.config;
         this.embedder = b.embedder;
         this.store = b.store;
-        this.ingest = new IngestPipeline(config.ingest(), embedder, store, b.clock, new MemoryIds(b.random));
+        this.ingest = new IngestPipeline(config.ingest(), config.consolidation(), embedder, store, b.clock,
+                new MemoryIds(b.random));
         this.recall = new RecallPipeline(embedder, store);
     }
 

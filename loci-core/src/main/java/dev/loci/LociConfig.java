@@ -6,8 +6,16 @@ package dev.loci;
  * @param ingest limits applied to incoming messages
  * @param recall how lexical and dense candidates are gathered and fused
  */
-public record LociConfig(IngestConfig ingest, RecallConfig recall) {
+public record LociConfig(IngestConfig ingest, RecallConfig recall, ConsolidationConfig consolidation) {
+    /** With default consolidation. */
+    public LociConfig(IngestConfig ingest, RecallConfig recall) {
+        this(ingest, recall, ConsolidationConfig.defaults());
+    }
+
     public LociConfig {
+        if (consolidation == null) {
+            throw new InvalidInputException("config.consolidation", "is required");
+        }
         if (ingest == null) {
             throw new InvalidInputException("config.ingest", "is required");
         }
@@ -17,15 +25,69 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall) {
     }
 
     public static LociConfig defaults() {
-        return new LociConfig(IngestConfig.defaults(), RecallConfig.defaults());
+        return new LociConfig(IngestConfig.defaults(), RecallConfig.defaults(), ConsolidationConfig.defaults());
     }
 
     public LociConfig withIngest(IngestConfig newIngest) {
-        return new LociConfig(newIngest, recall);
+        return new LociConfig(newIngest, recall, consolidation);
     }
 
     public LociConfig withRecall(RecallConfig newRecall) {
-        return new LociConfig(ingest, newRecall);
+        return new LociConfig(ingest, newRecall, consolidation);
+    }
+
+    public LociConfig withConsolidation(ConsolidationConfig newConsolidation) {
+        return new LociConfig(ingest, recall, newConsolidation);
+    }
+
+    /**
+     * How remembered turns are organised and keyed.
+     *
+     * @param episodes        segment each remember call into episodes where the topic shifts, and
+     *                        store an EPISODE memory over each (default true)
+     * @param boundaryGamma   a turn opens a new episode when its novelty (1 - cosine to the running
+     *                        episode centroid) exceeds mean + gamma x std of the recent novelties (default 1.0)
+     * @param noveltyWindow   how many recent novelties the threshold is computed over (default 10)
+     * @param minEpisodeTurns an episode has at least this many turns, 1..100 (default 3)
+     * @param maxEpisodeTurns an episode has at most this many turns (default 16)
+     * @param contextKeys     index each turn's BM25 keys with the preceding turn of the same call and
+     *                        with its absolute date and resolved relative dates (default true)
+     * @param contextChars    most characters of the preceding turn added to the keys (default 300)
+     */
+    public record ConsolidationConfig(boolean episodes, double boundaryGamma, int noveltyWindow, int minEpisodeTurns,
+                                      int maxEpisodeTurns, boolean contextKeys, int contextChars) {
+        public ConsolidationConfig {
+            if (!(boundaryGamma >= 0 && boundaryGamma <= 10)) {
+                throw new InvalidInputException("config.consolidation.boundaryGamma", "must be in 0..10, was " + boundaryGamma);
+            }
+            if (noveltyWindow < 2 || noveltyWindow > 1000) {
+                throw new InvalidInputException("config.consolidation.noveltyWindow", "must be in 2..1000, was " + noveltyWindow);
+            }
+            if (minEpisodeTurns < 1 || minEpisodeTurns > 100) {
+                throw new InvalidInputException("config.consolidation.minEpisodeTurns", "must be in 1..100, was " + minEpisodeTurns);
+            }
+            if (maxEpisodeTurns < minEpisodeTurns || maxEpisodeTurns > 1000) {
+                throw new InvalidInputException("config.consolidation.maxEpisodeTurns",
+                        "must be in minEpisodeTurns.." + 1000 + ", was " + maxEpisodeTurns);
+            }
+            if (contextChars < 0 || contextChars > 10_000) {
+                throw new InvalidInputException("config.consolidation.contextChars", "must be in 0..10000, was " + contextChars);
+            }
+        }
+
+        public static ConsolidationConfig defaults() {
+            return new ConsolidationConfig(true, 1.0, 10, 3, 16, true, 300);
+        }
+
+        public ConsolidationConfig withEpisodes(boolean on) {
+            return new ConsolidationConfig(on, boundaryGamma, noveltyWindow, minEpisodeTurns, maxEpisodeTurns,
+                    contextKeys, contextChars);
+        }
+
+        public ConsolidationConfig withContextKeys(boolean on) {
+            return new ConsolidationConfig(episodes, boundaryGamma, noveltyWindow, minEpisodeTurns, maxEpisodeTurns,
+                    on, contextChars);
+        }
     }
 
     /**
@@ -54,9 +116,25 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall) {
      * @param rrfK         reciprocal rank fusion constant: contribution = weight / (rrfK + rank) (default 60)
      * @param lexicalWeight weight of the BM25 list in fusion (default 1.0)
      * @param denseWeight   weight of the dense list in fusion (default 1.0)
+     * @param routingWeight weight of an episode's fused score added to each of its turns, so a
+     *                      strong episode hit routes down to its turns (default 1.0; 0 turns
+     *                      hierarchy routing off)
+     * @param episodeTopN   episodes fetched per signal for routing (default 20)
      */
-    public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight) {
+    public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
+                               double routingWeight, int episodeTopN) {
+        /** With default routing. */
+        public RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight) {
+            this(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, 1.0, 20);
+        }
+
         public RecallConfig {
+            if (!(routingWeight >= 0 && routingWeight <= 100)) {
+                throw new InvalidInputException("config.recall.routingWeight", "must be in 0..100, was " + routingWeight);
+            }
+            if (episodeTopN < 0 || episodeTopN > 1000) {
+                throw new InvalidInputException("config.recall.episodeTopN", "must be in 0..1000, was " + episodeTopN);
+            }
             if (lexicalTopN < 0 || lexicalTopN > 10_000) {
                 throw new InvalidInputException("config.recall.lexicalTopN", "must be in 0..10000, was " + lexicalTopN);
             }
@@ -78,19 +156,24 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall) {
         }
 
         public static RecallConfig defaults() {
-            return new RecallConfig(100, 100, 60, 1.0, 1.0);
+            return new RecallConfig(100, 100, 60, 1.0, 1.0, 1.0, 20);
+        }
+
+        /** The same fusion with hierarchy routing at the given weight (0 = off). */
+        public RecallConfig withRouting(double weight) {
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, weight, episodeTopN);
         }
 
         /** BM25 alone: dense off; BM25 keeps its candidate count, or the default 100 if it was off. */
         public RecallConfig lexicalOnly() {
             return new RecallConfig(lexicalTopN > 0 ? lexicalTopN : defaults().lexicalTopN(), 0, rrfK,
-                    lexicalWeight, denseWeight);
+                    lexicalWeight, denseWeight, routingWeight, episodeTopN);
         }
 
         /** Dense alone: BM25 off; dense keeps its candidate count, or the default 100 if it was off. */
         public RecallConfig denseOnly() {
             return new RecallConfig(0, denseTopN > 0 ? denseTopN : defaults().denseTopN(), rrfK,
-                    lexicalWeight, denseWeight);
+                    lexicalWeight, denseWeight, routingWeight, episodeTopN);
         }
     }
 }

@@ -23,7 +23,7 @@ class BadInputTest {
     private static final int MAX_MESSAGES = 8;
     private static final Scope SCOPE = Scope.user("acme", "anna");
 
-    private final Rig rig = Rig.create(3, LociConfig.defaults().withIngest(new IngestConfig(MAX_TEXT, MAX_MESSAGES)));
+    private final Rig rig = Rig.create(3, Rig.flat().withIngest(new IngestConfig(MAX_TEXT, MAX_MESSAGES)));
     private final Loci loci = rig.loci();
     private List<String> existing;
 

@@ -183,7 +183,7 @@ class RecallExplainTest {
             x.signal(Signal.BM25).ifPresent(s -> assertEquals(2.0 / (10 + s.rank()), s.contribution(), 1e-15));
             x.signal(Signal.DENSE).ifPresent(s -> assertEquals(0.5 / (10 + s.rank()), s.contribution(), 1e-15));
         }
-        assertEquals(LociConfig.RecallConfig.defaults(), loci.config().recall(), "per-call config is not kept");
+        assertEquals(Rig.flat().recall(), loci.config().recall(), "per-call config is not kept");
     }
 
     @Test

@@ -10,8 +10,18 @@ import java.util.Random;
 record Rig(Loci loci, HashingEmbedder embedder, InMemoryStore store, ManualClock clock) {
     static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
 
+    /**
+     * Flat turns only (no episodes, no date or context keys, no routing): these tests pin the
+     * semantics of ingest and fusion; consolidation and routing have tests of their own.
+     */
+    static LociConfig flat() {
+        LociConfig d = LociConfig.defaults();
+        return d.withConsolidation(d.consolidation().withEpisodes(false).withContextKeys(false))
+                .withRecall(d.recall().withRouting(0));
+    }
+
     static Rig create(long seed) {
-        return create(seed, LociConfig.defaults());
+        return create(seed, flat());
     }
 
     static Rig create(long seed, LociConfig config) {

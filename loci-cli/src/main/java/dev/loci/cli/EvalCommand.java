@@ -40,6 +40,18 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not draw progress bars.")
     boolean noProgress;
 
+    @Option(names = "--no-episodes", description = "Ablation: ingest without episode consolidation.")
+    boolean noEpisodes;
+
+    @Option(names = "--no-context-keys", description = "Ablation: index turns without context and date keys.")
+    boolean noContextKeys;
+
+    private EmbeddedOptions engine() {
+        var loci = dev.loci.LociConfig.defaults();
+        var c = loci.consolidation().withEpisodes(!noEpisodes).withContextKeys(!noContextKeys);
+        return EmbeddedOptions.defaults().withLoci(loci.withConsolidation(c));
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(file)) {
@@ -48,10 +60,10 @@ final class EvalCommand implements Callable<Integer> {
         ProgressListener progress = noProgress ? ProgressListener.NONE : new Bars();
         EvalReport report = switch (benchmark) {
             case "locomo" -> new LocomoBenchmark(LocomoBenchmark.Options.defaults().withAdversarial(adversarial)
-                    .withCaptions(!noCaptions)).run(file, out, dir -> EmbeddedLoci.open(dir, EmbeddedOptions.defaults()),
+                    .withCaptions(!noCaptions)).run(file, out, dir -> EmbeddedLoci.open(dir, engine()),
                     progress);
             case "longmemeval" -> new LongMemEvalBenchmark(LongMemEvalBenchmark.Options.defaults())
-                    .run(file, out, dir -> EmbeddedLoci.open(dir, EmbeddedOptions.defaults()), progress);
+                    .run(file, out, dir -> EmbeddedLoci.open(dir, engine()), progress);
             default -> throw new dev.loci.InvalidInputException("BENCHMARK", "'" + benchmark
                     + "' is not a benchmark; use locomo or longmemeval");
         };

@@ -2,6 +2,7 @@ package dev.loci.internal;
 
 import dev.loci.InvalidInputException;
 import dev.loci.Kind;
+import dev.loci.LociConfig.ConsolidationConfig;
 import dev.loci.LociConfig.IngestConfig;
 import dev.loci.Memory;
 import dev.loci.Message;
@@ -10,7 +11,6 @@ import dev.loci.Scope;
 import dev.loci.spi.Embedder;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
-import dev.loci.spi.StoredMemory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,21 +21,25 @@ import java.util.Map;
 /**
  * Ingest, top to bottom: validate every message before anything is written, give each an id
  * (derived from its client id when it has one), drop the ones already stored, embed the rest in
- * one batch, and write them to the store as one atomic, durable batch. Thread-safe.
+ * one batch, organise them (index keys, episodes: {@link Consolidation}), and write turns and
+ * episodes to the store as one atomic, durable batch. Thread-safe.
  */
 public final class IngestPipeline {
     /** Importance given to raw turns until consolidation or the caller says otherwise. */
     static final double DEFAULT_IMPORTANCE = 0.5;
 
     private final IngestConfig config;
+    private final ConsolidationConfig consolidation;
     private final Embedder embedder;
     private final MemoryStore store;
     private final Clock clock;
     private final MemoryIds ids;
     private final StripedLocks clientIdLocks = new StripedLocks(1024);
 
-    public IngestPipeline(IngestConfig config, Embedder embedder, MemoryStore store, Clock clock, MemoryIds ids) {
+    public IngestPipeline(IngestConfig config, ConsolidationConfig consolidation, Embedder embedder, MemoryStore store,
+                          Clock clock, MemoryIds ids) {
         this.config = config;
+        this.consolidation = consolidation;
         this.embedder = embedder;
         this.store = store;
         this.clock = clock;
@@ -68,7 +72,8 @@ public final class IngestPipeline {
         // Embed outside any lock (the slow part), then re-check and write under the ids' locks so
         // two callers remembering the same client ids at once store and count them once.
         List<Embedding> vectors = embedder.embedDocuments(fresh.stream().map(IndexKeys::embedText).toList());
-        List<StoredMemory> batch = new ArrayList<>(fresh.size());
+        List<Memory> kept = new ArrayList<>(fresh.size());
+        List<Embedding> keptVectors = new ArrayList<>(fresh.size());
         int[] stripes = clientIdLocks.stripesOf(scope.tenant(), fresh);
         clientIdLocks.lock(stripes);
         try {
@@ -78,15 +83,16 @@ public final class IngestPipeline {
                     skipped++;
                     continue;
                 }
-                batch.add(new StoredMemory(m, vectors.get(i), IndexKeys.lexicalText(m)));
+                kept.add(m);
+                keptVectors.add(vectors.get(i));
             }
-            if (!batch.isEmpty()) {
-                store.write(batch);
+            if (!kept.isEmpty()) {
+                store.write(Consolidation.organise(scope, kept, keptVectors, consolidation));
             }
         } finally {
             clientIdLocks.unlock(stripes);
         }
-        return new RememberResult(idPerMessage, batch.size(), skipped);
+        return new RememberResult(idPerMessage, kept.size(), skipped);
     }
 
     private static Memory toMemory(String id, Scope scope, Message msg, Instant now) {

@@ -26,18 +26,22 @@ public final class Pipelines {
     }
 
     /**
-     * The standard rows: BM25 alone, dense alone, hybrid fusion, and Loci's defaults.
+     * The standard rows: BM25 alone, dense alone, hybrid fusion (all three on turns only, no
+     * hierarchy routing), hybrid with hierarchy routing, and Loci's defaults as configured.
      *
      * @param candidates candidates per signal for the baselines (at least the recall depth)
      */
     public static Map<String, Pipeline> standard(int candidates) {
         RecallConfig base = RecallConfig.defaults();
-        RecallConfig hybrid = new RecallConfig(Math.max(candidates, base.lexicalTopN()),
-                Math.max(candidates, base.denseTopN()), base.rrfK(), base.lexicalWeight(), base.denseWeight());
+        RecallConfig routed = new RecallConfig(Math.max(candidates, base.lexicalTopN()),
+                Math.max(candidates, base.denseTopN()), base.rrfK(), base.lexicalWeight(), base.denseWeight(),
+                base.routingWeight(), base.episodeTopN());
+        RecallConfig hybrid = routed.withRouting(0);
         var rows = new LinkedHashMap<String, Pipeline>();
         rows.put("bm25", (loci, scope, q) -> loci.recall(scope, q, hybrid.lexicalOnly()));
         rows.put("dense", (loci, scope, q) -> loci.recall(scope, q, hybrid.denseOnly()));
         rows.put("hybrid", (loci, scope, q) -> loci.recall(scope, q, hybrid));
+        rows.put("hybrid+routing", (loci, scope, q) -> loci.recall(scope, q, routed));
         rows.put(DEFAULT, Loci::recall);
         return rows;
     }

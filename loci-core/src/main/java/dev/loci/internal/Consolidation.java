@@ -1,0 +1,144 @@
+package dev.loci.internal;
+
+import dev.loci.Kind;
+import dev.loci.LociConfig.ConsolidationConfig;
+import dev.loci.Memory;
+import dev.loci.Scope;
+import dev.loci.spi.Embedding;
+import dev.loci.spi.StoredMemory;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Organises the turns of one remember call before they are written: derives their index keys
+ * (speaker, preceding turn, absolute and resolved dates) and groups them into EPISODE memories
+ * (see {@link EpisodeSegmenter}) that point to their turns and are indexed with their text.
+ * An episode's vector is the normalised mean of its turns' vectors: nothing is embedded twice.
+ * An episode's text is extractive: its most central turns, in order. Stateless.
+ */
+final class Consolidation {
+    /** Turns quoted in an episode's summary. */
+    private static final int SUMMARY_TURNS = 2;
+    private static final Set<String> STOP = Set.of("the", "and", "that", "this", "with", "for", "you", "your", "was",
+            "are", "have", "has", "had", "but", "not", "just", "what", "about", "really", "they", "them", "from",
+            "it's", "i'm", "that's", "there", "their", "would", "could", "been", "were", "will", "when", "how",
+            "all", "out", "some", "like", "also", "too", "can", "did", "get", "got", "its", "our", "she", "her",
+            "him", "his", "one", "much", "more", "yeah", "wow", "thanks", "great", "good", "love", "very");
+
+    private Consolidation() {
+    }
+
+    static List<StoredMemory> organise(Scope scope, List<Memory> turns, List<Embedding> vectors,
+                                       ConsolidationConfig config) {
+        List<String> keys = new ArrayList<>(turns.size());
+        for (int i = 0; i < turns.size(); i++) {
+            keys.add(lexicalKeys(turns, i, config));
+        }
+        if (!config.episodes() || turns.size() < config.minEpisodeTurns()) {
+            List<StoredMemory> out = new ArrayList<>(turns.size());
+            for (int i = 0; i < turns.size(); i++) {
+                out.add(new StoredMemory(turns.get(i), vectors.get(i), keys.get(i)));
+            }
+            return out;
+        }
+        List<Integer> starts = EpisodeSegmenter.segment(vectors, config);
+        List<StoredMemory> out = new ArrayList<>(turns.size() + starts.size());
+        for (int e = 0; e < starts.size(); e++) {
+            int from = starts.get(e);
+            int to = e + 1 < starts.size() ? starts.get(e + 1) : turns.size();
+            List<Memory> members = turns.subList(from, to);
+            String episodeId = MemoryIds.forClientId(scope, "episode:" + members.get(0).id() + ":" + members.size());
+            for (int i = from; i < to; i++) {
+                out.add(new StoredMemory(withParent(turns.get(i), episodeId), vectors.get(i), keys.get(i)));
+            }
+            out.add(episode(episodeId, scope, members, vectors.subList(from, to), keys.subList(from, to)));
+        }
+        return out;
+    }
+
+    private static String lexicalKeys(List<Memory> turns, int i, ConsolidationConfig config) {
+        Memory m = turns.get(i);
+        String base = IndexKeys.lexicalText(m);
+        if (!config.contextKeys()) {
+            return base;
+        }
+        var sb = new StringBuilder(base).append('\n').append(DateKeys.keys(m.text(), m.occurredAt()));
+        if (i > 0 && config.contextChars() > 0) {
+            String prev = IndexKeys.lexicalText(turns.get(i - 1));
+            sb.append('\n').append(prev, 0, Math.min(prev.length(), config.contextChars()));
+        }
+        return sb.toString();
+    }
+
+    private static StoredMemory episode(String id, Scope scope, List<Memory> members, List<Embedding> vectors,
+                                        List<String> keys) {
+        int dims = vectors.get(0).dimensions();
+        float[] mean = new float[dims];
+        for (Embedding v : vectors) {
+            for (int d = 0; d < dims; d++) {
+                mean[d] += v.get(d);
+            }
+        }
+        Embedding centroid = Embedding.normalized(mean);
+        // Most central turns (closest to the centroid), quoted in their original order.
+        List<Integer> central = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            central.add(i);
+        }
+        central.sort(Comparator.comparingDouble((Integer i) -> -vectors.get(i).dot(centroid)).thenComparing(i -> i));
+        String summary = central.subList(0, Math.min(SUMMARY_TURNS, central.size())).stream().sorted()
+                .map(i -> IndexKeys.embedText(members.get(i))).collect(Collectors.joining(" … "));
+        Memory first = members.get(0);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("keyphrases", String.join(", ", keyphrases(members)));
+        metadata.put("entities", String.join(", ", entities(members)));
+        var episode = new Memory(id, scope, Kind.EPISODE, summary, null, null, first.occurredAt(), first.recordedAt(),
+                first.occurredAt(), null, null, members.stream().map(m -> m.clientId() == null ? m.id() : m.clientId())
+                .toList(), null, members.stream().map(Memory::id).toList(), 1, IngestPipeline.DEFAULT_IMPORTANCE,
+                metadata);
+        return new StoredMemory(episode, centroid, String.join("\n", keys));
+    }
+
+    private static Memory withParent(Memory m, String parentId) {
+        return new Memory(m.id(), m.scope(), m.kind(), m.text(), m.role(), m.speaker(), m.occurredAt(), m.recordedAt(),
+                m.validFrom(), m.validTo(), m.clientId(), m.sourceIds(), parentId, m.childIds(), m.version(),
+                m.importance(), m.metadata());
+    }
+
+    /** The most frequent content words of the episode (at most five). */
+    static List<String> keyphrases(List<Memory> members) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (Memory m : members) {
+            for (String w : m.text().toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}']+")) {
+                if (w.length() > 3 && !STOP.contains(w)) {
+                    counts.merge(w, 1, Integer::sum);
+                }
+            }
+        }
+        return counts.entrySet().stream().filter(e -> e.getValue() > 1)
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(5).map(Map.Entry::getKey).toList();
+    }
+
+    /** Capitalised words that do not start a sentence: names, places (at most five). */
+    static List<String> entities(List<Memory> members) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (Memory m : members) {
+            String[] words = m.text().split("\\s+");
+            for (int i = 1; i < words.length; i++) {
+                String w = words[i].replaceAll("[^\\p{L}\\p{N}]", "");
+                boolean sentenceStart = words[i - 1].endsWith(".") || words[i - 1].endsWith("!") || words[i - 1].endsWith("?");
+                if (w.length() > 1 && Character.isUpperCase(w.charAt(0)) && !sentenceStart && !w.equals("I")) {
+                    counts.merge(w, 1, Integer::sum);
+                }
+            }
+        }
+        return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(5).map(Map.Entry::getKey).toList();
+    }
+}
