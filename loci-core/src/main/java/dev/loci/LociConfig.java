@@ -116,19 +116,30 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall, Consolidation
      * @param rrfK         reciprocal rank fusion constant: contribution = weight / (rrfK + rank) (default 60)
      * @param lexicalWeight weight of the BM25 list in fusion (default 1.0)
      * @param denseWeight   weight of the dense list in fusion (default 1.0)
-     * @param routingWeight weight of an episode's fused score added to each of its turns, so a
-     *                      strong episode hit routes down to its turns (default 1.0; 0 turns
-     *                      hierarchy routing off)
+     * @param routingWeight weight of an episode's fused score added to those of its turns that are
+     *                      candidates, so turns of a strongly matching episode rise (default 1.0;
+     *                      0 turns hierarchy routing off)
      * @param episodeTopN   episodes fetched per signal for routing (default 20)
+     * @param contiguityWeight share of a strong hit's score its neighbouring turns (the turns
+     *                      before and after it in its episode) inherit (default 0.3; 0 = off)
+     * @param temporalWeight for questions asking when something happened, the share by which
+     *                      candidates that carry an explicit time expression are raised
+     *                      (default 0.2; 0 = off)
      */
     public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
-                               double routingWeight, int episodeTopN) {
-        /** With default routing. */
+                               double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight) {
+        /** With the default hierarchy settings (routing, contiguity, temporal). */
         public RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight) {
-            this(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, 1.0, 20);
+            this(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, 1.0, 20, 0.3, 0.2);
         }
 
         public RecallConfig {
+            if (!(contiguityWeight >= 0 && contiguityWeight <= 1)) {
+                throw new InvalidInputException("config.recall.contiguityWeight", "must be in 0..1, was " + contiguityWeight);
+            }
+            if (!(temporalWeight >= 0 && temporalWeight <= 10)) {
+                throw new InvalidInputException("config.recall.temporalWeight", "must be in 0..10, was " + temporalWeight);
+            }
             if (!(routingWeight >= 0 && routingWeight <= 100)) {
                 throw new InvalidInputException("config.recall.routingWeight", "must be in 0..100, was " + routingWeight);
             }
@@ -156,24 +167,49 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall, Consolidation
         }
 
         public static RecallConfig defaults() {
-            return new RecallConfig(100, 100, 60, 1.0, 1.0, 1.0, 20);
+            return new RecallConfig(100, 100, 60, 1.0, 1.0);
         }
 
-        /** The same fusion with hierarchy routing at the given weight (0 = off). */
+        /** The same with hierarchy routing at the given weight (0 = off). */
         public RecallConfig withRouting(double weight) {
-            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, weight, episodeTopN);
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, weight, episodeTopN,
+                    contiguityWeight, temporalWeight);
+        }
+
+        /** The same with temporal contiguity at the given weight (0 = off). */
+        public RecallConfig withContiguity(double weight) {
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight,
+                    episodeTopN, weight, temporalWeight);
+        }
+
+        /** The same with the temporal preference of "when" questions at the given weight (0 = off). */
+        public RecallConfig withTemporal(double weight) {
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight,
+                    episodeTopN, contiguityWeight, weight);
+        }
+
+        /** The same with at least {@code n} candidates per signal (signals that are off stay off). */
+        public RecallConfig withCandidates(int n) {
+            return new RecallConfig(lexicalTopN > 0 ? Math.max(n, lexicalTopN) : 0,
+                    denseTopN > 0 ? Math.max(n, denseTopN) : 0, rrfK, lexicalWeight, denseWeight, routingWeight,
+                    episodeTopN, contiguityWeight, temporalWeight);
+        }
+
+        /** Plain fusion: every hierarchy step (routing, contiguity, temporal) off. */
+        public RecallConfig flat() {
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, 0, episodeTopN, 0, 0);
         }
 
         /** BM25 alone: dense off; BM25 keeps its candidate count, or the default 100 if it was off. */
         public RecallConfig lexicalOnly() {
             return new RecallConfig(lexicalTopN > 0 ? lexicalTopN : defaults().lexicalTopN(), 0, rrfK,
-                    lexicalWeight, denseWeight, routingWeight, episodeTopN);
+                    lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight);
         }
 
         /** Dense alone: BM25 off; dense keeps its candidate count, or the default 100 if it was off. */
         public RecallConfig denseOnly() {
             return new RecallConfig(0, denseTopN > 0 ? denseTopN : defaults().denseTopN(), rrfK,
-                    lexicalWeight, denseWeight, routingWeight, episodeTopN);
+                    lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight);
         }
     }
 }

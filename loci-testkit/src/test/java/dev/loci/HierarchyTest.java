@@ -17,6 +17,9 @@ class HierarchyTest {
     private static final Instant T = Instant.parse("2024-03-02T18:00:00Z");
 
     private final Rig rig = Rig.create(1, LociConfig.defaults());
+    /** Episodes without context keys: a turn's index text is its own, so which turns match is plain. */
+    private final Rig plain = Rig.create(1, LociConfig.defaults().withConsolidation(
+            LociConfig.defaults().consolidation().withContextKeys(false)));
 
     private List<Message> session(String prefix, String... texts) {
         var out = new ArrayList<Message>();
@@ -27,6 +30,10 @@ class HierarchyTest {
     }
 
     private void rememberBoth() {
+        rememberBoth(rig);
+    }
+
+    private void rememberBoth(Rig rig) {
         rig.loci().remember(MAYA.withSession("music"), session("m",
                 "I finally signed up for violin lessons",
                 "The teacher is very strict about posture",
@@ -80,5 +87,62 @@ class HierarchyTest {
         List<Recalled> top = rig.loci().recall(MAYA, RecallQuery.of("1 March 2024").withK(1),
                 rig.loci().config().recall().lexicalOnly()).results();
         assertEquals("d0", top.get(0).memory().clientId(), "'yesterday' on 2 March 2024 is indexed as 1 March 2024");
+    }
+
+    @Test
+    void routingRaisesOnlyTurnsThatAreAlreadyCandidates() {
+        rememberBoth(plain);
+        var bm25Routed = plain.loci().config().recall().lexicalOnly().withContiguity(0).withTemporal(0);
+        List<Recalled> top = plain.loci().recall(MAYA, RecallQuery.of("violin").withK(7), bm25Routed).results();
+        assertEquals(List.of("m0"), top.stream().map(r -> r.memory().clientId()).toList(),
+                "the episode matches, but its other turns do not match the query themselves");
+        Signal route = top.get(0).signal(RecallPipeline.ROUTE).orElseThrow();
+        double bm25 = top.get(0).signal(Signal.BM25).orElseThrow().contribution();
+        assertEquals(bm25 + route.contribution(), top.get(0).score(), 1e-9);
+    }
+
+    @Test
+    void neighboursOfAStrongHitInheritPartOfItsScore() {
+        rememberBoth(plain);
+        var contiguous = plain.loci().config().recall().lexicalOnly().withRouting(0).withTemporal(0).withContiguity(0.3);
+        List<Recalled> top = plain.loci().recall(MAYA, RecallQuery.of("posture").withK(7), contiguous).results();
+        assertEquals(List.of("m1", "m0", "m2"), top.stream().map(r -> r.memory().clientId()).toList(),
+                "the hit, then the turns before and after it in its episode");
+        double hit = top.get(0).score();
+        for (Recalled neighbour : top.subList(1, 3)) {
+            Signal context = neighbour.signal(RecallPipeline.CONTEXT).orElseThrow();
+            assertEquals(0.3 * hit, context.contribution(), 1e-9);
+            assertEquals(0.3 * hit, neighbour.score(), 1e-9, "the neighbours had no score of their own");
+        }
+    }
+
+    @Test
+    void contiguityStopsAtTheEpisodeBoundary() {
+        rememberBoth(plain);
+        var contiguous = plain.loci().config().recall().lexicalOnly().withRouting(0).withTemporal(0).withContiguity(0.3);
+        List<Recalled> top = plain.loci().recall(MAYA, RecallQuery.of("concert rehearse").withK(7), contiguous).results();
+        assertEquals(List.of("m2", "m1"), top.stream().map(r -> r.memory().clientId()).toList(),
+                "the last turn of the music session has one neighbour; the food session is another episode");
+    }
+
+    @Test
+    void whenQuestionsPreferTurnsThatNameATime() {
+        plain.loci().remember(MAYA.withSession("hike"), session("h",
+                "We went hiking in the hills with the dog",
+                "We went hiking again last Saturday",
+                "The dog slept all evening"));
+        var temporal = plain.loci().config().recall().lexicalOnly().withRouting(0).withContiguity(0).withTemporal(0.2);
+        List<Recalled> when = plain.loci().recall(MAYA, RecallQuery.of("When did Maya go hiking?").withK(2), temporal)
+                .results();
+        Recalled timed = when.stream().filter(r -> r.memory().clientId().equals("h1")).findFirst().orElseThrow();
+        Signal raise = timed.signal(RecallPipeline.TEMPORAL).orElseThrow();
+        assertEquals(timed.score() - raise.contribution(), raise.contribution() / 0.2, 1e-9);
+        Recalled untimed = when.stream().filter(r -> r.memory().clientId().equals("h0")).findFirst().orElseThrow();
+        assertTrue(untimed.signal(RecallPipeline.TEMPORAL).isEmpty());
+
+        List<Recalled> what = plain.loci().recall(MAYA, RecallQuery.of("Where did Maya go hiking?").withK(2), temporal)
+                .results();
+        assertTrue(what.stream().allMatch(r -> r.signal(RecallPipeline.TEMPORAL).isEmpty()),
+                "only questions about time get the preference");
     }
 }

@@ -17,7 +17,7 @@ record Rig(Loci loci, HashingEmbedder embedder, InMemoryStore store, ManualClock
     static LociConfig flat() {
         LociConfig d = LociConfig.defaults();
         return d.withConsolidation(d.consolidation().withEpisodes(false).withContextKeys(false))
-                .withRecall(d.recall().withRouting(0));
+                .withRecall(d.recall().flat());
     }
 
     static Rig create(long seed) {

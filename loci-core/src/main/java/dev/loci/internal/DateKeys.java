@@ -27,8 +27,25 @@ final class DateKeys {
             "\\b(\\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|couple of|few) (day|week|month|year)s? ago\\b");
     private static final Pattern LAST_NEXT = Pattern.compile(
             "\\b(last|next|this past|this coming) (week|weekend|month|year|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\\b");
+    private static final Pattern EXPLICIT = Pattern.compile(
+            "\\b(january|february|march|april|june|july|august|september|october|november|december"
+            + "|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|yesterday|today|tonight|tomorrow"
+            + "|(19|20)\\d\\d)\\b");
+    /** "May" the month, told from "may" the verb by what stands next to it. */
+    private static final Pattern MAY = Pattern.compile(
+            "\\b(in|of|early|late|mid|since|until|by|last|next|this) may\\b|\\bmay (\\d|of\\b)");
 
     private DateKeys() {
+    }
+
+    /**
+     * Whether the text names a time: a relative expression this class resolves, a month, a
+     * weekday, or a year.
+     */
+    static boolean mentionsTime(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        return EXPLICIT.matcher(lower).find() || MAY.matcher(lower).find() || AGO.matcher(lower).find()
+                || LAST_NEXT.matcher(lower).find();
     }
 
     static String keys(String text, Instant at) {

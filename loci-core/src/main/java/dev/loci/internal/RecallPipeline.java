@@ -19,10 +19,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Recall, top to bottom:
@@ -30,9 +32,14 @@ import java.util.Set;
  *   <li>embed the query;</li>
  *   <li>fetch BM25 and kNN candidate ids of the wanted kinds under the scope and filters, and fuse
  *       them with weighted reciprocal rank fusion;</li>
- *   <li>hierarchy routing: fetch and fuse the best episodes the same way; each of their turns gains
- *       {@code routingWeight x} the episode's fused score, so a strong episode hit routes down to its
- *       turns and neighbours of a hit inherit part of its context;</li>
+ *   <li>hierarchy routing: fetch and fuse the best episodes the same way; each candidate turn of such
+ *       an episode gains {@code routingWeight x} the episode's fused score, so turns whose whole
+ *       episode matches the query rise above lone word matches;</li>
+ *   <li>temporal contiguity (after EM-LLM): the turns just before and after each of the strongest
+ *       candidates in its episode score at least {@code contiguityWeight x} its score, and may enter
+ *       the ranking that way;</li>
+ *   <li>temporal preference: for a question asking when something happened, candidates whose
+ *       text carries an explicit time expression are raised by {@code temporalWeight x} their score;</li>
  *   <li>load the top k, check them against the filter, and return them with every signal's view.</li>
  * </ol>
  * Unless the query names kinds, grouping levels (EPISODE, SESSION) are not returned themselves:
@@ -43,6 +50,17 @@ public final class RecallPipeline {
     static final Set<Kind> DEFAULT_KINDS = EnumSet.complementOf(EnumSet.of(Kind.EPISODE, Kind.SESSION));
     /** Signal name of the routed episode score. */
     public static final String ROUTE = "route";
+    /** Signal name of the score inherited from a neighbouring strong hit. */
+    public static final String CONTEXT = "context";
+    /** Signal name of the raise a time-carrying turn gets on a "when" question. */
+    public static final String TEMPORAL = "temporal";
+    /** How many of the strongest candidates pass score on to their neighbours. */
+    static final int CONTIGUITY_SOURCES = 10;
+    /** How many of the strongest candidates the temporal preference looks at. */
+    static final int TEMPORAL_CANDIDATES = 50;
+    private static final Pattern WHEN_QUESTION = Pattern.compile(
+            "\\bwhen\\b|\\bwhat (date|day|year|month|time)\\b|\\bhow long ago\\b|\\bwhich (year|month|day)\\b",
+            Pattern.CASE_INSENSITIVE);
 
     private final Embedder embedder;
     private final MemoryStore store;
@@ -63,6 +81,7 @@ public final class RecallPipeline {
         Embedding vector = config.denseTopN() > 0 ? embedder.embedQuery(query.text()) : null;
         Set<Kind> kinds = query.kinds().isEmpty() ? DEFAULT_KINDS : query.kinds();
         var filter = new SearchFilter(scope, kinds, query.timeRange(), query.metadata());
+        var loaded = new Loaded(scope.tenant());
 
         Map<String, Candidate> candidates = new HashMap<>();
         int order = 0;
@@ -70,19 +89,23 @@ public final class RecallPipeline {
                 Integer.MAX_VALUE)) {
             candidates.put(f.id(), new Candidate(f.id(), f.score(), new ArrayList<>(f.signals()), order++));
         }
-        if (config.routingWeight() > 0 && config.episodeTopN() > 0 && kinds.contains(Kind.TURN)) {
-            route(scope, query, vector, config, candidates);
+        boolean turns = kinds.contains(Kind.TURN);
+        if (turns && config.routingWeight() > 0 && config.episodeTopN() > 0) {
+            route(scope, query, vector, config, candidates, loaded);
+        }
+        if (turns && config.contiguityWeight() > 0) {
+            contiguity(config.contiguityWeight(), candidates, loaded);
+        }
+        if (config.temporalWeight() > 0 && asksWhen(query.text())) {
+            preferTimed(config.temporalWeight(), candidates, loaded);
         }
 
-        List<Candidate> ranked = new ArrayList<>(candidates.values());
-        ranked.sort(Comparator.comparingDouble((Candidate c) -> -c.score).thenComparingInt(c -> c.order)
-                .thenComparing(c -> c.id));
         List<Recalled> results = new ArrayList<>(query.k());
-        for (Candidate c : ranked) {
+        for (Candidate c : ranked(candidates)) {
             if (results.size() == query.k()) {
                 break;
             }
-            Optional<Memory> m = store.get(scope.tenant(), c.id);
+            Optional<Memory> m = loaded.get(c.id);
             if (m.isPresent() && filter.matches(m.get())) {
                 results.add(new Recalled(m.get(), c.score, c.signals));
             }
@@ -90,9 +113,9 @@ public final class RecallPipeline {
         return new RecallResult(results, System.nanoTime() - start);
     }
 
-    /** Adds each top episode's weighted fused score to its turns, bringing them in as candidates. */
+    /** Adds each top episode's weighted fused score to those of its turns that are candidates. */
     private void route(Scope scope, RecallQuery query, Embedding vector, RecallConfig config,
-                       Map<String, Candidate> candidates) {
+                       Map<String, Candidate> candidates, Loaded loaded) {
         var episodes = new SearchFilter(scope, Set.of(Kind.EPISODE), null, query.metadata());
         int n = config.episodeTopN();
         var fused = fuse(search(episodes, query.text(), vector, config.lexicalTopN() > 0 ? n : 0,
@@ -100,22 +123,88 @@ public final class RecallPipeline {
         int rank = 0;
         for (var episode : fused) {
             rank++;
-            Optional<Memory> e = store.get(scope.tenant(), episode.id());
+            Optional<Memory> e = loaded.get(episode.id());
             if (e.isEmpty()) {
                 continue;
             }
             double bonus = config.routingWeight() * episode.score();
-            List<String> children = e.get().childIds();
-            for (int i = 0; i < children.size(); i++) {
-                String child = children.get(i);
-                int position = 1_000_000 + rank * 1000 + i; // after direct hits, in episode order
-                Candidate c = candidates.computeIfAbsent(child, id -> new Candidate(id, 0, new ArrayList<>(), position));
-                if (c.signals.stream().noneMatch(s -> s.name().equals(ROUTE))) {
+            for (String child : e.get().childIds()) {
+                Candidate c = candidates.get(child);
+                if (c != null && !c.has(ROUTE)) {
                     c.score += bonus;
                     c.signals.add(new Signal(ROUTE, rank, episode.score(), bonus));
                 }
             }
         }
+    }
+
+    /**
+     * The turns before and after each of the strongest candidates, in its episode, inherit a share
+     * of its score: they score at least that much (the largest share offered). Inheriting does not
+     * add to a score of their own, so a weak candidate next to a strong hit is not pushed past
+     * stronger direct hits.
+     */
+    private static void contiguity(double weight, Map<String, Candidate> candidates, Loaded loaded) {
+        List<Candidate> sources = ranked(candidates);
+        Map<String, Signal> inherited = new LinkedHashMap<>(); // first offered first: deterministic ties
+        int rank = 0;
+        for (Candidate source : sources.subList(0, Math.min(CONTIGUITY_SOURCES, sources.size()))) {
+            rank++;
+            Optional<Memory> m = loaded.get(source.id);
+            if (m.isEmpty() || m.get().kind() != Kind.TURN || m.get().parentId() == null) {
+                continue;
+            }
+            Optional<Memory> episode = loaded.get(m.get().parentId());
+            if (episode.isEmpty()) {
+                continue;
+            }
+            List<String> children = episode.get().childIds();
+            int at = children.indexOf(source.id);
+            for (int neighbour : new int[] {at - 1, at + 1}) {
+                if (at < 0 || neighbour < 0 || neighbour >= children.size()) {
+                    continue;
+                }
+                var offer = new Signal(CONTEXT, rank, source.score, weight * source.score);
+                inherited.merge(children.get(neighbour), offer,
+                        (a, b) -> a.contribution() >= b.contribution() ? a : b);
+            }
+        }
+        int order = 2_000_000;
+        for (var e : inherited.entrySet()) {
+            int position = order++;
+            Candidate c = candidates.computeIfAbsent(e.getKey(), id -> new Candidate(id, 0, new ArrayList<>(), position));
+            double raise = e.getValue().contribution() - c.score;
+            if (raise > 0) {
+                c.score += raise;
+                c.signals.add(new Signal(CONTEXT, e.getValue().rank(), e.getValue().score(), raise));
+            }
+        }
+    }
+
+    /** Raises the strongest candidates whose text names a time. */
+    private static void preferTimed(double weight, Map<String, Candidate> candidates, Loaded loaded) {
+        List<Candidate> ranked = ranked(candidates);
+        int rank = 0;
+        for (Candidate c : ranked.subList(0, Math.min(TEMPORAL_CANDIDATES, ranked.size()))) {
+            rank++;
+            Optional<Memory> m = loaded.get(c.id);
+            if (m.isPresent() && DateKeys.mentionsTime(m.get().text())) {
+                double raise = weight * c.score;
+                c.score += raise;
+                c.signals.add(new Signal(TEMPORAL, rank, 1.0, raise));
+            }
+        }
+    }
+
+    static boolean asksWhen(String question) {
+        return WHEN_QUESTION.matcher(question).find();
+    }
+
+    private static List<Candidate> ranked(Map<String, Candidate> candidates) {
+        List<Candidate> ranked = new ArrayList<>(candidates.values());
+        ranked.sort(Comparator.comparingDouble((Candidate c) -> -c.score).thenComparingInt(c -> c.order)
+                .thenComparing(c -> c.id));
+        return ranked;
     }
 
     private SearchHits search(SearchFilter filter, String text, Embedding vector, int lexicalTopN, int denseTopN) {
@@ -133,6 +222,20 @@ public final class RecallPipeline {
         return ReciprocalRankFusion.fuse(config.rrfK(), lists, limit);
     }
 
+    /** Memories loaded during one recall, each at most once. */
+    private final class Loaded {
+        private final String tenant;
+        private final Map<String, Optional<Memory>> byId = new HashMap<>();
+
+        Loaded(String tenant) {
+            this.tenant = tenant;
+        }
+
+        Optional<Memory> get(String id) {
+            return byId.computeIfAbsent(id, key -> store.get(tenant, key));
+        }
+    }
+
     /** A result being scored: fused score so far, its signals, and its first-seen order for ties. */
     private static final class Candidate {
         final String id;
@@ -145,6 +248,10 @@ public final class RecallPipeline {
             this.score = score;
             this.signals = signals;
             this.order = order;
+        }
+
+        boolean has(String signal) {
+            return signals.stream().anyMatch(s -> s.name().equals(signal));
         }
     }
 }

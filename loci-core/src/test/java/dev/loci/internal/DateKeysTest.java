@@ -1,5 +1,6 @@
 package dev.loci.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -28,5 +29,21 @@ class DateKeysTest {
         String keys = DateKeys.keys(text, MONDAY);
         assertTrue(keys.contains(expected), text + " -> " + keys);
         assertTrue(keys.startsWith("8 May 2023"), "the turn's own date always comes first: " + keys);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "We moved in May 2023|true",
+        "I went there yesterday|true",
+        "Three weeks ago we sold the car|true",
+        "See you next Friday|true",
+        "Back in 2019 it was different|true",
+        "It starts in may|true",
+        "You may want to bring a coat|false",
+        "The weather is lovely|false",
+        "I counted 250 birds on the lake|false",
+    })
+    void tellsWhetherATextNamesATime(String text, boolean expected) {
+        assertEquals(expected, DateKeys.mentionsTime(text), text);
     }
 }

@@ -26,22 +26,26 @@ public final class Pipelines {
     }
 
     /**
-     * The standard rows: BM25 alone, dense alone, hybrid fusion (all three on turns only, no
-     * hierarchy routing), hybrid with hierarchy routing, and Loci's defaults as configured.
+     * The standard rows: BM25 alone and dense alone (turns only), hybrid fusion, hybrid plus each
+     * hierarchy step on its own (routing, contiguity, the temporal preference of "when" questions)
+     * at its default weight, and Loci's defaults as configured (the full pipeline). Key expansion
+     * happens at ingest, so its ablation is a separate run (see BENCHMARKS.md).
      *
-     * @param candidates candidates per signal for the baselines (at least the recall depth)
+     * @param candidates candidates per signal (at least the recall depth)
      */
     public static Map<String, Pipeline> standard(int candidates) {
-        RecallConfig base = RecallConfig.defaults();
-        RecallConfig routed = new RecallConfig(Math.max(candidates, base.lexicalTopN()),
-                Math.max(candidates, base.denseTopN()), base.rrfK(), base.lexicalWeight(), base.denseWeight(),
-                base.routingWeight(), base.episodeTopN());
-        RecallConfig hybrid = routed.withRouting(0);
+        RecallConfig weights = new RecallConfig(100, 100, 60, 1.0, 1.0); // every step at its default weight
+        RecallConfig hybrid = RecallConfig.defaults().withCandidates(candidates).flat();
         var rows = new LinkedHashMap<String, Pipeline>();
         rows.put("bm25", (loci, scope, q) -> loci.recall(scope, q, hybrid.lexicalOnly()));
         rows.put("dense", (loci, scope, q) -> loci.recall(scope, q, hybrid.denseOnly()));
         rows.put("hybrid", (loci, scope, q) -> loci.recall(scope, q, hybrid));
-        rows.put("hybrid+routing", (loci, scope, q) -> loci.recall(scope, q, routed));
+        var routing = hybrid.withRouting(weights.routingWeight());
+        var contiguity = hybrid.withContiguity(weights.contiguityWeight());
+        var temporal = hybrid.withTemporal(weights.temporalWeight());
+        rows.put("hybrid+routing", (loci, scope, q) -> loci.recall(scope, q, routing));
+        rows.put("hybrid+contiguity", (loci, scope, q) -> loci.recall(scope, q, contiguity));
+        rows.put("hybrid+temporal", (loci, scope, q) -> loci.recall(scope, q, temporal));
         rows.put(DEFAULT, Loci::recall);
         return rows;
     }
