@@ -117,20 +117,23 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall, Consolidation
      * @param lexicalWeight weight of the BM25 list in fusion (default 1.0)
      * @param denseWeight   weight of the dense list in fusion (default 1.0)
      * @param routingWeight weight of an episode's fused score added to those of its turns that are
-     *                      candidates, so turns of a strongly matching episode rise (default 1.0;
-     *                      0 turns hierarchy routing off)
+     *                      candidates, so turns of a strongly matching episode rise (0 = off, the
+     *                      default: on LoCoMo it costs recall, see docs/BENCHMARKS.md; 1.0 is the
+     *                      weight measured there)
      * @param episodeTopN   episodes fetched per signal for routing (default 20)
      * @param contiguityWeight share of a strong hit's score its neighbouring turns (the turns
-     *                      before and after it in its episode) inherit (default 0.3; 0 = off)
+     *                      before and after it in its episode) inherit (0 = off, the default: with
+     *                      100 candidates per signal it changed no top-20 on LoCoMo; 0.3 is the
+     *                      weight measured there)
      * @param temporalWeight for questions asking when something happened, the share by which
      *                      candidates that carry an explicit time expression are raised
      *                      (default 0.2; 0 = off)
      */
     public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
                                double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight) {
-        /** With the default hierarchy settings (routing, contiguity, temporal). */
+        /** With the default hierarchy settings: routing and contiguity off, temporal preference on. */
         public RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight) {
-            this(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, 1.0, 20, 0.3, 0.2);
+            this(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, 0.0, 20, 0.0, 0.2);
         }
 
         public RecallConfig {

@@ -64,9 +64,10 @@ class HierarchyTest {
     }
 
     @Test
-    void plainRecallReturnsTurnsAndRoutesThroughEpisodes() {
+    void routedRecallReturnsTurnsAndRoutesThroughEpisodes() {
         rememberBoth();
-        List<Recalled> top = rig.loci().recall(MAYA, RecallQuery.of("violin").withK(3)).results();
+        var routed = rig.loci().config().recall().withRouting(1.0);
+        List<Recalled> top = rig.loci().recall(MAYA, RecallQuery.of("violin").withK(3), routed).results();
         assertTrue(top.stream().allMatch(r -> r.memory().kind() == Kind.TURN), "grouping levels are not returned");
         assertEquals(Set.of("m0", "m1", "m2"), Set.copyOf(top.stream().map(r -> r.memory().clientId()).toList()),
                 "the violin turn's episode brings its siblings above unrelated turns");
@@ -74,10 +75,10 @@ class HierarchyTest {
     }
 
     @Test
-    void routingCanBeSwitchedOff() {
+    void routingIsOffByDefault() {
         rememberBoth();
-        var off = rig.loci().config().recall().withRouting(0);
-        List<Recalled> top = rig.loci().recall(MAYA, RecallQuery.of("violin").withK(7), off).results();
+        List<Recalled> top = rig.loci().recall(MAYA, RecallQuery.of("violin").withK(7)).results();
+        assertEquals(7, top.size());
         assertTrue(top.stream().noneMatch(r -> r.signal(RecallPipeline.ROUTE).isPresent()));
     }
 
@@ -92,7 +93,7 @@ class HierarchyTest {
     @Test
     void routingRaisesOnlyTurnsThatAreAlreadyCandidates() {
         rememberBoth(plain);
-        var bm25Routed = plain.loci().config().recall().lexicalOnly().withContiguity(0).withTemporal(0);
+        var bm25Routed = plain.loci().config().recall().lexicalOnly().withRouting(1.0).withContiguity(0).withTemporal(0);
         List<Recalled> top = plain.loci().recall(MAYA, RecallQuery.of("violin").withK(7), bm25Routed).results();
         assertEquals(List.of("m0"), top.stream().map(r -> r.memory().clientId()).toList(),
                 "the episode matches, but its other turns do not match the query themselves");

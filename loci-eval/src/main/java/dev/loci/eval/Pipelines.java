@@ -15,6 +15,10 @@ import java.util.Map;
 public final class Pipelines {
     /** Name of Loci's full default pipeline in reports. */
     public static final String DEFAULT = "loci";
+    /** Weights the hierarchy steps are measured at in their ablation rows (whether on by default or not). */
+    static final double ROUTING = 1.0;
+    static final double CONTIGUITY = 0.3;
+    static final double TEMPORAL = 0.2;
 
     /** One way of recalling. */
     @FunctionalInterface
@@ -28,21 +32,20 @@ public final class Pipelines {
     /**
      * The standard rows: BM25 alone and dense alone (turns only), hybrid fusion, hybrid plus each
      * hierarchy step on its own (routing, contiguity, the temporal preference of "when" questions)
-     * at its default weight, and Loci's defaults as configured (the full pipeline). Key expansion
+     * at a fixed weight, and Loci's defaults as configured (the full pipeline). Key expansion
      * happens at ingest, so its ablation is a separate run (see BENCHMARKS.md).
      *
      * @param candidates candidates per signal (at least the recall depth)
      */
     public static Map<String, Pipeline> standard(int candidates) {
-        RecallConfig weights = new RecallConfig(100, 100, 60, 1.0, 1.0); // every step at its default weight
         RecallConfig hybrid = RecallConfig.defaults().withCandidates(candidates).flat();
         var rows = new LinkedHashMap<String, Pipeline>();
         rows.put("bm25", (loci, scope, q) -> loci.recall(scope, q, hybrid.lexicalOnly()));
         rows.put("dense", (loci, scope, q) -> loci.recall(scope, q, hybrid.denseOnly()));
         rows.put("hybrid", (loci, scope, q) -> loci.recall(scope, q, hybrid));
-        var routing = hybrid.withRouting(weights.routingWeight());
-        var contiguity = hybrid.withContiguity(weights.contiguityWeight());
-        var temporal = hybrid.withTemporal(weights.temporalWeight());
+        var routing = hybrid.withRouting(ROUTING);
+        var contiguity = hybrid.withContiguity(CONTIGUITY);
+        var temporal = hybrid.withTemporal(TEMPORAL);
         rows.put("hybrid+routing", (loci, scope, q) -> loci.recall(scope, q, routing));
         rows.put("hybrid+contiguity", (loci, scope, q) -> loci.recall(scope, q, contiguity));
         rows.put("hybrid+temporal", (loci, scope, q) -> loci.recall(scope, q, temporal));
