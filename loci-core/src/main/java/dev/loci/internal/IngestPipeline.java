@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Ingest, top to bottom: validate every message before anything is written, give each an id
@@ -54,11 +55,19 @@ public final class IngestPipeline {
         List<Memory> fresh = new ArrayList<>();
         Map<String, Boolean> seenInBatch = new HashMap<>();
         int skipped = 0;
+        List<String> clientKeyed = new ArrayList<>();
         for (Message msg : messages) {
             String id = msg.clientId() == null ? ids.next() : MemoryIds.forClientId(scope, msg.clientId());
             idPerMessage.add(id);
-            boolean duplicate = seenInBatch.putIfAbsent(id, Boolean.TRUE) != null
-                    || (msg.clientId() != null && store.get(scope.tenant(), id).isPresent());
+            if (msg.clientId() != null) {
+                clientKeyed.add(id);
+            }
+        }
+        Set<String> stored = clientKeyed.isEmpty() ? Set.of() : store.existing(scope.tenant(), clientKeyed);
+        for (int i = 0; i < messages.size(); i++) {
+            Message msg = messages.get(i);
+            String id = idPerMessage.get(i);
+            boolean duplicate = seenInBatch.putIfAbsent(id, Boolean.TRUE) != null || stored.contains(id);
             if (duplicate) {
                 skipped++;
                 continue;
@@ -77,9 +86,11 @@ public final class IngestPipeline {
         int[] stripes = clientIdLocks.stripesOf(scope.tenant(), fresh);
         clientIdLocks.lock(stripes);
         try {
+            List<String> keyed = fresh.stream().filter(m -> m.clientId() != null).map(Memory::id).toList();
+            Set<String> storedMeanwhile = keyed.isEmpty() ? Set.of() : store.existing(scope.tenant(), keyed);
             for (int i = 0; i < fresh.size(); i++) {
                 Memory m = fresh.get(i);
-                if (m.clientId() != null && store.get(scope.tenant(), m.id()).isPresent()) {
+                if (storedMeanwhile.contains(m.id())) {
                     skipped++;
                     continue;
                 }

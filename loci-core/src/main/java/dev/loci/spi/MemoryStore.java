@@ -1,8 +1,11 @@
 package dev.loci.spi;
 
 import dev.loci.Memory;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Durable storage and search of memories. Implementations are thread-safe.
@@ -23,6 +26,21 @@ public interface MemoryStore extends AutoCloseable {
 
     /** The memory with this id in this tenant, if present. */
     Optional<Memory> get(String tenant, String id);
+
+    /**
+     * Which of these ids exist in this tenant, as of every write that has returned. Ingest asks
+     * this for every client id it is given, so a store should answer it without the cost of making
+     * recent writes searchable. The default looks each id up with {@link #get}.
+     */
+    default Set<String> existing(String tenant, Collection<String> ids) {
+        Set<String> out = new HashSet<>();
+        for (String id : ids) {
+            if (get(tenant, id).isPresent()) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
 
     /** Removes the memory durably; returns whether it existed in this tenant. */
     boolean delete(String tenant, String id);

@@ -123,6 +123,26 @@ public abstract class MemoryStoreContract {
     }
 
     @Test
+    void existingSeesEveryReturnedWriteAndDelete() {
+        var scope = Scope.user("t1", "u1");
+        store.write(List.of(s(turn("m1", scope, "Anna", "the blue bicycle", T0))));
+        assertEquals(Set.of("m1"), store.existing("t1", List.of("m1", "m2")), "first write, no read in between");
+        store.write(List.of(s(turn("m2", scope, "Ben", "a red car", T0))));
+        assertEquals(Set.of("m1", "m2"), store.existing("t1", List.of("m1", "m2", "m3")));
+        assertEquals(Set.of(), store.existing("t2", List.of("m1", "m2")), "never across tenants");
+        search(scope, "bicycle", 10); // a read makes the writes searchable; the answer must not change
+        assertEquals(Set.of("m1", "m2"), store.existing("t1", List.of("m1", "m2", "m3")));
+        assertTrue(store.delete("t1", "m1"));
+        assertEquals(Set.of("m2"), store.existing("t1", List.of("m1", "m2")), "a delete, no read in between");
+        store.write(List.of(s(turn("m1", scope, "Anna", "back again", T0))));
+        assertEquals(Set.of("m1", "m2"), store.existing("t1", List.of("m1", "m2")), "written again after a delete");
+        if (durable()) {
+            reopen();
+            assertEquals(Set.of("m1", "m2"), store.existing("t1", List.of("m1", "m2", "m3")), "after reopen");
+        }
+    }
+
+    @Test
     void lexicalAndDenseRankTheMatchFirst() {
         var scope = Scope.user("t1", "u1");
         var batch = new ArrayList<StoredMemory>();

@@ -13,12 +13,18 @@ import dev.loci.spi.StoredMemory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.codecs.KnnVectorsFormat;
@@ -85,8 +91,22 @@ public final class LuceneMemoryStore implements MemoryStore {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile int dimensions;
     /** Bumped after every applied write; readers refresh when they are behind it. */
-    private final java.util.concurrent.atomic.AtomicLong writeGeneration = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong writeGeneration = new AtomicLong();
     private volatile long searcherGeneration;
+    /**
+     * Keys written (true) or deleted (false) that the current searcher may not show yet, each with
+     * the sequence of its write. {@link #existing} reads them with the searcher so ingest can check
+     * its ids without refreshing (which would flush a tiny segment per call); a refresh drops the
+     * entries it has made visible.
+     */
+    private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicLong pendingSeq = new AtomicLong();
+    private final ReentrantReadWriteLock pendingLock = new ReentrantReadWriteLock();
+    /** Past this many pending keys, {@link #existing} refreshes first, to keep the map small. */
+    private static final int MAX_PENDING = 50_000;
+
+    private record Pending(boolean present, long seq) {
+    }
 
     private LuceneMemoryStore(LuceneStoreConfig config, DataDir dataDir) throws IOException {
         this.config = config;
@@ -178,6 +198,10 @@ public final class LuceneMemoryStore implements MemoryStore {
                 seq = wal.append(WalOps.PUT, payload);
             }
             writer.updateDocuments(replaced, docs);
+            long pendingAt = pendingSeq.incrementAndGet();
+            for (String key : byKey.keySet()) {
+                pending.put(key, new Pending(true, pendingAt));
+            }
             if (dimensions == 0) {
                 dimensions = unique.get(0).embedding().dimensions();
             }
@@ -207,6 +231,36 @@ public final class LuceneMemoryStore implements MemoryStore {
     }
 
     @Override
+    public Set<String> existing(String tenant, Collection<String> ids) {
+        ensureOpen();
+        if (pending.size() > MAX_PENDING) {
+            release(acquire()); // refreshes, and so empties the map
+        }
+        Set<String> out = new HashSet<>();
+        pendingLock.readLock().lock();
+        IndexSearcher searcher = null;
+        try {
+            searcher = searchers.acquire();
+            for (String id : ids) {
+                Pending p = pending.get(LuceneDocuments.key(tenant, id));
+                boolean present = p != null ? p.present()
+                        : searcher.count(new TermQuery(new Term(LuceneDocuments.KEY, LuceneDocuments.key(tenant, id)))) > 0;
+                if (present) {
+                    out.add(id);
+                }
+            }
+            return out;
+        } catch (IOException | AlreadyClosedException e) {
+            throw translate("read", e);
+        } finally {
+            if (searcher != null) {
+                release(searcher);
+            }
+            pendingLock.readLock().unlock();
+        }
+    }
+
+    @Override
     public boolean delete(String tenant, String id) {
         if (get(tenant, id).isEmpty()) {
             return false;
@@ -219,6 +273,7 @@ public final class LuceneMemoryStore implements MemoryStore {
                 seq = wal.append(WalOps.DELETE, WalOps.encodeDelete(tenant, id));
             }
             writer.deleteDocuments(new Term(LuceneDocuments.KEY, LuceneDocuments.key(tenant, id)));
+            pending.put(LuceneDocuments.key(tenant, id), new Pending(false, pendingSeq.incrementAndGet()));
         } catch (IOException | AlreadyClosedException e) {
             throw translate("delete", e);
         } finally {
@@ -473,10 +528,17 @@ public final class LuceneMemoryStore implements MemoryStore {
     private IndexSearcher acquire() {
         try {
             long wanted = writeGeneration.get();
-            if (searcherGeneration < wanted) {
+            if (searcherGeneration < wanted || pending.size() > MAX_PENDING) {
+                long visibleUpTo = pendingSeq.get();
                 searchers.maybeRefreshBlocking();
                 synchronized (this) {
                     searcherGeneration = Math.max(searcherGeneration, wanted);
+                }
+                pendingLock.writeLock().lock();
+                try {
+                    pending.values().removeIf(p -> p.seq() <= visibleUpTo);
+                } finally {
+                    pendingLock.writeLock().unlock();
                 }
             }
             return searchers.acquire();
