@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -33,20 +35,22 @@ import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFor
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DoubleValues;
+import org.apache.lucene.search.FullPrecisionFloatVectorSimilarityValuesSource;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.search.DoubleValues;
-import org.apache.lucene.search.FullPrecisionFloatVectorSimilarityValuesSource;
-import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
@@ -85,6 +89,8 @@ public final class LuceneMemoryStore implements MemoryStore {
     private final Analyzer analyzer = new EnglishAnalyzer();
     private final IndexWriter writer;
     private final SearcherManager searchers;
+    /** Visits the segments of one search in parallel; null when searches run on the caller only. */
+    private final ExecutorService searchPool;
     private final WriteAheadLog wal;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Object checkpointLock = new Object();
@@ -129,7 +135,14 @@ public final class LuceneMemoryStore implements MemoryStore {
         long firstKept = wal.rotate();
         commit(wal.lastSeq());
         wal.dropSegmentsBefore(firstKept);
-        this.searchers = new SearcherManager(writer, null);
+        this.searchPool = config.searchThreads() > 1 ? Executors.newFixedThreadPool(config.searchThreads(),
+                Thread.ofPlatform().daemon().name("loci-search-", 0).factory()) : null;
+        this.searchers = new SearcherManager(writer, new SearcherFactory() {
+            @Override
+            public IndexSearcher newSearcher(IndexReader reader, IndexReader previous) {
+                return new IndexSearcher(reader, searchPool);
+            }
+        });
         LOG.log(System.Logger.Level.DEBUG, "opened {0}: replayed {1} log records after commit {2}",
                 dataDir.root(), replayed, committedSeq);
     }
@@ -375,6 +388,9 @@ public final class LuceneMemoryStore implements MemoryStore {
             }
             searchers.close();
             writer.close();
+            if (searchPool != null) {
+                searchPool.shutdown();
+            }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "closing the store in " + dataDir.root()
                     + " failed; the write-ahead log will be replayed on next open", e);

@@ -14,7 +14,7 @@ import dev.loci.InvalidInputException;
  *                            index is committed and the log truncated (default 64 MiB)
  */
 public record LuceneStoreConfig(Durability durability, int hnswMaxConnections, int hnswBeamWidth,
-                                double denseOversample, long walBytesBeforeCommit) {
+                                double denseOversample, long walBytesBeforeCommit, int searchThreads) {
     /** How a write becomes durable before it is acknowledged. */
     public enum Durability {
         /**
@@ -40,20 +40,32 @@ public record LuceneStoreConfig(Durability durability, int hnswMaxConnections, i
         if (!(denseOversample >= 1.0 && denseOversample <= 20.0)) {
             throw new InvalidInputException("denseOversample", "must be in 1.0..20.0, was " + denseOversample);
         }
+        if (searchThreads < 1 || searchThreads > 256) {
+            throw new InvalidInputException("searchThreads", "must be in 1..256, was " + searchThreads);
+        }
         if (walBytesBeforeCommit < 1024) {
             throw new InvalidInputException("walBytesBeforeCommit", "must be >= 1024, was " + walBytesBeforeCommit);
         }
     }
 
     public static LuceneStoreConfig defaults() {
-        return new LuceneStoreConfig(Durability.WAL, 16, 100, 2.0, 64L << 20);
+        return new LuceneStoreConfig(Durability.WAL, 16, 100, 2.0, 64L << 20,
+                Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
     public LuceneStoreConfig withDurability(Durability d) {
-        return new LuceneStoreConfig(d, hnswMaxConnections, hnswBeamWidth, denseOversample, walBytesBeforeCommit);
+        return new LuceneStoreConfig(d, hnswMaxConnections, hnswBeamWidth, denseOversample, walBytesBeforeCommit,
+                searchThreads);
     }
 
     public LuceneStoreConfig withWalBytesBeforeCommit(long bytes) {
-        return new LuceneStoreConfig(durability, hnswMaxConnections, hnswBeamWidth, denseOversample, bytes);
+        return new LuceneStoreConfig(durability, hnswMaxConnections, hnswBeamWidth, denseOversample, bytes,
+                searchThreads);
+    }
+
+    /** Threads one search may use to visit index segments in parallel (1 = the caller's only). */
+    public LuceneStoreConfig withSearchThreads(int threads) {
+        return new LuceneStoreConfig(durability, hnswMaxConnections, hnswBeamWidth, denseOversample,
+                walBytesBeforeCommit, threads);
     }
 }
