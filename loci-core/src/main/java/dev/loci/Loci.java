@@ -34,7 +34,7 @@ public final class Loci implements AutoCloseable {
         this.store = b.store;
         this.ingest = new IngestPipeline(config.ingest(), config.consolidation(), embedder, store, b.clock,
                 new MemoryIds(b.random));
-        this.recall = new RecallPipeline(embedder, store);
+        this.recall = new RecallPipeline(embedder, store, b.clock);
     }
 
     public static Builder builder() {

@@ -127,7 +127,8 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall, Consolidation
      *                      weight measured there)
      * @param temporalWeight for questions asking when something happened, the share by which
      *                      candidates that carry an explicit time expression are raised
-     *                      (default 0.2; 0 = off)
+     *                      (default 0.2; 0 = off, which also turns off the search within the
+     *                      periods a question names)
      */
     public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
                                double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight) {

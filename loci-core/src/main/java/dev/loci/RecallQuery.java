@@ -1,5 +1,6 @@
 package dev.loci;
 
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -13,12 +14,20 @@ import java.util.Set;
  * @param kinds     kinds to return; empty means every kind
  * @param timeRange event-time filter, null for none
  * @param metadata  every pair must be present on a result
+ * @param at        when the question is asked: relative time expressions in the text ("last
+ *                  weekend", "two weeks ago") are resolved against it; null for the clock's now
  */
-public record RecallQuery(String text, int k, Set<Kind> kinds, TimeRange timeRange, Map<String, String> metadata) {
+public record RecallQuery(String text, int k, Set<Kind> kinds, TimeRange timeRange, Map<String, String> metadata,
+                          Instant at) {
     /** Largest k accepted. */
     public static final int MAX_K = 1000;
     /** k used by {@link #of(String)}. */
     public static final int DEFAULT_K = 10;
+
+    /** A query asked now. */
+    public RecallQuery(String text, int k, Set<Kind> kinds, TimeRange timeRange, Map<String, String> metadata) {
+        this(text, k, kinds, timeRange, metadata, null);
+    }
 
     public RecallQuery {
         if (text == null || text.isBlank()) {
@@ -32,22 +41,27 @@ public record RecallQuery(String text, int k, Set<Kind> kinds, TimeRange timeRan
     }
 
     public static RecallQuery of(String text) {
-        return new RecallQuery(text, DEFAULT_K, Set.of(), null, Map.of());
+        return new RecallQuery(text, DEFAULT_K, Set.of(), null, Map.of(), null);
     }
 
     public RecallQuery withK(int newK) {
-        return new RecallQuery(text, newK, kinds, timeRange, metadata);
+        return new RecallQuery(text, newK, kinds, timeRange, metadata, at);
     }
 
     public RecallQuery withKinds(Set<Kind> newKinds) {
-        return new RecallQuery(text, k, newKinds, timeRange, metadata);
+        return new RecallQuery(text, k, newKinds, timeRange, metadata, at);
     }
 
     public RecallQuery withTimeRange(TimeRange range) {
-        return new RecallQuery(text, k, kinds, range, metadata);
+        return new RecallQuery(text, k, kinds, range, metadata, at);
     }
 
     public RecallQuery withMetadata(Map<String, String> pairs) {
-        return new RecallQuery(text, k, kinds, timeRange, pairs);
+        return new RecallQuery(text, k, kinds, timeRange, pairs, at);
+    }
+
+    /** The same question asked at {@code moment} (relative time expressions resolve against it). */
+    public RecallQuery withAt(Instant moment) {
+        return new RecallQuery(text, k, kinds, timeRange, metadata, moment);
     }
 }

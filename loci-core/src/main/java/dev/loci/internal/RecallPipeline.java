@@ -9,12 +9,15 @@ import dev.loci.RecallResult;
 import dev.loci.Recalled;
 import dev.loci.Scope;
 import dev.loci.Signal;
+import dev.loci.TimeRange;
 import dev.loci.spi.Embedder;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchHits;
 import dev.loci.spi.SearchRequest;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -38,8 +41,10 @@ import java.util.regex.Pattern;
  *   <li>temporal contiguity (after EM-LLM): the turns just before and after each of the strongest
  *       candidates in its episode score at least {@code contiguityWeight x} its score, and may enter
  *       the ranking that way;</li>
- *   <li>temporal preference: for a question asking when something happened, candidates whose
- *       text carries an explicit time expression are raised by {@code temporalWeight x} their score;</li>
+ *   <li>temporal steps: when the question names a time ("last weekend", "in May 2023", resolved
+ *       against {@link RecallQuery#at()}), a second search restricted to that period adds its
+ *       fused score to what it finds; and for a question asking when something happened,
+ *       candidates whose text names a time are raised by {@code temporalWeight x} their score;</li>
  *   <li>load the top k, check them against the filter, and return them with every signal's view.</li>
  * </ol>
  * Unless the query names kinds, grouping levels (EPISODE, SESSION) are not returned themselves:
@@ -52,6 +57,8 @@ public final class RecallPipeline {
     public static final String ROUTE = "route";
     /** Signal name of the score inherited from a neighbouring strong hit. */
     public static final String CONTEXT = "context";
+    /** Signal name of the score a memory gets for falling in a period the question names. */
+    public static final String PERIOD = "period";
     /** Signal name of the raise a time-carrying turn gets on a "when" question. */
     public static final String TEMPORAL = "temporal";
     /** How many of the strongest candidates pass score on to their neighbours. */
@@ -64,10 +71,12 @@ public final class RecallPipeline {
 
     private final Embedder embedder;
     private final MemoryStore store;
+    private final Clock clock;
 
-    public RecallPipeline(Embedder embedder, MemoryStore store) {
+    public RecallPipeline(Embedder embedder, MemoryStore store, Clock clock) {
         this.embedder = embedder;
         this.store = store;
+        this.clock = clock;
     }
 
     public RecallResult recall(Scope scope, RecallQuery query, RecallConfig config) {
@@ -96,8 +105,14 @@ public final class RecallPipeline {
         if (turns && config.contiguityWeight() > 0) {
             contiguity(config.contiguityWeight(), candidates, loaded);
         }
-        if (config.temporalWeight() > 0 && asksWhen(query.text())) {
-            preferTimed(config.temporalWeight(), candidates, loaded);
+        if (config.temporalWeight() > 0) {
+            List<TimeRange> periods = DateKeys.periods(query.text(), query.at() != null ? query.at() : clock.instant());
+            if (!periods.isEmpty()) {
+                inPeriods(periods, filter, query.text(), vector, config, candidates);
+            }
+            if (asksWhen(query.text())) {
+                preferTimed(config.temporalWeight(), candidates, loaded);
+            }
         }
 
         List<Recalled> results = new ArrayList<>(query.k());
@@ -179,6 +194,38 @@ public final class RecallPipeline {
                 c.signals.add(new Signal(CONTEXT, e.getValue().rank(), e.getValue().score(), raise));
             }
         }
+    }
+
+    /**
+     * The question names a time ("last weekend", "in May 2023"): searches again restricted to the
+     * span of those periods (from the earliest start to the latest end) and adds that search's fused score to each memory it finds, so what
+     * happened then rises, and may enter the ranking, without hiding the rest.
+     */
+    private void inPeriods(List<TimeRange> periods, SearchFilter filter, String text, Embedding vector,
+                           RecallConfig config, Map<String, Candidate> candidates) {
+        Instant from = periods.stream().map(TimeRange::from).min(Comparator.naturalOrder()).orElseThrow();
+        Instant to = periods.stream().map(TimeRange::to).max(Comparator.naturalOrder()).orElseThrow();
+        TimeRange span = filter.timeRange() == null ? new TimeRange(from, to) : intersect(filter.timeRange(), from, to);
+        if (span == null) {
+            return;
+        }
+        var within = new SearchFilter(filter.scope(), filter.kinds(), span, filter.metadata());
+        int rank = 0;
+        int order = 3_000_000;
+        for (var f : fuse(search(within, text, vector, config.lexicalTopN(), config.denseTopN()), config,
+                Integer.MAX_VALUE)) {
+            rank++;
+            int position = order++;
+            Candidate c = candidates.computeIfAbsent(f.id(), id -> new Candidate(id, 0, new ArrayList<>(), position));
+            c.score += f.score();
+            c.signals.add(new Signal(PERIOD, rank, f.score(), f.score()));
+        }
+    }
+
+    private static TimeRange intersect(TimeRange range, Instant from, Instant to) {
+        Instant a = range.from() == null || range.from().isBefore(from) ? from : range.from();
+        Instant b = range.to() == null || range.to().isAfter(to) ? to : range.to();
+        return a.isBefore(b) ? new TimeRange(a, b) : null;
     }
 
     /** Raises the strongest candidates whose text names a time. */

@@ -98,7 +98,9 @@ public final class LongMemEvalBenchmark {
                 ingestSeconds += (System.nanoTime() - t0) / 1e9;
 
                 String type = Json.text(item, "question_type", file, where);
-                var query = RecallQuery.of(Json.text(item, "question", file, where)).withK(options.depth());
+                Instant asked = date(Json.text(item, "question_date", file, where), file, where + ".question_date");
+                var query = RecallQuery.of(Json.text(item, "question", file, where)).withK(options.depth())
+                        .withAt(asked);
                 Set<String> goldSessions = new HashSet<>();
                 Json.array(item, "answer_session_ids", file, where).forEach(n -> goldSessions.add(n.asText()));
                 sessionRuns.run(loci, scope, query, type, results ->
