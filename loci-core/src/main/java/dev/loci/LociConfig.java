@@ -129,15 +129,22 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall, Consolidation
      *                      candidates that carry an explicit time expression are raised
      *                      (default 0.2; 0 = off, which also turns off the search within the
      *                      periods a question names)
+     * @param diversity     maximal marginal relevance: how much a result's similarity to those
+     *                      ranked above it (word overlap) counts against it, 0..1 (0 = off, the
+     *                      default: it did not raise recall on LoCoMo; 0.3 is the value measured)
      */
     public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
-                               double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight) {
+                               double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
+                               double diversity) {
         /** With the default hierarchy settings: routing and contiguity off, temporal preference on. */
         public RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight) {
-            this(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, 0.0, 20, 0.0, 0.2);
+            this(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, 0.0, 20, 0.0, 0.2, 0.0);
         }
 
         public RecallConfig {
+            if (!(diversity >= 0 && diversity <= 1)) {
+                throw new InvalidInputException("config.recall.diversity", "must be in 0..1, was " + diversity);
+            }
             if (!(contiguityWeight >= 0 && contiguityWeight <= 1)) {
                 throw new InvalidInputException("config.recall.contiguityWeight", "must be in 0..1, was " + contiguityWeight);
             }
@@ -177,43 +184,51 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall, Consolidation
         /** The same with hierarchy routing at the given weight (0 = off). */
         public RecallConfig withRouting(double weight) {
             return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, weight, episodeTopN,
-                    contiguityWeight, temporalWeight);
+                    contiguityWeight, temporalWeight, diversity);
         }
 
         /** The same with temporal contiguity at the given weight (0 = off). */
         public RecallConfig withContiguity(double weight) {
             return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight,
-                    episodeTopN, weight, temporalWeight);
+                    episodeTopN, weight, temporalWeight, diversity);
         }
 
         /** The same with the temporal preference of "when" questions at the given weight (0 = off). */
         public RecallConfig withTemporal(double weight) {
             return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight,
-                    episodeTopN, contiguityWeight, weight);
+                    episodeTopN, contiguityWeight, weight, diversity);
         }
 
         /** The same with at least {@code n} candidates per signal (signals that are off stay off). */
         public RecallConfig withCandidates(int n) {
             return new RecallConfig(lexicalTopN > 0 ? Math.max(n, lexicalTopN) : 0,
                     denseTopN > 0 ? Math.max(n, denseTopN) : 0, rrfK, lexicalWeight, denseWeight, routingWeight,
-                    episodeTopN, contiguityWeight, temporalWeight);
+                    episodeTopN, contiguityWeight, temporalWeight, diversity);
         }
 
-        /** Plain fusion: every hierarchy step (routing, contiguity, temporal) off. */
+        /** The same with maximal-marginal-relevance diversity at the given strength (0 = off). */
+        public RecallConfig withDiversity(double strength) {
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight,
+                    episodeTopN, contiguityWeight, temporalWeight, strength);
+        }
+
+        /** Plain fusion: every step after it (routing, contiguity, temporal, diversity) off. */
         public RecallConfig flat() {
-            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, 0, episodeTopN, 0, 0);
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, 0, episodeTopN, 0, 0, 0);
         }
 
         /** BM25 alone: dense off; BM25 keeps its candidate count, or the default 100 if it was off. */
         public RecallConfig lexicalOnly() {
             return new RecallConfig(lexicalTopN > 0 ? lexicalTopN : defaults().lexicalTopN(), 0, rrfK,
-                    lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight);
+                    lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight,
+                    diversity);
         }
 
         /** Dense alone: BM25 off; dense keeps its candidate count, or the default 100 if it was off. */
         public RecallConfig denseOnly() {
             return new RecallConfig(0, denseTopN > 0 ? denseTopN : defaults().denseTopN(), rrfK,
-                    lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight);
+                    lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight,
+                    diversity);
         }
     }
 }

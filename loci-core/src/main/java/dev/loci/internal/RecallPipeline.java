@@ -22,8 +22,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -45,6 +47,8 @@ import java.util.regex.Pattern;
  *       against {@link RecallQuery#at()}), a second search restricted to that period adds its
  *       fused score to what it finds; and for a question asking when something happened,
  *       candidates whose text names a time are raised by {@code temporalWeight x} their score;</li>
+ *   <li>diversity (maximal marginal relevance, off by default): the top places go to strong
+ *       candidates unlike those already placed;</li>
  *   <li>load the top k, check them against the filter, and return them with every signal's view.</li>
  * </ol>
  * Unless the query names kinds, grouping levels (EPISODE, SESSION) are not returned themselves:
@@ -63,6 +67,8 @@ public final class RecallPipeline {
     public static final String TEMPORAL = "temporal";
     /** How many of the strongest candidates pass score on to their neighbours. */
     static final int CONTIGUITY_SOURCES = 10;
+    /** Fewest candidates diversity chooses among (at least 3k). */
+    static final int DIVERSITY_POOL = 30;
     /** How many of the strongest candidates the temporal preference looks at. */
     static final int TEMPORAL_CANDIDATES = 50;
     private static final Pattern WHEN_QUESTION = Pattern.compile(
@@ -115,8 +121,12 @@ public final class RecallPipeline {
             }
         }
 
+        List<Candidate> ranked = ranked(candidates);
+        if (config.diversity() > 0) {
+            ranked = diversify(ranked, config.diversity(), query.k(), loaded);
+        }
         List<Recalled> results = new ArrayList<>(query.k());
-        for (Candidate c : ranked(candidates)) {
+        for (Candidate c : ranked) {
             if (results.size() == query.k()) {
                 break;
             }
@@ -241,6 +251,68 @@ public final class RecallPipeline {
                 c.signals.add(new Signal(TEMPORAL, rank, 1.0, raise));
             }
         }
+    }
+
+    /**
+     * Maximal marginal relevance over the strongest candidates: each next place goes to the one
+     * with the best {@code (1 - strength) x relevance - strength x similarity to those already
+     * placed}, relevance being the score over the top score and similarity the word overlap
+     * (Jaccard) of the texts. The order of the rest is kept.
+     */
+    private static List<Candidate> diversify(List<Candidate> ranked, double strength, int k, Loaded loaded) {
+        int poolSize = Math.min(ranked.size(), Math.max(3 * k, DIVERSITY_POOL));
+        if (poolSize < 2) {
+            return ranked;
+        }
+        double top = ranked.get(0).score > 0 ? ranked.get(0).score : 1;
+        List<Candidate> pool = new ArrayList<>(ranked.subList(0, poolSize));
+        Map<String, Set<String>> words = new HashMap<>();
+        for (Candidate c : pool) {
+            words.put(c.id, loaded.get(c.id).map(m -> words(m.text())).orElse(Set.of()));
+        }
+        List<Candidate> placed = new ArrayList<>(ranked.size());
+        while (!pool.isEmpty()) {
+            Candidate best = null;
+            double bestValue = Double.NEGATIVE_INFINITY;
+            for (Candidate c : pool) {
+                double similar = 0;
+                for (Candidate p : placed) {
+                    similar = Math.max(similar, jaccard(words.get(c.id), words.get(p.id)));
+                }
+                double value = (1 - strength) * (c.score / top) - strength * similar;
+                if (value > bestValue) {
+                    bestValue = value;
+                    best = c;
+                }
+            }
+            placed.add(best);
+            pool.remove(best);
+        }
+        placed.addAll(ranked.subList(poolSize, ranked.size()));
+        return placed;
+    }
+
+    private static Set<String> words(String text) {
+        Set<String> out = new HashSet<>();
+        for (String w : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+            if (w.length() > 2) {
+                out.add(w);
+            }
+        }
+        return out;
+    }
+
+    private static double jaccard(Set<String> a, Set<String> b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return 0;
+        }
+        int common = 0;
+        for (String w : a) {
+            if (b.contains(w)) {
+                common++;
+            }
+        }
+        return common / (double) (a.size() + b.size() - common);
     }
 
     static boolean asksWhen(String question) {

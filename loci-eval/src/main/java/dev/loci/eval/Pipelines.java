@@ -19,6 +19,7 @@ public final class Pipelines {
     static final double ROUTING = 1.0;
     static final double CONTIGUITY = 0.3;
     static final double TEMPORAL = 0.2;
+    static final double DIVERSITY = 0.3;
 
     /** One way of recalling. */
     @FunctionalInterface
@@ -31,7 +32,7 @@ public final class Pipelines {
 
     /**
      * The standard rows: BM25 alone and dense alone (turns only), hybrid fusion, hybrid plus each
-     * hierarchy step on its own (routing, contiguity, the temporal preference of "when" questions)
+     * hierarchy step on its own (routing, contiguity, the temporal steps, diversity)
      * at a fixed weight, and Loci's defaults as configured (the full pipeline). Key expansion
      * happens at ingest, so its ablation is a separate run (see BENCHMARKS.md).
      *
@@ -49,6 +50,8 @@ public final class Pipelines {
         rows.put("hybrid+routing", (loci, scope, q) -> loci.recall(scope, q, routing));
         rows.put("hybrid+contiguity", (loci, scope, q) -> loci.recall(scope, q, contiguity));
         rows.put("hybrid+temporal", (loci, scope, q) -> loci.recall(scope, q, temporal));
+        var diverse = hybrid.withDiversity(DIVERSITY);
+        rows.put("hybrid+diversity", (loci, scope, q) -> loci.recall(scope, q, diverse));
         rows.put(DEFAULT, Loci::recall);
         return rows;
     }
