@@ -2,7 +2,6 @@ package dev.loci.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loci.Loci;
-import dev.loci.LociConfig;
 import dev.loci.Message;
 import dev.loci.RememberResult;
 import dev.loci.Scope;
@@ -54,16 +53,10 @@ final class IngestCommand implements Callable<Integer> {
             }
             batches.addAll(InputFormat.read(format, file, base, !noCaptions));
         }
-        int maxChars = LociConfig.IngestConfig.defaults().maxTextChars();
+        // Every message was checked while reading (ConversationFiles.check), so nothing below
+        // is refused half-way through.
         long total = 0;
         for (ScopedBatch b : batches) {
-            for (int i = 0; i < b.messages().size(); i++) {
-                int len = b.messages().get(i).text().length();
-                if (len > maxChars) {
-                    throw new InputFileException(b.source(), b.where(i), "text is " + len
-                            + " characters; at most " + maxChars + " allowed");
-                }
-            }
             total += b.messages().size();
         }
         long added = 0;
@@ -98,11 +91,8 @@ final class IngestCommand implements Callable<Integer> {
                 .build();
     }
 
-    /** Messages bound for one scope, with where they came from for error messages. */
-    record ScopedBatch(Scope scope, List<Message> messages, Path source, String location) {
-        String where(int i) {
-            return location + "[" + i + "]";
-        }
+    /** Messages bound for one scope. */
+    record ScopedBatch(Scope scope, List<Message> messages) {
     }
 
     /** Input formats and their detection. */
@@ -133,7 +123,7 @@ final class IngestCommand implements Callable<Integer> {
         private static List<ScopedBatch> bind(List<ConversationBatch> batches, Scope base, Path file) {
             return batches.stream().map(b -> new ScopedBatch(
                     b.sessionId() == null || base.sessionId() != null ? base : base.withSession(b.sessionId()),
-                    b.messages(), file, b.sessionId() == null ? "messages" : "session " + b.sessionId())).toList();
+                    b.messages())).toList();
         }
     }
 }

@@ -160,6 +160,12 @@ class CliBadInputTest {
         assertMentions(rejected("--tenant", "acme", bad.toString()), bad + ":2", "metadata");
     }
 
+    @Test
+    void nestedMetadataValueNamesItsKey() throws IOException {
+        Path bad = file("bad.jsonl", OK_LINE + "{\"text\": \"hello\", \"metadata\": {\"tags\": [\"a\", \"b\"]}}\n");
+        assertMentions(rejected("--tenant", "acme", bad.toString()), bad + ":2.metadata.tags: must be a string");
+    }
+
     // --- conversation JSON: errors name the JSON path -------------------------------------------
 
     private static String conversation(String secondMessage) {
