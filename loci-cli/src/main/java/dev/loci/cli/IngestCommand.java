@@ -62,7 +62,7 @@ final class IngestCommand implements Callable<Integer> {
         long added = 0;
         long skipped = 0;
         long start = System.nanoTime();
-        try (Loci loci = store.open(); ProgressBar bar = progress(total)) {
+        try (Loci loci = store.openOrCreate(); ProgressBar bar = progress(total)) {
             for (ScopedBatch b : batches) {
                 List<Message> msgs = b.messages();
                 for (int from = 0; from < msgs.size(); from += CHUNK) {
