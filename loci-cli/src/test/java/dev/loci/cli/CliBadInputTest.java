@@ -63,14 +63,12 @@ class CliBadInputTest {
         var all = new ArrayList<>(List.of("ingest", "--data-dir", data.toString(), "--no-progress"));
         all.addAll(List.of(args));
         CliRun run = CliRun.of(all.toArray(String[]::new));
+        Map<String, String> expected = before;
+        Map<String, String> after = CliRun.snapshot(data);
+        before = after; // so that one ingest that wrongly wrote something does not fail every later test too
         assertEquals(Main.EXIT_BAD_INPUT, run.exit(), run.transcript());
         assertEquals("", run.out(), "nothing reported as ingested");
-        Map<String, String> after = CliRun.snapshot(data);
-        if (!after.equals(before)) {
-            Map<String, String> expected = before;
-            before = after; // so that one half-written ingest does not fail every later test too
-            assertEquals(expected, after, "data dir changed by a rejected ingest: " + run.err());
-        }
+        assertEquals(expected, after, "data dir changed by a rejected ingest: " + run.err());
         return run;
     }
 
@@ -87,6 +85,19 @@ class CliBadInputTest {
     void malformedJsonNamesItsLine() throws IOException {
         Path bad = file("bad.jsonl", OK_LINE + OK_LINE + "{\"text\": \"unterminated\n" + OK_LINE);
         assertMentions(rejected("--tenant", "acme", bad.toString()), bad + ":3: malformed JSON");
+    }
+
+    @Test
+    void twoObjectsOnOneLineAreRejectedNotHalfRead() throws IOException {
+        // A lost newline when concatenating files: the second message must not vanish silently.
+        Path bad = file("bad.jsonl", OK_LINE + OK_LINE.strip() + " {\"text\": \"the second message\"}\n");
+        assertMentions(rejected("--tenant", "acme", bad.toString()), bad + ":2: malformed JSON");
+    }
+
+    @Test
+    void conversationJsonFollowedByMoreJsonIsRejected() throws IOException {
+        Path bad = file("bad.json", conversation("{\"text\": \"fine\"}") + "{\"sessions\": []}\n");
+        assertMentions(rejected("--tenant", "acme", bad.toString()), bad + ":", "malformed JSON");
     }
 
     @Test

@@ -114,7 +114,22 @@ class CliInputFormatsTest {
                 forced.stream().map(ScopedBatch::scope).toList().toString());
     }
 
+    @Test
+    void aByteOrderMarkBeforeTheFirstLineIsIgnored() throws IOException {
+        // Some Windows editors start UTF-8 files with U+FEFF; it is not part of the first message.
+        List<ConversationBatch> batches = ConversationFiles.readJsonl(write("bom.jsonl", "\uFEFF" + JSONL));
+
+        assertEquals("I adopted a greyhound today", batches.get(0).messages().get(0).text());
+        assertEquals(5, batches.stream().mapToInt(b -> b.messages().size()).sum());
+    }
+
     // --- conversation JSON ---------------------------------------------------------------------
+
+    @Test
+    void conversationWithAByteOrderMarkReads() throws IOException {
+        Path file = write("bom.json", "\uFEFF" + CONVERSATION);
+        assertEquals(2, InputFormat.read(InputFormat.auto, file, MAYA, true).size());
+    }
 
     private static final String CONVERSATION = """
             {"sessions": [
