@@ -1,6 +1,7 @@
 package dev.loci.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loci.InvalidInputException;
@@ -38,7 +39,8 @@ import java.util.Map;
  * ingesting the same file twice adds nothing.
  */
 final class ConversationFiles {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Fails on anything after the first value, instead of silently dropping it. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ConversationFiles() {
     }
@@ -49,6 +51,9 @@ final class ConversationFiles {
             int lineNo = 0;
             for (String line; (line = reader.readLine()) != null; ) {
                 lineNo++;
+                if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1); // a UTF-8 byte order mark, not part of the first message
+                }
                 if (line.isBlank()) {
                     continue;
                 }
@@ -56,8 +61,7 @@ final class ConversationFiles {
                 try {
                     node = JSON.readTree(line);
                 } catch (JsonProcessingException e) {
-                    throw new InputFileException(file, Integer.toString(lineNo), "malformed JSON: "
-                            + e.getOriginalMessage());
+                    throw new InputFileException(file, Integer.toString(lineNo), malformed(e));
                 }
                 if (node == null || !node.isObject()) {
                     throw new InputFileException(file, Integer.toString(lineNo), "each line must be a JSON object");
@@ -118,10 +122,16 @@ final class ConversationFiles {
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             throw new InputFileException(file, loc == null ? null : loc.getLineNr() + ":" + loc.getColumnNr(),
-                    "malformed JSON: " + e.getOriginalMessage());
+                    malformed(e));
         } catch (IOException e) {
             throw new InputFileException(file, null, "cannot read: " + e.getMessage());
         }
+    }
+
+    private static String malformed(JsonProcessingException e) {
+        String problem = e.getOriginalMessage();
+        return "malformed JSON: " + (problem.startsWith("Trailing token")
+                ? "more JSON after the end of the first value" : problem);
     }
 
     private static Message message(JsonNode node, Instant fallbackTime, Path file, String where, String session) {

@@ -91,13 +91,13 @@ class CliBadInputTest {
     void twoObjectsOnOneLineAreRejectedNotHalfRead() throws IOException {
         // A lost newline when concatenating files: the second message must not vanish silently.
         Path bad = file("bad.jsonl", OK_LINE + OK_LINE.strip() + " {\"text\": \"the second message\"}\n");
-        assertMentions(rejected("--tenant", "acme", bad.toString()), bad + ":2: malformed JSON");
+        assertMentions(rejected("--tenant", "acme", bad.toString()), bad + ":2: malformed JSON: more JSON after the end of the first value");
     }
 
     @Test
     void conversationJsonFollowedByMoreJsonIsRejected() throws IOException {
         Path bad = file("bad.json", conversation("{\"text\": \"fine\"}") + "{\"sessions\": []}\n");
-        assertMentions(rejected("--tenant", "acme", bad.toString()), bad + ":", "malformed JSON");
+        assertMentions(rejected("--tenant", "acme", bad.toString()), bad + ":5:1: malformed JSON: more JSON after");
     }
 
     @Test
