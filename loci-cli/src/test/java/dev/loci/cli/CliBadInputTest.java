@@ -261,6 +261,13 @@ class CliBadInputTest {
         assertMentions(rejected("--tenant", "acme", bad.toString()), bad.toString(), "session_2[0].dia_id");
     }
 
+    @Test
+    void locomoBlankSampleIdIsNamed() throws IOException {
+        Path bad = file("bad.json", locomo("{\"speaker\": \"Ben\", \"dia_id\": \"D2:1\", \"text\": \"hi\"}")
+                .replace("\"conv-z\"", "\" \""));
+        assertMentions(rejected("--tenant", "acme", bad.toString()), bad + ":[0].sample_id", "blank");
+    }
+
     // --- the command line -----------------------------------------------------------------------
 
     @Test
