@@ -112,15 +112,15 @@ final class IngestCommand implements Callable<Integer> {
                 }
             }
             return switch (f) {
-                case jsonl -> bind(ConversationFiles.readJsonl(file), base, file);
+                case jsonl -> bind(ConversationFiles.readJsonl(file), base);
                 case conversation -> bind(ConversationFiles.readConversation(file,
-                        tree != null ? tree : ConversationFiles.readTree(file)), base, file);
+                        tree != null ? tree : ConversationFiles.readTree(file)), base);
                 case locomo -> LocomoImport.read(file, base, captions);
                 case auto -> throw new IllegalStateException("resolved above");
             };
         }
 
-        private static List<ScopedBatch> bind(List<ConversationBatch> batches, Scope base, Path file) {
+        private static List<ScopedBatch> bind(List<ConversationBatch> batches, Scope base) {
             return batches.stream().map(b -> new ScopedBatch(
                     b.sessionId() == null || base.sessionId() != null ? base : base.withSession(b.sessionId()),
                     b.messages())).toList();
