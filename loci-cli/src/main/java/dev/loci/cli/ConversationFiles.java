@@ -1,9 +1,13 @@
 package dev.loci.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loci.InvalidInputException;
+import dev.loci.LociConfig;
 import dev.loci.Message;
+import dev.loci.Scope;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +39,8 @@ import java.util.Map;
  * ingesting the same file twice adds nothing.
  */
 final class ConversationFiles {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Fails on anything after the first value, instead of silently dropping it. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ConversationFiles() {
     }
@@ -46,6 +51,9 @@ final class ConversationFiles {
             int lineNo = 0;
             for (String line; (line = reader.readLine()) != null; ) {
                 lineNo++;
+                if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1); // a UTF-8 byte order mark, not part of the first message
+                }
                 if (line.isBlank()) {
                     continue;
                 }
@@ -53,13 +61,13 @@ final class ConversationFiles {
                 try {
                     node = JSON.readTree(line);
                 } catch (JsonProcessingException e) {
-                    throw new InputFileException(file, Integer.toString(lineNo), "malformed JSON: "
-                            + e.getOriginalMessage());
+                    throw new InputFileException(file, Integer.toString(lineNo), malformed(e));
                 }
                 if (node == null || !node.isObject()) {
                     throw new InputFileException(file, Integer.toString(lineNo), "each line must be a JSON object");
                 }
-                String session = optText(node, "session", file, lineNo + ": session");
+                String session = sessionId(optText(node, "session", file, lineNo + ".session"), file,
+                        lineNo + ".session");
                 Message m = message(node, null, file, Integer.toString(lineNo), session);
                 bySession.computeIfAbsent(session == null ? "" : session, s -> new ArrayList<>()).add(m);
             }
@@ -83,7 +91,7 @@ final class ConversationFiles {
             if (!session.isObject()) {
                 throw new InputFileException(file, path, "must be an object");
             }
-            String id = optText(session, "id", file, path + ".id");
+            String id = sessionId(optText(session, "id", file, path + ".id"), file, path + ".id");
             if (id == null) {
                 id = "session-" + (s + 1);
             }
@@ -114,10 +122,16 @@ final class ConversationFiles {
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             throw new InputFileException(file, loc == null ? null : loc.getLineNr() + ":" + loc.getColumnNr(),
-                    "malformed JSON: " + e.getOriginalMessage());
+                    malformed(e));
         } catch (IOException e) {
             throw new InputFileException(file, null, "cannot read: " + e.getMessage());
         }
+    }
+
+    private static String malformed(JsonProcessingException e) {
+        String problem = e.getOriginalMessage();
+        return "malformed JSON: " + (problem.startsWith("Trailing token")
+                ? "more JSON after the end of the first value" : problem);
     }
 
     private static Message message(JsonNode node, Instant fallbackTime, Path file, String where, String session) {
@@ -143,12 +157,71 @@ final class ConversationFiles {
             if (!meta.isObject()) {
                 throw new InputFileException(file, where + ".metadata", "must be an object of strings");
             }
-            meta.properties().forEach(e -> metadata.put(e.getKey(), e.getValue().asText()));
+            meta.properties().forEach(e -> {
+                if (!e.getValue().isValueNode()) {
+                    throw new InputFileException(file, where + ".metadata." + e.getKey(), "must be a string");
+                }
+                metadata.put(e.getKey(), e.getValue().asText());
+            });
         }
         if (id == null && timestamp != null) {
             id = "auto:" + digest(session + "\u0000" + timestamp + "\u0000" + speaker + "\u0000" + role + "\u0000" + text);
         }
-        return new Message(role, speaker, text, timestamp, id, metadata);
+        Message m = new Message(role, speaker, text, timestamp, id, metadata);
+        check(m, file, where, "id");
+        return m;
+    }
+
+    /**
+     * The engine's own checks on a message, made while reading: a message it would refuse is
+     * reported with its line or JSON path, and before anything of the file is written (the engine
+     * checks one remember call at a time, after earlier sessions are already stored).
+     */
+    static void check(Message m, Path file, String where, String idField) {
+        int max = LociConfig.IngestConfig.defaults().maxTextChars();
+        if (m.text().length() > max) {
+            throw new InputFileException(file, where, "field 'text' is " + m.text().length()
+                    + " characters; at most " + max + " allowed");
+        }
+        int bad = unpairedSurrogate(m.text());
+        if (bad >= 0) {
+            throw new InputFileException(file, where, "field 'text' has an unpaired UTF-16 surrogate at index "
+                    + bad + " (a character cut in half?)");
+        }
+        if (m.clientId() != null && (m.clientId().isBlank() || m.clientId().length() > Scope.MAX_ID_LENGTH)) {
+            throw new InputFileException(file, where + "." + idField, "must be 1.." + Scope.MAX_ID_LENGTH
+                    + " non-blank characters");
+        }
+        for (String key : m.metadata().keySet()) {
+            if (key.isBlank()) {
+                throw new InputFileException(file, where + ".metadata", "keys must not be blank");
+            }
+        }
+    }
+
+    /** A session id from a file, checked as the scope will check it. */
+    static String sessionId(String id, Path file, String where) {
+        if (id != null) {
+            try {
+                Scope.tenant("t").withSession(id);
+            } catch (InvalidInputException e) {
+                throw new InputFileException(file, where, "not a valid session id: "
+                        + e.getMessage().substring(e.field().length() + 2));
+            }
+        }
+        return id;
+    }
+
+    private static int unpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static String optText(JsonNode node, String field, Path file, String where) {

@@ -2,7 +2,6 @@ package dev.loci.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loci.Loci;
-import dev.loci.LociConfig;
 import dev.loci.Message;
 import dev.loci.RememberResult;
 import dev.loci.Scope;
@@ -54,22 +53,16 @@ final class IngestCommand implements Callable<Integer> {
             }
             batches.addAll(InputFormat.read(format, file, base, !noCaptions));
         }
-        int maxChars = LociConfig.IngestConfig.defaults().maxTextChars();
+        // Every message was checked while reading (ConversationFiles.check), so nothing below
+        // is refused half-way through.
         long total = 0;
         for (ScopedBatch b : batches) {
-            for (int i = 0; i < b.messages().size(); i++) {
-                int len = b.messages().get(i).text().length();
-                if (len > maxChars) {
-                    throw new InputFileException(b.source(), b.where(i), "text is " + len
-                            + " characters; at most " + maxChars + " allowed");
-                }
-            }
             total += b.messages().size();
         }
         long added = 0;
         long skipped = 0;
         long start = System.nanoTime();
-        try (Loci loci = store.open(); ProgressBar bar = progress(total)) {
+        try (Loci loci = store.openOrCreate(); ProgressBar bar = progress(total)) {
             for (ScopedBatch b : batches) {
                 List<Message> msgs = b.messages();
                 for (int from = 0; from < msgs.size(); from += CHUNK) {
@@ -98,11 +91,8 @@ final class IngestCommand implements Callable<Integer> {
                 .build();
     }
 
-    /** Messages bound for one scope, with where they came from for error messages. */
-    record ScopedBatch(Scope scope, List<Message> messages, Path source, String location) {
-        String where(int i) {
-            return location + "[" + i + "]";
-        }
+    /** Messages bound for one scope. */
+    record ScopedBatch(Scope scope, List<Message> messages) {
     }
 
     /** Input formats and their detection. */
@@ -122,18 +112,18 @@ final class IngestCommand implements Callable<Integer> {
                 }
             }
             return switch (f) {
-                case jsonl -> bind(ConversationFiles.readJsonl(file), base, file);
+                case jsonl -> bind(ConversationFiles.readJsonl(file), base);
                 case conversation -> bind(ConversationFiles.readConversation(file,
-                        tree != null ? tree : ConversationFiles.readTree(file)), base, file);
+                        tree != null ? tree : ConversationFiles.readTree(file)), base);
                 case locomo -> LocomoImport.read(file, base, captions);
                 case auto -> throw new IllegalStateException("resolved above");
             };
         }
 
-        private static List<ScopedBatch> bind(List<ConversationBatch> batches, Scope base, Path file) {
+        private static List<ScopedBatch> bind(List<ConversationBatch> batches, Scope base) {
             return batches.stream().map(b -> new ScopedBatch(
                     b.sessionId() == null || base.sessionId() != null ? base : base.withSession(b.sessionId()),
-                    b.messages(), file, b.sessionId() == null ? "messages" : "session " + b.sessionId())).toList();
+                    b.messages())).toList();
         }
     }
 }

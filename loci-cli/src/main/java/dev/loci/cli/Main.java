@@ -4,6 +4,7 @@ import dev.loci.DataDirLockedException;
 import dev.loci.InvalidInputException;
 import dev.loci.LociException;
 import dev.loci.StorageException;
+import dev.loci.eval.EvalDataException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,7 +53,7 @@ public final class Main implements Runnable {
         PrintWriter err = cli.getErr();
         int code;
         String message;
-        if (e instanceof InvalidInputException || e instanceof InputFileException) {
+        if (e instanceof InvalidInputException || e instanceof InputFileException || e instanceof EvalDataException) {
             code = EXIT_BAD_INPUT;
             message = e.getMessage();
         } else if (e instanceof DataDirLockedException || e instanceof StorageException) {

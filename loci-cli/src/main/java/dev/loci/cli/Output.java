@@ -41,7 +41,14 @@ final class Output {
 
     static String clip(String s, int width) {
         String flat = s.replace('\n', ' ');
-        return flat.length() <= width ? flat : flat.substring(0, width - 1) + "…";
+        if (flat.length() <= width) {
+            return flat;
+        }
+        int cut = width - 1;
+        if (cut > 0 && Character.isHighSurrogate(flat.charAt(cut - 1))) {
+            cut--; // never keep half of a surrogate pair (an emoji, say)
+        }
+        return flat.substring(0, cut) + "…";
     }
 
     static void json(PrintStream out, List<Recalled> results) {

@@ -4,6 +4,7 @@ import dev.loci.Loci;
 import dev.loci.Scope;
 import dev.loci.embedded.EmbeddedLoci;
 import dev.loci.embedded.EmbeddedOptions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -29,7 +30,16 @@ final class StoreOptions {
         return new Scope(tenant, user, agent, session);
     }
 
+    /** Opens an existing data directory: a mistyped --data-dir must not become a new, empty one. */
     Loci open() {
+        if (!Files.isDirectory(dataDir)) {
+            throw new InputFileException(dataDir, null, "no such data directory");
+        }
+        return openOrCreate();
+    }
+
+    /** Opens the data directory, creating it if needed (ingest). */
+    Loci openOrCreate() {
         return EmbeddedLoci.open(dataDir, EmbeddedOptions.defaults());
     }
 }

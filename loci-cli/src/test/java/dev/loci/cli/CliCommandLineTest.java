@@ -1,0 +1,113 @@
+package dev.loci.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Usage, help and option errors: all decided before any engine is opened. */
+class CliCommandLineTest {
+    @TempDir
+    Path dir;
+
+    private static void assertBadInput(CliRun run, String... parts) {
+        assertEquals(Main.EXIT_BAD_INPUT, run.exit(), run.transcript());
+        for (String part : parts) {
+            assertTrue(run.err().contains(part), "'" + part + "' not in: " + run.err());
+        }
+    }
+
+    @Test
+    void withoutACommandItPrintsUsageListingEveryCommand() {
+        CliRun run = CliRun.of();
+        assertEquals(0, run.exit(), run.transcript());
+        for (String command : List.of("demo", "ingest", "recall", "get", "forget", "stats", "eval", "bench", "help")) {
+            assertTrue(run.out().matches("(?s).*\\n\\s+" + command + "\\s.*"), command + " missing from:\n" + run.out());
+        }
+    }
+
+    @Test
+    void versionIsPrinted() {
+        CliRun run = CliRun.of("--version");
+        assertEquals(0, run.exit(), run.transcript());
+        assertEquals("Loci 0.1.0", run.out().strip());
+    }
+
+    @Test
+    void ingestHelpDocumentsTheFormats() {
+        CliRun run = CliRun.of("ingest", "--help");
+        assertEquals(0, run.exit(), run.transcript());
+        assertTrue(run.out().contains("auto (default), jsonl, conversation or locomo"), run.out());
+        assertTrue(run.out().contains("--no-captions"), run.out());
+    }
+
+    @Test
+    void anUnknownCommandIsAUsageError() {
+        assertBadInput(CliRun.of("remember", "x"), "Unmatched argument", "remember");
+    }
+
+    @Test
+    void recallWithAnUnreadableTimeNamesTheOption() {
+        Path data = dir.resolve("data");
+        assertBadInput(CliRun.of("recall", "--data-dir", data.toString(), "--tenant", "acme", "--from", "last week", "dogs"),
+                "--from: 'last week' is not an ISO-8601 time");
+        assertFalse(Files.exists(data));
+    }
+
+    @Test
+    void recallWithATimeRangeBackwardsNamesIt() {
+        assertBadInput(CliRun.of("recall", "--data-dir", dir.resolve("data").toString(), "--tenant", "acme",
+                "--from", "2024-06-01", "--to", "2024-05-01", "dogs"), "timeRange");
+    }
+
+    @Test
+    void recallWithZeroResultsWantedNamesK() {
+        assertBadInput(CliRun.of("recall", "--data-dir", dir.resolve("data").toString(), "--tenant", "acme",
+                "--k", "0", "dogs"), "query.k");
+    }
+
+    @Test
+    void recallWithAnUnknownKindListsTheKinds() {
+        assertBadInput(CliRun.of("recall", "--data-dir", dir.resolve("data").toString(), "--tenant", "acme",
+                "--kind", "TWEET", "dogs"), "--kind", "TURN");
+    }
+
+    @Test
+    void recallOfABlankQueryNamesTheQuery() {
+        assertBadInput(CliRun.of("recall", "--data-dir", dir.resolve("data").toString(), "--tenant", "acme", "  "),
+                "query.text: must not be blank");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"recall", "get", "forget", "stats"})
+    void readingCommandsDoNotCreateAMissingDataDir(String command) {
+        Path typo = dir.resolve("no-such-dir");
+        List<String> args = command.equals("stats")
+                ? List.of(command, "--data-dir", typo.toString())
+                : List.of(command, "--data-dir", typo.toString(), "--tenant", "acme", "some-id-or-query");
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertBadInput(run, typo + ": no such data directory");
+        assertFalse(Files.exists(typo), command + " created " + typo);
+    }
+
+    @Test
+    void evalOfAMissingFileIsBadInput() {
+        Path missing = dir.resolve("locomo.json");
+        assertBadInput(CliRun.of("eval", "locomo", missing.toString(), "--out", dir.resolve("out").toString()),
+                missing + ": no such file");
+    }
+
+    @Test
+    void anUnknownBenchmarkIsBadInput() throws Exception {
+        Path file = Files.writeString(dir.resolve("x.json"), "[]");
+        assertBadInput(CliRun.of("eval", "squad", file.toString(), "--out", dir.resolve("out").toString()),
+                "'squad' is not a benchmark; use locomo or longmemeval");
+    }
+}
