@@ -37,6 +37,10 @@ final class RecallCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "TIME", description = "Only memories that occurred before (ISO-8601).")
     String to;
 
+    @Option(names = "--at", paramLabel = "TIME",
+            description = "When the question is asked (ISO-8601; default now): \"last weekend\" in the query means the one before this.")
+    String at;
+
     @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "Metadata that must match (repeatable).")
     Map<String, String> metadata = new LinkedHashMap<>();
 
@@ -50,9 +54,10 @@ final class RecallCommand implements Callable<Integer> {
     public Integer call() {
         Instant f = ConversationFiles.time(from, java.nio.file.Path.of("--from"), "");
         Instant t = ConversationFiles.time(to, java.nio.file.Path.of("--to"), "");
+        Instant asked = ConversationFiles.time(at, java.nio.file.Path.of("--at"), "");
         Set<Kind> kindSet = kinds == null || kinds.isEmpty() ? Set.of() : EnumSet.copyOf(kinds);
         RecallQuery q = RecallQuery.of(query).withK(k).withKinds(kindSet)
-                .withTimeRange(f == null && t == null ? null : new TimeRange(f, t)).withMetadata(metadata);
+                .withTimeRange(f == null && t == null ? null : new TimeRange(f, t)).withMetadata(metadata).withAt(asked);
         try (Loci loci = store.open()) {
             RecallResult result = loci.recall(store.scope(), q);
             if (json) {

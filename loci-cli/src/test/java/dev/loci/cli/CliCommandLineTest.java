@@ -62,6 +62,12 @@ class CliCommandLineTest {
     }
 
     @Test
+    void recallAskedAtAnUnreadableMomentNamesTheOption() {
+        assertBadInput(CliRun.of("recall", "--data-dir", dir.resolve("data").toString(), "--tenant", "acme",
+                "--at", "next Tuesday", "dogs"), "--at: 'next Tuesday' is not an ISO-8601 time");
+    }
+
+    @Test
     void recallWithATimeRangeBackwardsNamesIt() {
         assertBadInput(CliRun.of("recall", "--data-dir", dir.resolve("data").toString(), "--tenant", "acme",
                 "--from", "2024-06-01", "--to", "2024-05-01", "dogs"), "timeRange");
