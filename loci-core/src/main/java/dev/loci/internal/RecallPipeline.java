@@ -67,7 +67,7 @@ public final class RecallPipeline {
     public static final String TEMPORAL = "temporal";
     /** How many of the strongest candidates pass score on to their neighbours. */
     static final int CONTIGUITY_SOURCES = 10;
-    /** Fewest candidates diversity chooses among (at least 3k). */
+    /** Fewest candidates diversity chooses among (at least k). */
     static final int DIVERSITY_POOL = 30;
     /** How many of the strongest candidates the temporal preference looks at. */
     static final int TEMPORAL_CANDIDATES = 50;
@@ -260,33 +260,36 @@ public final class RecallPipeline {
      * (Jaccard) of the texts. The order of the rest is kept.
      */
     private static List<Candidate> diversify(List<Candidate> ranked, double strength, int k, Loaded loaded) {
-        int poolSize = Math.min(ranked.size(), Math.max(3 * k, DIVERSITY_POOL));
+        int poolSize = Math.min(ranked.size(), Math.max(k, DIVERSITY_POOL));
         if (poolSize < 2) {
             return ranked;
         }
         double top = ranked.get(0).score > 0 ? ranked.get(0).score : 1;
         List<Candidate> pool = new ArrayList<>(ranked.subList(0, poolSize));
-        Map<String, Set<String>> words = new HashMap<>();
+        List<Set<String>> words = new ArrayList<>(poolSize);
         for (Candidate c : pool) {
-            words.put(c.id, loaded.get(c.id).map(m -> words(m.text())).orElse(Set.of()));
+            words.add(loaded.get(c.id).map(m -> words(m.text())).orElse(Set.of()));
         }
+        double[] similar = new double[poolSize]; // to the most similar one placed so far
+        boolean[] taken = new boolean[poolSize];
         List<Candidate> placed = new ArrayList<>(ranked.size());
-        while (!pool.isEmpty()) {
-            Candidate best = null;
+        for (int round = 0; round < poolSize; round++) {
+            int best = -1;
             double bestValue = Double.NEGATIVE_INFINITY;
-            for (Candidate c : pool) {
-                double similar = 0;
-                for (Candidate p : placed) {
-                    similar = Math.max(similar, jaccard(words.get(c.id), words.get(p.id)));
-                }
-                double value = (1 - strength) * (c.score / top) - strength * similar;
-                if (value > bestValue) {
+            for (int i = 0; i < poolSize; i++) {
+                double value = (1 - strength) * (pool.get(i).score / top) - strength * similar[i];
+                if (!taken[i] && value > bestValue) {
                     bestValue = value;
-                    best = c;
+                    best = i;
                 }
             }
-            placed.add(best);
-            pool.remove(best);
+            taken[best] = true;
+            placed.add(pool.get(best));
+            for (int i = 0; i < poolSize; i++) {
+                if (!taken[i]) {
+                    similar[i] = Math.max(similar[i], jaccard(words.get(i), words.get(best)));
+                }
+            }
         }
         placed.addAll(ranked.subList(poolSize, ranked.size()));
         return placed;
