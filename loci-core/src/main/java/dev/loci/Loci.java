@@ -76,6 +76,7 @@ public final class Loci implements AutoCloseable {
         if (get(scope, id).isEmpty()) {
             return false;
         }
+        ingest.forgotten(scope.tenant(), id);
         return store.delete(scope.tenant(), id);
     }
 

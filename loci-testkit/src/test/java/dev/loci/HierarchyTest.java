@@ -146,4 +146,29 @@ class HierarchyTest {
         assertTrue(what.stream().allMatch(r -> r.signal(RecallPipeline.TEMPORAL).isEmpty()),
                 "only questions about time get the preference");
     }
+
+    @Test
+    void aOneMessageCallGetsTheTurnBeforeItAsContext() {
+        Scope chat = MAYA.withSession("chat");
+        rig.loci().remember(chat, List.of(Message.of("Assistant", "Which marathon did you sign up for?", T)
+                .withClientId("q")));
+        rig.loci().remember(chat, List.of(Message.of("Maya", "The one in Lisbon, in October!", T.plusSeconds(5))
+                .withClientId("a")));
+        var bm25 = rig.loci().config().recall().lexicalOnly().withTemporal(0);
+        List<String> top = rig.loci().recall(chat, RecallQuery.of("marathon").withK(2), bm25).results().stream()
+                .map(r -> r.memory().clientId()).toList();
+        assertEquals(Set.of("q", "a"), Set.copyOf(top), "the answer is found through the question before it");
+    }
+
+    @Test
+    void aForgottenTurnIsNoLaterTurnsContext() {
+        Scope chat = MAYA.withSession("chat");
+        String secret = rig.loci().remember(chat, List.of(Message.of("Maya", "My locker code is zebra", T)
+                .withClientId("s"))).ids().get(0);
+        assertTrue(rig.loci().forget(chat, secret));
+        rig.loci().remember(chat, List.of(Message.of("Maya", "Anyway, see you tomorrow", T.plusSeconds(5))
+                .withClientId("n")));
+        var bm25 = rig.loci().config().recall().lexicalOnly().withTemporal(0);
+        assertEquals(List.of(), rig.loci().recall(chat, RecallQuery.of("zebra locker").withK(2), bm25).results());
+    }
 }

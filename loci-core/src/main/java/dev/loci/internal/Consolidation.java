@@ -36,9 +36,18 @@ final class Consolidation {
 
     static List<StoredMemory> organise(Scope scope, List<Memory> turns, List<Embedding> vectors,
                                        ConsolidationConfig config) {
+        return organise(scope, turns, vectors, config, null);
+    }
+
+    /**
+     * @param previous the turn said just before the first of {@code turns} in the same scope,
+     *                 remembered by an earlier call (its context key), or null
+     */
+    static List<StoredMemory> organise(Scope scope, List<Memory> turns, List<Embedding> vectors,
+                                       ConsolidationConfig config, Memory previous) {
         List<String> keys = new ArrayList<>(turns.size());
         for (int i = 0; i < turns.size(); i++) {
-            keys.add(lexicalKeys(turns, i, config));
+            keys.add(lexicalKeys(turns, i, config, previous));
         }
         if (!config.episodes() || turns.size() < config.minEpisodeTurns()) {
             List<StoredMemory> out = new ArrayList<>(turns.size());
@@ -62,15 +71,16 @@ final class Consolidation {
         return out;
     }
 
-    private static String lexicalKeys(List<Memory> turns, int i, ConsolidationConfig config) {
+    private static String lexicalKeys(List<Memory> turns, int i, ConsolidationConfig config, Memory previous) {
         Memory m = turns.get(i);
         String base = IndexKeys.lexicalText(m);
         if (!config.contextKeys()) {
             return base;
         }
         var sb = new StringBuilder(base).append('\n').append(DateKeys.keys(m.text(), m.occurredAt()));
-        if (i > 0 && config.contextChars() > 0) {
-            String prev = IndexKeys.lexicalText(turns.get(i - 1));
+        Memory before = i > 0 ? turns.get(i - 1) : previous;
+        if (before != null && config.contextChars() > 0) {
+            String prev = IndexKeys.lexicalText(before);
             sb.append('\n').append(prev, 0, Math.min(prev.length(), config.contextChars()));
         }
         return sb.toString();

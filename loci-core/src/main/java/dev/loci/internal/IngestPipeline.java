@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +24,9 @@ import java.util.Set;
  * Ingest, top to bottom: validate every message before anything is written, give each an id
  * (derived from its client id when it has one), drop the ones already stored, embed the rest in
  * one batch, organise them (index keys, episodes: {@link Consolidation}), and write turns and
- * episodes to the store as one atomic, durable batch. Thread-safe.
+ * episodes to the store as one atomic, durable batch. The latest turn of each recent scope is
+ * kept in memory, so a call of one message still gets the turn before it as its context key
+ * (after a restart, a scope's first call goes without). Thread-safe.
  */
 public final class IngestPipeline {
     /** Importance given to raw turns until consolidation or the caller says otherwise. */
@@ -36,6 +39,9 @@ public final class IngestPipeline {
     private final Clock clock;
     private final MemoryIds ids;
     private final StripedLocks clientIdLocks = new StripedLocks(1024);
+    private final LastTurns lastTurns = new LastTurns(LAST_TURN_SCOPES);
+    /** Scopes whose latest turn is kept for the next call's context key (least recently used go first). */
+    static final int LAST_TURN_SCOPES = 10_000;
 
     public IngestPipeline(IngestConfig config, ConsolidationConfig consolidation, Embedder embedder, MemoryStore store,
                           Clock clock, MemoryIds ids) {
@@ -98,7 +104,9 @@ public final class IngestPipeline {
                 keptVectors.add(vectors.get(i));
             }
             if (!kept.isEmpty()) {
-                store.write(Consolidation.organise(scope, kept, keptVectors, consolidation));
+                Memory previous = lastTurns.before(scope, kept.get(0));
+                store.write(Consolidation.organise(scope, kept, keptVectors, consolidation, previous));
+                lastTurns.remember(scope, kept.get(kept.size() - 1));
             }
         } finally {
             clientIdLocks.unlock(stripes);
@@ -170,5 +178,41 @@ public final class IngestPipeline {
             }
         }
         return -1;
+    }
+
+    /** A memory is being forgotten: it must not become the context key of a later turn. */
+    public void forgotten(String tenant, String id) {
+        lastTurns.forget(tenant, id);
+    }
+
+    /** The latest turn remembered per scope, for the few thousand most recently used scopes. */
+    static final class LastTurns {
+        private final Map<Scope, Memory> byScope;
+
+        LastTurns(int capacity) {
+            this.byScope = new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Scope, Memory> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        /** The latest turn remembered in this scope if it was said no later than {@code first}. */
+        synchronized Memory before(Scope scope, Memory first) {
+            Memory last = byScope.get(scope);
+            return last != null && !last.occurredAt().isAfter(first.occurredAt()) ? last : null;
+        }
+
+        synchronized void forget(String tenant, String id) {
+            byScope.values().removeIf(m -> m.id().equals(id) && m.scope().tenant().equals(tenant));
+        }
+
+        synchronized void remember(Scope scope, Memory turn) {
+            Memory last = byScope.get(scope);
+            if (last == null || !turn.occurredAt().isBefore(last.occurredAt())) {
+                byScope.put(scope, turn);
+            }
+        }
     }
 }
