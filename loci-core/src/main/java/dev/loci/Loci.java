@@ -1,11 +1,13 @@
 package dev.loci;
 
+import dev.loci.internal.ContextPipeline;
 import dev.loci.internal.IngestPipeline;
 import dev.loci.internal.MemoryIds;
 import dev.loci.internal.RecallPipeline;
 import dev.loci.spi.Embedder;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.StoreStats;
+import dev.loci.spi.TokenCounter;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
@@ -26,6 +28,8 @@ public final class Loci implements AutoCloseable {
     private final MemoryStore store;
     private final IngestPipeline ingest;
     private final RecallPipeline recall;
+    private final ContextPipeline context;
+    private final TokenCounter tokenCounter;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Loci(Builder b) {
@@ -35,6 +39,8 @@ public final class Loci implements AutoCloseable {
         this.ingest = new IngestPipeline(config.ingest(), config.consolidation(), embedder, store, b.clock,
                 new MemoryIds(b.random));
         this.recall = new RecallPipeline(embedder, store, b.clock);
+        this.context = new ContextPipeline(recall, store, b.tokenCounter);
+        this.tokenCounter = b.tokenCounter;
     }
 
     public static Builder builder() {
@@ -68,6 +74,30 @@ public final class Loci implements AutoCloseable {
         ensureOpen();
         requireId(scope, id);
         return store.get(scope.tenant(), id).filter(m -> scope.covers(m.scope()));
+    }
+
+    /**
+     * A prompt-ready block of the memories most useful for {@code query}, within
+     * {@code tokenBudget} tokens as the configured tokenizer counts them: the user's profile first
+     * if there is one, then memories oldest first, at falling fidelity (full text, episode
+     * summary, one-line placeholder) so the most relevant get the most room.
+     */
+    public ContextBlock context(Scope scope, String query, int tokenBudget) {
+        if (query == null) {
+            throw new InvalidInputException("query", "is required");
+        }
+        return context(scope, RecallQuery.of(query), tokenBudget);
+    }
+
+    /** As {@link #context(Scope, String, int)}, with the query's filters applied to what is packed. */
+    public ContextBlock context(Scope scope, RecallQuery query, int tokenBudget) {
+        ensureOpen();
+        return context.context(scope, query, tokenBudget, config.recall());
+    }
+
+    /** The tokenizer that counts {@link #context} budgets. */
+    public TokenCounter tokenCounter() {
+        return tokenCounter;
     }
 
     /** Deletes the memory durably; returns whether it existed within the scope. */
@@ -129,8 +159,15 @@ public final class Loci implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Random random = new SecureRandom();
         private LociConfig config = LociConfig.defaults();
+        private TokenCounter tokenCounter = TokenCounter.words();
 
         private Builder() {
+        }
+
+        /** Tokenizer for {@link Loci#context} budgets (default: a word count; the embedded engine uses cl100k). */
+        public Builder tokenCounter(TokenCounter t) {
+            this.tokenCounter = t;
+            return this;
         }
 
         public Builder embedder(Embedder e) {
@@ -167,8 +204,8 @@ public final class Loci implements AutoCloseable {
             if (store == null) {
                 throw new InvalidInputException("store", "is required");
             }
-            if (clock == null || random == null || config == null) {
-                throw new InvalidInputException("clock/random/config", "must not be null");
+            if (clock == null || random == null || config == null || tokenCounter == null) {
+                throw new InvalidInputException("clock/random/config/tokenCounter", "must not be null");
             }
             return new Loci(this);
         }

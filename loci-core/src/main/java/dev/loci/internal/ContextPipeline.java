@@ -1,0 +1,226 @@
+package dev.loci.internal;
+
+import dev.loci.ContextBlock;
+import dev.loci.ContextBlock.Fidelity;
+import dev.loci.ContextBlock.Item;
+import dev.loci.InvalidInputException;
+import dev.loci.Kind;
+import dev.loci.LociConfig.RecallConfig;
+import dev.loci.Memory;
+import dev.loci.RecallQuery;
+import dev.loci.Recalled;
+import dev.loci.Scope;
+import dev.loci.spi.MemoryStore;
+import dev.loci.spi.TokenCounter;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Compression, top to bottom:
+ * <ol>
+ *   <li>recall the strongest {@value #CANDIDATES} memories for the query (and the user's profile,
+ *       if one exists);</li>
+ *   <li>choose each one's fidelity to cover the most relevance: first as many memories as fit,
+ *       most relevant first, as one-line placeholders (date, speaker, first words); then, most
+ *       relevant first, each raised to its full text where that fits, or else to the summary of
+ *       its episode (one line shared by all its recalled turns);</li>
+ *   <li>render the profile first, then the chosen lines oldest first, each with its date;</li>
+ *   <li>count the rendered block with the tokenizer and, should joining lines have pushed it
+ *       over the budget, drop the least relevant line until it fits.</li>
+ * </ol>
+ * Thread-safe.
+ */
+public final class ContextPipeline {
+    /** Memories considered for a block. */
+    static final int CANDIDATES = 30;
+    /** Words a placeholder keeps. */
+    static final int PLACEHOLDER_WORDS = 8;
+    static final String HEADER = "Relevant memories (oldest first):";
+    static final String PROFILE_HEADER = "About the user:";
+    /** Largest budget accepted. */
+    public static final int MAX_BUDGET = 1_000_000;
+
+    private final RecallPipeline recall;
+    private final MemoryStore store;
+    private final TokenCounter counter;
+
+    public ContextPipeline(RecallPipeline recall, MemoryStore store, TokenCounter counter) {
+        this.recall = recall;
+        this.store = store;
+        this.counter = counter;
+    }
+
+    public ContextBlock context(Scope scope, RecallQuery query, int budget, RecallConfig config) {
+        if (budget < 1 || budget > MAX_BUDGET) {
+            throw new InvalidInputException("budget", "must be in 1.." + MAX_BUDGET + " tokens, was " + budget);
+        }
+        if (query == null) {
+            throw new InvalidInputException("query", "is required");
+        }
+        List<Recalled> recalled = recall.recall(scope, query.withK(Math.max(query.k(), CANDIDATES)), config).results();
+        Optional<Memory> profile = query.kinds().isEmpty() ? profile(scope, query, config) : Optional.empty();
+
+        Line profileLine = profile.map(p -> new Line(p, p.id(), Fidelity.FULL, Double.MAX_VALUE,
+                PROFILE_HEADER + "\n" + p.text(), new ArrayList<>(List.of(p.id())))).orElse(null);
+        int reserved = counter.count(HEADER) + (profileLine == null ? 0 : counter.count(profileLine.text) + 2);
+        List<Line> lines = new ArrayList<>(choose(scope, recalled, budget - reserved));
+        while (true) {
+            String text = render(profileLine, lines);
+            int tokens = text.isEmpty() ? 0 : counter.count(text);
+            if (tokens <= budget) {
+                List<Item> items = new ArrayList<>();
+                if (profileLine != null) {
+                    items.add(profileLine.item());
+                }
+                ordered(lines).forEach(l -> items.add(l.item()));
+                return new ContextBlock(text, tokens, budget, counter.name(), items);
+            }
+            if (!lines.isEmpty()) {
+                lines.remove(lines.stream().min(Comparator.comparingDouble(Line::relevance)).orElseThrow());
+            } else {
+                profileLine = null; // the profile alone is over the budget
+            }
+        }
+    }
+
+    private Optional<Memory> profile(Scope scope, RecallQuery query, RecallConfig config) {
+        if (scope.userId() == null) {
+            return Optional.empty();
+        }
+        var profiles = recall.recall(new Scope(scope.tenant(), scope.userId(), null, null),
+                RecallQuery.of(query.text()).withKinds(Set.of(Kind.PROFILE)).withK(1), config).results();
+        return profiles.stream().map(Recalled::memory).findFirst();
+    }
+
+    /**
+     * Fidelity per memory within the budget (each line costs its tokens and a newline): first
+     * cover as many memories as fit, most relevant first, each as a placeholder; then, most
+     * relevant first, raise each to its full text where the difference fits, or else to its
+     * episode's summary (which also absorbs the placeholders of its other recalled turns); then
+     * cover more memories with what that freed.
+     */
+    private List<Line> choose(Scope scope, List<Recalled> recalled, int budget) {
+        int[] left = {budget};
+        List<Line> lines = new ArrayList<>();
+        Map<String, Line> byMemory = new LinkedHashMap<>();
+        cover(recalled, lines, byMemory, left);
+        Map<String, Line> summaries = new LinkedHashMap<>();
+        for (Recalled r : recalled) {
+            Memory m = r.memory();
+            Line placeholder = byMemory.get(m.id());
+            if (placeholder == null || placeholder.fidelity != Fidelity.PLACEHOLDER) {
+                continue;
+            }
+            String full = line(m, m.text());
+            int raise = cost(full) - cost(placeholder.text);
+            if (raise <= left[0]) {
+                replace(lines, byMemory, placeholder, new Line(m, m.id(), Fidelity.FULL, r.score(), full,
+                        new ArrayList<>(List.of(m.id()))));
+                left[0] -= raise;
+                continue;
+            }
+            Optional<Memory> episode = m.parentId() == null ? Optional.empty() : store.get(scope.tenant(), m.parentId());
+            if (episode.isEmpty()) {
+                continue;
+            }
+            Line summary = summaries.get(episode.get().id());
+            if (summary != null) {
+                lines.remove(placeholder);
+                summary.covers.add(m.id());
+                byMemory.put(m.id(), summary);
+                left[0] += cost(placeholder.text);
+                continue;
+            }
+            String text = line(episode.get(), "(summary) " + episode.get().text());
+            raise = cost(text) - cost(placeholder.text);
+            if (raise <= left[0]) {
+                summary = new Line(episode.get(), episode.get().id(), Fidelity.SUMMARY, r.score(), text,
+                        new ArrayList<>(List.of(m.id())));
+                replace(lines, byMemory, placeholder, summary);
+                summaries.put(episode.get().id(), summary);
+                left[0] -= raise;
+            }
+        }
+        cover(recalled, lines, byMemory, left);
+        return lines;
+    }
+
+    /** Adds a placeholder for each memory not yet shown, most relevant first, while they fit. */
+    private void cover(List<Recalled> recalled, List<Line> lines, Map<String, Line> byMemory, int[] left) {
+        for (Recalled r : recalled) {
+            Memory m = r.memory();
+            if (byMemory.containsKey(m.id())) {
+                continue;
+            }
+            String text = line(m, firstWords(m.text()));
+            if (cost(text) <= left[0]) {
+                Line l = new Line(m, m.id(), Fidelity.PLACEHOLDER, r.score(), text, new ArrayList<>(List.of(m.id())));
+                lines.add(l);
+                byMemory.put(m.id(), l);
+                left[0] -= cost(text);
+            }
+        }
+    }
+
+    private static void replace(List<Line> lines, Map<String, Line> byMemory, Line old, Line now) {
+        lines.set(lines.indexOf(old), now);
+        for (String id : now.covers) {
+            byMemory.put(id, now);
+        }
+    }
+
+    private int cost(String line) {
+        return counter.count(line) + 1;
+    }
+
+    private static String render(Line profile, List<Line> lines) {
+        var sb = new StringBuilder();
+        if (profile != null) {
+            sb.append(profile.text);
+        }
+        if (!lines.isEmpty()) {
+            if (!sb.isEmpty()) {
+                sb.append("\n\n");
+            }
+            sb.append(HEADER);
+            for (Line l : ordered(lines)) {
+                sb.append('\n').append(l.text);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static List<Line> ordered(List<Line> lines) {
+        return lines.stream().sorted(Comparator.comparing((Line l) -> l.shown.occurredAt())
+                .thenComparing(l -> -l.relevance)).toList();
+    }
+
+    private static String line(Memory m, String text) {
+        String day = LocalDate.ofInstant(m.occurredAt(), ZoneOffset.UTC).toString();
+        String who = m.speaker() != null ? m.speaker() + ": " : "";
+        return "[" + day + "] " + who + text.replace('\n', ' ');
+    }
+
+    static String firstWords(String text) {
+        String[] words = text.trim().split("\\s+");
+        if (words.length <= PLACEHOLDER_WORDS) {
+            return String.join(" ", words);
+        }
+        return String.join(" ", List.of(words).subList(0, PLACEHOLDER_WORDS)) + " …";
+    }
+
+    /** A line of the block: the memory it shows, at what fidelity, and what it stands for. */
+    private record Line(Memory shown, String id, Fidelity fidelity, double relevance, String text,
+                        List<String> covers) {
+        Item item() {
+            return new Item(id, covers, fidelity, relevance);
+        }
+    }
+}
