@@ -32,10 +32,15 @@ final class StoreOptions {
 
     /** Opens an existing data directory: a mistyped --data-dir must not become a new, empty one. */
     Loci open() {
+        return open(EmbeddedOptions.defaults());
+    }
+
+    /** As {@link #open()}, with these settings. */
+    Loci open(EmbeddedOptions options) {
         if (!Files.isDirectory(dataDir)) {
             throw new InputFileException(dataDir, null, "no such data directory");
         }
-        return openOrCreate();
+        return EmbeddedLoci.open(dataDir, options);
     }
 
     /** Opens the data directory, creating it if needed (ingest). */

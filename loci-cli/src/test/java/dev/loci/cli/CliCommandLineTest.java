@@ -28,7 +28,7 @@ class CliCommandLineTest {
     void withoutACommandItPrintsUsageListingEveryCommand() {
         CliRun run = CliRun.of();
         assertEquals(0, run.exit(), run.transcript());
-        for (String command : List.of("demo", "ingest", "recall", "get", "forget", "stats", "eval", "bench", "help")) {
+        for (String command : List.of("demo", "ingest", "recall", "context", "get", "forget", "stats", "eval", "bench", "help")) {
             assertTrue(run.out().matches("(?s).*\\n\\s+" + command + "\\s.*"), command + " missing from:\n" + run.out());
         }
     }
@@ -59,6 +59,12 @@ class CliCommandLineTest {
         assertBadInput(CliRun.of("recall", "--data-dir", data.toString(), "--tenant", "acme", "--from", "last week", "dogs"),
                 "--from: 'last week' is not an ISO-8601 time");
         assertFalse(Files.exists(data));
+    }
+
+    @Test
+    void contextWithAnUnknownEncodingNamesIt() {
+        assertBadInput(CliRun.of("context", "--data-dir", dir.resolve("data").toString(), "--tenant", "acme",
+                "--budget", "100", "--encoding", "p50k", "dogs"), "encoding", "p50k");
     }
 
     @Test

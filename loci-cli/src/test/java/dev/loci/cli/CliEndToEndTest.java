@@ -148,6 +148,25 @@ class CliEndToEndTest {
     }
 
     @Test
+    @Order(4)
+    void contextPacksTheBestMemoriesUnderTheBudget() throws IOException {
+        CliRun run = ok(withStore("context", "--budget", "120", "--json", "Does Maya have any food allergies?"));
+        JsonNode block = JSON.readTree(run.out());
+        int tokens = block.get("tokens").asInt();
+        assertTrue(tokens > 0 && tokens <= 120, run.out());
+        assertEquals(120, block.get("budget").asInt());
+        assertEquals("cl100k_base", block.get("encoding").asText());
+        assertEquals(tokens, dev.loci.embedded.JtokkitTokenCounter.cl100k().count(block.get("text").asText()),
+                "the count is the tokenizer's count of the text");
+        assertTrue(block.get("text").asText().startsWith("Relevant memories (oldest first):\n["), run.out());
+        assertTrue(block.get("items").size() >= 1, run.out());
+
+        CliRun plain = ok(withStore("context", "--budget", "60", "--encoding", "o200k", "peanut allergy"));
+        assertTrue(plain.out().strip().lines().reduce((a, b) -> b).orElseThrow()
+                .matches("\\(\\d+ of 60 o200k_base tokens, \\d+ lines\\)"), plain.out());
+    }
+
+    @Test
     @Order(5)
     void getPrintsTheMemoryAsJson() throws IOException {
         CliRun run = ok(withStore("get", allergyId()));

@@ -27,10 +27,10 @@ import java.util.Set;
  * <ol>
  *   <li>recall the strongest {@value #CANDIDATES} memories for the query (and the user's profile,
  *       if one exists);</li>
- *   <li>choose each one's fidelity to cover the most relevance: first as many memories as fit,
- *       most relevant first, as one-line placeholders (date, speaker, first words); then, most
- *       relevant first, each raised to its full text where that fits, or else to the summary of
- *       its episode (one line shared by all its recalled turns);</li>
+ *   <li>choose each one's fidelity in rank order, so the most relevant get the most room: its
+ *       full text if that still fits, else the summary of its episode (one line shared by all
+ *       its recalled turns), else a one-line placeholder with its date, speaker and first words,
+ *       else nothing;</li>
  *   <li>render the profile first, then the chosen lines oldest first, each with its date;</li>
  *   <li>count the rendered block with the tokenizer and, should joining lines have pushed it
  *       over the budget, drop the least relevant line until it fits.</li>
@@ -100,80 +100,46 @@ public final class ContextPipeline {
     }
 
     /**
-     * Fidelity per memory within the budget (each line costs its tokens and a newline): first
-     * cover as many memories as fit, most relevant first, each as a placeholder; then, most
-     * relevant first, raise each to its full text where the difference fits, or else to its
-     * episode's summary (which also absorbs the placeholders of its other recalled turns); then
-     * cover more memories with what that freed.
+     * Fidelity per memory within the budget (each line costs its tokens and a newline), most
+     * relevant first: its full text if that fits in what is left, else its episode's summary
+     * (one line for all of the episode's recalled turns), else its placeholder, else nothing.
      */
     private List<Line> choose(Scope scope, List<Recalled> recalled, int budget) {
-        int[] left = {budget};
-        List<Line> lines = new ArrayList<>();
-        Map<String, Line> byMemory = new LinkedHashMap<>();
-        cover(recalled, lines, byMemory, left);
+        int left = budget;
         Map<String, Line> summaries = new LinkedHashMap<>();
+        List<Line> lines = new ArrayList<>();
         for (Recalled r : recalled) {
             Memory m = r.memory();
-            Line placeholder = byMemory.get(m.id());
-            if (placeholder == null || placeholder.fidelity != Fidelity.PLACEHOLDER) {
-                continue;
-            }
             String full = line(m, m.text());
-            int raise = cost(full) - cost(placeholder.text);
-            if (raise <= left[0]) {
-                replace(lines, byMemory, placeholder, new Line(m, m.id(), Fidelity.FULL, r.score(), full,
-                        new ArrayList<>(List.of(m.id()))));
-                left[0] -= raise;
+            if (cost(full) <= left) {
+                lines.add(new Line(m, m.id(), Fidelity.FULL, r.score(), full, new ArrayList<>(List.of(m.id()))));
+                left -= cost(full);
                 continue;
             }
             Optional<Memory> episode = m.parentId() == null ? Optional.empty() : store.get(scope.tenant(), m.parentId());
-            if (episode.isEmpty()) {
+            if (episode.isPresent() && summaries.containsKey(episode.get().id())) {
+                summaries.get(episode.get().id()).covers.add(m.id());
                 continue;
             }
-            Line summary = summaries.get(episode.get().id());
-            if (summary != null) {
-                lines.remove(placeholder);
-                summary.covers.add(m.id());
-                byMemory.put(m.id(), summary);
-                left[0] += cost(placeholder.text);
-                continue;
+            if (episode.isPresent()) {
+                String summary = line(episode.get(), "(summary) " + episode.get().text());
+                if (cost(summary) <= left) {
+                    Line l = new Line(episode.get(), episode.get().id(), Fidelity.SUMMARY, r.score(), summary,
+                            new ArrayList<>(List.of(m.id())));
+                    summaries.put(episode.get().id(), l);
+                    lines.add(l);
+                    left -= cost(summary);
+                    continue;
+                }
             }
-            String text = line(episode.get(), "(summary) " + episode.get().text());
-            raise = cost(text) - cost(placeholder.text);
-            if (raise <= left[0]) {
-                summary = new Line(episode.get(), episode.get().id(), Fidelity.SUMMARY, r.score(), text,
-                        new ArrayList<>(List.of(m.id())));
-                replace(lines, byMemory, placeholder, summary);
-                summaries.put(episode.get().id(), summary);
-                left[0] -= raise;
+            String placeholder = line(m, firstWords(m.text()));
+            if (cost(placeholder) <= left) {
+                lines.add(new Line(m, m.id(), Fidelity.PLACEHOLDER, r.score(), placeholder,
+                        new ArrayList<>(List.of(m.id()))));
+                left -= cost(placeholder);
             }
         }
-        cover(recalled, lines, byMemory, left);
         return lines;
-    }
-
-    /** Adds a placeholder for each memory not yet shown, most relevant first, while they fit. */
-    private void cover(List<Recalled> recalled, List<Line> lines, Map<String, Line> byMemory, int[] left) {
-        for (Recalled r : recalled) {
-            Memory m = r.memory();
-            if (byMemory.containsKey(m.id())) {
-                continue;
-            }
-            String text = line(m, firstWords(m.text()));
-            if (cost(text) <= left[0]) {
-                Line l = new Line(m, m.id(), Fidelity.PLACEHOLDER, r.score(), text, new ArrayList<>(List.of(m.id())));
-                lines.add(l);
-                byMemory.put(m.id(), l);
-                left[0] -= cost(text);
-            }
-        }
-    }
-
-    private static void replace(List<Line> lines, Map<String, Line> byMemory, Line old, Line now) {
-        lines.set(lines.indexOf(old), now);
-        for (String id : now.covers) {
-            byMemory.put(id, now);
-        }
     }
 
     private int cost(String line) {

@@ -42,7 +42,8 @@ public final class EmbeddedLoci {
         try {
             embedder = OnnxEmbedder.create(options.embedder());
             checkModel(dataDir, embedder);
-            return Loci.builder().store(store).embedder(embedder).config(options.loci()).build();
+            return Loci.builder().store(store).embedder(embedder).config(options.loci())
+                    .tokenCounter(JtokkitTokenCounter.named(options.tokens())).build();
         } catch (RuntimeException e) {
             if (embedder != null) {
                 embedder.close();

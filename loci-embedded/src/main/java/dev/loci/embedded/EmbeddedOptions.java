@@ -12,31 +12,39 @@ import dev.loci.store.lucene.LuceneStoreConfig;
  * @param loci     ingest limits and recall fusion (default {@link LociConfig#defaults()})
  * @param embedder model, batch size and threads (default bge-small-en-v1.5, quantized)
  * @param store    durability and vector index settings (default {@link LuceneStoreConfig#defaults()})
+ * @param tokens   the encoding context budgets are counted in: {@code cl100k} (default) or {@code o200k}
  */
-public record EmbeddedOptions(LociConfig loci, OnnxEmbedderConfig embedder, LuceneStoreConfig store) {
+public record EmbeddedOptions(LociConfig loci, OnnxEmbedderConfig embedder, LuceneStoreConfig store, String tokens) {
     public EmbeddedOptions {
-        if (loci == null || embedder == null || store == null) {
-            throw new InvalidInputException("options", "loci, embedder and store settings are all required");
+        if (loci == null || embedder == null || store == null || tokens == null) {
+            throw new InvalidInputException("options", "loci, embedder, store and tokens settings are all required");
         }
     }
 
     public static EmbeddedOptions defaults() {
-        return new EmbeddedOptions(LociConfig.defaults(), OnnxEmbedderConfig.defaults(), LuceneStoreConfig.defaults());
+        return new EmbeddedOptions(LociConfig.defaults(), OnnxEmbedderConfig.defaults(), LuceneStoreConfig.defaults(),
+                "cl100k");
+    }
+
+    /** The encoding {@code context} budgets are counted in: cl100k or o200k. */
+    public EmbeddedOptions withTokens(String encoding) {
+        JtokkitTokenCounter.named(encoding); // fails early on an unknown name
+        return new EmbeddedOptions(loci, embedder, store, encoding);
     }
 
     public EmbeddedOptions withLoci(LociConfig c) {
-        return new EmbeddedOptions(c, embedder, store);
+        return new EmbeddedOptions(c, embedder, store, tokens);
     }
 
     public EmbeddedOptions withEmbedder(OnnxEmbedderConfig c) {
-        return new EmbeddedOptions(loci, c, store);
+        return new EmbeddedOptions(loci, c, store, tokens);
     }
 
     public EmbeddedOptions withModel(EmbeddingModel model) {
-        return new EmbeddedOptions(loci, embedder.withModel(model), store);
+        return new EmbeddedOptions(loci, embedder.withModel(model), store, tokens);
     }
 
     public EmbeddedOptions withStore(LuceneStoreConfig c) {
-        return new EmbeddedOptions(loci, embedder, c);
+        return new EmbeddedOptions(loci, embedder, c, tokens);
     }
 }
