@@ -23,10 +23,18 @@ import java.util.Map;
  * @param resources       peak_rss_mb, index_bytes_per_memory, memories
  * @param config          the settings of the run
  * @param headline        metric names shown in the summary table, in order
+ * @param context         per token budget: what {@code context} blocks reached (recall, hit,
+ *                        tokens_mean, latency_p50_ms ...); empty when not measured
  */
 public record EvalReport(String benchmark, String defaultPipeline, Map<String, PipelineResult> pipelines,
                          Map<String, Double> ingest, Map<String, Long> counts, Map<String, Double> resources,
-                         Map<String, String> config, List<String> headline) {
+                         Map<String, String> config, List<String> headline, Map<String, Map<String, Double>> context) {
+
+    public EvalReport(String benchmark, String defaultPipeline, Map<String, PipelineResult> pipelines,
+                      Map<String, Double> ingest, Map<String, Long> counts, Map<String, Double> resources,
+                      Map<String, String> config, List<String> headline) {
+        this(benchmark, defaultPipeline, pipelines, ingest, counts, resources, config, headline, Map.of());
+    }
 
     /**
      * @param overall     metric → mean over all questions
@@ -86,6 +94,13 @@ public record EvalReport(String benchmark, String defaultPipeline, Map<String, P
         resources.forEach((k, v) -> res.put(k, round(v)));
         ObjectNode cfg = root.putObject("config");
         config.forEach(cfg::put);
+        if (!context.isEmpty()) {
+            ObjectNode ctx = root.putObject("context");
+            context.forEach((budget, m) -> {
+                ObjectNode b = ctx.putObject(budget);
+                m.forEach((k, v) -> b.put(k, round(v)));
+            });
+        }
         return root;
     }
 
@@ -115,6 +130,17 @@ public record EvalReport(String benchmark, String defaultPipeline, Map<String, P
                 groupNames.forEach(g -> md.append(" | ").append(fmt(r.groups().get(g).getOrDefault(metric, Double.NaN))));
                 md.append(" |\n");
             });
+        }
+        if (!context.isEmpty()) {
+            md.append("\n## Context blocks (default pipeline)\n\n")
+                    .append("An evidence turn is reached when its whole text is in the block.\n\n")
+                    .append("| budget (cl100k) | evidence recall | all evidence | mean tokens | p50 ms | p95 ms | p99 ms |\n")
+                    .append("|---|---|---|---|---|---|---|\n");
+            context.forEach((budget, m) -> md.append("| ").append(budget).append(" | ").append(fmt(m.get("recall")))
+                    .append(" | ").append(fmt(m.get("hit"))).append(" | ").append(fmt2(m.get("tokens_mean")))
+                    .append(" | ").append(fmt2(m.get("latency_p50_ms"))).append(" | ")
+                    .append(fmt2(m.get("latency_p95_ms"))).append(" | ").append(fmt2(m.get("latency_p99_ms")))
+                    .append(" |\n"));
         }
         md.append("\n## Speed and size\n\n| figure | value |\n|---|---|\n");
         ingest.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(fmt2(v)).append(" |\n"));

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +34,13 @@ public final class LocomoBenchmark {
      * @param ks                 cut-offs for recall@k and hit@k (default 1, 5, 10, 20)
      * @param depth              turns retrieved per question, for MRR (default 100)
      * @param embedderSample     turn texts embedded on their own to measure the embedder (default 1,000)
+     * @param contextBudgets     token budgets at which {@code context} blocks are measured (default 1,000 and 2,000)
      */
     public record Options(boolean includeAdversarial, boolean captions, List<Integer> ks, int depth,
-                          int embedderSample) {
+                          int embedderSample, List<Integer> contextBudgets) {
         public Options {
             ks = List.copyOf(ks);
+            contextBudgets = List.copyOf(contextBudgets);
             if (ks.isEmpty() || ks.stream().anyMatch(k -> k < 1)) {
                 throw new dev.loci.InvalidInputException("ks", "must be positive cut-offs, was " + ks);
             }
@@ -47,15 +50,15 @@ public final class LocomoBenchmark {
         }
 
         public static Options defaults() {
-            return new Options(false, true, List.of(1, 5, 10, 20), 100, 1000);
+            return new Options(false, true, List.of(1, 5, 10, 20), 100, 1000, List.of(1000, 2000));
         }
 
         public Options withAdversarial(boolean on) {
-            return new Options(on, captions, ks, depth, embedderSample);
+            return new Options(on, captions, ks, depth, embedderSample, contextBudgets);
         }
 
         public Options withCaptions(boolean on) {
-            return new Options(includeAdversarial, on, ks, depth, embedderSample);
+            return new Options(includeAdversarial, on, ks, depth, embedderSample, contextBudgets);
         }
     }
 
@@ -95,6 +98,8 @@ public final class LocomoBenchmark {
         var counts = new LinkedHashMap<String, Long>();
         counts.put("conversations", (long) conversations.size());
         var runs = new PipelineRuns(pipelines);
+        var contextRuns = options.contextBudgets().isEmpty() ? null : new ContextRuns(options.contextBudgets());
+        Map<String, Map<String, String>> texts = new HashMap<>(); // conversation -> dia_id -> remembered text
         double ingestRate;
         double embedRate;
         Map<String, Double> resources = new LinkedHashMap<>();
@@ -107,6 +112,7 @@ public final class LocomoBenchmark {
             for (var c : conversations) {
                 for (var s : c.sessions()) {
                     List<Message> msgs = messages(s, options.captions());
+                    msgs.forEach(m -> texts.computeIfAbsent(c.sampleId(), x -> new HashMap<>()).put(m.clientId(), m.text()));
                     loci.remember(scope(c, s), msgs);
                     msgs.stream().limit(Math.max(0, options.embedderSample() - sample.size()))
                             .forEach(m -> sample.add(m.speaker() + ": " + m.text()));
@@ -136,6 +142,10 @@ public final class LocomoBenchmark {
                     runs.run(loci, user, RecallQuery.of(q.question()).withK(options.depth()), group,
                             results -> Metrics.locomo(TurnExpansion.turns(loci, user, results, options.depth()),
                                     q.evidence(), options.ks()));
+                    if (contextRuns != null) {
+                        contextRuns.run(loci, user, q.question(),
+                                q.evidence().stream().map(id -> texts.get(c.sampleId()).get(id)).toList());
+                    }
                 }
             }
             progress.done();
@@ -159,7 +169,7 @@ public final class LocomoBenchmark {
         config.put("depth", Integer.toString(options.depth()));
         var report = new EvalReport("locomo", Pipelines.DEFAULT, runs.results(),
                 ingestFigures(ingestRate, embedRate), counts, resources, config,
-                headline);
+                headline, contextRuns == null ? Map.of() : contextRuns.results());
         report.write(outDir);
         return report;
     }

@@ -75,6 +75,31 @@ class LocomoBenchmarkTest {
     }
 
     @Test
+    void contextBlocksAreMeasuredAtEachBudget() throws IOException {
+        JsonNode context = run(LocomoBenchmark.Options.defaults(), Fakes.plain(), out).get("context");
+        assertEquals(Set.of("1000", "2000"), names(context));
+        for (String budget : List.of("1000", "2000")) {
+            JsonNode b = context.get(budget);
+            // each fixture conversation is a few hundred tokens: every turn fits in full
+            assertEquals(1.0, b.get("recall").asDouble(), EPS, budget);
+            assertEquals(1.0, b.get("hit").asDouble(), EPS, budget);
+            assertTrue(b.get("tokens_mean").asDouble() > 0 && b.get("tokens_mean").asDouble() <= 1000, b.toString());
+            assertTrue(b.has("latency_p50_ms") && b.has("latency_p99_ms"), b.toString());
+        }
+        assertTrue(Files.readString(out.resolve("report.md")).contains("## Context blocks"));
+    }
+
+    @Test
+    void aBlockTooSmallForTheEvidenceReachesLess() throws IOException {
+        var options = LocomoBenchmark.Options.defaults();
+        options = new LocomoBenchmark.Options(options.includeAdversarial(), options.captions(), options.ks(),
+                options.depth(), options.embedderSample(), List.of(12));
+        JsonNode b = run(options, Fakes.plain(), out).get("context").get("12");
+        assertTrue(b.get("recall").asDouble() < 1.0, b.toString());
+        assertTrue(b.get("tokens_mean").asDouble() <= 12, b.toString());
+    }
+
+    @Test
     void adversarialQuestionsCountOnlyWithTheFlag() throws IOException {
         JsonNode r = run(LocomoBenchmark.Options.defaults().withAdversarial(true), Fakes.plain(), out);
         assertEquals(7, r.get("counts").get("qa_evaluated").asLong());
