@@ -152,12 +152,13 @@ class ContextTest {
     @Test
     void theProfileComesFirst() {
         rememberTwoSessions();
-        Memory profile = new Memory("profile-maya", MAYA, Kind.PROFILE, "Maya: allergic to peanuts; has a greyhound",
+        String id = dev.loci.internal.ContextPipeline.profileId("acme", "maya");
+        Memory profile = new Memory(id, MAYA, Kind.PROFILE, "Maya: allergic to peanuts; has a greyhound",
                 null, null, MARCH, MARCH, MARCH, null, null, List.of(), null, List.of(), 1, 1.0, java.util.Map.of());
         rig.store().write(List.of(dev.loci.testkit.TestMemories.stored(profile, rig.embedder())));
         ContextBlock block = rig.loci().context(MAYA, "greyhound", 500);
         assertTrue(block.text().startsWith("About the user:\nMaya: allergic to peanuts; has a greyhound\n\n"),
                 block.text());
-        assertEquals("profile-maya", block.items().get(0).id());
+        assertEquals(id, block.items().get(0).id());
     }
 }

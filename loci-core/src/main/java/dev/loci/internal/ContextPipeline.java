@@ -20,13 +20,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Compression, top to bottom:
  * <ol>
- *   <li>recall the strongest {@value #CANDIDATES} memories for the query (and the user's profile,
- *       if one exists);</li>
+ *   <li>recall the strongest {@value #CANDIDATES} memories for the query, and fetch the user's
+ *       profile by its id if one exists;</li>
  *   <li>choose each one's fidelity in rank order, so the most relevant get the most room: its
  *       full text if that still fits, else the summary of its episode (one line shared by all
  *       its recalled turns), else a one-line placeholder with its date, speaker and first words,
@@ -65,7 +64,7 @@ public final class ContextPipeline {
             throw new InvalidInputException("query", "is required");
         }
         List<Recalled> recalled = recall.recall(scope, query.withK(Math.max(query.k(), CANDIDATES)), config).results();
-        Optional<Memory> profile = query.kinds().isEmpty() ? profile(scope, query, config) : Optional.empty();
+        Optional<Memory> profile = query.kinds().isEmpty() ? profile(scope) : Optional.empty();
 
         Line profileLine = profile.map(p -> new Line(p, p.id(), Fidelity.FULL, Double.MAX_VALUE,
                 PROFILE_HEADER + "\n" + p.text(), new ArrayList<>(List.of(p.id())))).orElse(null);
@@ -90,13 +89,18 @@ public final class ContextPipeline {
         }
     }
 
-    private Optional<Memory> profile(Scope scope, RecallQuery query, RecallConfig config) {
+    /** The user's profile: the PROFILE memory at {@link #profileId}, looked up without a search. */
+    private Optional<Memory> profile(Scope scope) {
         if (scope.userId() == null) {
             return Optional.empty();
         }
-        var profiles = recall.recall(new Scope(scope.tenant(), scope.userId(), null, null),
-                RecallQuery.of(query.text()).withKinds(Set.of(Kind.PROFILE)).withK(1), config).results();
-        return profiles.stream().map(Recalled::memory).findFirst();
+        return store.get(scope.tenant(), profileId(scope.tenant(), scope.userId()))
+                .filter(m -> m.kind() == Kind.PROFILE);
+    }
+
+    /** Where a user's PROFILE memory lives: one per user, whatever their sessions. */
+    public static String profileId(String tenant, String userId) {
+        return MemoryIds.forClientId(new Scope(tenant, userId, null, null), "profile");
     }
 
     /**
