@@ -79,6 +79,7 @@ public final class LongMemEvalBenchmark {
         double ingestSeconds = 0;
         long turns = 0;
         List<String> sample = new ArrayList<>();
+        double embedRate;
         try (Loci loci = factory.open(dataDir)) {
             progress.start("items", root.size());
             for (int i = 0; i < root.size(); i++) {
@@ -118,12 +119,13 @@ public final class LongMemEvalBenchmark {
             var stats = loci.stats();
             resources.put("memories", (double) stats.memories());
             resources.put("index_bytes_per_memory", stats.memories() == 0 ? 0 : stats.diskBytes() / (double) stats.memories());
-            double embedRate = Throughput.embedderTextsPerSecond(loci.embedder(), sample);
-            resources.put("peak_rss_mb", Resources.peakRssMb());
-            LocomoBenchmark.deleteTree(dataDir);
-            return report(file, outDir, counts, sessionRuns, turnRuns, resources,
-                    LocomoBenchmark.ingestFigures(ingestSeconds == 0 ? 0 : turns / ingestSeconds, embedRate));
+            embedRate = Throughput.embedderTextsPerSecond(loci.embedder(), sample);
+        } finally {
+            LocomoBenchmark.deleteTree(dataDir); // after close: a durable store writes to its directory on close
         }
+        resources.put("peak_rss_mb", Resources.peakRssMb());
+        return report(file, outDir, counts, sessionRuns, turnRuns, resources,
+                LocomoBenchmark.ingestFigures(ingestSeconds == 0 ? 0 : turns / ingestSeconds, embedRate));
     }
 
     private long ingest(Loci loci, Scope scope, JsonNode item, Path file, String where, Set<String> gold,
