@@ -150,11 +150,11 @@ public final class LongMemEvalBenchmark {
                 String role = Json.text(turn, "role", file, tWhere);
                 String content = Json.text(turn, "content", file, tWhere);
                 String tid = sid + "#" + t;
-                if (turn.path("has_answer").asBoolean(false)) {
-                    gold.add(tid);
-                }
                 if (content.isBlank()) {
                     continue; // an empty turn cannot be remembered; it cannot be evidence either
+                }
+                if (turn.path("has_answer").asBoolean(false)) {
+                    gold.add(tid);
                 }
                 msgs.add(new Message(role, role, content, date.plusSeconds(t), tid, Map.of("session_id", sid)));
                 if (sample.size() < 1000) {
