@@ -167,4 +167,24 @@ class LongMemEvalBenchmarkTest {
                     .results(), "the abstention item is not ingested");
         }
     }
+
+    @Test
+    void aBlankTurnMarkedAsHoldingTheAnswerIsNotGold(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("blank-answer.json"), """
+                [{"question_id": "q1", "question_type": "single-session-user", "question": "Where did I plant tulips?",
+                  "haystack_session_ids": ["s1", "s2"],
+                  "haystack_dates": ["2023/05/20 (Sat) 02:21", "2023/05/21 (Sun) 10:05"],
+                  "haystack_sessions": [
+                    [{"role": "user", "content": "Can you recommend a film?"},
+                     {"role": "assistant", "content": " ", "has_answer": true}],
+                    [{"role": "user", "content": "I planted tulips by the fence.", "has_answer": true}]],
+                  "answer_session_ids": ["s2"]}]
+                """);
+        new LongMemEvalBenchmark(new LongMemEvalBenchmark.Options(List.of(1), 10))
+                .run(file, dir.resolve("out"), Fixtures.fakeFactory(), ProgressListener.NONE);
+        JsonNode bm25 = new ObjectMapper().readTree(dir.resolve("out").resolve("report.json").toFile())
+                .get("pipelines").get("bm25").get("overall");
+        assertEquals(1.0, bm25.get("turn_recall_all@1").asDouble(),
+                "the blank turn is never remembered, so it cannot be required evidence");
+    }
 }
