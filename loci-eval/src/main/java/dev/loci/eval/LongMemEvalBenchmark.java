@@ -43,7 +43,10 @@ public final class LongMemEvalBenchmark {
     public record Options(List<Integer> ks, int depth) {
         public Options {
             ks = List.copyOf(ks);
-            if (ks.isEmpty() || depth < ks.stream().mapToInt(Integer::intValue).max().orElseThrow() || depth > 1000) {
+            if (ks.isEmpty() || ks.stream().anyMatch(k -> k < 1)) {
+                throw new dev.loci.InvalidInputException("ks", "must be positive cut-offs, was " + ks);
+            }
+            if (depth < ks.stream().mapToInt(Integer::intValue).max().orElseThrow() || depth > 1000) {
                 throw new dev.loci.InvalidInputException("depth", "must be >= the largest k and <= 1000, was " + depth);
             }
         }
