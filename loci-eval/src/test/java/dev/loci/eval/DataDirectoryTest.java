@@ -1,6 +1,7 @@
 package dev.loci.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loci.Loci;
@@ -23,6 +24,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -123,8 +125,8 @@ class DataDirectoryTest {
         }
     }
 
-    private static void assertThrowsEvalData(org.junit.jupiter.api.function.Executable run) {
-        var e = org.junit.jupiter.api.Assertions.assertThrows(EvalDataException.class, run);
+    private static void assertThrowsEvalData(Executable run) {
+        var e = assertThrows(EvalDataException.class, run);
         assertTrue(e.getMessage().contains("content"), e.getMessage());
     }
 }

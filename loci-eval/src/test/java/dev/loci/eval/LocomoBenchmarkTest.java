@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loci.Kind;
@@ -60,7 +61,7 @@ class LocomoBenchmarkTest {
 
     private static Map<String, Long> counts(JsonNode report) {
         return new ObjectMapper().convertValue(report.get("counts"),
-                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Long>>() { });
+                new TypeReference<Map<String, Long>>() { });
     }
 
     @Test
@@ -97,7 +98,8 @@ class LocomoBenchmarkTest {
                 counts(report));
         for (String name : PIPELINES) {
             assertEquals(Map.of("1 multi-hop", 3, "2 temporal", 1, "3 open-domain", 2, "4 single-hop", 3),
-                    new ObjectMapper().convertValue(report.get("pipelines").get(name).get("group_sizes"), Map.class));
+                    new ObjectMapper().convertValue(report.get("pipelines").get(name).get("group_sizes"),
+                            new TypeReference<Map<String, Integer>>() { }), name);
         }
         assertEquals("1-4", report.get("config").get("categories").asText());
     }

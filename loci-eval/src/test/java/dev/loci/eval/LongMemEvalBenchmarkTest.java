@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -72,7 +73,7 @@ class LongMemEvalBenchmarkTest {
         assertEquals("longmemeval", report.get("benchmark").asText());
         assertEquals("loci", report.get("default_pipeline").asText());
         assertEquals(PIPELINES, names(report.get("pipelines")));
-        var both = new java.util.HashSet<>(metricNames("session_"));
+        var both = new HashSet<>(metricNames("session_"));
         both.addAll(metricNames("turn_"));
         for (String name : PIPELINES) {
             JsonNode p = report.get("pipelines").get(name);
