@@ -41,6 +41,10 @@ public final class LocomoBenchmark {
         public Options {
             ks = List.copyOf(ks);
             contextBudgets = List.copyOf(contextBudgets);
+            if (contextBudgets.stream().anyMatch(b -> b < 1 || b > 1_000_000)) {
+                throw new dev.loci.InvalidInputException("contextBudgets", "must be in 1..1000000 tokens, was "
+                        + contextBudgets);
+            }
             if (ks.isEmpty() || ks.stream().anyMatch(k -> k < 1)) {
                 throw new dev.loci.InvalidInputException("ks", "must be positive cut-offs, was " + ks);
             }

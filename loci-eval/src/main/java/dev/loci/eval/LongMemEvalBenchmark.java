@@ -43,7 +43,10 @@ public final class LongMemEvalBenchmark {
     public record Options(List<Integer> ks, int depth) {
         public Options {
             ks = List.copyOf(ks);
-            if (ks.isEmpty() || depth < ks.stream().mapToInt(Integer::intValue).max().orElseThrow() || depth > 1000) {
+            if (ks.isEmpty() || ks.stream().anyMatch(k -> k < 1)) {
+                throw new dev.loci.InvalidInputException("ks", "must be positive cut-offs, was " + ks);
+            }
+            if (depth < ks.stream().mapToInt(Integer::intValue).max().orElseThrow() || depth > 1000) {
                 throw new dev.loci.InvalidInputException("depth", "must be >= the largest k and <= 1000, was " + depth);
             }
         }
@@ -152,11 +155,11 @@ public final class LongMemEvalBenchmark {
                 String role = Json.text(turn, "role", file, tWhere);
                 String content = Json.text(turn, "content", file, tWhere);
                 String tid = sid + "#" + t;
-                if (turn.path("has_answer").asBoolean(false)) {
-                    gold.add(tid);
-                }
                 if (content.isBlank()) {
                     continue; // an empty turn cannot be remembered; it cannot be evidence either
+                }
+                if (turn.path("has_answer").asBoolean(false)) {
+                    gold.add(tid);
                 }
                 msgs.add(new Message(role, role, content, date.plusSeconds(t), tid, Map.of("session_id", sid)));
                 if (sample.size() < 1000) {

@@ -8,14 +8,9 @@ import dev.loci.testkit.ManualClock;
 import java.time.Instant;
 import java.util.Random;
 
-/** Engines on the testkit fakes for running the harness end to end. */
+/** Engines on the testkit fakes with index keys and episodes off, for BM25 ranks worked out by hand. */
 final class Fakes {
     private Fakes() {
-    }
-
-    /** The default configuration. */
-    static LociFactory defaults() {
-        return dir -> open(LociConfig.defaults());
     }
 
     /** Turns indexed with their own text only (no episodes, no keys), so BM25 ranks can be worked out by hand. */

@@ -1,135 +1,200 @@
 package dev.loci.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loci.Kind;
+import dev.loci.Loci;
+import dev.loci.LociConfig;
+import dev.loci.Memory;
+import dev.loci.Message;
+import dev.loci.RecallQuery;
+import dev.loci.Recalled;
+import dev.loci.Scope;
+import dev.loci.testkit.HashingEmbedder;
+import dev.loci.testkit.InMemoryStore;
+import dev.loci.testkit.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The LoCoMo harness end to end, on the fixture and the testkit fakes. */
 class LocomoBenchmarkTest {
-    private static final double EPS = 1e-9;
+    private static final Path MINI = Fixtures.path("locomo-mini.json");
+    private static final List<String> PIPELINES = List.of("bm25", "dense", "hybrid", "hybrid+routing",
+            "hybrid+contiguity", "hybrid+temporal", "hybrid+diversity", "loci");
+
+    @TempDir
+    static Path defaultsOut;
+    private static JsonNode defaults;
+
     @TempDir
     Path out;
 
-    private JsonNode run(LocomoBenchmark.Options options, LociFactory factory, Path dir) throws IOException {
-        new LocomoBenchmark(options).run(LocomoDatasetTest.FIXTURE, dir, factory, ProgressListener.NONE);
+    @BeforeAll
+    static void runWithDefaults() throws IOException {
+        defaults = run(LocomoBenchmark.Options.defaults(), defaultsOut);
+    }
+
+    private static JsonNode run(LocomoBenchmark.Options options, Path dir) throws IOException {
+        new LocomoBenchmark(options).run(MINI, dir, Fixtures.fakeFactory(), ProgressListener.NONE);
         return new ObjectMapper().readTree(dir.resolve("report.json").toFile());
     }
 
-    @Test
-    void reportFollowsTheSchemaAndCountsEverySkipAndRepair() throws IOException {
-        JsonNode r = run(LocomoBenchmark.Options.defaults(), Fakes.plain(), out);
-        assertEquals("locomo", r.get("benchmark").asText());
-        assertEquals("loci", r.get("default_pipeline").asText());
-        assertEquals(Set.of("bm25", "dense", "hybrid", "hybrid+routing", "hybrid+contiguity", "hybrid+temporal",
-                "hybrid+diversity", "loci"), names(r.get("pipelines")));
-        JsonNode loci = r.get("pipelines").get("loci");
-        for (String metric : List.of("recall@1", "recall@5", "recall@10", "recall@20", "hit@1", "hit@5", "hit@10",
-                "hit@20", "mrr")) {
-            assertTrue(loci.get("overall").has(metric), metric);
-        }
-        assertEquals(Set.of("p50", "p95", "p99"), names(loci.get("latency_ms")));
-        assertEquals(Set.of("1 multi-hop", "2 temporal", "3 open-domain", "4 single-hop"), names(loci.get("groups")));
-        assertTrue(r.get("ingest").get("turns_per_s").asDouble() > 0);
-        assertTrue(r.get("ingest").get("embedder_texts_per_s").asDouble() > 0);
+    private static List<String> names(JsonNode object) {
+        var names = new ArrayList<String>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
 
-        JsonNode counts = r.get("counts");
-        assertEquals(2, counts.get("conversations").asLong());
-        assertEquals(10, counts.get("turns").asLong());
-        assertEquals(8, counts.get("qa_total").asLong());
-        assertEquals(1, counts.get("skipped_adversarial").asLong());
-        assertEquals(1, counts.get("skipped_no_evidence").asLong());
-        assertEquals(6, counts.get("qa_evaluated").asLong());
-        assertEquals(2, counts.get("evidence_ids_repaired").asLong());
-        assertEquals(1, counts.get("evidence_strings_split").asLong());
-        assertEquals(1, counts.get("evidence_ids_dropped").asLong());
-        assertEquals(1, counts.get("evidence_duplicates_removed").asLong());
-        assertTrue(Files.readString(out.resolve("report.md")).contains("| bm25 |"));
+    private static Map<String, Long> counts(JsonNode report) {
+        return new ObjectMapper().convertValue(report.get("counts"),
+                new TypeReference<Map<String, Long>>() { });
     }
 
     @Test
-    void bm25ScoresWhatCanBeWorkedOutByHand() throws IOException {
-        JsonNode bm25 = run(LocomoBenchmark.Options.defaults(), Fakes.plain(), out).get("pipelines").get("bm25");
-        // Single-hop: each question shares a word with its evidence turn and with no other turn
-        // ("cello", "bowing", "greenhouse"), so the evidence is first every time.
-        JsonNode single = bm25.get("groups").get("4 single-hop");
-        assertEquals(1.0, single.get("recall@1").asDouble(), EPS);
-        assertEquals(1.0, single.get("mrr").asDouble(), EPS);
-        // Multi-hop: "red kayak" matches only D1:4 (its caption), "paddle ... reservoir" only D2:1:
-        // both in the top 2, one of them first.
-        JsonNode multi = bm25.get("groups").get("1 multi-hop");
-        assertEquals(0.5, multi.get("recall@1").asDouble(), EPS);
-        assertEquals(0.0, multi.get("hit@1").asDouble(), EPS);
-        assertEquals(1.0, multi.get("recall@5").asDouble(), EPS);
-        assertEquals(1.0, multi.get("hit@5").asDouble(), EPS);
-        assertEquals(1.0, multi.get("mrr").asDouble(), EPS);
-    }
-
-    @Test
-    void contextBlocksAreMeasuredAtEachBudget() throws IOException {
-        JsonNode context = run(LocomoBenchmark.Options.defaults(), Fakes.plain(), out).get("context");
-        assertEquals(Set.of("1000", "2000"), names(context));
-        for (String budget : List.of("1000", "2000")) {
-            JsonNode b = context.get(budget);
-            // each fixture conversation is a few hundred tokens: every turn fits in full
-            assertEquals(1.0, b.get("recall").asDouble(), EPS, budget);
-            assertEquals(1.0, b.get("hit").asDouble(), EPS, budget);
-            assertTrue(b.get("tokens_mean").asDouble() > 0 && b.get("tokens_mean").asDouble() <= 1000, b.toString());
-            assertTrue(b.has("latency_p50_ms") && b.has("latency_p99_ms"), b.toString());
-        }
-        assertTrue(Files.readString(out.resolve("report.md")).contains("## Context blocks"));
-    }
-
-    @Test
-    void aBlockTooSmallForTheEvidenceReachesLess() throws IOException {
-        var options = LocomoBenchmark.Options.defaults();
-        options = new LocomoBenchmark.Options(options.includeAdversarial(), options.captions(), options.ks(),
-                options.depth(), options.embedderSample(), List.of(12));
-        JsonNode b = run(options, Fakes.plain(), out).get("context").get("12");
-        assertTrue(b.get("recall").asDouble() < 1.0, b.toString());
-        assertTrue(b.get("tokens_mean").asDouble() <= 12, b.toString());
-    }
-
-    @Test
-    void adversarialQuestionsCountOnlyWithTheFlag() throws IOException {
-        JsonNode r = run(LocomoBenchmark.Options.defaults().withAdversarial(true), Fakes.plain(), out);
-        assertEquals(7, r.get("counts").get("qa_evaluated").asLong());
-        assertTrue(r.get("pipelines").get("loci").get("groups").has("5 adversarial"));
-    }
-
-    @Test
-    void withoutCaptionsAnImageTurnIsOnlyItsText() throws IOException {
-        JsonNode multi = run(LocomoBenchmark.Options.defaults().withCaptions(false), Fakes.plain(), out)
-                .get("pipelines").get("bm25").get("groups").get("1 multi-hop");
-        assertEquals(0.5, multi.get("recall@1").asDouble(), EPS, "D2:1 still matches 'paddle ... reservoir'");
-        assertEquals(0.0, multi.get("hit@1").asDouble(), EPS);
-    }
-
-    @Test
-    void sameInputSameNumbers() throws IOException {
-        JsonNode first = run(LocomoBenchmark.Options.defaults(), Fakes.defaults(), out.resolve("one"));
-        JsonNode second = run(LocomoBenchmark.Options.defaults(), Fakes.defaults(), out.resolve("two"));
-        for (String name : names(first.get("pipelines"))) {
-            assertEquals(first.get("pipelines").get(name).get("overall"), second.get("pipelines").get(name).get("overall"),
+    void reportJsonHasTheDocumentedSchema() throws IOException {
+        JsonNode report = defaults;
+        assertEquals("locomo", report.get("benchmark").asText());
+        assertEquals("loci", report.get("default_pipeline").asText());
+        assertEquals(PIPELINES, names(report.get("pipelines")));
+        Set<String> metrics = Set.of("recall@1", "recall@5", "recall@10", "recall@20",
+                "hit@1", "hit@5", "hit@10", "hit@20", "mrr");
+        for (String name : PIPELINES) {
+            JsonNode p = report.get("pipelines").get(name);
+            assertEquals(metrics, Set.copyOf(names(p.get("overall"))), name);
+            assertEquals(List.of("1 multi-hop", "2 temporal", "3 open-domain", "4 single-hop"), names(p.get("groups")),
                     name);
-            assertEquals(first.get("pipelines").get(name).get("groups"), second.get("pipelines").get(name).get("groups"),
-                    name);
+            p.get("groups").forEach(g -> assertEquals(metrics, Set.copyOf(names(g)), name));
+            assertEquals(List.of("p50", "p95", "p99"), names(p.get("latency_ms")), name);
+            p.get("overall").forEach(v -> assertTrue(v.isNumber() && v.asDouble() >= 0 && v.asDouble() <= 1, name));
         }
-        assertEquals(first.get("counts"), second.get("counts"));
+        assertEquals(List.of("turns_per_s", "embedder_texts_per_s"), names(report.get("ingest")));
+        assertTrue(report.get("ingest").get("turns_per_s").asDouble() > 0);
+        assertTrue(names(report.get("counts")).containsAll(Set.of("conversations", "turns", "qa_total", "qa_evaluated")));
+        assertTrue(Files.readString(defaultsOut.resolve("report.md")).startsWith("# LoCoMo retrieval report"));
     }
 
-    static Set<String> names(JsonNode object) {
-        var out = new TreeSet<String>();
-        object.fieldNames().forEachRemaining(out::add);
-        return out;
+    @Test
+    void countsQuestionsSkipsAndRepairsWithCategoriesOneToFourByDefault() {
+        JsonNode report = defaults;
+        assertEquals(Map.ofEntries(Map.entry("conversations", 2L), Map.entry("turns", 15L), Map.entry("qa_total", 13L),
+                        Map.entry("skipped_adversarial", 2L), Map.entry("skipped_no_evidence", 2L),
+                        Map.entry("qa_evaluated", 9L), Map.entry("evidence_ids_repaired", 4L),
+                        Map.entry("evidence_strings_split", 1L), Map.entry("evidence_ids_dropped", 3L),
+                        Map.entry("evidence_duplicates_removed", 1L)),
+                counts(report));
+        for (String name : PIPELINES) {
+            assertEquals(Map.of("1 multi-hop", 3, "2 temporal", 1, "3 open-domain", 2, "4 single-hop", 3),
+                    new ObjectMapper().convertValue(report.get("pipelines").get(name).get("group_sizes"),
+                            new TypeReference<Map<String, Integer>>() { }), name);
+        }
+        assertEquals("1-4", report.get("config").get("categories").asText());
+    }
+
+    @Test
+    void adversarialQuestionsAreScoredWhenAskedFor() throws IOException {
+        JsonNode report = run(LocomoBenchmark.Options.defaults().withAdversarial(true), out);
+        Map<String, Long> counts = counts(report);
+        assertEquals(11L, counts.get("qa_evaluated"));
+        assertEquals(2L, counts.get("skipped_no_evidence"));
+        assertFalse(counts.containsKey("skipped_adversarial"));
+        JsonNode bm25 = report.get("pipelines").get("bm25");
+        assertEquals(2, bm25.get("group_sizes").get("5 adversarial").asInt());
+        assertTrue(bm25.get("groups").has("5 adversarial"));
+        assertEquals("1-5", report.get("config").get("categories").asText());
+    }
+
+    @Test
+    void aQuestionThatIsItsEvidenceTurnIsFoundFirstByBm25() {
+        JsonNode openDomain = defaults.get("pipelines").get("bm25").get("groups").get("3 open-domain");
+        assertEquals(1.0, openDomain.get("recall@1").asDouble(), "both questions of the group repeat their evidence turn");
+        assertEquals(1.0, openDomain.get("hit@1").asDouble());
+        assertEquals(1.0, openDomain.get("mrr").asDouble());
+    }
+
+    @Test
+    void theDataDirectoryIsRemovedAfterTheRun() throws IOException {
+        try (var files = Files.list(defaultsOut)) {
+            assertEquals(Set.of("report.json", "report.md"),
+                    Set.copyOf(files.map(p -> p.getFileName().toString()).toList()));
+        }
+    }
+
+    @Test
+    void eachConversationIsRememberedInItsOwnScopeSessionBySession() throws IOException {
+        var store = new InMemoryStore();
+        LociFactory keepStore = dir -> Loci.builder().embedder(new HashingEmbedder()).store(store)
+                .clock(new ManualClock(Fixtures.T0)).random(new Random(3)).config(LociConfig.defaults()).build();
+        new LocomoBenchmark(LocomoBenchmark.Options.defaults()).run(MINI, out, keepStore, ProgressListener.NONE);
+
+        try (Loci reopened = Loci.builder().embedder(new HashingEmbedder()).store(store)
+                .clock(new ManualClock(Fixtures.T0)).config(LociConfig.defaults()).build()) {
+            List<Memory> turns = reopened.recall(new Scope("locomo", "conv-a", null, null),
+                            RecallQuery.of("kitten").withK(100).withKinds(Set.of(Kind.TURN))).results().stream()
+                    .map(Recalled::memory).sorted(Comparator.comparing(Memory::occurredAt)).toList();
+            assertEquals(List.of("D1:1", "D1:2", "D1:3", "D2:1", "D2:2", "D2:3", "D10:1", "D10:2", "D10:3"),
+                    turns.stream().map(Memory::clientId).toList(), "only conv-a's turns, sessions in order");
+            Memory image = turns.get(2);
+            assertEquals(new Scope("locomo", "conv-a", null, "session_1"), image.scope());
+            assertEquals("Ada", image.speaker());
+            assertEquals(Instant.parse("2023-03-03T10:00:02Z"), image.occurredAt());
+            assertEquals("Mostly, although the dog hides under the bed. [image: a photo of a small grey kitten on a sofa]",
+                    image.text());
+            assertEquals(new Scope("locomo", "conv-a", null, "session_10"), turns.get(8).scope());
+        }
+    }
+
+    @Test
+    void messagesCarryDateSpeakerDiaIdAndOptionalCaption() {
+        var session = LocomoDataset.read(MINI, new LocomoDataset.Repairs()).get(0).sessions().get(0);
+        List<Message> withCaptions = LocomoBenchmark.messages(session, true);
+        assertEquals(new Message(null, "Ada", "Mostly, although the dog hides under the bed."
+                        + " [image: a photo of a small grey kitten on a sofa]",
+                        Instant.parse("2023-03-03T10:00:02Z"), "D1:3", Map.of("dia_id", "D1:3")),
+                withCaptions.get(2));
+        assertEquals("Mostly, although the dog hides under the bed.",
+                LocomoBenchmark.messages(session, false).get(2).text());
+        assertEquals("I adopted a grey kitten named Pixel last weekend.", withCaptions.get(0).text());
+        assertEquals(Instant.parse("2023-03-03T10:00:00Z"), withCaptions.get(0).timestamp());
+    }
+
+    @Test
+    void progressIsReportedPerTurnAndPerQuestion() throws IOException {
+        var seen = new ArrayList<String>();
+        var progress = new ProgressListener() {
+            private long steps;
+
+            @Override
+            public void start(String phase, long total) {
+                seen.add(phase + " " + total);
+                steps = 0;
+            }
+
+            @Override
+            public void step(long n) {
+                steps += n;
+            }
+
+            @Override
+            public void done() {
+                seen.add("done " + steps);
+            }
+        };
+        new LocomoBenchmark(LocomoBenchmark.Options.defaults()).run(MINI, out, Fixtures.fakeFactory(), progress);
+        assertEquals(List.of("ingest 15", "done 15", "recall 13", "done 13"), seen);
     }
 }

@@ -2,84 +2,132 @@ package dev.loci.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class LocomoDatasetTest {
-    static final Path FIXTURE = Path.of("src/test/resources/locomo-fixture.json");
-    /** The real file, read by path where it exists (it is never copied into the repository). */
-    static final Path REAL = Path.of("../../shared/data/locomo/locomo10.json");
+    private static final Path MINI = Fixtures.path("locomo-mini.json");
+    private static final Set<String> IDS = Set.of("D1:1", "D1:2", "D2:1", "D8:6", "D9:17", "D11:26", "D30:5");
 
-    @Test
-    void readsSessionsInOrderWithTheirDatesSpeakersAndCaptions() {
-        var conversations = LocomoDataset.read(FIXTURE, new LocomoDataset.Repairs());
-        assertEquals(2, conversations.size());
-        var a = conversations.get(0);
-        assertEquals("conv-a", a.sampleId());
-        assertEquals(List.of(1, 2), a.sessions().stream().map(LocomoDataset.Session::number).toList());
-        assertEquals(Instant.parse("2023-03-01T10:00:00Z"), a.sessions().get(0).date());
-        assertEquals(Instant.parse("2023-03-20T16:30:00Z"), a.sessions().get(1).date());
-        var image = a.sessions().get(0).turns().get(3);
-        assertEquals("D1:4", image.diaId());
-        assertEquals("Omar", image.speaker());
-        assertEquals("a red kayak on a trailer", image.caption());
-        assertNull(a.sessions().get(0).turns().get(0).caption());
-        assertEquals(7, a.turnCount());
+    private final LocomoDataset.Repairs repairs = new LocomoDataset.Repairs();
+    private final List<LocomoDataset.Conversation> conversations = LocomoDataset.read(MINI, repairs);
+
+    private static List<String> evidence(LocomoDataset.Repairs counted, String... raw) {
+        JsonNode node = Json.MAPPER.valueToTree(List.of(raw));
+        return LocomoDataset.evidence(node, IDS, counted);
+    }
+
+    private static Map<String, Long> counts(long repaired, long split, long dropped, long duplicates) {
+        return Map.of("evidence_ids_repaired", repaired, "evidence_strings_split", split,
+                "evidence_ids_dropped", dropped, "evidence_duplicates_removed", duplicates);
+    }
+
+    private LocomoDataset.Conversation conversation(String sampleId) {
+        return conversations.stream().filter(c -> c.sampleId().equals(sampleId)).findFirst().orElseThrow();
     }
 
     @Test
-    void repairsSplitsDropsAndDeduplicatesEvidenceAndCountsEachRepair() {
-        var repairs = new LocomoDataset.Repairs();
-        var questions = LocomoDataset.read(FIXTURE, repairs).get(0).questions();
-        assertEquals(List.of("D1:1"), questions.get(0).evidence());
-        assertEquals(List.of("D1:4", "D2:1"), questions.get(1).evidence(), "'D1:4; D2:1' is two ids");
-        assertEquals(List.of("D2:3"), questions.get(2).evidence(), "'D:2:3' loses its stray colon");
-        assertEquals(List.of("D2:2"), questions.get(3).evidence(), "'D2:02' loses its leading zero");
-        assertEquals(List.of(), questions.get(4).evidence(), "'D9:9' names no turn of the conversation");
-        assertEquals(List.of("D1:3"), questions.get(6).evidence(), "a repeated id counts once");
-        assertEquals(Map.of("evidence_ids_repaired", 2L, "evidence_strings_split", 1L, "evidence_ids_dropped", 1L,
-                "evidence_duplicates_removed", 1L), repairs.asMap());
+    void readsEveryConversationWithItsQuestions() {
+        assertEquals(List.of("conv-a", "conv-b"), conversations.stream().map(LocomoDataset.Conversation::sampleId).toList());
+        assertEquals(8, conversation("conv-a").questions().size());
+        assertEquals(5, conversation("conv-b").questions().size());
+        assertEquals(9, conversation("conv-a").turnCount());
+        assertEquals(List.of(3, 1, 2, 4, 4, 1, 2, 5),
+                conversation("conv-a").questions().stream().map(LocomoDataset.Question::category).toList());
     }
 
     @Test
-    void malformedJsonNamesTheFileAndPosition() {
-        var e = assertThrows(EvalDataException.class,
-                () -> LocomoDataset.read(Path.of("src/test/resources/malformed.json"), new LocomoDataset.Repairs()));
-        assertTrue(e.getMessage().startsWith("src/test/resources/malformed.json: line "), e.getMessage());
-        assertTrue(e.getMessage().contains("malformed JSON"), e.getMessage());
+    void sessionsAreInNumericOrderNotFileOrder() {
+        var a = conversation("conv-a");
+        assertEquals(List.of(1, 2, 10), a.sessions().stream().map(LocomoDataset.Session::number).toList());
+        assertEquals(List.of("D1:1", "D1:2", "D1:3", "D2:1", "D2:2", "D2:3", "D10:1", "D10:2", "D10:3"),
+                List.copyOf(a.diaIds()));
     }
 
     @Test
-    void aMissingFieldNamesItsJsonPath() {
-        var e = assertThrows(EvalDataException.class,
-                () -> LocomoDataset.read(Path.of("src/test/resources/missing-question.json"), new LocomoDataset.Repairs()));
-        assertEquals("src/test/resources/missing-question.json: [0].qa[0].question: is missing or not a string",
-                e.getMessage());
+    void sessionDatesAreReadAsUtc() {
+        var a = conversation("conv-a");
+        assertEquals(Instant.parse("2023-03-03T10:00:00Z"), a.sessions().get(0).date());
+        assertEquals(Instant.parse("2023-03-12T16:30:00Z"), a.sessions().get(1).date());
+        assertEquals(Instant.parse("2023-04-02T09:15:00Z"), a.sessions().get(2).date());
+        assertEquals(Instant.parse("2023-05-08T13:56:00Z"), LocomoDataset.date("1:56 PM on 8 May, 2023", MINI, "x"));
     }
 
     @Test
-    void theRealFileHasTheDocumentedCounts() {
-        Assumptions.assumeTrue(Files.exists(REAL), "LoCoMo not found at " + REAL.toAbsolutePath() + "; skipping");
-        var repairs = new LocomoDataset.Repairs();
-        var conversations = LocomoDataset.read(REAL, repairs);
-        assertEquals(10, conversations.size());
-        var questions = conversations.stream().flatMap(c -> c.questions().stream()).toList();
-        assertEquals(1986, questions.size());
-        assertEquals(1540, questions.stream().filter(q -> q.category() >= 1 && q.category() <= 4).count());
-        assertEquals(1536, questions.stream().filter(q -> q.category() <= 4 && !q.evidence().isEmpty()).count(),
-                "the questions scored by default");
-        assertEquals(5882, conversations.stream().mapToInt(LocomoDataset.Conversation::turnCount).sum());
-        assertEquals(Map.of("evidence_ids_repaired", 2L, "evidence_strings_split", 4L, "evidence_ids_dropped", 3L,
-                "evidence_duplicates_removed", 1L), repairs.asMap());
-        assertEquals(4, questions.stream().filter(q -> q.category() <= 4 && q.evidence().isEmpty()).count(),
-                "questions of categories 1-4 left without evidence");
+    void turnsKeepSpeakerTextAndImageCaption() {
+        var turns = conversation("conv-a").sessions().get(0).turns();
+        assertEquals(new LocomoDataset.Turn("D1:3", "Ada", "Mostly, although the dog hides under the bed.",
+                "a photo of a small grey kitten on a sofa"), turns.get(2));
+        assertNull(turns.get(0).caption());
+    }
+
+    @Test
+    void evidenceIsRepairedFilteredAndDeduplicated() {
+        assertEquals(List.of(
+                        List.of("D2:3"),
+                        List.of("D1:1", "D10:1"),
+                        List.of("D1:3"),
+                        List.of("D10:3"),
+                        List.of("D1:1"),
+                        List.of("D2:1"),
+                        List.of(),
+                        List.of("D1:2")),
+                conversation("conv-a").questions().stream().map(LocomoDataset.Question::evidence).toList());
+        assertEquals(List.of(List.of("D2:3"), List.of("D1:3"), List.of("D1:1", "D2:1"), List.of("D2:2"), List.of()),
+                conversation("conv-b").questions().stream().map(LocomoDataset.Question::evidence).toList());
+    }
+
+    @Test
+    void everyRepairOfTheFixtureIsCounted() {
+        assertEquals(counts(4, 1, 3, 1), repairs.asMap(),
+                "repaired: D:1:3, D10:03, D1:01, D:2:02; split: 'D1:1; D10:1'; "
+                        + "dropped: D2:9, D4:2, 'see above'; duplicate: D1:01 after D1:1");
+    }
+
+    @Test
+    void aStringWithSeveralIdsIsSplit() {
+        var fresh = new LocomoDataset.Repairs();
+        assertEquals(List.of("D8:6", "D9:17"), evidence(fresh, "D8:6; D9:17"));
+        assertEquals(counts(0, 1, 0, 0), fresh.asMap());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"D:11:26, D11:26", "D30:05, D30:5", "D:30:005, D30:5"})
+    void aMalformedIdIsRepaired(String raw, String repaired) {
+        var fresh = new LocomoDataset.Repairs();
+        assertEquals(List.of(repaired), evidence(fresh, raw));
+        assertEquals(counts(1, 0, 0, 0), fresh.asMap());
+    }
+
+    @Test
+    void idsNotInTheConversationAndStringsWithoutIdsAreDropped() {
+        var fresh = new LocomoDataset.Repairs();
+        assertEquals(List.of("D1:1"),
+                evidence(fresh, "D99:1", "D1:1", "no id"));
+        assertEquals(counts(0, 0, 2, 0), fresh.asMap());
+    }
+
+    @Test
+    void duplicatesAreRemovedKeepingFirstOccurrenceOrder() {
+        var fresh = new LocomoDataset.Repairs();
+        assertEquals(List.of("D2:1", "D1:1"),
+                evidence(fresh, "D2:1", "D1:1", "D2:1"));
+        assertEquals(counts(0, 0, 0, 1), fresh.asMap());
+    }
+
+    @Test
+    void missingOrNonListEvidenceIsEmpty() {
+        var fresh = new LocomoDataset.Repairs();
+        assertEquals(List.of(), LocomoDataset.evidence(null, IDS, fresh));
+        assertEquals(List.of(), LocomoDataset.evidence(Json.MAPPER.valueToTree("D1:1"), IDS, fresh));
+        assertEquals(counts(0, 0, 0, 0), fresh.asMap());
     }
 }
