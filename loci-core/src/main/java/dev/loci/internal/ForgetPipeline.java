@@ -1,6 +1,7 @@
 package dev.loci.internal;
 
 import dev.loci.ForgetResult;
+import dev.loci.Kind;
 import dev.loci.LociConfig.ConsolidationConfig;
 import dev.loci.Memory;
 import dev.loci.MemoryFilter;
@@ -9,11 +10,17 @@ import dev.loci.spi.Embedder;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
+import dev.loci.spi.SearchRequest;
+import dev.loci.spi.StoreHit;
 import dev.loci.spi.StoredMemory;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,22 +30,33 @@ import java.util.concurrent.locks.ReentrantLock;
  * then repair what was derived from them, so that no remaining record holds their text:
  * <ol>
  *   <li>an episode that lost some of its turns is rebuilt from the rest (same id, next version):
- *       its summary, keyphrases, entities, index keys and mean vector come from them alone. The
- *       store gives back records, not vectors, so the remaining turns are embedded again; the
- *       embedder is deterministic, so this reproduces their vectors;</li>
+ *       its summary, keyphrases, entities, index keys and mean vector come from them alone. Stores
+ *       give back records, not vectors, so the remaining turns are embedded again (the embedder is
+ *       deterministic: this reproduces their vectors);</li>
  *   <li>an episode that lost all of its turns is deleted;</li>
- *   <li>a remaining turn whose episode was deleted is rewritten without its parent link;</li>
- *   <li>a remaining turn whose index keys quoted a deleted turn (the preceding turn of the same
- *       episode, see {@link Consolidation}) is rewritten with keys built from its new neighbour.</li>
+ *   <li>the remaining turns of a deleted episode are rewritten without their parent link;</li>
+ *   <li>the turn after a deleted one in the same remember call, whose index keys quote it (context
+ *       keys, see {@link Consolidation}), is re-keyed, and its episode rebuilt. Inside an episode the
+ *       next turn is known from the episode's children; after the last turn of an episode, or for
+ *       turns without one, it is looked for: among the turns BM25 finds with the deleted text, those
+ *       of the same call (same scope, same ingest instant) that come first after it. A wrong guess
+ *       costs only that turn's own context key.</li>
  * </ol>
- * The repairs are written as one atomic batch after the delete. A crash between the two leaves
- * the affected episodes quoting deleted turns until they are forgotten or purged themselves.
+ * A purge needs none of this: whatever is linked to a memory shares its scope, so it goes too.
+ *
+ * <p>The repairs are written as one atomic batch after the delete. A crash between the two leaves
+ * the affected episodes and neighbours quoting deleted turns until they are forgotten themselves.
  *
  * <p>Thread-safe. Forgets are serialised with each other, so two of them never rebuild one
  * episode from different views; they do not block remember or recall. Ingest never adds turns to
  * an existing episode, so a concurrent remember cannot undo a repair.
  */
 public final class ForgetPipeline {
+    /** BM25 candidates looked at when searching for the turn that followed a deleted one. */
+    private static final int SUCCESSOR_CANDIDATES = 100;
+    /** Characters of a deleted turn's text used to search for the turn that quotes it. */
+    private static final int SUCCESSOR_QUERY_CHARS = 1000;
+
     private final ConsolidationConfig consolidation;
     private final Embedder embedder;
     private final MemoryStore store;
@@ -57,12 +75,15 @@ public final class ForgetPipeline {
 
     /** Deletes every memory of the scope the filter matches, then repairs what was derived from them. */
     public ForgetResult forget(Scope scope, MemoryFilter filter) {
-        SearchFilter search = toSearch(scope, filter);
         lock.lock();
         try {
-            List<Memory> deleted = store.deleteMatching(search);
+            List<Memory> deleted = store.deleteMatching(toSearch(scope, filter));
             if (deleted.isEmpty()) {
                 return ForgetResult.NONE;
+            }
+            if (filter.isAll()) {
+                // Episodes, their turns and a turn's neighbours share its scope: all of them are gone.
+                return new ForgetResult(deleted.size(), 0, 0, 0);
             }
             return repair(scope.tenant(), deleted);
         } finally {
@@ -90,100 +111,158 @@ public final class ForgetPipeline {
     }
 
     private ForgetResult repair(String tenant, List<Memory> deleted) {
-        Set<String> gone = new HashSet<>();
-        deleted.forEach(m -> gone.add(m.id()));
-        var repairs = new Repairs();
+        var repair = new Repair(tenant);
+        deleted.forEach(m -> repair.gone.put(m.id(), m));
 
-        // Episodes that lost turns: rebuilt from the rest, or removed when none are left.
+        // 1. Find what quotes the deleted turns: their episodes, and the turns that followed them.
         var damaged = new LinkedHashSet<String>();
-        for (Memory m : deleted) {
-            if (m.parentId() != null && !gone.contains(m.parentId())) {
-                damaged.add(m.parentId());
-            }
-        }
-        for (String episodeId : damaged) {
-            Optional<Memory> episode = store.get(tenant, episodeId);
-            if (episode.isEmpty()) {
+        var rekey = new LinkedHashSet<String>();
+        for (Memory turn : deleted) {
+            if (turn.kind() != Kind.TURN) {
                 continue;
             }
-            List<Memory> rest = remaining(tenant, episode.get().childIds(), gone);
-            if (rest.isEmpty()) {
-                store.delete(tenant, episodeId);
-                gone.add(episodeId);
-                repairs.episodesRemoved++;
-            } else {
-                rebuild(episode.get(), rest, gone, repairs);
+            if (turn.parentId() != null && !repair.gone.containsKey(turn.parentId())) {
+                damaged.add(turn.parentId());
+            }
+            for (Memory next : successors(repair, turn)) {
+                rekey.add(next.id());
+                if (next.parentId() != null && !repair.gone.containsKey(next.parentId())) {
+                    damaged.add(next.parentId());
+                }
             }
         }
 
-        // Turns of deleted episodes: they lose the parent link.
+        // 2. Rebuild or remove those episodes; unlink the turns of deleted ones; re-key the rest.
+        for (String episodeId : damaged) {
+            rebuildOrRemove(repair, episodeId, rekey);
+        }
         for (Memory m : deleted) {
             if (!m.childIds().isEmpty()) {
-                unlink(m, remaining(tenant, m.childIds(), gone), repairs);
+                unlink(repair, m);
+            }
+        }
+        List<Memory> loose = new ArrayList<>();
+        for (String id : rekey) {
+            if (!repair.batch.containsKey(id)) {
+                store.get(tenant, id).filter(t -> t.parentId() == null).ifPresent(loose::add);
+            }
+        }
+        if (!loose.isEmpty()) {
+            List<Embedding> vectors = embed(loose);
+            for (int i = 0; i < loose.size(); i++) {
+                Memory turn = loose.get(i);
+                repair.put(new StoredMemory(turn, vectors.get(i), Consolidation.keys(List.of(turn), consolidation).get(0)));
             }
         }
 
-        if (!repairs.batch.isEmpty()) {
-            store.write(repairs.batch);
+        // 3. Write every repair as one batch.
+        if (!repair.batch.isEmpty()) {
+            store.write(List.copyOf(repair.batch.values()));
         }
-        return new ForgetResult(deleted.size(), repairs.episodesRebuilt, repairs.episodesRemoved,
-                repairs.turnsRewritten);
+        return new ForgetResult(deleted.size(), repair.episodesRebuilt, repair.episodesRemoved,
+                repair.batch.size() - repair.episodesRebuilt);
+    }
+
+    /** The remaining turns whose index keys quote {@code turn}: the next turn of its remember call. */
+    private List<Memory> successors(Repair repair, Memory turn) {
+        Optional<Memory> episode = turn.parentId() == null ? Optional.empty() : repair.episode(turn.parentId());
+        if (episode.isPresent()) {
+            List<String> children = episode.get().childIds();
+            int at = children.indexOf(turn.id());
+            if (at >= 0 && at + 1 < children.size()) {
+                return repair.remaining(List.of(children.get(at + 1)));
+            }
+        }
+        String text = IndexKeys.lexicalText(turn);
+        String query = text.substring(0, Math.min(text.length(), SUCCESSOR_QUERY_CHARS));
+        var turns = new SearchFilter(turn.scope(), Set.of(Kind.TURN), null, Map.of());
+        List<String> candidates = store.search(new SearchRequest(turns, query, null, SUCCESSOR_CANDIDATES, 0))
+                .lexical().stream().map(StoreHit::id).toList();
+        List<Memory> sameCall = repair.remaining(candidates).stream()
+                .filter(m -> m.scope().equals(turn.scope()) && m.recordedAt().equals(turn.recordedAt())
+                        && !m.occurredAt().isBefore(turn.occurredAt()))
+                .toList();
+        Optional<Instant> first = sameCall.stream().map(Memory::occurredAt).min(Comparator.naturalOrder());
+        return first.map(t -> sameCall.stream().filter(m -> m.occurredAt().equals(t)).toList()).orElse(List.of());
     }
 
     /**
-     * Queues the episode built again over {@code rest}, and the turns among {@code rest} whose
-     * preceding turn in the episode was deleted (their keys quoted it) with keys rebuilt.
+     * Rebuilds the episode over its remaining turns, re-keying those in {@code rekey} on the way,
+     * or deletes it when none remain.
      */
-    private void rebuild(Memory episode, List<Memory> rest, Set<String> gone, Repairs repairs) {
+    private void rebuildOrRemove(Repair repair, String episodeId, Set<String> rekey) {
+        Optional<Memory> episode = repair.episode(episodeId);
+        if (episode.isEmpty()) {
+            return;
+        }
+        List<Memory> rest = repair.remaining(episode.get().childIds());
+        if (rest.isEmpty()) {
+            store.delete(repair.tenant, episodeId);
+            repair.gone.put(episodeId, episode.get());
+            repair.episodesRemoved++;
+            return;
+        }
         List<Embedding> vectors = embed(rest);
         List<String> keys = Consolidation.keys(rest, consolidation);
-        List<String> children = episode.childIds();
         for (int i = 0; i < rest.size(); i++) {
-            Memory turn = rest.get(i);
-            int position = children.indexOf(turn.id());
-            if (position > 0 && gone.contains(children.get(position - 1))) {
-                repairs.batch.add(new StoredMemory(turn, vectors.get(i), keys.get(i)));
-                repairs.turnsRewritten++;
+            if (rekey.contains(rest.get(i).id())) {
+                repair.put(new StoredMemory(rest.get(i), vectors.get(i), keys.get(i)));
             }
         }
-        repairs.batch.add(Consolidation.rebuiltEpisode(episode, rest, vectors, keys));
-        repairs.episodesRebuilt++;
+        repair.put(Consolidation.rebuiltEpisode(episode.get(), rest, vectors, keys));
+        repair.episodesRebuilt++;
     }
 
-    /** Queues the turns of a deleted episode without their parent link, keyed anew. */
-    private void unlink(Memory episode, List<Memory> rest, Repairs repairs) {
-        List<Memory> turns = rest.stream().filter(t -> episode.id().equals(t.parentId())).toList();
+    /** Rewrites the remaining turns of a deleted episode without their parent link, keyed anew. */
+    private void unlink(Repair repair, Memory episode) {
+        List<Memory> turns = repair.remaining(episode.childIds()).stream()
+                .filter(t -> episode.id().equals(t.parentId())).toList();
         if (turns.isEmpty()) {
             return;
         }
         List<Embedding> vectors = embed(turns);
         List<String> keys = Consolidation.keys(turns, consolidation);
         for (int i = 0; i < turns.size(); i++) {
-            repairs.batch.add(new StoredMemory(Consolidation.withParent(turns.get(i), null), vectors.get(i), keys.get(i)));
-            repairs.turnsRewritten++;
+            repair.put(new StoredMemory(Consolidation.withParent(turns.get(i), null), vectors.get(i), keys.get(i)));
         }
-    }
-
-    /** The listed memories that still exist and are not being deleted, in list order. */
-    private List<Memory> remaining(String tenant, List<String> ids, Set<String> gone) {
-        var out = new ArrayList<Memory>(ids.size());
-        for (String id : ids) {
-            if (!gone.contains(id)) {
-                store.get(tenant, id).ifPresent(out::add);
-            }
-        }
-        return out;
     }
 
     private List<Embedding> embed(List<Memory> turns) {
         return embedder.embedDocuments(turns.stream().map(IndexKeys::embedText).toList());
     }
 
-    /** What one forget writes back, and its counts. */
-    private static final class Repairs {
-        final List<StoredMemory> batch = new ArrayList<>();
+    /** The state of one repair: what is gone, what will be written back, and the counts. */
+    private final class Repair {
+        final String tenant;
+        final Map<String, Memory> gone = new HashMap<>();
+        final Map<String, StoredMemory> batch = new LinkedHashMap<>();
+        private final Map<String, Optional<Memory>> episodes = new HashMap<>();
         int episodesRebuilt;
         int episodesRemoved;
-        int turnsRewritten;
+
+        Repair(String tenant) {
+            this.tenant = tenant;
+        }
+
+        /** An episode by id, deleted or not (loaded once). */
+        Optional<Memory> episode(String id) {
+            Memory deleted = gone.get(id);
+            return deleted != null ? Optional.of(deleted) : episodes.computeIfAbsent(id, k -> store.get(tenant, k));
+        }
+
+        /** The listed memories that still exist and are not being deleted, in list order. */
+        List<Memory> remaining(List<String> ids) {
+            var out = new ArrayList<Memory>(ids.size());
+            for (String id : ids) {
+                if (!gone.containsKey(id)) {
+                    store.get(tenant, id).ifPresent(out::add);
+                }
+            }
+            return out;
+        }
+
+        void put(StoredMemory m) {
+            batch.put(m.memory().id(), m);
+        }
     }
 }
