@@ -1,9 +1,11 @@
 package dev.loci;
 
 import dev.loci.internal.ContextPipeline;
+import dev.loci.internal.ForgetPipeline;
 import dev.loci.internal.IngestPipeline;
 import dev.loci.internal.MemoryIds;
 import dev.loci.internal.RecallPipeline;
+import dev.loci.spi.Compactable;
 import dev.loci.spi.Embedder;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.StoreStats;
@@ -30,6 +32,7 @@ public final class Loci implements AutoCloseable {
     private final RecallPipeline recall;
     private final ContextPipeline context;
     private final TokenCounter tokenCounter;
+    private final ForgetPipeline forget;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Loci(Builder b) {
@@ -41,6 +44,7 @@ public final class Loci implements AutoCloseable {
         this.recall = new RecallPipeline(embedder, store, b.clock);
         this.context = new ContextPipeline(recall, store, b.tokenCounter);
         this.tokenCounter = b.tokenCounter;
+        this.forget = new ForgetPipeline(config.consolidation(), embedder, store);
     }
 
     public static Builder builder() {
@@ -100,14 +104,67 @@ public final class Loci implements AutoCloseable {
         return tokenCounter;
     }
 
-    /** Deletes the memory durably; returns whether it existed within the scope. */
+    /**
+     * Deletes the memory durably; returns whether it existed within the scope. What was derived
+     * from it is repaired as by {@link #forget(Scope, MemoryFilter)}: a turn's episode is rebuilt
+     * from its other turns (or removed if it was the last), an episode's turns lose their link.
+     */
     public boolean forget(Scope scope, String id) {
         ensureOpen();
-        if (get(scope, id).isEmpty()) {
-            return false;
-        }
+        requireId(scope, id);
         ingest.forgotten(scope.tenant(), id);
-        return store.delete(scope.tenant(), id);
+        return forget.forget(scope, id);
+    }
+
+    /**
+     * Deletes, durably, every memory of the scope that the filter matches, and repairs what was
+     * derived from them so that no record keeps their text: an episode that lost some of its turns
+     * is rebuilt from the rest (summary, keyphrases, entities, index keys, vector), one that lost
+     * all of them is deleted, and turns whose episode was deleted lose their link to it.
+     *
+     * <p>Reads stop seeing the deleted memories at once. Their bytes may stay in the store's files
+     * (a write-ahead log, index segments not merged yet) until {@link #compact()}.
+     *
+     * @param scope  whose memories; a user scope covers all of the user's sessions and agents
+     * @param filter narrows the scope; {@link MemoryFilter#all()} for everything in it
+     */
+    public ForgetResult forget(Scope scope, MemoryFilter filter) {
+        ensureOpen();
+        requireScopeAndFilter(scope, filter);
+        ingest.forgotten(scope);
+        return forget.forget(scope, filter);
+    }
+
+    /**
+     * Deletes every memory of the scope, derived ones included: for a user scope, all of the user's
+     * sessions. Same as {@code forget(scope, MemoryFilter.all())}. To also remove every byte of
+     * them from disk, call {@link #compact()} afterwards.
+     */
+    public ForgetResult purge(Scope scope) {
+        return forget(scope, MemoryFilter.all());
+    }
+
+    /**
+     * How many memories of the scope the filter matches: what {@link #forget(Scope, MemoryFilter)}
+     * would delete, before repairs.
+     */
+    public long count(Scope scope, MemoryFilter filter) {
+        ensureOpen();
+        requireScopeAndFilter(scope, filter);
+        return forget.count(scope, filter);
+    }
+
+    /**
+     * Rewrites the store's files so that no byte of a forgotten or purged memory remains on disk
+     * (for the embedded store: merges the index and drops the write-ahead log's old segments).
+     * Slow on a big store, since it rewrites all of it: call it after a purge that must be physical,
+     * not after every forget. Does nothing for a store whose deletes leave nothing behind.
+     */
+    public void compact() {
+        ensureOpen();
+        if (store instanceof Compactable compactable) {
+            compactable.compact();
+        }
     }
 
     /** Size of the underlying store. */
@@ -140,6 +197,15 @@ public final class Loci implements AutoCloseable {
     private void ensureOpen() {
         if (closed.get()) {
             throw new LociException("this Loci instance is closed");
+        }
+    }
+
+    private static void requireScopeAndFilter(Scope scope, MemoryFilter filter) {
+        if (scope == null) {
+            throw new InvalidInputException("scope", "is required (a tenant at least)");
+        }
+        if (filter == null) {
+            throw new InvalidInputException("filter", "is required (MemoryFilter.all() for the whole scope)");
         }
     }
 

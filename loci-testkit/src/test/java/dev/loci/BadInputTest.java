@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.BeforeEach;
@@ -182,8 +183,14 @@ class BadInputTest {
         rejected("query", () -> loci.recall(SCOPE, null));
         rejected("scope", () -> loci.get(null, existing.get(0)));
         rejected("id", () -> loci.get(SCOPE, " "));
-        rejected("id", () -> loci.forget(SCOPE, null));
+        rejected("id", () -> loci.forget(SCOPE, (String) null));
         rejected("scope", () -> loci.forget(null, existing.get(0)));
+        rejected("filter", () -> loci.forget(SCOPE, (MemoryFilter) null));
+        rejected("scope", () -> loci.forget(null, MemoryFilter.all()));
+        rejected("scope", () -> loci.purge(null));
+        rejected("scope", () -> loci.count(null, MemoryFilter.all()));
+        rejected("filter.metadata", () -> MemoryFilter.all().withMetadata(Map.of(" ", "v")));
+        assertEquals(existing.size(), loci.stats().memories(), "nothing was deleted");
     }
 
     @Test

@@ -1,17 +1,10 @@
 package dev.loci.cli;
 
-import dev.loci.Kind;
 import dev.loci.Loci;
 import dev.loci.RecallQuery;
 import dev.loci.RecallResult;
-import dev.loci.TimeRange;
 import java.time.Instant;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,21 +21,12 @@ final class RecallCommand implements Callable<Integer> {
     @Option(names = "--k", defaultValue = "10", paramLabel = "N", description = "Number of results (default 10).")
     int k;
 
-    @Option(names = "--kind", paramLabel = "KIND", split = ",", description = "Only these kinds, e.g. TURN,FACT.")
-    List<Kind> kinds;
-
-    @Option(names = "--from", paramLabel = "TIME", description = "Only memories that occurred at or after (ISO-8601).")
-    String from;
-
-    @Option(names = "--to", paramLabel = "TIME", description = "Only memories that occurred before (ISO-8601).")
-    String to;
+    @Mixin
+    FilterOptions filter;
 
     @Option(names = "--at", paramLabel = "TIME",
             description = "When the question is asked (ISO-8601; default now): \"last weekend\" in the query means the one before this.")
     String at;
-
-    @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "Metadata that must match (repeatable).")
-    Map<String, String> metadata = new LinkedHashMap<>();
 
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
@@ -52,12 +36,9 @@ final class RecallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Instant f = ConversationFiles.time(from, java.nio.file.Path.of("--from"), "");
-        Instant t = ConversationFiles.time(to, java.nio.file.Path.of("--to"), "");
         Instant asked = ConversationFiles.time(at, java.nio.file.Path.of("--at"), "");
-        Set<Kind> kindSet = kinds == null || kinds.isEmpty() ? Set.of() : EnumSet.copyOf(kinds);
-        RecallQuery q = RecallQuery.of(query).withK(k).withKinds(kindSet)
-                .withTimeRange(f == null && t == null ? null : new TimeRange(f, t)).withMetadata(metadata).withAt(asked);
+        RecallQuery q = RecallQuery.of(query).withK(k).withKinds(filter.kindSet()).withTimeRange(filter.timeRange())
+                .withMetadata(filter.metadata).withAt(asked);
         try (Loci loci = store.open()) {
             RecallResult result = loci.recall(store.scope(), q);
             if (json) {

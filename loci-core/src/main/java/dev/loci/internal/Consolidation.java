@@ -45,10 +45,7 @@ final class Consolidation {
      */
     static List<StoredMemory> organise(Scope scope, List<Memory> turns, List<Embedding> vectors,
                                        ConsolidationConfig config, Memory previous) {
-        List<String> keys = new ArrayList<>(turns.size());
-        for (int i = 0; i < turns.size(); i++) {
-            keys.add(lexicalKeys(turns, i, config, previous));
-        }
+        List<String> keys = keys(turns, config, previous);
         if (!config.episodes() || turns.size() < config.minEpisodeTurns()) {
             List<StoredMemory> out = new ArrayList<>(turns.size());
             for (int i = 0; i < turns.size(); i++) {
@@ -66,9 +63,32 @@ final class Consolidation {
             for (int i = from; i < to; i++) {
                 out.add(new StoredMemory(withParent(turns.get(i), episodeId), vectors.get(i), keys.get(i)));
             }
-            out.add(episode(episodeId, scope, members, vectors.subList(from, to), keys.subList(from, to)));
+            out.add(episode(episodeId, scope, members, vectors.subList(from, to), keys.subList(from, to), 1,
+                    IngestPipeline.DEFAULT_IMPORTANCE));
         }
         return out;
+    }
+
+    /** BM25 keys of turns remembered together, in order: each is keyed with the turn before it. */
+    static List<String> keys(List<Memory> turns, ConsolidationConfig config) {
+        return keys(turns, config, null);
+    }
+
+    private static List<String> keys(List<Memory> turns, ConsolidationConfig config, Memory previous) {
+        List<String> keys = new ArrayList<>(turns.size());
+        for (int i = 0; i < turns.size(); i++) {
+            keys.add(lexicalKeys(turns, i, config, previous));
+        }
+        return keys;
+    }
+
+    /**
+     * The episode {@code old} built again over {@code members} (the turns of it that remain, in
+     * order): same id and importance, next version; text, keyphrases, entities, provenance, index
+     * keys and vector come from the members alone.
+     */
+    static StoredMemory rebuiltEpisode(Memory old, List<Memory> members, List<Embedding> vectors, List<String> keys) {
+        return episode(old.id(), old.scope(), members, vectors, keys, old.version() + 1, old.importance());
     }
 
     private static String lexicalKeys(List<Memory> turns, int i, ConsolidationConfig config, Memory previous) {
@@ -87,7 +107,7 @@ final class Consolidation {
     }
 
     private static StoredMemory episode(String id, Scope scope, List<Memory> members, List<Embedding> vectors,
-                                        List<String> keys) {
+                                        List<String> keys, int version, double importance) {
         int dims = vectors.get(0).dimensions();
         float[] mean = new float[dims];
         for (Embedding v : vectors) {
@@ -110,12 +130,11 @@ final class Consolidation {
         metadata.put("entities", String.join(", ", entities(members)));
         var episode = new Memory(id, scope, Kind.EPISODE, summary, null, null, first.occurredAt(), first.recordedAt(),
                 first.occurredAt(), null, null, members.stream().map(m -> m.clientId() == null ? m.id() : m.clientId())
-                .toList(), null, members.stream().map(Memory::id).toList(), 1, IngestPipeline.DEFAULT_IMPORTANCE,
-                metadata);
+                .toList(), null, members.stream().map(Memory::id).toList(), version, importance, metadata);
         return new StoredMemory(episode, centroid, String.join("\n", keys));
     }
 
-    private static Memory withParent(Memory m, String parentId) {
+    static Memory withParent(Memory m, String parentId) {
         return new Memory(m.id(), m.scope(), m.kind(), m.text(), m.role(), m.speaker(), m.occurredAt(), m.recordedAt(),
                 m.validFrom(), m.validTo(), m.clientId(), m.sourceIds(), parentId, m.childIds(), m.version(),
                 m.importance(), m.metadata());

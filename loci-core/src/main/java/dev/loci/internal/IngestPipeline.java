@@ -185,6 +185,14 @@ public final class IngestPipeline {
         lastTurns.forget(tenant, id);
     }
 
+    /**
+     * Memories of the scope are being forgotten by a filter: no turn cached for the scope may
+     * become the context key of a later turn (the next call in such a scope goes without one).
+     */
+    public void forgotten(Scope scope) {
+        lastTurns.forget(scope);
+    }
+
     /** The latest turn remembered per scope, for the few thousand most recently used scopes. */
     static final class LastTurns {
         private final Map<Scope, Memory> byScope;
@@ -206,6 +214,10 @@ public final class IngestPipeline {
 
         synchronized void forget(String tenant, String id) {
             byScope.values().removeIf(m -> m.id().equals(id) && m.scope().tenant().equals(tenant));
+        }
+
+        synchronized void forget(Scope scope) {
+            byScope.keySet().removeIf(scope::covers);
         }
 
         synchronized void remember(Scope scope, Memory turn) {

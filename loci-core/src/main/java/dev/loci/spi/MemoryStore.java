@@ -18,6 +18,8 @@ import java.util.Set;
  *   <li>Every read is scoped by tenant inside the store: a memory of another tenant is never
  *       returned, whatever the id or query.</li>
  *   <li>A write is visible to reads that start after it returns.</li>
+ *   <li>{@link #deleteMatching} is as atomic and durable as {@link #write}, and as scoped as a
+ *       read: it never touches a memory outside its filter's scope.</li>
  * </ul>
  */
 public interface MemoryStore extends AutoCloseable {
@@ -44,6 +46,17 @@ public interface MemoryStore extends AutoCloseable {
 
     /** Removes the memory durably; returns whether it existed in this tenant. */
     boolean delete(String tenant, String id);
+
+    /**
+     * Removes, atomically and durably, every memory the filter matches (its scope is required, as
+     * for every read) and returns them, so the caller can repair what was derived from them. Once
+     * this returns, {@link #get}, {@link #existing}, {@link #search} and {@link #count} no longer
+     * see any of them. The result holds every deleted memory: its size is what was deleted.
+     */
+    List<Memory> deleteMatching(SearchFilter filter);
+
+    /** How many memories the filter matches, as of every write and delete that has returned. */
+    long count(SearchFilter filter);
 
     /** BM25 and kNN candidates under the filter. */
     SearchHits search(SearchRequest request);

@@ -8,6 +8,7 @@ import dev.loci.Loci;
 import dev.loci.LociConfig;
 import dev.loci.Memory;
 import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchHits;
 import dev.loci.spi.SearchRequest;
 import dev.loci.spi.StoreStats;
@@ -59,6 +60,16 @@ class DataDirectoryTest {
         @Override
         public boolean delete(String tenant, String id) {
             return delegate.delete(tenant, id);
+        }
+
+        @Override
+        public List<Memory> deleteMatching(SearchFilter filter) {
+            return delegate.deleteMatching(filter);
+        }
+
+        @Override
+        public long count(SearchFilter filter) {
+            return delegate.count(filter);
         }
 
         @Override

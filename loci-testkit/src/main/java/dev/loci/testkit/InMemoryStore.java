@@ -3,6 +3,7 @@ package dev.loci.testkit;
 import dev.loci.Memory;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchHits;
 import dev.loci.spi.SearchRequest;
 import dev.loci.spi.StoreHit;
@@ -42,6 +43,25 @@ public final class InMemoryStore implements MemoryStore {
     @Override
     public synchronized boolean delete(String tenant, String id) {
         return byKey.remove(key(tenant, id)) != null;
+    }
+
+    @Override
+    public synchronized List<Memory> deleteMatching(SearchFilter filter) {
+        List<Memory> deleted = new ArrayList<>();
+        var it = byKey.values().iterator();
+        while (it.hasNext()) {
+            Memory m = it.next().memory();
+            if (filter.matches(m)) {
+                deleted.add(m);
+                it.remove();
+            }
+        }
+        return deleted;
+    }
+
+    @Override
+    public synchronized long count(SearchFilter filter) {
+        return byKey.values().stream().filter(m -> filter.matches(m.memory())).count();
     }
 
     @Override

@@ -181,7 +181,11 @@ public abstract class MemoryStoreContract {
     }
 
     private Set<String> both(SearchFilter filter) {
-        SearchHits hits = store.search(new SearchRequest(filter, "hiking", embedder.embedQuery("hiking"), 50, 50));
+        return both(filter, "hiking");
+    }
+
+    private Set<String> both(SearchFilter filter, String query) {
+        SearchHits hits = store.search(new SearchRequest(filter, query, embedder.embedQuery(query), 50, 50));
         Set<String> lexical = new HashSet<>(ids(hits.lexical()));
         Set<String> dense = new HashSet<>(ids(hits.dense()));
         assertEquals(lexical, dense, "lexical and dense must apply the same filter");
@@ -207,6 +211,127 @@ public abstract class MemoryStoreContract {
         assertEquals(ids(before.dense()), ids(after.dense()));
         assertEquals(199, store.stats().memories());
         assertTrue(store.get("t1", "m3").isEmpty());
+    }
+
+    @Test
+    void deleteMatchingRemovesTheScopeAndNothingElse() {
+        var s1 = new Scope("t1", "u1", null, "s1");
+        var s2 = new Scope("t1", "u1", "a1", "s2");
+        store.write(List.of(
+                s(turn("a", s1, "Anna", "the violin lesson", T0)),
+                s(turn("b", s2, "Anna", "the violin teacher", T0)),
+                s(turn("c", Scope.user("t1", "u2"), "Ben", "the violin concert", T0)),
+                s(turn("a", Scope.user("t2", "u1"), "Anna", "same id, other tenant: the violin", T0))));
+        List<Memory> deleted = store.deleteMatching(SearchFilter.of(Scope.user("t1", "u1")));
+
+        assertEquals(Set.of("a", "b"), idsOf(deleted), "every session and agent of the user");
+        assertEquals(Set.of(), store.existing("t1", List.of("a", "b")), "existing agrees at once");
+        assertTrue(store.get("t1", "a").isEmpty() && store.get("t1", "b").isEmpty(), "get agrees");
+        assertEquals(0, store.count(SearchFilter.of(Scope.user("t1", "u1"))));
+        assertEquals(Set.of("c"), both(SearchFilter.of(Scope.tenant("t1")), "violin"), "search agrees");
+        assertEquals(Set.of("c"), store.existing("t1", List.of("a", "b", "c")), "the other user is untouched");
+        assertEquals("same id, other tenant: the violin", store.get("t2", "a").orElseThrow().text(),
+                "the other tenant is untouched");
+        assertEquals(2, store.stats().memories());
+        assertTrue(store.deleteMatching(SearchFilter.of(Scope.user("t1", "u1"))).isEmpty(), "nothing left to delete");
+    }
+
+    @Test
+    void deleteMatchingHonoursKindsTimeAndMetadata() {
+        var u1 = Scope.user("t1", "u1");
+        store.write(List.of(
+                s(turn("early", u1, "Anna", "hiking early", T0)),
+                s(turn("late", u1, "Anna", "hiking late", T0.plusSeconds(86_400))),
+                s(withKindAndMeta(turn("fact", u1, "Anna", "hiking fact", T0), Kind.FACT, Map.of("src", "doc"))),
+                s(withKindAndMeta(turn("tagged", u1, "Anna", "hiking tagged", T0.plusSeconds(86_400)), Kind.TURN,
+                        Map.of("src", "doc", "lang", "en")))));
+
+        assertEquals(Set.of("fact"), idsOf(store.deleteMatching(new SearchFilter(u1, Set.of(Kind.FACT), null, Map.of()))));
+        assertEquals(Set.of("tagged"), idsOf(store.deleteMatching(new SearchFilter(u1, Set.of(), null, Map.of("src", "doc")))));
+        assertEquals(Set.of("early"), idsOf(store.deleteMatching(new SearchFilter(u1, Set.of(), new TimeRange(null,
+                T0.plusSeconds(86_400)), Map.of()))), "the end of the range is excluded");
+        assertEquals(Set.of("late"), both(SearchFilter.of(u1), "hiking"));
+        assertEquals(1, store.count(SearchFilter.of(u1)));
+    }
+
+    @Test
+    void countMatchesWhatDeleteMatchingWouldRemove() {
+        var u1 = Scope.user("t1", "u1");
+        store.write(List.of(s(turn("a", u1, "Anna", "one", T0)), s(turn("b", u1.withSession("s"), "Anna", "two", T0)),
+                s(turn("c", Scope.user("t1", "u2"), "Ben", "three", T0))));
+        assertEquals(2, store.count(SearchFilter.of(u1)), "no read in between");
+        assertEquals(3, store.count(SearchFilter.of(Scope.tenant("t1"))));
+        assertEquals(0, store.count(SearchFilter.of(Scope.tenant("t2"))));
+        assertTrue(store.delete("t1", "a"));
+        assertEquals(1, store.count(SearchFilter.of(u1)), "a delete, no read in between");
+    }
+
+    @Test
+    void deleteMatchingIsDurable() {
+        var u1 = Scope.user("t1", "u1");
+        store.write(List.of(s(turn("a", u1, "Anna", "the blue bicycle", T0)),
+                s(turn("b", Scope.user("t1", "u2"), "Ben", "the red bicycle", T0))));
+        assertEquals(1, store.deleteMatching(SearchFilter.of(u1)).size());
+        store.write(List.of(s(turn("c", u1, "Anna", "written after the delete", T0))));
+        if (!durable()) {
+            return;
+        }
+        reopen();
+        assertTrue(store.get("t1", "a").isEmpty(), "still deleted after reopen");
+        assertEquals(Set.of("b", "c"), store.existing("t1", List.of("a", "b", "c")));
+        SearchHits hits = search(Scope.tenant("t1"), "bicycle", 10);
+        assertEquals(List.of("b"), ids(hits.lexical()));
+        assertFalse(ids(hits.dense()).contains("a"));
+    }
+
+    /** Seeded random memories and filters: deleteMatching removes exactly what the filter matches. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void randomizedDeleteMatchingAgreesWithTheFilter(long seed) {
+        var random = new Random(seed);
+        var live = new java.util.HashMap<String, Memory>();
+        var batch = new ArrayList<StoredMemory>();
+        for (int i = 0; i < 120; i++) {
+            var scope = new Scope("t" + random.nextInt(2), "u" + random.nextInt(3), null,
+                    random.nextBoolean() ? null : "s" + random.nextInt(2));
+            Kind kind = random.nextInt(4) == 0 ? Kind.EPISODE : Kind.TURN;
+            Map<String, String> meta = random.nextBoolean() ? Map.of() : Map.of("tag", "x" + random.nextInt(2));
+            Memory m = withKindAndMeta(turn("m" + i, scope, "x", "note " + i, T0.plusSeconds(3600L * random.nextInt(48))),
+                    kind, meta);
+            live.put(m.scope().tenant() + "/" + m.id(), m);
+            batch.add(s(m));
+        }
+        store.write(batch);
+        for (int round = 0; round < 8; round++) {
+            var scope = random.nextBoolean() ? Scope.user("t" + random.nextInt(2), "u" + random.nextInt(3))
+                    : new Scope("t" + random.nextInt(2), "u" + random.nextInt(3), null, "s" + random.nextInt(2));
+            var filter = new SearchFilter(scope, random.nextBoolean() ? Set.of() : Set.of(Kind.TURN),
+                    random.nextBoolean() ? null : new TimeRange(T0.plusSeconds(3600L * random.nextInt(24)), null),
+                    random.nextBoolean() ? Map.of() : Map.of("tag", "x" + random.nextInt(2)));
+            Set<String> expected = new HashSet<>();
+            live.values().stream().filter(filter::matches).forEach(m -> expected.add(m.id()));
+            assertEquals(expected.size(), store.count(filter), "seed " + seed + " round " + round + " count");
+            assertEquals(expected, idsOf(store.deleteMatching(filter)), "seed " + seed + " round " + round);
+            live.values().removeIf(filter::matches);
+            for (String tenant : List.of("t0", "t1")) {
+                Set<String> ids = new HashSet<>();
+                live.values().stream().filter(m -> m.scope().tenant().equals(tenant)).forEach(m -> ids.add(m.id()));
+                var all = new ArrayList<String>();
+                for (int i = 0; i < 120; i++) {
+                    all.add("m" + i);
+                }
+                assertEquals(ids, store.existing(tenant, all), "seed " + seed + " round " + round + " " + tenant);
+            }
+        }
+        assertEquals(live.size(), store.stats().memories());
+    }
+
+    private static Set<String> idsOf(List<Memory> memories) {
+        Set<String> out = new HashSet<>();
+        for (Memory m : memories) {
+            assertTrue(out.add(m.id()), "deleted twice: " + m.id());
+        }
+        return out;
     }
 
     /** Seeded random tenants, users and texts: no search or get ever crosses a scope. */

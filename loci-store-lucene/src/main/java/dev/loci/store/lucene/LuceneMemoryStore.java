@@ -3,8 +3,10 @@ package dev.loci.store.lucene;
 import dev.loci.InvalidInputException;
 import dev.loci.Memory;
 import dev.loci.StorageException;
+import dev.loci.spi.Compactable;
 import dev.loci.spi.MemoryCodec;
 import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchHits;
 import dev.loci.spi.SearchRequest;
 import dev.loci.spi.StoreHit;
@@ -42,20 +44,26 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.DoubleValues;
 import org.apache.lucene.search.FullPrecisionFloatVectorSimilarityValuesSource;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncoding;
 
 /**
@@ -78,8 +86,13 @@ import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncod
  * every read that starts after it returns: the first such read refreshes the searcher, once for
  * all writes since the last refresh.
  * The data directory is locked against other processes.
+ *
+ * <p><b>Deletion.</b> {@link #delete} and {@link #deleteMatching} are log records like writes, so
+ * they are as durable; reads stop seeing the memories at once. Their bytes stay in the files (the
+ * log's PUT records, index segments until merged) until {@link #compact()} rewrites the index and
+ * drops the log.
  */
-public final class LuceneMemoryStore implements MemoryStore {
+public final class LuceneMemoryStore implements MemoryStore, Compactable {
     private static final System.Logger LOG = System.getLogger(LuceneMemoryStore.class.getName());
     private static final String COMMIT_WAL_SEQ = "loci.walSeq";
 
@@ -178,6 +191,11 @@ public final class LuceneMemoryStore implements MemoryStore {
         iwc.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
         iwc.setCommitOnClose(false);
         iwc.setRAMBufferSizeMB(64);
+        // forceMergeDeletes (compact) then rewrites every segment holding a deleted document, not
+        // only those past the default 10% share: a purged memory must not survive in any of them.
+        var merges = new TieredMergePolicy();
+        merges.setForceMergeDeletesPctAllowed(0);
+        iwc.setMergePolicy(merges);
         return iwc;
     }
 
@@ -297,6 +315,60 @@ public final class LuceneMemoryStore implements MemoryStore {
     }
 
     @Override
+    public List<Memory> deleteMatching(SearchFilter filter) {
+        ensureOpen();
+        Query query = LuceneDocuments.filter(filter);
+        byte[] payload = config.durability() == LuceneStoreConfig.Durability.WAL ? WalOps.encodeDeleteWhere(filter) : null;
+        List<Memory> deleted;
+        long seq = 0;
+        writeLock.lock();
+        try {
+            ensureOpen();
+            // Under the write lock nothing can be written between finding the matches and deleting
+            // them, and a refresh started here shows every write applied before it.
+            searchers.maybeRefreshBlocking();
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                deleted = matching(searcher, query);
+            } finally {
+                release(searcher);
+            }
+            if (deleted.isEmpty()) {
+                return deleted;
+            }
+            if (payload != null) {
+                seq = wal.append(WalOps.DELETE_WHERE, payload);
+            }
+            writer.deleteDocuments(query);
+            // existing() answers from these until the next refresh shows the delete.
+            long pendingAt = pendingSeq.incrementAndGet();
+            for (Memory m : deleted) {
+                pending.put(LuceneDocuments.key(m.scope().tenant(), m.id()), new Pending(false, pendingAt));
+            }
+        } catch (IOException | AlreadyClosedException e) {
+            throw translate("delete", e);
+        } finally {
+            writeLock.unlock();
+        }
+        makeDurableAndVisible(seq);
+        return deleted;
+    }
+
+    @Override
+    public long count(SearchFilter filter) {
+        ensureOpen();
+        Query query = LuceneDocuments.filter(filter);
+        IndexSearcher searcher = acquire();
+        try {
+            return searcher.count(query);
+        } catch (IOException | AlreadyClosedException e) {
+            throw translate("count", e);
+        } finally {
+            release(searcher);
+        }
+    }
+
+    @Override
     public SearchHits search(SearchRequest request) {
         ensureOpen();
         Query filter = LuceneDocuments.filter(request.filter());
@@ -359,6 +431,16 @@ public final class LuceneMemoryStore implements MemoryStore {
             commit(seq);
             wal.dropSegmentsBefore(firstKept);
         }
+    }
+
+    /**
+     * Physically removes deleted memories: {@link #forceMerge()}, which rewrites the index without
+     * them, commits, drops every log segment (the PUT records hold the text) and releases the old
+     * searcher, whose release lets Lucene delete the superseded segment files.
+     */
+    @Override
+    public void compact() {
+        forceMerge();
     }
 
     /** Merges the index down to one segment, physically dropping deleted documents, then commits. */
@@ -462,6 +544,7 @@ public final class LuceneMemoryStore implements MemoryStore {
                 WalOps.Delete d = WalOps.decodeDelete(e.payload());
                 writer.deleteDocuments(new Term(LuceneDocuments.KEY, LuceneDocuments.key(d.tenant(), d.id())));
             }
+            case WalOps.DELETE_WHERE -> writer.deleteDocuments(LuceneDocuments.filter(WalOps.decodeDeleteWhere(e.payload())));
             default -> throw new StorageException("write-ahead log record " + e.seq() + " has unknown type "
                     + e.type(), false);
         }
@@ -533,6 +616,26 @@ public final class LuceneMemoryStore implements MemoryStore {
             throw new StorageException("index document " + doc + " has no id", false);
         }
         return ids.lookupOrd(ids.ordValue()).utf8ToString();
+    }
+
+    /** Every live document the query matches, loaded (scoring skipped). */
+    private static List<Memory> matching(IndexSearcher searcher, Query query) throws IOException {
+        Weight weight = searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE_NO_SCORES, 1f);
+        var out = new ArrayList<Memory>();
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            Scorer scorer = weight.scorer(leaf);
+            if (scorer == null) {
+                continue;
+            }
+            Bits live = leaf.reader().getLiveDocs();
+            DocIdSetIterator docs = scorer.iterator();
+            for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
+                if (live == null || live.get(doc)) {
+                    out.add(load(searcher, leaf.docBase + doc));
+                }
+            }
+        }
+        return out;
     }
 
     private static Memory load(IndexSearcher searcher, int doc) throws IOException {

@@ -1,8 +1,12 @@
 package dev.loci.store.lucene;
 
+import dev.loci.Kind;
+import dev.loci.Scope;
 import dev.loci.StorageException;
+import dev.loci.TimeRange;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryCodec;
+import dev.loci.spi.SearchFilter;
 import dev.loci.spi.StoredMemory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -11,16 +15,27 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Payloads of write-ahead log records: a PUT carries a whole batch (so a batch is replayed all or
- * nothing), a DELETE one (tenant, id). Memories use {@link MemoryCodec}; vectors are raw floats.
+ * nothing), a DELETE one (tenant, id), a DELETE_WHERE the filter whose matches it deleted.
+ * Memories use {@link MemoryCodec}; vectors are raw floats.
+ *
+ * <p>DELETE_WHERE logs the filter, not the ids it matched: the record stays small for a purge of
+ * any size, holds no text, and replays to the same result because the log is replayed in order
+ * from the state it was written against. Type codes are never reused; a new type is a new code.
  */
 final class WalOps {
     static final byte PUT = 1;
     static final byte DELETE = 2;
+    static final byte DELETE_WHERE = 3;
 
     /** A decoded delete. */
     record Delete(String tenant, String id) {
@@ -85,6 +100,83 @@ final class WalOps {
         } catch (IOException e) {
             throw new StorageException("corrupt write-ahead log DELETE record: " + e.getMessage(), false, e);
         }
+    }
+
+    static byte[] encodeDeleteWhere(SearchFilter filter) {
+        var bytes = new ByteArrayOutputStream();
+        try (var out = new DataOutputStream(bytes)) {
+            Scope scope = filter.scope();
+            writeString(out, scope.tenant());
+            writeOptional(out, scope.userId());
+            writeOptional(out, scope.agentId());
+            writeOptional(out, scope.sessionId());
+            List<String> kinds = filter.kinds().stream().map(Kind::name).sorted().toList();
+            out.writeInt(kinds.size());
+            for (String k : kinds) {
+                writeString(out, k);
+            }
+            TimeRange range = filter.timeRange();
+            out.writeBoolean(range != null);
+            if (range != null) {
+                writeInstant(out, range.from());
+                writeInstant(out, range.to());
+            }
+            var pairs = new TreeMap<>(filter.metadata());
+            out.writeInt(pairs.size());
+            for (var e : pairs.entrySet()) {
+                writeString(out, e.getKey());
+                writeString(out, e.getValue());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static SearchFilter decodeDeleteWhere(byte[] payload) {
+        try (var in = new DataInputStream(new ByteArrayInputStream(payload))) {
+            var scope = new Scope(readString(in), readOptional(in), readOptional(in), readOptional(in));
+            int nKinds = in.readInt();
+            Set<Kind> kinds = EnumSet.noneOf(Kind.class);
+            for (int i = 0; i < nKinds; i++) {
+                kinds.add(Kind.valueOf(readString(in)));
+            }
+            TimeRange range = in.readBoolean() ? new TimeRange(readInstant(in), readInstant(in)) : null;
+            int nPairs = in.readInt();
+            Map<String, String> metadata = new TreeMap<>();
+            for (int i = 0; i < nPairs; i++) {
+                metadata.put(readString(in), readString(in));
+            }
+            if (in.available() > 0) {
+                throw new IOException(in.available() + " bytes after the filter");
+            }
+            return new SearchFilter(scope, kinds, range, metadata);
+        } catch (IOException | RuntimeException e) {
+            throw new StorageException("corrupt write-ahead log DELETE_WHERE record: " + e.getMessage(), false, e);
+        }
+    }
+
+    private static void writeOptional(DataOutputStream out, String s) throws IOException {
+        out.writeBoolean(s != null);
+        if (s != null) {
+            writeString(out, s);
+        }
+    }
+
+    private static String readOptional(DataInputStream in) throws IOException {
+        return in.readBoolean() ? readString(in) : null;
+    }
+
+    private static void writeInstant(DataOutputStream out, Instant t) throws IOException {
+        out.writeBoolean(t != null);
+        if (t != null) {
+            out.writeLong(t.getEpochSecond());
+            out.writeInt(t.getNano());
+        }
+    }
+
+    private static Instant readInstant(DataInputStream in) throws IOException {
+        return in.readBoolean() ? Instant.ofEpochSecond(in.readLong(), in.readInt()) : null;
     }
 
     private static void writeString(DataOutputStream out, String s) throws IOException {

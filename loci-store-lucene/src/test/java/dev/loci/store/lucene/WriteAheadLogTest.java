@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loci.Kind;
 import dev.loci.StorageException;
 import dev.loci.Scope;
+import dev.loci.TimeRange;
+import dev.loci.spi.SearchFilter;
 import dev.loci.spi.StoredMemory;
 import dev.loci.testkit.TestMemories;
 import java.io.IOException;
@@ -15,12 +18,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The log's record format, torn-tail recovery, corruption detection and golden bytes. */
+/** The log's record format, torn-tail recovery, corruption detection and golden bytes per record type. */
 class WriteAheadLogTest {
     @TempDir
     Path dir;
@@ -95,6 +103,53 @@ class WriteAheadLogTest {
         var entries = new ArrayList<WriteAheadLog.Entry>();
         WriteAheadLog.open(dir, 0, entries).close();
         assertEquals(batch, WalOps.decodePut(entries.get(0).payload()));
+    }
+
+    /** A DELETE_WHERE record (type 3, added within version 1) must encode to its golden bytes. */
+    @Test
+    void goldenDeleteWhereV1() throws IOException {
+        var filter = new SearchFilter(new Scope("t", "u", null, "s1"), Set.of(Kind.TURN, Kind.EPISODE),
+                new TimeRange(Instant.parse("2023-05-08T13:56:00Z"), null), Map.of("channel", "chat"));
+        try (var log = WriteAheadLog.open(dir, 0, new ArrayList<>())) {
+            log.sync(log.append(WalOps.DELETE_WHERE, WalOps.encodeDeleteWhere(filter)));
+        }
+        byte[] actual = Files.readAllBytes(onlySegment());
+        Path golden = Path.of("src/test/resources/golden/wal-v1-delete-where.log");
+        if (Boolean.getBoolean("loci.writeGolden")) {
+            Files.write(golden, actual);
+        }
+        assertArrayEquals(Files.readAllBytes(golden), actual, "DELETE_WHERE encoding changed: add a new record type");
+        Files.copy(golden, dir.resolve("wal-00000000000000000001.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        var entries = new ArrayList<WriteAheadLog.Entry>();
+        WriteAheadLog.open(dir, 0, entries).close();
+        assertEquals(WalOps.DELETE_WHERE, entries.get(0).type());
+        assertEquals(filter, WalOps.decodeDeleteWhere(entries.get(0).payload()));
+    }
+
+    static List<SearchFilter> filters() {
+        Instant t = Instant.parse("2024-01-02T03:04:05.123456789Z");
+        return List.of(
+                SearchFilter.of(Scope.tenant("t")),
+                SearchFilter.of(new Scope("tenant ✓", "user", "agent", "session")),
+                new SearchFilter(Scope.user("t", "u"), EnumSet.allOf(Kind.class), new TimeRange(null, t), Map.of()),
+                new SearchFilter(Scope.user("t", "u"), Set.of(), new TimeRange(t, t.plusNanos(1)),
+                        Map.of("a", "1", "b", "", "ключ", "значение")),
+                new SearchFilter(Scope.user("t", "u"), Set.of(Kind.FACT), new TimeRange(null, null), Map.of()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("filters")
+    void deleteWhereRoundTrips(SearchFilter filter) {
+        assertEquals(filter, WalOps.decodeDeleteWhere(WalOps.encodeDeleteWhere(filter)));
+    }
+
+    @Test
+    void aDamagedDeleteWhereIsReportedNotGuessed() {
+        byte[] payload = WalOps.encodeDeleteWhere(SearchFilter.of(Scope.user("t", "u")));
+        byte[] longer = java.util.Arrays.copyOf(payload, payload.length + 1);
+        assertThrows(StorageException.class, () -> WalOps.decodeDeleteWhere(longer));
+        byte[] shorter = java.util.Arrays.copyOf(payload, payload.length - 1);
+        assertThrows(StorageException.class, () -> WalOps.decodeDeleteWhere(shorter));
     }
 
     private Path onlySegment() throws IOException {

@@ -1,0 +1,270 @@
+package dev.loci.internal;
+
+import dev.loci.ForgetResult;
+import dev.loci.Kind;
+import dev.loci.LociConfig.ConsolidationConfig;
+import dev.loci.Memory;
+import dev.loci.MemoryFilter;
+import dev.loci.Scope;
+import dev.loci.spi.Embedder;
+import dev.loci.spi.Embedding;
+import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SearchFilter;
+import dev.loci.spi.SearchRequest;
+import dev.loci.spi.StoreHit;
+import dev.loci.spi.StoredMemory;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Hard deletion, top to bottom: delete every memory the filter matches in one atomic store call,
+ * then repair what was derived from them, so that no remaining record holds their text:
+ * <ol>
+ *   <li>an episode that lost some of its turns is rebuilt from the rest (same id, next version):
+ *       its summary, keyphrases, entities, index keys and mean vector come from them alone. Stores
+ *       give back records, not vectors, so the remaining turns are embedded again (the embedder is
+ *       deterministic: this reproduces their vectors);</li>
+ *   <li>an episode that lost all of its turns is deleted;</li>
+ *   <li>the remaining turns of a deleted episode are rewritten without their parent link;</li>
+ *   <li>the turn after a deleted one in the same remember call, whose index keys quote it (context
+ *       keys, see {@link Consolidation}), is re-keyed, and its episode rebuilt. Inside an episode the
+ *       next turn is known from the episode's children; after the last turn of an episode, or for
+ *       turns without one, it is looked for: among the turns BM25 finds with the deleted text, those
+ *       of the same call (same scope, same ingest instant) that come first after it. A wrong guess
+ *       costs only that turn's own context key.</li>
+ * </ol>
+ * A purge needs none of this: whatever is linked to a memory shares its scope, so it goes too.
+ *
+ * <p>The repairs are written as one atomic batch after the delete. A crash between the two leaves
+ * the affected episodes and neighbours quoting deleted turns until they are forgotten themselves.
+ *
+ * <p>Thread-safe. Forgets are serialised with each other, so two of them never rebuild one
+ * episode from different views; they do not block remember or recall. Ingest never adds turns to
+ * an existing episode, so a concurrent remember cannot undo a repair.
+ */
+public final class ForgetPipeline {
+    /** BM25 candidates looked at when searching for the turn that followed a deleted one. */
+    private static final int SUCCESSOR_CANDIDATES = 100;
+    /** Characters of a deleted turn's text used to search for the turn that quotes it. */
+    private static final int SUCCESSOR_QUERY_CHARS = 1000;
+
+    private final ConsolidationConfig consolidation;
+    private final Embedder embedder;
+    private final MemoryStore store;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    public ForgetPipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store) {
+        this.consolidation = consolidation;
+        this.embedder = embedder;
+        this.store = store;
+    }
+
+    /** How many memories {@link #forget(Scope, MemoryFilter)} would delete (before repairs). */
+    public long count(Scope scope, MemoryFilter filter) {
+        return store.count(toSearch(scope, filter));
+    }
+
+    /** Deletes every memory of the scope the filter matches, then repairs what was derived from them. */
+    public ForgetResult forget(Scope scope, MemoryFilter filter) {
+        lock.lock();
+        try {
+            List<Memory> deleted = store.deleteMatching(toSearch(scope, filter));
+            if (deleted.isEmpty()) {
+                return ForgetResult.NONE;
+            }
+            if (filter.isAll()) {
+                // Episodes, their turns and a turn's neighbours share its scope: all of them are gone.
+                return new ForgetResult(deleted.size(), 0, 0, 0);
+            }
+            return repair(scope.tenant(), deleted);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Deletes one memory if it lies within the scope, then repairs as above; whether it existed. */
+    public boolean forget(Scope scope, String id) {
+        lock.lock();
+        try {
+            Optional<Memory> memory = store.get(scope.tenant(), id).filter(m -> scope.covers(m.scope()));
+            if (memory.isEmpty() || !store.delete(scope.tenant(), id)) {
+                return false;
+            }
+            repair(scope.tenant(), List.of(memory.get()));
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static SearchFilter toSearch(Scope scope, MemoryFilter filter) {
+        return new SearchFilter(scope, filter.kinds(), filter.timeRange(), filter.metadata());
+    }
+
+    private ForgetResult repair(String tenant, List<Memory> deleted) {
+        var repair = new Repair(tenant);
+        deleted.forEach(m -> repair.gone.put(m.id(), m));
+
+        // 1. Find what quotes the deleted turns: their episodes, and the turns that followed them.
+        var damaged = new LinkedHashSet<String>();
+        var rekey = new LinkedHashSet<String>();
+        for (Memory turn : deleted) {
+            if (turn.kind() != Kind.TURN) {
+                continue;
+            }
+            if (turn.parentId() != null && !repair.gone.containsKey(turn.parentId())) {
+                damaged.add(turn.parentId());
+            }
+            for (Memory next : successors(repair, turn)) {
+                rekey.add(next.id());
+                if (next.parentId() != null && !repair.gone.containsKey(next.parentId())) {
+                    damaged.add(next.parentId());
+                }
+            }
+        }
+
+        // 2. Rebuild or remove those episodes; unlink the turns of deleted ones; re-key the rest.
+        for (String episodeId : damaged) {
+            rebuildOrRemove(repair, episodeId, rekey);
+        }
+        for (Memory m : deleted) {
+            if (!m.childIds().isEmpty()) {
+                unlink(repair, m);
+            }
+        }
+        List<Memory> loose = new ArrayList<>();
+        for (String id : rekey) {
+            if (!repair.batch.containsKey(id)) {
+                store.get(tenant, id).filter(t -> t.parentId() == null).ifPresent(loose::add);
+            }
+        }
+        if (!loose.isEmpty()) {
+            List<Embedding> vectors = embed(loose);
+            for (int i = 0; i < loose.size(); i++) {
+                Memory turn = loose.get(i);
+                repair.put(new StoredMemory(turn, vectors.get(i), Consolidation.keys(List.of(turn), consolidation).get(0)));
+            }
+        }
+
+        // 3. Write every repair as one batch.
+        if (!repair.batch.isEmpty()) {
+            store.write(List.copyOf(repair.batch.values()));
+        }
+        return new ForgetResult(deleted.size(), repair.episodesRebuilt, repair.episodesRemoved,
+                repair.batch.size() - repair.episodesRebuilt);
+    }
+
+    /**
+     * The remaining turns whose index keys quote {@code turn}: the next turn of its remember call,
+     * or the first turn said after it in the scope (a later call keyed with it as its predecessor).
+     */
+    private List<Memory> successors(Repair repair, Memory turn) {
+        Optional<Memory> episode = turn.parentId() == null ? Optional.empty() : repair.episode(turn.parentId());
+        if (episode.isPresent()) {
+            List<String> children = episode.get().childIds();
+            int at = children.indexOf(turn.id());
+            if (at >= 0 && at + 1 < children.size()) {
+                return repair.remaining(List.of(children.get(at + 1)));
+            }
+        }
+        String text = IndexKeys.lexicalText(turn);
+        String query = text.substring(0, Math.min(text.length(), SUCCESSOR_QUERY_CHARS));
+        var turns = new SearchFilter(turn.scope(), Set.of(Kind.TURN), null, Map.of());
+        List<String> candidates = store.search(new SearchRequest(turns, query, null, SUCCESSOR_CANDIDATES, 0))
+                .lexical().stream().map(StoreHit::id).toList();
+        List<Memory> sameCall = repair.remaining(candidates).stream()
+                .filter(m -> m.scope().equals(turn.scope()) && !m.occurredAt().isBefore(turn.occurredAt()))
+                .toList();
+        Optional<Instant> first = sameCall.stream().map(Memory::occurredAt).min(Comparator.naturalOrder());
+        return first.map(t -> sameCall.stream().filter(m -> m.occurredAt().equals(t)).toList()).orElse(List.of());
+    }
+
+    /**
+     * Rebuilds the episode over its remaining turns, re-keying those in {@code rekey} on the way,
+     * or deletes it when none remain.
+     */
+    private void rebuildOrRemove(Repair repair, String episodeId, Set<String> rekey) {
+        Optional<Memory> episode = repair.episode(episodeId);
+        if (episode.isEmpty()) {
+            return;
+        }
+        List<Memory> rest = repair.remaining(episode.get().childIds());
+        if (rest.isEmpty()) {
+            store.delete(repair.tenant, episodeId);
+            repair.gone.put(episodeId, episode.get());
+            repair.episodesRemoved++;
+            return;
+        }
+        List<Embedding> vectors = embed(rest);
+        List<String> keys = Consolidation.keys(rest, consolidation);
+        for (int i = 0; i < rest.size(); i++) {
+            if (rekey.contains(rest.get(i).id())) {
+                repair.put(new StoredMemory(rest.get(i), vectors.get(i), keys.get(i)));
+            }
+        }
+        repair.put(Consolidation.rebuiltEpisode(episode.get(), rest, vectors, keys));
+        repair.episodesRebuilt++;
+    }
+
+    /** Rewrites the remaining turns of a deleted episode without their parent link, keyed anew. */
+    private void unlink(Repair repair, Memory episode) {
+        List<Memory> turns = repair.remaining(episode.childIds()).stream()
+                .filter(t -> episode.id().equals(t.parentId())).toList();
+        if (turns.isEmpty()) {
+            return;
+        }
+        List<Embedding> vectors = embed(turns);
+        List<String> keys = Consolidation.keys(turns, consolidation);
+        for (int i = 0; i < turns.size(); i++) {
+            repair.put(new StoredMemory(Consolidation.withParent(turns.get(i), null), vectors.get(i), keys.get(i)));
+        }
+    }
+
+    private List<Embedding> embed(List<Memory> turns) {
+        return embedder.embedDocuments(turns.stream().map(IndexKeys::embedText).toList());
+    }
+
+    /** The state of one repair: what is gone, what will be written back, and the counts. */
+    private final class Repair {
+        final String tenant;
+        final Map<String, Memory> gone = new HashMap<>();
+        final Map<String, StoredMemory> batch = new LinkedHashMap<>();
+        private final Map<String, Optional<Memory>> episodes = new HashMap<>();
+        int episodesRebuilt;
+        int episodesRemoved;
+
+        Repair(String tenant) {
+            this.tenant = tenant;
+        }
+
+        /** An episode by id, deleted or not (loaded once). */
+        Optional<Memory> episode(String id) {
+            Memory deleted = gone.get(id);
+            return deleted != null ? Optional.of(deleted) : episodes.computeIfAbsent(id, k -> store.get(tenant, k));
+        }
+
+        /** The listed memories that still exist and are not being deleted, in list order. */
+        List<Memory> remaining(List<String> ids) {
+            var out = new ArrayList<Memory>(ids.size());
+            for (String id : ids) {
+                if (!gone.containsKey(id)) {
+                    store.get(tenant, id).ifPresent(out::add);
+                }
+            }
+            return out;
+        }
+
+        void put(StoredMemory m) {
+            batch.put(m.memory().id(), m);
+        }
+    }
+}
