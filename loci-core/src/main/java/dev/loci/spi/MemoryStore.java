@@ -4,6 +4,7 @@ import dev.loci.Memory;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -57,6 +58,21 @@ public interface MemoryStore extends AutoCloseable {
 
     /** How many memories the filter matches, as of every write and delete that has returned. */
     long count(SearchFilter filter);
+
+    /**
+     * Memories the filter matches, oldest first (event time, then id), at most {@code limit}
+     * (at least 1): a listing no query ranks, as of every write and delete that has returned. The
+     * levels built above episodes reload their state with it (a session's episodes, a user's
+     * topics).
+     */
+    List<Memory> list(SearchFilter filter, int limit);
+
+    /**
+     * The vectors stored with those of these ids that exist in this tenant, by id (absent ids are
+     * left out), as of every write that has returned: what was written, so a node can be rebuilt
+     * from its children without embedding them again.
+     */
+    Map<String, Embedding> vectors(String tenant, Collection<String> ids);
 
     /** BM25 and kNN candidates under the filter. */
     SearchHits search(SearchRequest request);

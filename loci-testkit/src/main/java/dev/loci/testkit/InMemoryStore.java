@@ -10,6 +10,7 @@ import dev.loci.spi.StoreHit;
 import dev.loci.spi.StoreStats;
 import dev.loci.spi.StoredMemory;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -62,6 +63,27 @@ public final class InMemoryStore implements MemoryStore {
     @Override
     public synchronized long count(SearchFilter filter) {
         return byKey.values().stream().filter(m -> filter.matches(m.memory())).count();
+    }
+
+    @Override
+    public synchronized List<Memory> list(SearchFilter filter, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        return byKey.values().stream().map(StoredMemory::memory).filter(filter::matches)
+                .sorted(Comparator.comparing(Memory::occurredAt).thenComparing(Memory::id)).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized Map<String, Embedding> vectors(String tenant, Collection<String> ids) {
+        Map<String, Embedding> out = new LinkedHashMap<>();
+        for (String id : ids) {
+            StoredMemory m = byKey.get(key(tenant, id));
+            if (m != null) {
+                out.put(id, m.embedding());
+            }
+        }
+        return out;
     }
 
     @Override

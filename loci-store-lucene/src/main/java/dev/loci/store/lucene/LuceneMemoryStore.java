@@ -4,6 +4,7 @@ import dev.loci.InvalidInputException;
 import dev.loci.Memory;
 import dev.loci.StorageException;
 import dev.loci.spi.Compactable;
+import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryCodec;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
@@ -37,9 +38,11 @@ import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFor
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SegmentInfos;
@@ -58,6 +61,8 @@ import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.Weight;
@@ -363,6 +368,61 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable {
             return searcher.count(query);
         } catch (IOException | AlreadyClosedException e) {
             throw translate("count", e);
+        } finally {
+            release(searcher);
+        }
+    }
+
+    @Override
+    public List<Memory> list(SearchFilter filter, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        ensureOpen();
+        var order = new Sort(new SortField(LuceneDocuments.OCCURRED, SortField.Type.LONG),
+                new SortField(LuceneDocuments.ID, SortField.Type.STRING));
+        IndexSearcher searcher = acquire();
+        try {
+            TopDocs top = searcher.search(LuceneDocuments.filter(filter), limit, order);
+            var out = new ArrayList<Memory>(top.scoreDocs.length);
+            for (ScoreDoc sd : top.scoreDocs) {
+                out.add(load(searcher, sd.doc));
+            }
+            return out;
+        } catch (IOException | AlreadyClosedException e) {
+            throw translate("list", e);
+        } finally {
+            release(searcher);
+        }
+    }
+
+    @Override
+    public Map<String, Embedding> vectors(String tenant, Collection<String> ids) {
+        ensureOpen();
+        IndexSearcher searcher = acquire();
+        try {
+            Map<String, Embedding> out = new LinkedHashMap<>();
+            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+            for (String id : ids) {
+                TopDocs top = searcher.search(new TermQuery(new Term(LuceneDocuments.KEY, LuceneDocuments.key(tenant, id))), 1);
+                if (top.scoreDocs.length == 0) {
+                    continue;
+                }
+                int doc = top.scoreDocs[0].doc;
+                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+                FloatVectorValues values = leaf.reader().getFloatVectorValues(LuceneDocuments.VECTOR);
+                if (values == null) {
+                    throw new StorageException("index document of " + id + " has no vector", false);
+                }
+                KnnVectorValues.DocIndexIterator it = values.iterator();
+                if (it.advance(doc - leaf.docBase) != doc - leaf.docBase) {
+                    throw new StorageException("index document of " + id + " has no vector", false);
+                }
+                out.put(id, Embedding.of(values.vectorValue(it.index())));
+            }
+            return out;
+        } catch (IOException | AlreadyClosedException e) {
+            throw translate("vectors", e);
         } finally {
             release(searcher);
         }
