@@ -1,5 +1,6 @@
 package dev.loci;
 
+import dev.loci.internal.Consolidator;
 import dev.loci.internal.ContextPipeline;
 import dev.loci.internal.ForgetPipeline;
 import dev.loci.internal.IngestPipeline;
@@ -12,6 +13,7 @@ import dev.loci.spi.StoreStats;
 import dev.loci.spi.TokenCounter;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -22,7 +24,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link MemoryStore} (the embedded defaults come ready-wired from {@code dev.loci.embedded.EmbeddedLoci}).
  *
  * <p>Thread-safe: one instance serves any number of threads remembering and recalling at once.
- * {@link #close()} closes the store and the embedder it was built with.
+ * Unless level 2 is off ({@link LociConfig.ConsolidationConfig#levels()}), one background daemon
+ * thread, {@code loci-consolidator-N}, builds SESSION and TOPIC memories as episodes arrive
+ * ({@link #awaitConsolidation(Duration)}). {@link #close()} stops it and closes the store and the
+ * embedder the instance was built with.
  */
 public final class Loci implements AutoCloseable {
     private final LociConfig config;
@@ -33,18 +38,22 @@ public final class Loci implements AutoCloseable {
     private final ContextPipeline context;
     private final TokenCounter tokenCounter;
     private final ForgetPipeline forget;
+    /** Builds sessions and topics in the background; null when they are off. */
+    private final Consolidator consolidator;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Loci(Builder b) {
         this.config = b.config;
         this.embedder = b.embedder;
         this.store = b.store;
+        this.consolidator = config.consolidation().buildsLevels()
+                ? new Consolidator(config.consolidation(), store, b.clock) : null;
         this.ingest = new IngestPipeline(config.ingest(), config.consolidation(), embedder, store, b.clock,
-                new MemoryIds(b.random));
+                new MemoryIds(b.random), consolidator);
         this.recall = new RecallPipeline(embedder, store, b.clock);
         this.context = new ContextPipeline(recall, store, b.tokenCounter);
         this.tokenCounter = b.tokenCounter;
-        this.forget = new ForgetPipeline(config.consolidation(), embedder, store);
+        this.forget = new ForgetPipeline(config.consolidation(), embedder, store, consolidator);
     }
 
     public static Builder builder() {
@@ -183,10 +192,48 @@ public final class Loci implements AutoCloseable {
         return embedder;
     }
 
+    /**
+     * Waits until the SESSION and TOPIC memories reflect every remember call that returned before
+     * this call. They are built in the background ({@link LociConfig.ConsolidationConfig#levels()}),
+     * so right after a remember recall already sees its turns and episodes but maybe not yet the
+     * level-2 memories over them. For tests, evaluation and batch imports; an agent need not wait.
+     *
+     * @return false if {@code timeout} passed first; true at once when level 2 is off
+     * @throws LociException if the waiting thread is interrupted (its interrupt flag is kept)
+     */
+    public boolean awaitConsolidation(Duration timeout) {
+        ensureOpen();
+        if (timeout == null || timeout.isNegative()) {
+            throw new InvalidInputException("timeout", "must be a duration >= 0");
+        }
+        if (consolidator == null) {
+            return true;
+        }
+        try {
+            return consolidator.await(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LociException("interrupted while waiting for consolidation", e);
+        }
+    }
+
+    /** As {@link #awaitConsolidation(Duration)}, without a time limit. */
+    public void awaitConsolidation() {
+        awaitConsolidation(Duration.ofSeconds(Long.MAX_VALUE));
+    }
+
+    /**
+     * Closes the store and the embedder this instance was built with. Level 2 work still queued is
+     * finished first (for a bounded time); what remains is built when its session or user next
+     * gets episodes, as after a crash. Turns and episodes are durable already either way.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             try {
+                if (consolidator != null) {
+                    consolidator.close();
+                }
                 store.close();
             } finally {
                 embedder.close();
