@@ -43,7 +43,7 @@ public final class Consolidator implements AutoCloseable {
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final Levels levels;
-    private final BlockingQueue<List<StoredMemory>> queue;
+    private final BlockingQueue<Levels.Written> queue;
     private final Thread worker;
     private final Object idle = new Object();
     /** Calls submitted to the queue and not yet handled (guarded by {@link #idle}). */
@@ -59,24 +59,32 @@ public final class Consolidator implements AutoCloseable {
         worker.start();
     }
 
+    /** Read before writing episodes, and handed to {@link #submit} with them. */
+    public long forgets() {
+        return levels.forgets();
+    }
+
     /**
      * Queues the episodes of one remember call, written already; builds their level 2 on the
      * calling thread instead when the queue is full or closed.
+     *
+     * @param forgets {@link #forgets()} as read before the episodes were written
      */
-    public void submit(List<StoredMemory> episodes) {
+    public void submit(List<StoredMemory> episodes, long forgets) {
         if (episodes.isEmpty()) {
             return;
         }
+        var written = new Levels.Written(List.copyOf(episodes), forgets);
         if (!stopping) {
             synchronized (idle) {
                 pending++;
             }
-            if (queue.offer(List.copyOf(episodes))) {
+            if (queue.offer(written)) {
                 return;
             }
             done(1);
         }
-        build(episodes);
+        build(List.of(written));
     }
 
     /**
@@ -125,10 +133,10 @@ public final class Consolidator implements AutoCloseable {
     }
 
     private void run() {
-        List<List<StoredMemory>> round = new ArrayList<>();
+        List<Levels.Written> round = new ArrayList<>();
         while (true) {
             try {
-                List<StoredMemory> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Levels.Written first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     if (stopping && queue.isEmpty()) {
                         return;
@@ -137,7 +145,7 @@ public final class Consolidator implements AutoCloseable {
                 }
                 round.add(first);
                 queue.drainTo(round, MAX_ROUND - 1);
-                build(round.stream().flatMap(List::stream).toList());
+                build(round);
                 done(round.size());
                 round.clear();
             } catch (InterruptedException e) {
@@ -146,9 +154,9 @@ public final class Consolidator implements AutoCloseable {
         }
     }
 
-    private void build(List<StoredMemory> episodes) {
+    private void build(List<Levels.Written> written) {
         try {
-            levels.add(episodes);
+            levels.add(written);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "building level 2 failed; its sessions and users are caught up"
                     + " when they next get episodes", e);

@@ -96,6 +96,7 @@ public final class IngestPipeline {
         List<Memory> kept = new ArrayList<>(fresh.size());
         List<Embedding> keptVectors = new ArrayList<>(fresh.size());
         List<StoredMemory> episodes = List.of();
+        long forgets = 0;
         int[] stripes = clientIdLocks.stripesOf(scope.tenant(), fresh);
         clientIdLocks.lock(stripes);
         try {
@@ -113,6 +114,7 @@ public final class IngestPipeline {
             if (!kept.isEmpty()) {
                 Memory previous = lastTurns.before(scope, kept.get(0));
                 List<StoredMemory> batch = Consolidation.organise(scope, kept, keptVectors, consolidation, previous);
+                forgets = consolidator == null ? 0 : consolidator.forgets();
                 store.write(batch);
                 lastTurns.remember(scope, kept.get(kept.size() - 1));
                 episodes = batch.stream().filter(m -> m.memory().kind() == Kind.EPISODE).toList();
@@ -121,7 +123,7 @@ public final class IngestPipeline {
             clientIdLocks.unlock(stripes);
         }
         if (consolidator != null) {
-            consolidator.submit(episodes); // durable already; sessions and topics follow in the background
+            consolidator.submit(episodes, forgets); // durable already; sessions and topics follow in the background
         }
         return new RememberResult(idPerMessage, kept.size(), skipped);
     }

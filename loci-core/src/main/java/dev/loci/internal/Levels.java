@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -35,9 +36,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * catches up with episodes whose level 2 was never built (a crash, a close that did not finish, a
  * build that failed): they are added then.
  *
- * <p>Episodes are always read back from the store before they are added, so an episode forgotten
- * (or rebuilt by a forget) after it was queued never brings deleted text into a node; and
- * {@link #repair} runs under the same lock as adding, after the forget's own writes.
+ * <p>Forgets and adding never interleave: {@link #repair} runs under the same lock, after the
+ * forget's own deletes and writes, and rebuilds every node holding an episode the forget touched
+ * from the store. Episodes written before a forget and added after it are read back first
+ * ({@link #forgets()}), so one forgotten or rebuilt meanwhile never brings deleted text back.
  *
  * <p>Thread-safe: every method runs under one lock.
  */
@@ -54,6 +56,7 @@ final class Levels {
     private final Clock clock;
     private final double topicThreshold;
     private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicLong forgets = new AtomicLong();
     private final Map<Scope, LevelNode> sessions = Lru.of(CACHED_SESSIONS);
     private final Map<Scope, List<LevelNode>> topics = Lru.of(CACHED_USERS);
 
@@ -74,16 +77,33 @@ final class Levels {
     }
 
     /**
+     * Episodes of one remember call as ingest wrote them, with their vectors.
+     *
+     * @param forgets {@link #forgets()} read before they were written
+     */
+    record Written(List<StoredMemory> episodes, long forgets) {
+    }
+
+    /**
+     * How many forgets have repaired level 2 so far. Ingest reads it before writing episodes: if it
+     * has not moved when the episodes are added, no forget can have deleted or rebuilt them, and
+     * they are added as written, without reading them back.
+     */
+    long forgets() {
+        return forgets.get();
+    }
+
+    /**
      * Adds newly written episodes (with the vectors ingest gave them) to their session and topic
      * nodes and writes the nodes that changed. On failure the touched scopes are dropped from
      * memory, so their next episode reloads them from the store and catches up.
      */
-    void add(List<StoredMemory> episodes) {
+    void add(List<Written> written) {
         lock.lock();
         Set<Scope> touched = new LinkedHashSet<>();
         try {
             Map<String, LevelNode> changed = new LinkedHashMap<>();
-            for (LevelNode.Member m : current(episodes)) {
+            for (LevelNode.Member m : current(written)) {
                 Scope scope = m.episode().scope();
                 touched.add(scope);
                 if (scope.sessionId() != null) {
@@ -121,6 +141,7 @@ final class Levels {
         }
         lock.lock();
         try {
+            forgets.incrementAndGet();
             Set<String> ids = new HashSet<>();
             Set<Scope> sessionScopes = new LinkedHashSet<>();
             Set<Scope> userScopes = new LinkedHashSet<>();
@@ -165,19 +186,25 @@ final class Levels {
         topics.remove(topicScope(scope));
     }
 
-    /** The episodes as they are stored now, each with its vector; forgotten ones left out. */
-    private List<LevelNode.Member> current(List<StoredMemory> episodes) {
-        List<LevelNode.Member> out = new ArrayList<>(episodes.size());
-        for (StoredMemory e : episodes) {
-            Memory written = e.memory();
-            Optional<Memory> now = store.get(written.scope().tenant(), written.id());
-            if (now.isEmpty()) {
-                continue;
-            }
-            if (now.get().version() == written.version()) {
-                out.add(new LevelNode.Member(now.get(), e.embedding()));
-            } else {
-                members(written.scope().tenant(), List.of(written.id())).forEach(out::add);
+    /**
+     * The episodes as they are stored now, each with its vector: as written unless a forget ran
+     * since, in which case each is read back (forgotten ones left out, rebuilt ones as rebuilt).
+     */
+    private List<LevelNode.Member> current(List<Written> written) {
+        List<LevelNode.Member> out = new ArrayList<>();
+        for (Written w : written) {
+            for (StoredMemory e : w.episodes()) {
+                Memory episode = e.memory();
+                if (w.forgets() == forgets.get()) {
+                    out.add(new LevelNode.Member(episode, e.embedding()));
+                    continue;
+                }
+                Optional<Memory> now = store.get(episode.scope().tenant(), episode.id());
+                if (now.isPresent() && now.get().version() == episode.version()) {
+                    out.add(new LevelNode.Member(now.get(), e.embedding()));
+                } else if (now.isPresent()) {
+                    members(episode.scope().tenant(), List.of(episode.id())).forEach(out::add);
+                }
             }
         }
         return out;
