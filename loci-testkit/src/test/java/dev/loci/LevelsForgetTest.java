@@ -32,7 +32,7 @@ class LevelsForgetTest {
 
     private final GatedStore store = new GatedStore();
     private final Loci loci = Loci.builder().embedder(new HashingEmbedder()).store(store).clock(new ManualClock(T))
-            .random(new Random(1)).config(LociConfig.defaults()).build();
+            .random(new Random(1)).config(LevelsTest.config()).build();
 
     @AfterEach
     void close() {

@@ -47,8 +47,17 @@ class LevelsTest {
         return loci;
     }
 
+    /**
+     * Defaults, with a topic threshold for the hashing embedder: its vectors lie further apart
+     * than a real model's (the default suits bge-small), so related episodes meet at a lower cosine.
+     */
+    static LociConfig config() {
+        LociConfig d = LociConfig.defaults();
+        return d.withConsolidation(d.consolidation().withTopicThreshold(0.6));
+    }
+
     Loci open() {
-        return open(LociConfig.defaults());
+        return open(config());
     }
 
     @AfterEach
