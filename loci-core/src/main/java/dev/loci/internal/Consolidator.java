@@ -30,13 +30,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * turns and episodes are durable already): it is logged and the scopes involved are reloaded from
  * the store when their next episode arrives, which catches up with every episode the nodes miss.
  * {@link #close()} lets the thread finish what is queued, waiting at most {@link #CLOSE_WAIT}; work
- * it could not finish, or that was queued when the process died, is caught up the same way.
+ * it could not finish, or that was queued when the process died, is caught up the same way. A
+ * session seen for the first time is checked for such missed episodes once the queue has been
+ * idle for {@link #IDLE}.
  *
  * <p>Thread-safe.
  */
 public final class Consolidator implements AutoCloseable {
     /** Longest {@link #close()} waits for the queue to drain. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+    /**
+     * How long the queue stays empty before new sessions are checked for episodes they miss (a
+     * check lists the store, which makes it refresh; bulk imports are not idle that long).
+     */
+    static final Duration IDLE = Duration.ofMillis(500);
     /** Most remember calls' episodes handled in one round. */
     static final int MAX_ROUND = 256;
     private static final System.Logger LOG = System.getLogger(Consolidator.class.getName());
@@ -98,8 +105,8 @@ public final class Consolidator implements AutoCloseable {
     }
 
     /**
-     * Waits until everything submitted before the call has been built; false if the timeout
-     * passed first.
+     * Waits until everything submitted before the call has been built, then checks the new
+     * sessions at once instead of when the builder is next idle; false if the timeout passed first.
      */
     public boolean await(Duration timeout) throws InterruptedException {
         long left = timeout.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE : timeout.toNanos();
@@ -112,8 +119,11 @@ public final class Consolidator implements AutoCloseable {
                 TimeUnit.NANOSECONDS.timedWait(idle, left);
                 left -= System.nanoTime() - start;
             }
-            return true;
         }
+        if (levels.unverified()) {
+            verify();
+        }
+        return true;
     }
 
     /** Lets the background thread finish what is queued (at most {@link #CLOSE_WAIT}), then stops it. */
@@ -136,8 +146,11 @@ public final class Consolidator implements AutoCloseable {
         List<Levels.Written> round = new ArrayList<>();
         while (true) {
             try {
-                Levels.Written first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Levels.Written first = queue.poll(IDLE.toMillis(), TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    if (levels.unverified()) {
+                        verify();
+                    }
                     if (stopping && queue.isEmpty()) {
                         return;
                     }
@@ -160,6 +173,15 @@ public final class Consolidator implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "building level 2 failed; its sessions and users are caught up"
                     + " when they next get episodes", e);
+        }
+    }
+
+    private void verify() {
+        try {
+            levels.verify();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "checking new sessions for missed episodes failed; they are checked"
+                    + " again when next loaded", e);
         }
     }
 

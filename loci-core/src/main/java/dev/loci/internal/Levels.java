@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,11 +31,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *       else it founds a new topic. The link lives in the topic's {@code childIds} only.</li>
  * </ul>
  * Adding episodes touches only their nodes: each node keeps its members' records and vectors and
- * the running sum of the vectors ({@link LevelNode}), and nothing is embedded. Nodes of recently
- * used sessions and users stay in memory (least recently used go first). A node not in memory is
- * loaded from the store: its episodes (listed by scope) and their stored vectors. Loading also
- * catches up with episodes whose level 2 was never built (a crash, a close that did not finish, a
- * build that failed): they are added then.
+ * the running sum of the vectors ({@link LevelNode}), and nothing is embedded or read back. Nodes
+ * of recently used sessions and users stay in memory (least recently used go first). A node not in
+ * memory is loaded from the store: its episodes (listed by scope) and their stored vectors.
+ * Loading also catches up with episodes whose level 2 was never built (a crash, a close that did
+ * not finish, a build that failed, level 2 turned on over old data): they are added then. A new
+ * session is not loaded but checked later, when the builder is idle ({@link #verify()}).
  *
  * <p>Forgets and adding never interleave: {@link #repair} runs under the same lock, after the
  * forget's own deletes and writes, and rebuilds every node holding an episode the forget touched
@@ -59,6 +61,8 @@ final class Levels {
     private final AtomicLong forgets = new AtomicLong();
     private final Map<Scope, LevelNode> sessions = Lru.of(CACHED_SESSIONS);
     private final Map<Scope, List<LevelNode>> topics = Lru.of(CACHED_USERS);
+    /** Sessions started without a stored node and not yet checked for episodes they miss. */
+    private final Set<Scope> unverified = ConcurrentHashMap.newKeySet();
 
     Levels(MemoryStore store, Clock clock, double topicThreshold) {
         this.store = store;
@@ -210,12 +214,24 @@ final class Levels {
         return out;
     }
 
+    /**
+     * The session's node: from memory, else loaded from the store with every episode of the
+     * session. A session without a stored node is most likely new: it starts empty, without
+     * reading anything (a listing would make the store refresh its searcher on every remember
+     * call of a bulk import), and is checked for episodes it misses later, by {@link #verify()}.
+     */
     private LevelNode session(Scope scope) {
         LevelNode cached = sessions.get(scope);
         if (cached != null) {
             return cached;
         }
         String id = sessionNodeId(scope);
+        if (store.existing(scope.tenant(), List.of(id)).isEmpty()) {
+            var node = new LevelNode(id, scope, Kind.SESSION, 0, clock.instant());
+            unverified.add(scope);
+            sessions.put(scope, node);
+            return node;
+        }
         Optional<Memory> stored = store.get(scope.tenant(), id);
         var node = new LevelNode(id, scope, Kind.SESSION, stored.map(Memory::version).orElse(0),
                 stored.map(Memory::recordedAt).orElseGet(clock::instant));
@@ -223,6 +239,41 @@ final class Levels {
         node.loaded(stored.map(Memory::childIds).orElse(null));
         sessions.put(scope, node);
         return node;
+    }
+
+    /** Whether sessions started since the last {@link #verify()} wait to be checked. */
+    boolean unverified() {
+        return !unverified.isEmpty();
+    }
+
+    /**
+     * Adds to the sessions started without a stored node the episodes of theirs that the store
+     * holds and they miss (written before a crash, or while level 2 was off), and writes them.
+     */
+    void verify() {
+        lock.lock();
+        Set<Scope> checked = new LinkedHashSet<>(unverified);
+        try {
+            List<LevelNode> changed = new ArrayList<>();
+            for (Scope scope : checked) {
+                LevelNode node = sessions.get(scope);
+                if (node == null) {
+                    continue; // dropped from memory: it lists its episodes when it is loaded again
+                }
+                List<Memory> missed = listed(scope, Kind.EPISODE).stream().filter(e -> !node.contains(e.id())).toList();
+                members(missed).forEach(m -> node.add(m.episode(), m.vector()));
+                if (!missed.isEmpty()) {
+                    changed.add(node);
+                }
+            }
+            write(changed);
+        } catch (RuntimeException e) {
+            checked.forEach(this::drop);
+            throw e;
+        } finally {
+            unverified.removeAll(checked);
+            lock.unlock();
+        }
     }
 
     /** The user's topics, loaded with every episode of the user; episodes in no topic are assigned now. */
