@@ -129,7 +129,9 @@ public final class Loci implements AutoCloseable {
      * Deletes, durably, every memory of the scope that the filter matches, and repairs what was
      * derived from them so that no record keeps their text: an episode that lost some of its turns
      * is rebuilt from the rest (summary, keyphrases, entities, index keys, vector), one that lost
-     * all of them is deleted, and turns whose episode was deleted lose their link to it.
+     * all of them is deleted, and turns whose episode was deleted lose their link to it. SESSION
+     * and TOPIC memories over a changed episode are rebuilt from the episodes that remain, or
+     * deleted when none do (a user's topics span sessions, so purging one session rebuilds them).
      *
      * <p>Reads stop seeing the deleted memories at once. Their bytes may stay in the store's files
      * (a write-ahead log, index segments not merged yet) until {@link #compact()}.
