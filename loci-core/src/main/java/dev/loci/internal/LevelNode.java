@@ -30,8 +30,10 @@ final class LevelNode {
     static final int SUMMARY_EPISODES = 3;
     /** Most characters quoted from one member's summary. */
     static final int QUOTE_CHARS = 400;
-    /** Keyphrases and entities kept in the node's metadata (all of them go into its index keys). */
+    /** Keyphrases and entities kept in the node's metadata. */
     static final int METADATA_TERMS = 10;
+    /** Keyphrases and entities in the node's index keys (the most frequent; bounds the record a big topic rewrites). */
+    static final int KEY_TERMS = 50;
 
     private final String id;
     private final Scope scope;
@@ -40,6 +42,9 @@ final class LevelNode {
     private final Instant recordedAt;
     private final Map<String, Member> members = new LinkedHashMap<>();
     private float[] sum;
+    /** How many members name each keyphrase, and each entity: kept as members come and go. */
+    private final Map<String, Integer> keyphrases = new LinkedHashMap<>();
+    private final Map<String, Integer> entities = new LinkedHashMap<>();
     private Embedding mean;
     private boolean dirty;
 
@@ -109,6 +114,8 @@ final class LevelNode {
             remove(episode.id());
         }
         members.put(episode.id(), new Member(episode, vector));
+        count(keyphrases, episode, "keyphrases", 1);
+        count(entities, episode, "entities", 1);
         if (sum == null) {
             sum = new float[vector.dimensions()];
         }
@@ -129,6 +136,8 @@ final class LevelNode {
         for (int d = 0; d < sum.length; d++) {
             sum[d] -= gone.vector().get(d);
         }
+        count(keyphrases, gone.episode(), "keyphrases", -1);
+        count(entities, gone.episode(), "entities", -1);
         mean = null;
         dirty = true;
         return true;
@@ -161,18 +170,18 @@ final class LevelNode {
         Set<Member> quoted = Set.copyOf(central.subList(0, Math.min(SUMMARY_EPISODES, central.size())));
         String summary = ordered.stream().filter(quoted::contains).map(m -> quote(m.episode().text()))
                 .collect(Collectors.joining(" … "));
-        List<String> keyphrases = terms(ordered, "keyphrases");
-        List<String> entities = terms(ordered, "entities");
+        List<String> phrases = top(keyphrases, KEY_TERMS);
+        List<String> names = top(entities, KEY_TERMS);
         Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("keyphrases", String.join(", ", keyphrases.subList(0, Math.min(METADATA_TERMS, keyphrases.size()))));
-        metadata.put("entities", String.join(", ", entities.subList(0, Math.min(METADATA_TERMS, entities.size()))));
+        metadata.put("keyphrases", String.join(", ", phrases.subList(0, Math.min(METADATA_TERMS, phrases.size()))));
+        metadata.put("entities", String.join(", ", names.subList(0, Math.min(METADATA_TERMS, names.size()))));
         Instant first = ordered.get(0).episode().occurredAt();
         version++;
         dirty = false;
         var node = new Memory(id, scope, kind, summary, null, null, first, recordedAt, first, null, null, List.of(), null,
                 ordered.stream().map(m -> m.episode().id()).toList(), version, IngestPipeline.DEFAULT_IMPORTANCE,
                 metadata);
-        String keys = summary + "\n" + String.join(" ", keyphrases) + "\n" + String.join(" ", entities);
+        String keys = summary + "\n" + String.join(" ", phrases) + "\n" + String.join(" ", names);
         return new StoredMemory(node, centroid, keys);
     }
 
@@ -189,21 +198,22 @@ final class LevelNode {
         return text.substring(0, end) + "…";
     }
 
-    /** The members' comma-separated terms under {@code key}, most frequent first (ties: first seen). */
-    private static List<String> terms(List<Member> members, String key) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        for (Member m : members) {
-            String joined = m.episode().metadata().get(key);
-            if (joined == null || joined.isBlank()) {
-                continue;
-            }
-            for (String term : new LinkedHashSet<>(Arrays.asList(joined.split(",\\s*")))) {
-                if (!term.isBlank()) {
-                    counts.merge(term, 1, Integer::sum);
-                }
+    /** Adds {@code delta} to the count of each of the episode's comma-separated terms under {@code key}. */
+    private static void count(Map<String, Integer> counts, Memory episode, String key, int delta) {
+        String joined = episode.metadata().get(key);
+        if (joined == null || joined.isBlank()) {
+            return;
+        }
+        for (String term : new LinkedHashSet<>(Arrays.asList(joined.split(",\\s*")))) {
+            if (!term.isBlank()) {
+                counts.merge(term, delta, (a, b) -> a + b == 0 ? null : a + b);
             }
         }
-        return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+    }
+
+    /** The {@code n} terms most members name (ties: first seen). */
+    private static List<String> top(Map<String, Integer> counts, int n) {
+        return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(n)
                 .map(Map.Entry::getKey).toList();
     }
 }
