@@ -137,7 +137,7 @@ final class Consolidation {
     static Memory withParent(Memory m, String parentId) {
         return new Memory(m.id(), m.scope(), m.kind(), m.text(), m.role(), m.speaker(), m.occurredAt(), m.recordedAt(),
                 m.validFrom(), m.validTo(), m.clientId(), m.sourceIds(), parentId, m.childIds(), m.version(),
-                m.importance(), m.metadata());
+                m.importance(), m.metadata(), m.lifecycle());
     }
 
     /** The most frequent content words of the episode (at most five). */

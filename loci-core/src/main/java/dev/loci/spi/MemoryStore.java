@@ -51,7 +51,9 @@ public interface MemoryStore extends AutoCloseable {
      * Removes, atomically and durably, every memory the filter matches (its scope is required, as
      * for every read) and returns them, so the caller can repair what was derived from them. Once
      * this returns, {@link #get}, {@link #existing}, {@link #search} and {@link #count} no longer
-     * see any of them. The result holds every deleted memory: its size is what was deleted.
+     * see any of them. The result holds every deleted memory: its size is what was deleted. The
+     * filter's {@code visibleAt} must be null (an {@link IllegalArgumentException} otherwise):
+     * deletes select by what is stored, not by what a recall at some moment sees.
      */
     List<Memory> deleteMatching(SearchFilter filter);
 

@@ -47,6 +47,9 @@ public final class InMemoryStore implements MemoryStore {
 
     @Override
     public synchronized List<Memory> deleteMatching(SearchFilter filter) {
+        if (filter.visibleAt() != null) {
+            throw new IllegalArgumentException("deleteMatching takes no visibleAt filter (deletes are by what is stored)");
+        }
         List<Memory> deleted = new ArrayList<>();
         var it = byKey.values().iterator();
         while (it.hasNext()) {

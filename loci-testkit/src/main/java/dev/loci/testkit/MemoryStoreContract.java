@@ -4,10 +4,12 @@ import static dev.loci.testkit.TestMemories.stored;
 import static dev.loci.testkit.TestMemories.turn;
 import static dev.loci.testkit.TestMemories.withKindAndMeta;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loci.Kind;
+import dev.loci.Lifecycle;
 import dev.loci.Memory;
 import dev.loci.Scope;
 import dev.loci.TimeRange;
@@ -178,6 +180,49 @@ public abstract class MemoryStoreContract {
                 new TimeRange(T0.plusSeconds(3600), null), Map.of())));
         assertEquals(Set.of("a", "c", "d"), both(new SearchFilter(Scope.tenant("t1"), Set.of(),
                 new TimeRange(null, T0.plusSeconds(1)), Map.of())));
+    }
+
+    @Test
+    void visibleAtHidesWhatWasNotYetRecordedClosedOrExpired() {
+        var u = Scope.user("t1", "u1");
+        Memory plain = turn("plain", u, "Anna", "hiking plain", T0);
+        Memory closed = new Memory("closed", u, Kind.FACT, "hiking closed", null, "Anna", T0, T0, T0,
+                T0.plusSeconds(100), null, List.of(), null, List.of(), 1, 0.5, Map.of());
+        Memory later = new Memory("later", u, Kind.FACT, "hiking recorded later", null, "Anna", T0,
+                T0.plusSeconds(50), T0, null, null, List.of(), null, List.of(), 1, 0.5, Map.of());
+        Memory expiring = turn("expiring", u, "Anna", "hiking expiring", T0)
+                .withLifecycle(Lifecycle.NONE.withExpiresAt(T0.plusSeconds(200)));
+        Memory future = new Memory("future", u, Kind.FACT, "hiking next year", null, "Anna", T0.plusSeconds(10_000),
+                T0, T0.plusSeconds(10_000), null, null, List.of(), null, List.of(), 1, 0.5, Map.of());
+        store.write(List.of(s(plain), s(closed), s(later), s(expiring), s(future)));
+        var all = SearchFilter.of(u);
+        assertEquals(Set.of("plain", "closed", "later", "expiring", "future"), both(all));
+        assertEquals(Set.of("plain", "closed", "expiring", "future"), both(all.visibleAt(T0)));
+        assertEquals(Set.of("plain", "closed", "later", "expiring", "future"), both(all.visibleAt(T0.plusSeconds(50))));
+        assertEquals(Set.of("plain", "later", "expiring", "future"), both(all.visibleAt(T0.plusSeconds(100))));
+        assertEquals(Set.of("plain", "later", "future"), both(all.visibleAt(T0.plusSeconds(200))));
+        for (Memory m : List.of(plain, closed, later, expiring, future)) {
+            for (long s : new long[] {0, 49, 50, 99, 100, 199, 200, 1_000_000}) {
+                Instant t = T0.plusSeconds(s);
+                assertEquals(m.visibleAt(t), both(all.visibleAt(t)).contains(m.id()), m.id() + " at +" + s + "s");
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> store.deleteMatching(all.visibleAt(T0)),
+                "deletes select by what is stored");
+        assertEquals(5, store.count(all), "nothing was deleted by the refused call");
+    }
+
+    @Test
+    void lifecycleRoundTrips() {
+        var u = Scope.user("t1", "u1");
+        var life = new Lifecycle(3, T0.plusSeconds(5), T0.plusSeconds(3600), true, "older", null);
+        Memory m = turn("m", u, "Anna", "a pinned memory", T0).withLifecycle(life);
+        store.write(List.of(s(m)));
+        assertEquals(m, store.get("t1", "m").orElseThrow());
+        if (durable()) {
+            reopen();
+            assertEquals(m, store.get("t1", "m").orElseThrow(), "after reopening");
+        }
     }
 
     private Set<String> both(SearchFilter filter) {

@@ -317,6 +317,9 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable {
     @Override
     public List<Memory> deleteMatching(SearchFilter filter) {
         ensureOpen();
+        if (filter.visibleAt() != null) {
+            throw new IllegalArgumentException("deleteMatching takes no visibleAt filter (deletes are by what is stored)");
+        }
         Query query = LuceneDocuments.filter(filter);
         byte[] payload = config.durability() == LuceneStoreConfig.Durability.WAL ? WalOps.encodeDeleteWhere(filter) : null;
         List<Memory> deleted;

@@ -82,18 +82,35 @@ class WriteAheadLogTest {
         assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
     }
 
-    /** Version 1 of the log: a fixed PUT record must encode to the committed golden bytes. */
-    @Test
-    void goldenSegmentV1() throws IOException {
+    private static List<StoredMemory> goldenBatch() {
         var memory = TestMemories.turn("golden-1", new Scope("t", "u", null, "s1"), "Ana", "Golden text ✓",
                 Instant.parse("2023-05-08T13:56:00Z"));
         float[] v = {0.6f, 0.8f};
-        var batch = List.of(new StoredMemory(memory, dev.loci.spi.Embedding.of(v), "Ana Golden text"));
+        return List.of(new StoredMemory(memory, dev.loci.spi.Embedding.of(v), "Ana Golden text"));
+    }
+
+    /**
+     * Version 1 of the log with a PUT record whose memory is in memory format 1 (written before the
+     * lifecycle existed): it must still replay to the same batch.
+     */
+    @Test
+    void goldenSegmentV1WithMemoryFormat1StillReplays() throws IOException {
+        Path golden = Path.of("src/test/resources/golden/wal-v1.log");
+        Files.copy(golden, dir.resolve("wal-00000000000000000001.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        var entries = new ArrayList<WriteAheadLog.Entry>();
+        WriteAheadLog.open(dir, 0, entries).close();
+        assertEquals(goldenBatch(), WalOps.decodePut(entries.get(0).payload()));
+    }
+
+    /** Version 1 of the log, PUT record with the current memory format: must encode to the golden bytes. */
+    @Test
+    void goldenSegmentV1WithMemoryFormat2() throws IOException {
+        var batch = goldenBatch();
         try (var log = WriteAheadLog.open(dir, 0, new ArrayList<>())) {
             log.sync(log.append(WalOps.PUT, WalOps.encodePut(batch)));
         }
         byte[] actual = Files.readAllBytes(onlySegment());
-        Path golden = Path.of("src/test/resources/golden/wal-v1.log");
+        Path golden = Path.of("src/test/resources/golden/wal-v1-memory-v2.log");
         if (Boolean.getBoolean("loci.writeGolden")) {
             Files.createDirectories(golden.getParent());
             Files.write(golden, actual);
