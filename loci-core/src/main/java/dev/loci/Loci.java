@@ -5,6 +5,7 @@ import dev.loci.internal.ForgetPipeline;
 import dev.loci.internal.IngestPipeline;
 import dev.loci.internal.MemoryIds;
 import dev.loci.internal.RecallPipeline;
+import dev.loci.internal.UpdatePipeline;
 import dev.loci.spi.Compactable;
 import dev.loci.spi.Embedder;
 import dev.loci.spi.MemoryStore;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The memory engine. Wire one with {@link #builder()} from an {@link Embedder} and a
@@ -33,6 +35,7 @@ public final class Loci implements AutoCloseable {
     private final ContextPipeline context;
     private final TokenCounter tokenCounter;
     private final ForgetPipeline forget;
+    private final UpdatePipeline update;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Loci(Builder b) {
@@ -44,7 +47,10 @@ public final class Loci implements AutoCloseable {
         this.recall = new RecallPipeline(embedder, store, b.clock);
         this.context = new ContextPipeline(recall, store, b.tokenCounter);
         this.tokenCounter = b.tokenCounter;
-        this.forget = new ForgetPipeline(config.consolidation(), embedder, store);
+        var rewrites = new ReentrantLock();
+        this.forget = new ForgetPipeline(config.consolidation(), embedder, store, rewrites);
+        this.update = new UpdatePipeline(config.consolidation(), embedder, store, b.clock, forget, rewrites,
+                config.ingest().maxTextChars());
     }
 
     public static Builder builder() {
@@ -105,7 +111,38 @@ public final class Loci implements AutoCloseable {
     }
 
     /**
-     * Deletes the memory durably; returns whether it existed within the scope. What was derived
+     * Replaces the memory's text with a new version, durably. The version it replaces stays in
+     * {@link #history} with its validity interval (until now) and is still found by a recall as of
+     * an earlier moment ({@link RecallQuery#withAsOf}); current recall sees only the new text.
+     * What was derived from the old text (its episode's summary, the next turn's index keys) is
+     * rebuilt. Updating to the same text changes nothing.
+     *
+     * @return the new current version, or empty when the scope holds no memory with this id
+     * @throws InvalidInputException for blank or oversized text, a derived memory (episode,
+     *                               session, profile: they follow their sources), or a version that
+     *                               is no longer current
+     */
+    public Optional<Memory> update(Scope scope, String id, String text) {
+        ensureOpen();
+        requireId(scope, id);
+        ingest.forgotten(scope.tenant(), id); // the next call must not be keyed with the old text
+        return update.update(scope, id, text);
+    }
+
+    /**
+     * Every version of the memory, oldest first: the statements it superseded (and their
+     * versions), then its own earlier versions, then the current one. Each carries its
+     * {@code validFrom} / {@code validTo}. Empty when the scope holds no memory with this id.
+     */
+    public List<Memory> history(Scope scope, String id) {
+        ensureOpen();
+        requireId(scope, id);
+        return update.history(scope, id);
+    }
+
+    /**
+     * Deletes the memory and its earlier versions durably; returns whether it existed within the
+     * scope. What was derived
      * from it is repaired as by {@link #forget(Scope, MemoryFilter)}: a turn's episode is rebuilt
      * from its other turns (or removed if it was the last), an episode's turns lose their link.
      */

@@ -51,6 +51,8 @@ import java.util.regex.Pattern;
  *       candidates unlike those already placed;</li>
  *   <li>load the top k, check them against the filter, and return them with every signal's view.</li>
  * </ol>
+ * Every search sees the memories visible as of {@link RecallQuery#asOf()} (now by default): not
+ * recorded later, not closed by an update or a superseding statement by then, not expired.
  * Unless the query names kinds, grouping levels (EPISODE, SESSION) are not returned themselves:
  * they are reached through routing. Thread-safe.
  */
@@ -95,7 +97,9 @@ public final class RecallPipeline {
         long start = System.nanoTime();
         Embedding vector = config.denseTopN() > 0 ? embedder.embedQuery(query.text()) : null;
         Set<Kind> kinds = query.kinds().isEmpty() ? DEFAULT_KINDS : query.kinds();
-        var filter = new SearchFilter(scope, kinds, query.timeRange(), query.metadata());
+        Instant now = clock.instant();
+        Instant asOf = query.asOf() != null ? query.asOf() : now;
+        var filter = new SearchFilter(scope, kinds, query.timeRange(), query.metadata(), asOf);
         var loaded = new Loaded(scope.tenant());
 
         Map<String, Candidate> candidates = new HashMap<>();
@@ -106,13 +110,13 @@ public final class RecallPipeline {
         }
         boolean turns = kinds.contains(Kind.TURN);
         if (turns && config.routingWeight() > 0 && config.episodeTopN() > 0) {
-            route(scope, query, vector, config, candidates, loaded);
+            route(filter, query, vector, config, candidates, loaded);
         }
         if (turns && config.contiguityWeight() > 0) {
             contiguity(config.contiguityWeight(), candidates, loaded);
         }
         if (config.temporalWeight() > 0) {
-            List<TimeRange> periods = DateKeys.periods(query.text(), query.at() != null ? query.at() : clock.instant());
+            List<TimeRange> periods = DateKeys.periods(query.text(), query.at() != null ? query.at() : asOf);
             if (!periods.isEmpty()) {
                 inPeriods(periods, filter, query.text(), vector, config, candidates);
             }
@@ -139,9 +143,9 @@ public final class RecallPipeline {
     }
 
     /** Adds each top episode's weighted fused score to those of its turns that are candidates. */
-    private void route(Scope scope, RecallQuery query, Embedding vector, RecallConfig config,
+    private void route(SearchFilter filter, RecallQuery query, Embedding vector, RecallConfig config,
                        Map<String, Candidate> candidates, Loaded loaded) {
-        var episodes = new SearchFilter(scope, Set.of(Kind.EPISODE), null, query.metadata());
+        var episodes = new SearchFilter(filter.scope(), Set.of(Kind.EPISODE), null, query.metadata(), filter.visibleAt());
         int n = config.episodeTopN();
         var fused = fuse(search(episodes, query.text(), vector, config.lexicalTopN() > 0 ? n : 0,
                 config.denseTopN() > 0 ? n : 0), config, n);
@@ -219,7 +223,7 @@ public final class RecallPipeline {
         if (span == null) {
             return;
         }
-        var within = new SearchFilter(filter.scope(), filter.kinds(), span, filter.metadata());
+        var within = new SearchFilter(filter.scope(), filter.kinds(), span, filter.metadata(), filter.visibleAt());
         int rank = 0;
         int order = 3_000_000;
         for (var f : fuse(search(within, text, vector, config.lexicalTopN(), config.denseTopN()), config,
