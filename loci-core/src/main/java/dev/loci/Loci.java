@@ -1,10 +1,12 @@
 package dev.loci;
 
 import dev.loci.internal.ContextPipeline;
+import dev.loci.internal.ExpirySweeper;
 import dev.loci.internal.ForgetPipeline;
 import dev.loci.internal.IngestPipeline;
 import dev.loci.internal.MemoryIds;
 import dev.loci.internal.RecallPipeline;
+import dev.loci.internal.RetentionPipeline;
 import dev.loci.internal.UpdatePipeline;
 import dev.loci.spi.Compactable;
 import dev.loci.spi.Embedder;
@@ -25,6 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread-safe: one instance serves any number of threads remembering and recalling at once.
  * {@link #close()} closes the store and the embedder it was built with.
+ *
+ * <p>Unless configured otherwise ({@link LociConfig.ForgettingConfig#sweepInterval()}), an instance
+ * runs one daemon thread that deletes expired memories every ten minutes; {@code close} stops it.
  */
 public final class Loci implements AutoCloseable {
     private final LociConfig config;
@@ -36,21 +41,29 @@ public final class Loci implements AutoCloseable {
     private final TokenCounter tokenCounter;
     private final ForgetPipeline forget;
     private final UpdatePipeline update;
+    private final RetentionPipeline retention;
+    private final ExpirySweeper sweeper;
+    private final Clock clock;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Loci(Builder b) {
         this.config = b.config;
         this.embedder = b.embedder;
+        this.clock = b.clock;
         this.store = b.store;
         this.ingest = new IngestPipeline(config.ingest(), config.consolidation(), embedder, store, b.clock,
-                new MemoryIds(b.random));
-        this.recall = new RecallPipeline(embedder, store, b.clock);
+                new MemoryIds(b.random), config.forgetting().timeToLive());
+        this.recall = new RecallPipeline(embedder, store, b.clock, config.forgetting().retention());
         this.context = new ContextPipeline(recall, store, b.tokenCounter);
         this.tokenCounter = b.tokenCounter;
         var rewrites = new ReentrantLock();
         this.forget = new ForgetPipeline(config.consolidation(), embedder, store, rewrites);
         this.update = new UpdatePipeline(config.consolidation(), embedder, store, b.clock, forget, rewrites,
                 config.ingest().maxTextChars());
+        this.retention = new RetentionPipeline(config.forgetting(), config.consolidation(), embedder, store, b.clock,
+                forget, rewrites);
+        var interval = config.forgetting().sweepInterval();
+        this.sweeper = interval == null ? null : new ExpirySweeper(retention, interval, closed::get);
     }
 
     public static Builder builder() {
@@ -62,13 +75,25 @@ public final class Loci implements AutoCloseable {
      * All messages are validated first; if any is invalid nothing is written and an
      * {@link InvalidInputException} names it. Messages whose client id is already stored in the
      * same scope are skipped, so retrying a call is safe.
+     *
+     * <p>With a capacity set ({@link LociConfig.ForgettingConfig#maxMemoriesPerUser()}) and a user in
+     * the scope, a call that takes the user past it then forgets the user's least retained unpinned
+     * turns until the user is back at it (the new ones included: they are the best retained).
      */
     public RememberResult remember(Scope scope, List<Message> messages) {
         ensureOpen();
-        return ingest.remember(scope, messages);
+        RememberResult result = ingest.remember(scope, messages);
+        if (result.added() > 0) {
+            retention.enforceCapacity(scope);
+        }
+        return result;
     }
 
-    /** The best memories for the query within the scope, each with its per-signal scores. */
+    /**
+     * The best memories for the query within the scope, each with its per-signal scores. Each one
+     * returned counts as recalled (unless {@link LociConfig.ForgettingConfig#reinforceOnRecall()} is
+     * off, or the query looks at a past moment): its retention is reinforced.
+     */
     public RecallResult recall(Scope scope, RecallQuery query) {
         return recall(scope, query, config.recall());
     }
@@ -76,14 +101,23 @@ public final class Loci implements AutoCloseable {
     /** As {@link #recall(Scope, RecallQuery)} with other fusion settings for this call only. */
     public RecallResult recall(Scope scope, RecallQuery query, LociConfig.RecallConfig recallConfig) {
         ensureOpen();
-        return recall.recall(scope, query, recallConfig);
+        RecallResult result = recall.recall(scope, query, recallConfig);
+        if (query.asOf() == null) {
+            retention.reinforce(scope.tenant(), result.results().stream().map(r -> r.memory().id()).toList());
+        }
+        return result;
     }
 
-    /** The memory with this id, if it exists and lies within the scope. */
+    /**
+     * The memory with this id, if it exists, lies within the scope and has not expired (an expired
+     * memory is hidden at once, like from recall, though the sweep deletes it later). Superseded and
+     * earlier versions are returned: {@link #history} lists them.
+     */
     public Optional<Memory> get(Scope scope, String id) {
         ensureOpen();
         requireId(scope, id);
-        return store.get(scope.tenant(), id).filter(m -> scope.covers(m.scope()));
+        return store.get(scope.tenant(), id).filter(m -> scope.covers(m.scope()))
+                .filter(m -> !m.lifecycle().expiredAt(clock.instant()));
     }
 
     /**
@@ -99,10 +133,17 @@ public final class Loci implements AutoCloseable {
         return context(scope, RecallQuery.of(query), tokenBudget);
     }
 
-    /** As {@link #context(Scope, String, int)}, with the query's filters applied to what is packed. */
+    /**
+     * As {@link #context(Scope, String, int)}, with the query's filters applied to what is packed.
+     * The memories the block stands for count as recalled, as for {@link #recall(Scope, RecallQuery)}.
+     */
     public ContextBlock context(Scope scope, RecallQuery query, int tokenBudget) {
         ensureOpen();
-        return context.context(scope, query, tokenBudget, config.recall());
+        ContextBlock block = context.context(scope, query, tokenBudget, config.recall());
+        if (query != null && query.asOf() == null) {
+            retention.reinforce(scope.tenant(), block.items().stream().flatMap(i -> i.covers().stream()).toList());
+        }
+        return block;
     }
 
     /** The tokenizer that counts {@link #context} budgets. */
@@ -204,6 +245,31 @@ public final class Loci implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets or clears the pinned flag of a turn (or other level-0 memory): a pinned memory is never
+     * evicted to make room under {@link LociConfig.ForgettingConfig#maxMemoriesPerUser()}; forget,
+     * purge and expiry still delete it. Pinning at remember time: {@link Message#withPinned}.
+     *
+     * @return the memory as now stored, or empty when the scope holds no memory with this id
+     * @throws InvalidInputException for a memory above level 0 (episodes follow their turns)
+     */
+    public Optional<Memory> pin(Scope scope, String id, boolean pinned) {
+        ensureOpen();
+        requireId(scope, id);
+        return retention.pin(scope, id, pinned);
+    }
+
+    /**
+     * Deletes every memory whose expiry has passed, in every tenant, and repairs what was derived
+     * from them (as {@link #forget(Scope, String)} does); returns how many memories left the store.
+     * Expired memories are hidden from recall, context and get from their expiry on; this removes
+     * them. It also runs in the background every {@link LociConfig.ForgettingConfig#sweepInterval()}.
+     */
+    public long evictExpired() {
+        ensureOpen();
+        return retention.evictExpired(closed::get);
+    }
+
     /** Size of the underlying store. */
     public StoreStats stats() {
         ensureOpen();
@@ -223,6 +289,9 @@ public final class Loci implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            if (sweeper != null) {
+                sweeper.close(); // before the store: a running sweep finishes its batch
+            }
             try {
                 store.close();
             } finally {

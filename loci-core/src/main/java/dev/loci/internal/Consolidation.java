@@ -106,6 +106,23 @@ final class Consolidation {
         return sb.toString();
     }
 
+    /**
+     * An episode quotes its turns, so it expires with them: when every turn has an expiry, at the
+     * latest of them (while some turn lives on, the episode does too, and the sweep that deletes the
+     * expired turns rebuilds it without them).
+     */
+    private static Memory withExpiry(Memory episode, List<Memory> members) {
+        java.time.Instant latest = null;
+        for (Memory m : members) {
+            java.time.Instant at = m.lifecycle().expiresAt();
+            if (at == null) {
+                return episode;
+            }
+            latest = latest == null || at.isAfter(latest) ? at : latest;
+        }
+        return latest == null ? episode : episode.withLifecycle(episode.lifecycle().withExpiresAt(latest));
+    }
+
     private static StoredMemory episode(String id, Scope scope, List<Memory> members, List<Embedding> vectors,
                                         List<String> keys, int version, double importance) {
         int dims = vectors.get(0).dimensions();
@@ -131,7 +148,7 @@ final class Consolidation {
         var episode = new Memory(id, scope, Kind.EPISODE, summary, null, null, first.occurredAt(), first.recordedAt(),
                 first.occurredAt(), null, null, members.stream().map(m -> m.clientId() == null ? m.id() : m.clientId())
                 .toList(), null, members.stream().map(Memory::id).toList(), version, importance, metadata);
-        return new StoredMemory(episode, centroid, String.join("\n", keys));
+        return new StoredMemory(withExpiry(episode, members), centroid, String.join("\n", keys));
     }
 
     static Memory withParent(Memory m, String parentId) {

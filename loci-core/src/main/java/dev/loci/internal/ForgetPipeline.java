@@ -119,6 +119,31 @@ public final class ForgetPipeline {
         }
     }
 
+    /**
+     * Deletes these memories of the tenant (and their earlier versions), then repairs what was
+     * derived from them in one pass: an episode that loses several of them is rebuilt once. For
+     * eviction (expiry, capacity), which chooses its victims by id. Ids already gone are skipped.
+     */
+    public ForgetResult forget(String tenant, List<String> ids) {
+        lock.lock();
+        try {
+            List<Memory> deleted = new ArrayList<>();
+            for (String id : ids) {
+                Optional<Memory> memory = store.get(tenant, id);
+                if (memory.isEmpty() || !store.delete(tenant, id)) {
+                    continue;
+                }
+                for (int v = 1; v < memory.get().version(); v++) {
+                    store.delete(tenant, MemoryIds.version(id, v));
+                }
+                deleted.add(memory.get());
+            }
+            return deleted.isEmpty() ? ForgetResult.NONE : repair(tenant, deleted);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private static SearchFilter toSearch(Scope scope, MemoryFilter filter) {
         return new SearchFilter(scope, filter.kinds(), filter.timeRange(), filter.metadata());
     }

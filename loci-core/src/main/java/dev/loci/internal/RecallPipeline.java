@@ -7,6 +7,7 @@ import dev.loci.Memory;
 import dev.loci.RecallQuery;
 import dev.loci.RecallResult;
 import dev.loci.Recalled;
+import dev.loci.Retention;
 import dev.loci.Scope;
 import dev.loci.Signal;
 import dev.loci.TimeRange;
@@ -47,6 +48,9 @@ import java.util.regex.Pattern;
  *       against {@link RecallQuery#at()}), a second search restricted to that period adds its
  *       fused score to what it finds; and for a question asking when something happened,
  *       candidates whose text names a time are raised by {@code temporalWeight x} their score;</li>
+ *   <li>retention (off by default): the strongest candidates are raised by
+ *       {@code retentionWeight x} their {@link Retention} as of the recall {@code x} their score, so
+ *       among equally relevant memories the recently and often recalled ones come first;</li>
  *   <li>diversity (maximal marginal relevance, off by default): the top places go to strong
  *       candidates unlike those already placed;</li>
  *   <li>load the top k, check them against the filter, and return them with every signal's view.</li>
@@ -67,6 +71,10 @@ public final class RecallPipeline {
     public static final String PERIOD = "period";
     /** Signal name of the raise a time-carrying turn gets on a "when" question. */
     public static final String TEMPORAL = "temporal";
+    /** Signal name of the raise a candidate gets for being well retained. */
+    public static final String RETENTION = "retention";
+    /** How many of the strongest candidates retention looks at (each is loaded). */
+    static final int RETENTION_CANDIDATES = 50;
     /** How many of the strongest candidates pass score on to their neighbours. */
     static final int CONTIGUITY_SOURCES = 10;
     /** Fewest candidates diversity chooses among (at least k). */
@@ -80,11 +88,18 @@ public final class RecallPipeline {
     private final Embedder embedder;
     private final MemoryStore store;
     private final Clock clock;
+    private final Retention retention;
 
     public RecallPipeline(Embedder embedder, MemoryStore store, Clock clock) {
+        this(embedder, store, clock, dev.loci.LociConfig.ForgettingConfig.defaults().retention());
+    }
+
+    /** @param retention the curve the retention step ranks by */
+    public RecallPipeline(Embedder embedder, MemoryStore store, Clock clock, Retention retention) {
         this.embedder = embedder;
         this.store = store;
         this.clock = clock;
+        this.retention = retention;
     }
 
     public RecallResult recall(Scope scope, RecallQuery query, RecallConfig config) {
@@ -125,6 +140,9 @@ public final class RecallPipeline {
             }
         }
 
+        if (config.retentionWeight() > 0) {
+            preferRetained(config.retentionWeight(), asOf, candidates, loaded);
+        }
         List<Candidate> ranked = ranked(candidates);
         if (config.diversity() > 0) {
             ranked = diversify(ranked, config.diversity(), query.k(), loaded);
@@ -253,6 +271,22 @@ public final class RecallPipeline {
                 double raise = weight * c.score;
                 c.score += raise;
                 c.signals.add(new Signal(TEMPORAL, rank, 1.0, raise));
+            }
+        }
+    }
+
+    /** Raises the strongest candidates by their retention at {@code at}: {@code weight x R x score}. */
+    private void preferRetained(double weight, Instant at, Map<String, Candidate> candidates, Loaded loaded) {
+        List<Candidate> ranked = ranked(candidates);
+        int rank = 0;
+        for (Candidate c : ranked.subList(0, Math.min(RETENTION_CANDIDATES, ranked.size()))) {
+            rank++;
+            Optional<Memory> m = loaded.get(c.id);
+            if (m.isPresent()) {
+                double r = retention.at(m.get(), at);
+                double raise = weight * r * c.score;
+                c.score += raise;
+                c.signals.add(new Signal(RETENTION, rank, r, raise));
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.loci.spi;
 
 import dev.loci.Memory;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -59,6 +60,20 @@ public interface MemoryStore extends AutoCloseable {
 
     /** How many memories the filter matches, as of every write and delete that has returned. */
     long count(SearchFilter filter);
+
+    /**
+     * Up to {@code limit} memories the filter matches, loaded whole (lifecycle included), in no
+     * particular order; as of every write and delete that has returned. For maintenance that must
+     * look at every memory of a scope (capacity eviction), not for ranking.
+     */
+    List<Memory> list(SearchFilter filter, int limit);
+
+    /**
+     * Up to {@code limit} memories, of any tenant, whose {@link dev.loci.Lifecycle#expiresAt()} is
+     * at or before {@code at}, in no particular order. The one read that is not scoped to a tenant:
+     * it serves the engine's expiry sweep, which deletes what it gets back.
+     */
+    List<Memory> expired(Instant at, int limit);
 
     /** BM25 and kNN candidates under the filter. */
     SearchHits search(SearchRequest request);

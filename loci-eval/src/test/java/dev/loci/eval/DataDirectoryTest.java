@@ -68,6 +68,16 @@ class DataDirectoryTest {
         }
 
         @Override
+        public List<Memory> list(SearchFilter filter, int limit) {
+            return delegate.list(filter, limit);
+        }
+
+        @Override
+        public List<Memory> expired(java.time.Instant at, int limit) {
+            return delegate.expired(at, limit);
+        }
+
+        @Override
         public long count(SearchFilter filter) {
             return delegate.count(filter);
         }

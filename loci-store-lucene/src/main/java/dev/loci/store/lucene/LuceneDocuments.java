@@ -51,6 +51,9 @@ final class LuceneDocuments {
     static final String RECORDED = "recorded";
     static final String VALID_TO = "validTo";
     static final String EXPIRES = "expires";
+    /** Recall counts as updatable doc values ({@link Accesses}); absent in documents older than them. */
+    static final String ACCESS_COUNT = "accessCount";
+    static final String LAST_ACCESS = "lastAccess";
     static final String TEXT = "text";
     static final String VECTOR = "vec";
     static final String RECORD = "record";
@@ -84,6 +87,10 @@ final class LuceneDocuments {
         if (m.lifecycle().expiresAt() != null) {
             doc.add(new LongPoint(EXPIRES, micros(m.lifecycle().expiresAt())));
         }
+        // Both always present: doc values can only be updated in fields the index has.
+        doc.add(new NumericDocValuesField(ACCESS_COUNT, m.lifecycle().accessCount()));
+        doc.add(new NumericDocValuesField(LAST_ACCESS, m.lifecycle().lastAccessedAt() == null ? Accesses.Access.NEVER
+                : micros(m.lifecycle().lastAccessedAt())));
         for (Map.Entry<String, String> e : m.metadata().entrySet()) {
             doc.add(new StringField(META, e.getKey() + '\u0000' + e.getValue(), Field.Store.NO));
         }
@@ -140,6 +147,11 @@ final class LuceneDocuments {
             b.add(LongPoint.newRangeQuery(EXPIRES, Long.MIN_VALUE, at), Occur.MUST_NOT);
         }
         return b.build();
+    }
+
+    /** Every memory, of any tenant, expired at {@code at}. */
+    static Query expired(Instant at) {
+        return LongPoint.newRangeQuery(EXPIRES, Long.MIN_VALUE, micros(at));
     }
 
     /** BM25 over the analysed query terms (any term may match), or null when no term survives analysis. */

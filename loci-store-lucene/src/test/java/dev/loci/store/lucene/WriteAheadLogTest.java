@@ -143,6 +143,27 @@ class WriteAheadLogTest {
         assertEquals(filter, WalOps.decodeDeleteWhere(entries.get(0).payload()));
     }
 
+    /** An ACCESS record (type 4, added within version 1) must encode to its golden bytes. */
+    @Test
+    void goldenAccessV1() throws IOException {
+        var entries = List.of(new WalOps.AccessEntry("t", "golden-1", 3, 1_683_554_160_000_000L),
+                new WalOps.AccessEntry("tenant ✓", "golden-2", 1, Long.MIN_VALUE));
+        try (var log = WriteAheadLog.open(dir, 0, new ArrayList<>())) {
+            log.sync(log.append(WalOps.ACCESS, WalOps.encodeAccess(entries)));
+        }
+        byte[] actual = Files.readAllBytes(onlySegment());
+        Path golden = Path.of("src/test/resources/golden/wal-v1-access.log");
+        if (Boolean.getBoolean("loci.writeGolden")) {
+            Files.write(golden, actual);
+        }
+        assertArrayEquals(Files.readAllBytes(golden), actual, "ACCESS encoding changed: add a new record type");
+        Files.copy(golden, dir.resolve("wal-00000000000000000001.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        var replayed = new ArrayList<WriteAheadLog.Entry>();
+        WriteAheadLog.open(dir, 0, replayed).close();
+        assertEquals(WalOps.ACCESS, replayed.get(0).type());
+        assertEquals(entries, WalOps.decodeAccess(replayed.get(0).payload()));
+    }
+
     static List<SearchFilter> filters() {
         Instant t = Instant.parse("2024-01-02T03:04:05.123456789Z");
         return List.of(
