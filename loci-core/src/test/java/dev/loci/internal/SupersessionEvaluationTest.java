@@ -13,30 +13,37 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Precision and recall of the pattern rule on the hand-written cases in
- * {@code supersession/cases.tsv} (see its header), patterns only: no similarity is passed. Prints a
- * summary line and every misclassified case; asserts floors set below what the rule measured.
+ * Precision and recall of the pattern rule on hand-written cases, patterns only (no similarity is
+ * passed): {@code supersession/cases.tsv}, written before the rules, and
+ * {@code supersession/heldout.tsv}, written after they were frozen and never used to change them.
+ * Prints a summary line and every misclassified case; asserts floors set below what was measured.
  */
 class SupersessionEvaluationTest {
-    private static final String CASES = "/supersession/cases.tsv";
     private static final String SPEAKER = "Jordan";
     private static final Instant OLDER_AT = Instant.parse("2024-01-10T09:00:00Z");
     private static final Instant NEWER_AT = Instant.parse("2024-06-10T09:00:00Z");
-    /** Measured precision 1.00, recall 0.91 (58/0/6/80); the floors leave room for a few honest regressions. */
-    private static final double MIN_PRECISION = 0.95;
-    private static final double MIN_RECALL = 0.80;
-    private static final int MIN_CASES = 120;
 
     private record Case(int line, String older, String newer, boolean expected, String note) {
     }
 
-    @Test
-    void measuresPrecisionAndRecallOnTheHandWrittenCases() throws IOException {
-        List<Case> cases = load();
-        assertTrue(cases.size() >= MIN_CASES, "expected at least " + MIN_CASES + " cases, found " + cases.size());
+    /**
+     * Floors per file, below the measured values: cases.tsv measured precision 1.00, recall 0.91
+     * (58/0/6/80); heldout.tsv measured precision 0.83, recall 0.18 (5/1/23/35): the dev set is
+     * optimistic (same author as the rules), the held-out set leans the other way (chattier
+     * phrasing, written knowing what the patterns cover). Counts are tp/fp/fn/tn.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "/supersession/cases.tsv,   120, 0.95, 0.80",
+        "/supersession/heldout.tsv,  60, 0.70, 0.10"})
+    void measuresPrecisionAndRecall(String file, int minCases, double minPrecision, double minRecall)
+            throws IOException {
+        List<Case> cases = load(file);
+        assertTrue(cases.size() >= minCases, "expected at least " + minCases + " cases, found " + cases.size());
         Supersession rule = new Supersession(new PatternExtractor(), Supersession.Config.DEFAULTS);
         int tp = 0;
         int fp = 0;
@@ -66,18 +73,19 @@ class SupersessionEvaluationTest {
         double recall = tp + fn == 0 ? 0 : (double) tp / (tp + fn);
         double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
         System.out.println(String.format(Locale.ROOT,
-                "supersession: precision=%.2f recall=%.2f f1=%.2f on %d cases (%d/%d/%d/%d)",
-                precision, recall, f1, cases.size(), tp, fp, fn, tn));
+                "supersession: precision=%.2f recall=%.2f f1=%.2f on %d cases (%d/%d/%d/%d) in %s",
+                precision, recall, f1, cases.size(), tp, fp, fn, tn, file));
         wrong.forEach(System.out::println);
         assertEquals(cases.size(), tp + fp + fn + tn);
-        assertTrue(precision >= MIN_PRECISION, String.format(Locale.ROOT, "precision %.3f < %.2f", precision,
-                MIN_PRECISION));
-        assertTrue(recall >= MIN_RECALL, String.format(Locale.ROOT, "recall %.3f < %.2f", recall, MIN_RECALL));
+        assertTrue(precision >= minPrecision, String.format(Locale.ROOT, "%s: precision %.3f < %.2f", file,
+                precision, minPrecision));
+        assertTrue(recall >= minRecall, String.format(Locale.ROOT, "%s: recall %.3f < %.2f", file, recall,
+                minRecall));
     }
 
-    private static List<Case> load() throws IOException {
-        InputStream in = SupersessionEvaluationTest.class.getResourceAsStream(CASES);
-        assertNotNull(in, "test resource " + CASES + " is missing from the test classpath");
+    private static List<Case> load(String file) throws IOException {
+        InputStream in = SupersessionEvaluationTest.class.getResourceAsStream(file);
+        assertNotNull(in, "test resource " + file + " is missing from the test classpath");
         List<Case> cases = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
@@ -90,7 +98,7 @@ class SupersessionEvaluationTest {
                 }
                 String[] f = line.split("\t", -1);
                 if (f.length != 4) {
-                    throw new IllegalStateException(CASES + " line " + number + ": expected 4 tab-separated columns "
+                    throw new IllegalStateException(file + " line " + number + ": expected 4 tab-separated columns "
                             + "(older, newer, expected, note), found " + f.length);
                 }
                 if (header) {
@@ -100,7 +108,7 @@ class SupersessionEvaluationTest {
                     }
                 }
                 if (!f[2].equals("true") && !f[2].equals("false")) {
-                    throw new IllegalStateException(CASES + " line " + number + ": expected must be true or false, "
+                    throw new IllegalStateException(file + " line " + number + ": expected must be true or false, "
                             + "found '" + f[2] + "'");
                 }
                 cases.add(new Case(number, f[0], f[1], Boolean.parseBoolean(f[2]), f[3]));
