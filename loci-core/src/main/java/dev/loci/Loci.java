@@ -2,10 +2,13 @@ package dev.loci;
 
 import dev.loci.internal.Consolidator;
 import dev.loci.internal.ContextPipeline;
+import dev.loci.internal.ExpirySweeper;
 import dev.loci.internal.ForgetPipeline;
 import dev.loci.internal.IngestPipeline;
 import dev.loci.internal.MemoryIds;
 import dev.loci.internal.RecallPipeline;
+import dev.loci.internal.RetentionPipeline;
+import dev.loci.internal.UpdatePipeline;
 import dev.loci.spi.Compactable;
 import dev.loci.spi.Embedder;
 import dev.loci.spi.MemoryStore;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The memory engine. Wire one with {@link #builder()} from an {@link Embedder} and a
@@ -28,6 +32,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * thread, {@code loci-consolidator-N}, builds SESSION and TOPIC memories as episodes arrive
  * ({@link #awaitConsolidation(Duration)}). {@link #close()} stops it and closes the store and the
  * embedder the instance was built with.
+ *
+ * <p>Unless configured otherwise ({@link LociConfig.ForgettingConfig#sweepInterval()}), an instance
+ * also runs one daemon thread that deletes expired memories every ten minutes; {@code close} stops it.
  */
 public final class Loci implements AutoCloseable {
     private final LociConfig config;
@@ -40,20 +47,32 @@ public final class Loci implements AutoCloseable {
     private final ForgetPipeline forget;
     /** Builds sessions and topics in the background; null when they are off. */
     private final Consolidator consolidator;
+    private final UpdatePipeline update;
+    private final RetentionPipeline retention;
+    private final ExpirySweeper sweeper;
+    private final Clock clock;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Loci(Builder b) {
         this.config = b.config;
         this.embedder = b.embedder;
+        this.clock = b.clock;
         this.store = b.store;
         this.consolidator = config.consolidation().buildsLevels()
                 ? new Consolidator(config.consolidation(), store, b.clock) : null;
         this.ingest = new IngestPipeline(config.ingest(), config.consolidation(), embedder, store, b.clock,
-                new MemoryIds(b.random), consolidator);
-        this.recall = new RecallPipeline(embedder, store, b.clock);
+                new MemoryIds(b.random), config.forgetting().timeToLive(), consolidator);
+        this.recall = new RecallPipeline(embedder, store, b.clock, config.forgetting().retention());
         this.context = new ContextPipeline(recall, store, b.tokenCounter);
         this.tokenCounter = b.tokenCounter;
-        this.forget = new ForgetPipeline(config.consolidation(), embedder, store, consolidator);
+        var rewrites = new ReentrantLock();
+        this.forget = new ForgetPipeline(config.consolidation(), embedder, store, rewrites, consolidator);
+        this.update = new UpdatePipeline(config.consolidation(), embedder, store, b.clock, forget, rewrites,
+                config.ingest().maxTextChars());
+        this.retention = new RetentionPipeline(config.forgetting(), config.consolidation(), embedder, store, b.clock,
+                forget, rewrites);
+        var interval = config.forgetting().sweepInterval();
+        this.sweeper = interval == null ? null : new ExpirySweeper(retention, interval, closed::get);
     }
 
     public static Builder builder() {
@@ -65,13 +84,25 @@ public final class Loci implements AutoCloseable {
      * All messages are validated first; if any is invalid nothing is written and an
      * {@link InvalidInputException} names it. Messages whose client id is already stored in the
      * same scope are skipped, so retrying a call is safe.
+     *
+     * <p>With a capacity set ({@link LociConfig.ForgettingConfig#maxMemoriesPerUser()}) and a user in
+     * the scope, a call that takes the user past it then forgets the user's least retained unpinned
+     * turns until the user is back at it (the new ones included: they are the best retained).
      */
     public RememberResult remember(Scope scope, List<Message> messages) {
         ensureOpen();
-        return ingest.remember(scope, messages);
+        RememberResult result = ingest.remember(scope, messages);
+        if (result.added() > 0) {
+            retention.enforceCapacity(scope);
+        }
+        return result;
     }
 
-    /** The best memories for the query within the scope, each with its per-signal scores. */
+    /**
+     * The best memories for the query within the scope, each with its per-signal scores. Each one
+     * returned counts as recalled (unless {@link LociConfig.ForgettingConfig#reinforceOnRecall()} is
+     * off, or the query looks at a past moment): its retention is reinforced.
+     */
     public RecallResult recall(Scope scope, RecallQuery query) {
         return recall(scope, query, config.recall());
     }
@@ -79,14 +110,23 @@ public final class Loci implements AutoCloseable {
     /** As {@link #recall(Scope, RecallQuery)} with other fusion settings for this call only. */
     public RecallResult recall(Scope scope, RecallQuery query, LociConfig.RecallConfig recallConfig) {
         ensureOpen();
-        return recall.recall(scope, query, recallConfig);
+        RecallResult result = recall.recall(scope, query, recallConfig);
+        if (query.asOf() == null) {
+            retention.reinforce(scope.tenant(), result.results().stream().map(r -> r.memory().id()).toList());
+        }
+        return result;
     }
 
-    /** The memory with this id, if it exists and lies within the scope. */
+    /**
+     * The memory with this id, if it exists, lies within the scope and has not expired (an expired
+     * memory is hidden at once, like from recall, though the sweep deletes it later). Superseded and
+     * earlier versions are returned: {@link #history} lists them.
+     */
     public Optional<Memory> get(Scope scope, String id) {
         ensureOpen();
         requireId(scope, id);
-        return store.get(scope.tenant(), id).filter(m -> scope.covers(m.scope()));
+        return store.get(scope.tenant(), id).filter(m -> scope.covers(m.scope()))
+                .filter(m -> !m.lifecycle().expiredAt(clock.instant()));
     }
 
     /**
@@ -102,10 +142,17 @@ public final class Loci implements AutoCloseable {
         return context(scope, RecallQuery.of(query), tokenBudget);
     }
 
-    /** As {@link #context(Scope, String, int)}, with the query's filters applied to what is packed. */
+    /**
+     * As {@link #context(Scope, String, int)}, with the query's filters applied to what is packed.
+     * The memories the block stands for count as recalled, as for {@link #recall(Scope, RecallQuery)}.
+     */
     public ContextBlock context(Scope scope, RecallQuery query, int tokenBudget) {
         ensureOpen();
-        return context.context(scope, query, tokenBudget, config.recall());
+        ContextBlock block = context.context(scope, query, tokenBudget, config.recall());
+        if (query != null && query.asOf() == null) {
+            retention.reinforce(scope.tenant(), block.items().stream().flatMap(i -> i.covers().stream()).toList());
+        }
+        return block;
     }
 
     /** The tokenizer that counts {@link #context} budgets. */
@@ -114,7 +161,38 @@ public final class Loci implements AutoCloseable {
     }
 
     /**
-     * Deletes the memory durably; returns whether it existed within the scope. What was derived
+     * Replaces the memory's text with a new version, durably. The version it replaces stays in
+     * {@link #history} with its validity interval (until now) and is still found by a recall as of
+     * an earlier moment ({@link RecallQuery#withAsOf}); current recall sees only the new text.
+     * What was derived from the old text (its episode's summary, the next turn's index keys) is
+     * rebuilt. Updating to the same text changes nothing.
+     *
+     * @return the new current version, or empty when the scope holds no memory with this id
+     * @throws InvalidInputException for blank or oversized text, a derived memory (episode,
+     *                               session, profile: they follow their sources), or a version that
+     *                               is no longer current
+     */
+    public Optional<Memory> update(Scope scope, String id, String text) {
+        ensureOpen();
+        requireId(scope, id);
+        ingest.forgotten(scope.tenant(), id); // the next call must not be keyed with the old text
+        return update.update(scope, id, text);
+    }
+
+    /**
+     * Every version of the memory, oldest first: the statements it superseded (and their
+     * versions), then its own earlier versions, then the current one. Each carries its
+     * {@code validFrom} / {@code validTo}. Empty when the scope holds no memory with this id.
+     */
+    public List<Memory> history(Scope scope, String id) {
+        ensureOpen();
+        requireId(scope, id);
+        return update.history(scope, id);
+    }
+
+    /**
+     * Deletes the memory and its earlier versions durably; returns whether it existed within the
+     * scope. What was derived
      * from it is repaired as by {@link #forget(Scope, MemoryFilter)}: a turn's episode is rebuilt
      * from its other turns (or removed if it was the last), an episode's turns lose their link.
      */
@@ -178,6 +256,31 @@ public final class Loci implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets or clears the pinned flag of a turn (or other level-0 memory): a pinned memory is never
+     * evicted to make room under {@link LociConfig.ForgettingConfig#maxMemoriesPerUser()}; forget,
+     * purge and expiry still delete it. Pinning at remember time: {@link Message#withPinned}.
+     *
+     * @return the memory as now stored, or empty when the scope holds no memory with this id
+     * @throws InvalidInputException for a memory above level 0 (episodes follow their turns)
+     */
+    public Optional<Memory> pin(Scope scope, String id, boolean pinned) {
+        ensureOpen();
+        requireId(scope, id);
+        return retention.pin(scope, id, pinned);
+    }
+
+    /**
+     * Deletes every memory whose expiry has passed, in every tenant, and repairs what was derived
+     * from them (as {@link #forget(Scope, String)} does); returns how many memories left the store.
+     * Expired memories are hidden from recall, context and get from their expiry on; this removes
+     * them. It also runs in the background every {@link LociConfig.ForgettingConfig#sweepInterval()}.
+     */
+    public long evictExpired() {
+        ensureOpen();
+        return retention.evictExpired(closed::get);
+    }
+
     /** Size of the underlying store. */
     public StoreStats stats() {
         ensureOpen();
@@ -232,6 +335,9 @@ public final class Loci implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            if (sweeper != null) {
+                sweeper.close(); // before the store: a running sweep finishes its batch
+            }
             try {
                 if (consolidator != null) {
                     consolidator.close();

@@ -1,12 +1,21 @@
 package dev.loci;
 
+import java.time.Duration;
+
 /**
  * All tuning of a {@link Loci} instance. Start from {@link #defaults()} and replace parts.
  *
  * @param ingest limits applied to incoming messages
  * @param recall how lexical and dense candidates are gathered and fused
+ * @param forgetting retention, reinforcement by recall, time to live and capacity
  */
-public record LociConfig(IngestConfig ingest, RecallConfig recall, ConsolidationConfig consolidation) {
+public record LociConfig(IngestConfig ingest, RecallConfig recall, ConsolidationConfig consolidation,
+                         ForgettingConfig forgetting) {
+    /** With default forgetting. */
+    public LociConfig(IngestConfig ingest, RecallConfig recall, ConsolidationConfig consolidation) {
+        this(ingest, recall, consolidation, ForgettingConfig.defaults());
+    }
+
     /** With default consolidation. */
     public LociConfig(IngestConfig ingest, RecallConfig recall) {
         this(ingest, recall, ConsolidationConfig.defaults());
@@ -22,22 +31,96 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall, Consolidation
         if (recall == null) {
             throw new InvalidInputException("config.recall", "is required");
         }
+        if (forgetting == null) {
+            throw new InvalidInputException("config.forgetting", "is required");
+        }
     }
 
     public static LociConfig defaults() {
-        return new LociConfig(IngestConfig.defaults(), RecallConfig.defaults(), ConsolidationConfig.defaults());
+        return new LociConfig(IngestConfig.defaults(), RecallConfig.defaults(), ConsolidationConfig.defaults(),
+                ForgettingConfig.defaults());
     }
 
     public LociConfig withIngest(IngestConfig newIngest) {
-        return new LociConfig(newIngest, recall, consolidation);
+        return new LociConfig(newIngest, recall, consolidation, forgetting);
     }
 
     public LociConfig withRecall(RecallConfig newRecall) {
-        return new LociConfig(ingest, newRecall, consolidation);
+        return new LociConfig(ingest, newRecall, consolidation, forgetting);
     }
 
     public LociConfig withConsolidation(ConsolidationConfig newConsolidation) {
-        return new LociConfig(ingest, recall, newConsolidation);
+        return new LociConfig(ingest, recall, newConsolidation, forgetting);
+    }
+
+    public LociConfig withForgetting(ForgettingConfig newForgetting) {
+        return new LociConfig(ingest, recall, consolidation, newForgetting);
+    }
+
+    /**
+     * How memories fade, expire and make room.
+     *
+     * @param baseStrength       strength {@code S0} of a never-recalled memory of importance 0.5 in
+     *                           the retention curve {@code exp(-t/S)} ({@link Retention}; default 30
+     *                           days: half of its retention is gone after about 21 days)
+     * @param reinforceOnRecall  whether every memory a recall or a context block returns counts as
+     *                           recalled (access count + 1, last access = now), which strengthens
+     *                           it (default true; recalls as of a past moment never count)
+     * @param timeToLive         how long a remembered message stays visible when it names no
+     *                           {@link Message#expiresAt()} of its own, counted from when it is
+     *                           remembered; null for no expiry (the default)
+     * @param maxMemoriesPerUser most level-0 memories (turns, chunks) one user (tenant + user id)
+     *                           keeps; a remember that goes past it evicts the user's least retained
+     *                           unpinned ones, through forget (0 = unlimited, the default)
+     * @param sweepInterval      how often a background thread deletes expired memories; null for
+     *                           never (call {@link Loci#evictExpired()} yourself); default 10 minutes
+     */
+    public record ForgettingConfig(Duration baseStrength, boolean reinforceOnRecall, Duration timeToLive,
+                                   int maxMemoriesPerUser, Duration sweepInterval) {
+        public ForgettingConfig {
+            new Retention(baseStrength); // validates it
+            if (timeToLive != null && (timeToLive.isNegative() || timeToLive.isZero())) {
+                throw new InvalidInputException("config.forgetting.timeToLive",
+                        "must be a positive duration or null (no expiry), was " + timeToLive);
+            }
+            if (maxMemoriesPerUser < 0) {
+                throw new InvalidInputException("config.forgetting.maxMemoriesPerUser",
+                        "must be >= 0 (0 = unlimited), was " + maxMemoriesPerUser);
+            }
+            if (sweepInterval != null && sweepInterval.compareTo(Duration.ofMillis(1)) < 0) {
+                throw new InvalidInputException("config.forgetting.sweepInterval",
+                        "must be at least 1 ms, or null for no background sweep, was " + sweepInterval);
+            }
+        }
+
+        public static ForgettingConfig defaults() {
+            return new ForgettingConfig(Duration.ofDays(30), true, null, 0, Duration.ofMinutes(10));
+        }
+
+        /** The retention curve with this base strength. */
+        public Retention retention() {
+            return new Retention(baseStrength);
+        }
+
+        public ForgettingConfig withBaseStrength(Duration s0) {
+            return new ForgettingConfig(s0, reinforceOnRecall, timeToLive, maxMemoriesPerUser, sweepInterval);
+        }
+
+        public ForgettingConfig withReinforceOnRecall(boolean on) {
+            return new ForgettingConfig(baseStrength, on, timeToLive, maxMemoriesPerUser, sweepInterval);
+        }
+
+        public ForgettingConfig withTimeToLive(Duration ttl) {
+            return new ForgettingConfig(baseStrength, reinforceOnRecall, ttl, maxMemoriesPerUser, sweepInterval);
+        }
+
+        public ForgettingConfig withMaxMemoriesPerUser(int max) {
+            return new ForgettingConfig(baseStrength, reinforceOnRecall, timeToLive, max, sweepInterval);
+        }
+
+        public ForgettingConfig withSweepInterval(Duration interval) {
+            return new ForgettingConfig(baseStrength, reinforceOnRecall, timeToLive, maxMemoriesPerUser, interval);
+        }
     }
 
     /**
@@ -191,16 +274,32 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall, Consolidation
      * @param diversity     maximal marginal relevance: how much a result's similarity to those
      *                      ranked above it (word overlap) counts against it, 0..1 (0 = off, the
      *                      default: it did not raise recall on LoCoMo; 0.3 is the value measured)
+     * @param retentionWeight how much retention ({@link Retention}: recent and often recalled
+     *                      memories are retained best) raises the strongest candidates: each gains
+     *                      {@code retentionWeight x retention x} its score, so among equally
+     *                      relevant memories the better retained ones rank first (0..10; 0 = off,
+     *                      the default: LoCoMo has no recalls to reinforce, see docs/BENCHMARKS.md)
      */
     public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
                                double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
-                               double diversity) {
+                               double diversity, double retentionWeight) {
         /** With the default hierarchy settings: routing and contiguity off, temporal preference on. */
         public RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight) {
             this(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, 0.0, 20, 0.0, 0.2, 0.0);
         }
 
+        /** With retention off. */
+        public RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
+                            double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
+                            double diversity) {
+            this(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN,
+                    contiguityWeight, temporalWeight, diversity, 0.0);
+        }
+
         public RecallConfig {
+            if (!(retentionWeight >= 0 && retentionWeight <= 10)) {
+                throw new InvalidInputException("config.recall.retentionWeight", "must be in 0..10, was " + retentionWeight);
+            }
             if (!(diversity >= 0 && diversity <= 1)) {
                 throw new InvalidInputException("config.recall.diversity", "must be in 0..1, was " + diversity);
             }
@@ -243,35 +342,41 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall, Consolidation
         /** The same with hierarchy routing at the given weight (0 = off). */
         public RecallConfig withRouting(double weight) {
             return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, weight, episodeTopN,
-                    contiguityWeight, temporalWeight, diversity);
+                    contiguityWeight, temporalWeight, diversity, retentionWeight);
         }
 
         /** The same with temporal contiguity at the given weight (0 = off). */
         public RecallConfig withContiguity(double weight) {
             return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight,
-                    episodeTopN, weight, temporalWeight, diversity);
+                    episodeTopN, weight, temporalWeight, diversity, retentionWeight);
         }
 
         /** The same with the temporal preference of "when" questions at the given weight (0 = off). */
         public RecallConfig withTemporal(double weight) {
             return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight,
-                    episodeTopN, contiguityWeight, weight, diversity);
+                    episodeTopN, contiguityWeight, weight, diversity, retentionWeight);
         }
 
         /** The same with at least {@code n} candidates per signal (signals that are off stay off). */
         public RecallConfig withCandidates(int n) {
             return new RecallConfig(lexicalTopN > 0 ? Math.max(n, lexicalTopN) : 0,
                     denseTopN > 0 ? Math.max(n, denseTopN) : 0, rrfK, lexicalWeight, denseWeight, routingWeight,
-                    episodeTopN, contiguityWeight, temporalWeight, diversity);
+                    episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight);
         }
 
         /** The same with maximal-marginal-relevance diversity at the given strength (0 = off). */
         public RecallConfig withDiversity(double strength) {
             return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight,
-                    episodeTopN, contiguityWeight, temporalWeight, strength);
+                    episodeTopN, contiguityWeight, temporalWeight, strength, retentionWeight);
         }
 
-        /** Plain fusion: every step after it (routing, contiguity, temporal, diversity) off. */
+        /** The same with retention raising better retained memories at the given weight (0 = off). */
+        public RecallConfig withRetention(double weight) {
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight,
+                    episodeTopN, contiguityWeight, temporalWeight, diversity, weight);
+        }
+
+        /** Plain fusion: every step after it (routing, contiguity, temporal, diversity, retention) off. */
         public RecallConfig flat() {
             return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, 0, episodeTopN, 0, 0, 0);
         }
@@ -280,14 +385,14 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall, Consolidation
         public RecallConfig lexicalOnly() {
             return new RecallConfig(lexicalTopN > 0 ? lexicalTopN : defaults().lexicalTopN(), 0, rrfK,
                     lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight,
-                    diversity);
+                    diversity, retentionWeight);
         }
 
         /** Dense alone: BM25 off; dense keeps its candidate count, or the default 100 if it was off. */
         public RecallConfig denseOnly() {
             return new RecallConfig(0, denseTopN > 0 ? denseTopN : defaults().denseTopN(), rrfK,
                     lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight,
-                    diversity);
+                    diversity, retentionWeight);
         }
     }
 }

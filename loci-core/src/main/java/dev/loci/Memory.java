@@ -25,11 +25,21 @@ import java.util.Objects;
  * @param version     1 for the first version, incremented by updates
  * @param importance  0..1, an input to ranking and forgetting
  * @param metadata    filterable string pairs
+ * @param lifecycle   use, expiry, pinning and supersession links; {@link Lifecycle#NONE} if null
  */
 public record Memory(String id, Scope scope, Kind kind, String text, String role, String speaker,
                      Instant occurredAt, Instant recordedAt, Instant validFrom, Instant validTo,
                      String clientId, List<String> sourceIds, String parentId, List<String> childIds,
-                     int version, double importance, Map<String, String> metadata) {
+                     int version, double importance, Map<String, String> metadata, Lifecycle lifecycle) {
+    /** A memory with no lifecycle yet ({@link Lifecycle#NONE}). */
+    public Memory(String id, Scope scope, Kind kind, String text, String role, String speaker,
+                  Instant occurredAt, Instant recordedAt, Instant validFrom, Instant validTo,
+                  String clientId, List<String> sourceIds, String parentId, List<String> childIds,
+                  int version, double importance, Map<String, String> metadata) {
+        this(id, scope, kind, text, role, speaker, occurredAt, recordedAt, validFrom, validTo, clientId, sourceIds,
+                parentId, childIds, version, importance, metadata, Lifecycle.NONE);
+    }
+
     public Memory {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(scope, "scope");
@@ -41,6 +51,7 @@ public record Memory(String id, Scope scope, Kind kind, String text, String role
         sourceIds = sourceIds == null ? List.of() : List.copyOf(sourceIds);
         childIds = childIds == null ? List.of() : List.copyOf(childIds);
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        lifecycle = lifecycle == null ? Lifecycle.NONE : lifecycle;
         if (version < 1) {
             throw new InvalidInputException("memory.version", "must be >= 1, was " + version);
         }
@@ -52,6 +63,20 @@ public record Memory(String id, Scope scope, Kind kind, String text, String role
     /** Level in the hierarchy, from the kind. */
     public int level() {
         return kind.level();
+    }
+
+    /**
+     * Whether a recall as of {@code t} sees it: Loci had recorded it by then, it had not been
+     * superseded or replaced by a newer version by then ({@code validTo}), and it had not expired.
+     * Unlike {@link #validAt}, a statement about the future (validFrom after t) is visible.
+     */
+    public boolean visibleAt(Instant t) {
+        return !t.isBefore(recordedAt) && (validTo == null || t.isBefore(validTo)) && !lifecycle.expiredAt(t);
+    }
+
+    public Memory withLifecycle(Lifecycle newLifecycle) {
+        return new Memory(id, scope, kind, text, role, speaker, occurredAt, recordedAt, validFrom, validTo, clientId,
+                sourceIds, parentId, childIds, version, importance, metadata, newLifecycle);
     }
 
     /** Whether the statement holds at {@code t}. */

@@ -15,10 +15,14 @@ import java.util.Set;
  * @param timeRange event-time filter, null for none
  * @param metadata  every pair must be present on a result
  * @param at        when the question is asked: relative time expressions in the text ("last
- *                  weekend", "two weeks ago") are resolved against it; null for the clock's now
+ *                  weekend", "two weeks ago") are resolved against it; null for {@code asOf}, or the
+ *                  clock's now
+ * @param asOf      answer as of this moment: only what Loci had recorded by then and what still held
+ *                  then (earlier versions of since-updated memories, statements superseded later);
+ *                  null for the clock's now, which sees current versions only
  */
 public record RecallQuery(String text, int k, Set<Kind> kinds, TimeRange timeRange, Map<String, String> metadata,
-                          Instant at) {
+                          Instant at, Instant asOf) {
     /** Largest k accepted. */
     public static final int MAX_K = 1000;
     /** k used by {@link #of(String)}. */
@@ -26,7 +30,13 @@ public record RecallQuery(String text, int k, Set<Kind> kinds, TimeRange timeRan
 
     /** A query asked now. */
     public RecallQuery(String text, int k, Set<Kind> kinds, TimeRange timeRange, Map<String, String> metadata) {
-        this(text, k, kinds, timeRange, metadata, null);
+        this(text, k, kinds, timeRange, metadata, null, null);
+    }
+
+    /** A query asked at {@code at}, answered with what holds now. */
+    public RecallQuery(String text, int k, Set<Kind> kinds, TimeRange timeRange, Map<String, String> metadata,
+                       Instant at) {
+        this(text, k, kinds, timeRange, metadata, at, null);
     }
 
     public RecallQuery {
@@ -41,27 +51,32 @@ public record RecallQuery(String text, int k, Set<Kind> kinds, TimeRange timeRan
     }
 
     public static RecallQuery of(String text) {
-        return new RecallQuery(text, DEFAULT_K, Set.of(), null, Map.of(), null);
+        return new RecallQuery(text, DEFAULT_K, Set.of(), null, Map.of(), null, null);
     }
 
     public RecallQuery withK(int newK) {
-        return new RecallQuery(text, newK, kinds, timeRange, metadata, at);
+        return new RecallQuery(text, newK, kinds, timeRange, metadata, at, asOf);
     }
 
     public RecallQuery withKinds(Set<Kind> newKinds) {
-        return new RecallQuery(text, k, newKinds, timeRange, metadata, at);
+        return new RecallQuery(text, k, newKinds, timeRange, metadata, at, asOf);
     }
 
     public RecallQuery withTimeRange(TimeRange range) {
-        return new RecallQuery(text, k, kinds, range, metadata, at);
+        return new RecallQuery(text, k, kinds, range, metadata, at, asOf);
     }
 
     public RecallQuery withMetadata(Map<String, String> pairs) {
-        return new RecallQuery(text, k, kinds, timeRange, pairs, at);
+        return new RecallQuery(text, k, kinds, timeRange, pairs, at, asOf);
     }
 
     /** The same question asked at {@code moment} (relative time expressions resolve against it). */
     public RecallQuery withAt(Instant moment) {
-        return new RecallQuery(text, k, kinds, timeRange, metadata, moment);
+        return new RecallQuery(text, k, kinds, timeRange, metadata, moment, asOf);
+    }
+
+    /** The same question answered as of {@code moment} (see {@link #asOf()}); null for now. */
+    public RecallQuery withAsOf(Instant moment) {
+        return new RecallQuery(text, k, kinds, timeRange, metadata, at, moment);
     }
 }

@@ -90,6 +90,11 @@ final class GatedStore implements MemoryStore {
     }
 
     @Override
+    public List<Memory> expired(java.time.Instant at, int limit) {
+        return delegate.expired(at, limit);
+    }
+
+    @Override
     public Map<String, Embedding> vectors(String tenant, Collection<String> ids) {
         return delegate.vectors(tenant, ids);
     }

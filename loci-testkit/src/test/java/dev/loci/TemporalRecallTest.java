@@ -63,6 +63,7 @@ class TemporalRecallTest {
 
     @Test
     void withoutAMomentTheClockDecides() {
+        rig.clock().set(ASKED.minus(java.time.Duration.ofHours(1))); // remembered as it happened, asked later
         cookTwice();
         rig.clock().set(ASKED);
         var config = rig.loci().config().recall().lexicalOnly().withTemporal(0.2);

@@ -31,7 +31,7 @@ import java.util.Map;
  * Reads the two documented conversation formats (see docs/FORMATS.md):
  * <ul>
  *   <li><b>JSONL</b> ({@code .jsonl}): one message object per line:
- *       {@code {"text", "speaker"?, "role"?, "timestamp"?, "id"?, "session"?, "metadata"?}}.</li>
+ *       {@code {"text", "speaker"?, "role"?, "timestamp"?, "id"?, "session"?, "metadata"?, "expires_at"?}}.</li>
  *   <li><b>Conversation JSON</b>: {@code {"sessions": [{"id", "date"?, "messages": [message, ...]}]}}.</li>
  * </ul>
  * Every problem is reported with the file and line (JSONL) or the JSON path of the field.
@@ -167,7 +167,9 @@ final class ConversationFiles {
         if (id == null && timestamp != null) {
             id = "auto:" + digest(session + "\u0000" + timestamp + "\u0000" + speaker + "\u0000" + role + "\u0000" + text);
         }
-        Message m = new Message(role, speaker, text, timestamp, id, metadata);
+        String expires = optText(node, "expires_at", file, where + ".expires_at");
+        Instant expiresAt = expires == null ? null : time(expires, file, where + ".expires_at");
+        Message m = new Message(role, speaker, text, timestamp, id, metadata, expiresAt, false);
         check(m, file, where, "id");
         return m;
     }

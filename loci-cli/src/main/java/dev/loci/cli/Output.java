@@ -51,6 +51,10 @@ final class Output {
         return flat.substring(0, cut) + "…";
     }
 
+    static ArrayNode array() {
+        return JSON.createArrayNode();
+    }
+
     static void json(PrintStream out, List<Recalled> results) {
         ArrayNode array = JSON.createArrayNode();
         for (Recalled r : results) {
@@ -88,6 +92,19 @@ final class Output {
         node.put("importance", m.importance());
         ObjectNode meta = node.putObject("metadata");
         m.metadata().forEach(meta::put);
+        if (m.parentId() != null) {
+            node.put("parentId", m.parentId());
+        }
+        if (!m.lifecycle().equals(dev.loci.Lifecycle.NONE)) {
+            var life = m.lifecycle();
+            ObjectNode l = node.putObject("lifecycle");
+            l.put("accessCount", life.accessCount());
+            l.put("lastAccessedAt", life.lastAccessedAt() == null ? null : life.lastAccessedAt().toString());
+            l.put("expiresAt", life.expiresAt() == null ? null : life.expiresAt().toString());
+            l.put("pinned", life.pinned());
+            l.put("supersedes", life.supersedes());
+            l.put("supersededBy", life.supersededBy());
+        }
         return node;
     }
 

@@ -28,6 +28,10 @@ final class RecallCommand implements Callable<Integer> {
             description = "When the question is asked (ISO-8601; default now): \"last weekend\" in the query means the one before this.")
     String at;
 
+    @Option(names = "--as-of", paramLabel = "TIME",
+            description = "Answer as of this moment (ISO-8601): earlier versions and since-superseded statements that held then.")
+    String asOf;
+
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
@@ -38,7 +42,8 @@ final class RecallCommand implements Callable<Integer> {
     public Integer call() {
         Instant asked = ConversationFiles.time(at, java.nio.file.Path.of("--at"), "");
         RecallQuery q = RecallQuery.of(query).withK(k).withKinds(filter.kindSet()).withTimeRange(filter.timeRange())
-                .withMetadata(filter.metadata).withAt(asked);
+                .withMetadata(filter.metadata).withAt(asked)
+                .withAsOf(ConversationFiles.time(asOf, java.nio.file.Path.of("--as-of"), ""));
         try (Loci loci = store.open()) {
             RecallResult result = loci.recall(store.scope(), q);
             if (json) {

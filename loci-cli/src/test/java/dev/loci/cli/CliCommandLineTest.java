@@ -28,7 +28,7 @@ class CliCommandLineTest {
     void withoutACommandItPrintsUsageListingEveryCommand() {
         CliRun run = CliRun.of();
         assertEquals(0, run.exit(), run.transcript());
-        for (String command : List.of("demo", "ingest", "recall", "context", "get", "forget", "purge", "stats", "eval", "bench", "help")) {
+        for (String command : List.of("demo", "ingest", "recall", "context", "get", "update", "history", "forget", "purge", "stats", "eval", "bench", "help")) {
             assertTrue(run.out().matches("(?s).*\\n\\s+" + command + "\\s.*"), command + " missing from:\n" + run.out());
         }
     }

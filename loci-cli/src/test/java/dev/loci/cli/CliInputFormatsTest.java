@@ -84,6 +84,17 @@ class CliInputFormatsTest {
     }
 
     @Test
+    void jsonlMessagesMayExpire() throws IOException {
+        Path file = write("expiring.jsonl", """
+                {"text": "The door code is 4471", "timestamp": "2024-03-02T18:10:00Z", "expires_at": "2024-03-09"}
+                {"text": "No expiry here", "timestamp": "2024-03-02T18:11:00Z"}
+                """);
+        List<Message> messages = ConversationFiles.readJsonl(file).get(0).messages();
+        assertEquals(Instant.parse("2024-03-09T00:00:00Z"), messages.get(0).expiresAt());
+        assertNull(messages.get(1).expiresAt());
+    }
+
+    @Test
     void jsonlSessionsKeepFileOrderWithinEachSession() throws IOException {
         List<ConversationBatch> batches = ConversationFiles.readJsonl(write("chat.jsonl", JSONL));
 

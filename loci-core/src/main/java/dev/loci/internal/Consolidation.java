@@ -110,6 +110,23 @@ final class Consolidation {
         return sb.toString();
     }
 
+    /**
+     * An episode quotes its turns, so it expires with them: when every turn has an expiry, at the
+     * latest of them (while some turn lives on, the episode does too, and the sweep that deletes the
+     * expired turns rebuilds it without them).
+     */
+    private static Memory withExpiry(Memory episode, List<Memory> members) {
+        java.time.Instant latest = null;
+        for (Memory m : members) {
+            java.time.Instant at = m.lifecycle().expiresAt();
+            if (at == null) {
+                return episode;
+            }
+            latest = latest == null || at.isAfter(latest) ? at : latest;
+        }
+        return latest == null ? episode : episode.withLifecycle(episode.lifecycle().withExpiresAt(latest));
+    }
+
     private static StoredMemory episode(String id, Scope scope, List<Memory> members, List<Embedding> vectors,
                                         List<String> keys, int version, double importance, String parentId) {
         int dims = vectors.get(0).dimensions();
@@ -135,13 +152,13 @@ final class Consolidation {
         var episode = new Memory(id, scope, Kind.EPISODE, summary, null, null, first.occurredAt(), first.recordedAt(),
                 first.occurredAt(), null, null, members.stream().map(m -> m.clientId() == null ? m.id() : m.clientId())
                 .toList(), parentId, members.stream().map(Memory::id).toList(), version, importance, metadata);
-        return new StoredMemory(episode, centroid, String.join("\n", keys));
+        return new StoredMemory(withExpiry(episode, members), centroid, String.join("\n", keys));
     }
 
     static Memory withParent(Memory m, String parentId) {
         return new Memory(m.id(), m.scope(), m.kind(), m.text(), m.role(), m.speaker(), m.occurredAt(), m.recordedAt(),
                 m.validFrom(), m.validTo(), m.clientId(), m.sourceIds(), parentId, m.childIds(), m.version(),
-                m.importance(), m.metadata());
+                m.importance(), m.metadata(), m.lifecycle());
     }
 
     /** The most frequent content words of the episode (at most five). */

@@ -64,16 +64,26 @@ public final class ForgetPipeline {
     private final ConsolidationConfig consolidation;
     private final Embedder embedder;
     private final MemoryStore store;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock lock;
     /** Repairs level 2; null when level 2 is off. */
     private final Consolidator levels;
 
-    /** @param levels repairs level 2 after each forget; null when level 2 is off */
-    public ForgetPipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store, Consolidator levels) {
+    public ForgetPipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store) {
+        this(consolidation, embedder, store, new ReentrantLock(), null);
+    }
+
+    /**
+     * @param lock   serialises forgets with other rewrites of existing memories (updates), so two
+     *               of them never rebuild one episode from different views
+     * @param levels repairs level 2 after each forget; null when level 2 is off
+     */
+    public ForgetPipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store, ReentrantLock lock,
+                          Consolidator levels) {
         this.levels = levels;
         this.consolidation = consolidation;
         this.embedder = embedder;
         this.store = store;
+        this.lock = lock;
     }
 
     /** How many memories {@link #forget(Scope, MemoryFilter)} would delete (before repairs). */
@@ -108,8 +118,37 @@ public final class ForgetPipeline {
             if (memory.isEmpty() || !store.delete(scope.tenant(), id)) {
                 return false;
             }
+            // Earlier versions kept by updates go with it.
+            for (int v = 1; v < memory.get().version(); v++) {
+                store.delete(scope.tenant(), MemoryIds.version(id, v));
+            }
             repair(scope.tenant(), List.of(memory.get()));
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Deletes these memories of the tenant (and their earlier versions), then repairs what was
+     * derived from them in one pass: an episode that loses several of them is rebuilt once. For
+     * eviction (expiry, capacity), which chooses its victims by id. Ids already gone are skipped.
+     */
+    public ForgetResult forget(String tenant, List<String> ids) {
+        lock.lock();
+        try {
+            List<Memory> deleted = new ArrayList<>();
+            for (String id : ids) {
+                Optional<Memory> memory = store.get(tenant, id);
+                if (memory.isEmpty() || !store.delete(tenant, id)) {
+                    continue;
+                }
+                for (int v = 1; v < memory.get().version(); v++) {
+                    store.delete(tenant, MemoryIds.version(id, v));
+                }
+                deleted.add(memory.get());
+            }
+            return deleted.isEmpty() ? ForgetResult.NONE : repair(tenant, deleted);
         } finally {
             lock.unlock();
         }
@@ -119,14 +158,36 @@ public final class ForgetPipeline {
         return new SearchFilter(scope, filter.kinds(), filter.timeRange(), filter.metadata());
     }
 
+    /**
+     * Repairs what quotes {@code before}, a turn whose text was just replaced by an update: its
+     * episode is rebuilt over the new text and the turns keyed with it (itself, the turn after it)
+     * are re-keyed.
+     */
+    public void changed(String tenant, Memory before) {
+        lock.lock();
+        try {
+            var repair = new Repair(tenant);
+            var rekey = new LinkedHashSet<String>();
+            rekey.add(before.id());
+            repair(repair, List.of(before), rekey);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private ForgetResult repair(String tenant, List<Memory> deleted) {
         var repair = new Repair(tenant);
         deleted.forEach(m -> repair.gone.put(m.id(), m));
+        return repair(repair, deleted, new LinkedHashSet<>());
+    }
 
-        // 1. Find what quotes the deleted turns: their episodes, and the turns that followed them.
+    /** Rebuilds what quotes {@code touched} (deleted ones are in {@code repair.gone}). */
+    private ForgetResult repair(Repair repair, List<Memory> touched, Set<String> rekey) {
+        String tenant = repair.tenant;
+        int deleted = repair.gone.size();
+        // 1. Find what quotes the touched turns: their episodes, and the turns that followed them.
         var damaged = new LinkedHashSet<String>();
-        var rekey = new LinkedHashSet<String>();
-        for (Memory turn : deleted) {
+        for (Memory turn : touched) {
             if (turn.kind() != Kind.TURN) {
                 continue;
             }
@@ -145,8 +206,8 @@ public final class ForgetPipeline {
         for (String episodeId : damaged) {
             rebuildOrRemove(repair, episodeId, rekey);
         }
-        for (Memory m : deleted) {
-            if (m.kind() == Kind.EPISODE && !m.childIds().isEmpty()) {
+        for (Memory m : touched) {
+            if (m.kind() == Kind.EPISODE && !m.childIds().isEmpty() && repair.gone.containsKey(m.id())) {
                 unlink(repair, m);
             }
         }
@@ -172,12 +233,12 @@ public final class ForgetPipeline {
         // 4. Rebuild or remove the sessions and topics over the episodes deleted, removed or rebuilt
         //    (and forget the cached state of sessions and topics deleted themselves).
         List<Memory> episodes = new ArrayList<>();
-        deleted.stream().filter(m -> m.level() > 0).forEach(episodes::add);
+        repair.gone.values().stream().filter(m -> m.level() > 0).forEach(episodes::add);
         for (String id : damaged) {
             repair.episode(id).ifPresent(episodes::add);
         }
         repairLevels(episodes);
-        return new ForgetResult(deleted.size(), repair.episodesRebuilt, repair.episodesRemoved,
+        return new ForgetResult(deleted, repair.episodesRebuilt, repair.episodesRemoved,
                 repair.batch.size() - repair.episodesRebuilt);
     }
 
@@ -200,7 +261,8 @@ public final class ForgetPipeline {
         List<String> candidates = store.search(new SearchRequest(turns, query, null, SUCCESSOR_CANDIDATES, 0))
                 .lexical().stream().map(StoreHit::id).toList();
         List<Memory> sameCall = repair.remaining(candidates).stream()
-                .filter(m -> m.scope().equals(turn.scope()) && !m.occurredAt().isBefore(turn.occurredAt()))
+                .filter(m -> m.scope().equals(turn.scope()) && m.validTo() == null && !m.id().equals(turn.id())
+                        && !m.occurredAt().isBefore(turn.occurredAt()))
                 .toList();
         Optional<Instant> first = sameCall.stream().map(Memory::occurredAt).min(Comparator.naturalOrder());
         return first.map(t -> sameCall.stream().filter(m -> m.occurredAt().equals(t)).toList()).orElse(List.of());

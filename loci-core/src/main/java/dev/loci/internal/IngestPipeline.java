@@ -2,6 +2,7 @@ package dev.loci.internal;
 
 import dev.loci.InvalidInputException;
 import dev.loci.Kind;
+import dev.loci.Lifecycle;
 import dev.loci.LociConfig.ConsolidationConfig;
 import dev.loci.LociConfig.IngestConfig;
 import dev.loci.Memory;
@@ -13,6 +14,7 @@ import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.StoredMemory;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +44,8 @@ public final class IngestPipeline {
     private final MemoryIds ids;
     /** Builds level 2 from the episodes written; null when level 2 is off. */
     private final Consolidator consolidator;
+    /** Expiry of messages that name none, from when they are remembered; null for none. */
+    private final Duration timeToLive;
     private final StripedLocks clientIdLocks = new StripedLocks(1024);
     private final LastTurns lastTurns = new LastTurns(LAST_TURN_SCOPES);
     /** Scopes whose latest turn is kept for the next call's context key (least recently used go first). */
@@ -49,7 +53,8 @@ public final class IngestPipeline {
 
     /** @param consolidator builds level 2 from the episodes written; null when level 2 is off */
     public IngestPipeline(IngestConfig config, ConsolidationConfig consolidation, Embedder embedder, MemoryStore store,
-                          Clock clock, MemoryIds ids, Consolidator consolidator) {
+                          Clock clock, MemoryIds ids, Duration timeToLive, Consolidator consolidator) {
+        this.timeToLive = timeToLive;
         this.consolidator = consolidator;
         this.config = config;
         this.consolidation = consolidation;
@@ -62,6 +67,7 @@ public final class IngestPipeline {
     public RememberResult remember(Scope scope, List<Message> messages) {
         validate(scope, messages);
         Instant now = clock.instant();
+        validateExpiry(messages, now);
 
         List<String> idPerMessage = new ArrayList<>(messages.size());
         List<Memory> fresh = new ArrayList<>();
@@ -84,7 +90,7 @@ public final class IngestPipeline {
                 skipped++;
                 continue;
             }
-            fresh.add(toMemory(id, scope, msg, now));
+            fresh.add(withLifecycle(toMemory(id, scope, msg, now), msg, now));
         }
 
         if (fresh.isEmpty()) {
@@ -133,6 +139,33 @@ public final class IngestPipeline {
         List<String> sources = msg.clientId() == null ? List.of() : List.of(msg.clientId());
         return new Memory(id, scope, Kind.TURN, msg.text(), msg.role(), msg.speaker(), occurred, now, occurred, null,
                 msg.clientId(), sources, null, List.of(), 1, DEFAULT_IMPORTANCE, msg.metadata());
+    }
+
+    /** Expiry and pinning as the message or, for expiry, the configured time to live says. */
+    private Memory withLifecycle(Memory m, Message msg, Instant now) {
+        Instant expires = msg.expiresAt() != null ? msg.expiresAt() : timeToLive == null ? null : now.plus(timeToLive);
+        if (expires == null && !msg.pinned()) {
+            return m;
+        }
+        return m.withLifecycle(Lifecycle.NONE.withExpiresAt(expires).withPinned(msg.pinned()));
+    }
+
+    /** An expiry must come after the message and after now: otherwise it would never be seen. */
+    private static void validateExpiry(List<Message> messages, Instant now) {
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = messages.get(i);
+            if (m.expiresAt() == null) {
+                continue;
+            }
+            if (!m.expiresAt().isAfter(now)) {
+                throw new InvalidInputException("messages[" + i + "].expiresAt", "must be after now (" + now
+                        + "), was " + m.expiresAt() + ": the memory would never be visible");
+            }
+            if (m.timestamp() != null && !m.expiresAt().isAfter(m.timestamp())) {
+                throw new InvalidInputException("messages[" + i + "].expiresAt", "must be after the message's timestamp ("
+                        + m.timestamp() + "), was " + m.expiresAt());
+            }
+        }
     }
 
     private void validate(Scope scope, List<Message> messages) {

@@ -20,6 +20,14 @@ public final class MemoryIds {
         this.random = random;
     }
 
+    /**
+     * Id of version {@code version} of memory {@code id}, as kept once an update replaced it. Ids
+     * Loci makes never contain '@', so these cannot collide with them.
+     */
+    public static String version(String id, int version) {
+        return id + "@v" + version;
+    }
+
     /** Deterministic id for a client id within a scope. */
     public static String forClientId(Scope scope, String clientId) {
         String key = String.join("\u0000", scope.tenant(), nz(scope.userId()), nz(scope.agentId()),

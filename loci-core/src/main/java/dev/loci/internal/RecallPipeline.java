@@ -7,6 +7,7 @@ import dev.loci.Memory;
 import dev.loci.RecallQuery;
 import dev.loci.RecallResult;
 import dev.loci.Recalled;
+import dev.loci.Retention;
 import dev.loci.Scope;
 import dev.loci.Signal;
 import dev.loci.TimeRange;
@@ -47,10 +48,15 @@ import java.util.regex.Pattern;
  *       against {@link RecallQuery#at()}), a second search restricted to that period adds its
  *       fused score to what it finds; and for a question asking when something happened,
  *       candidates whose text names a time are raised by {@code temporalWeight x} their score;</li>
+ *   <li>retention (off by default): the strongest candidates are raised by
+ *       {@code retentionWeight x} their {@link Retention} as of the recall {@code x} their score, so
+ *       among equally relevant memories the recently and often recalled ones come first;</li>
  *   <li>diversity (maximal marginal relevance, off by default): the top places go to strong
  *       candidates unlike those already placed;</li>
  *   <li>load the top k, check them against the filter, and return them with every signal's view.</li>
  * </ol>
+ * Every search sees the memories visible as of {@link RecallQuery#asOf()} (now by default): not
+ * recorded later, not closed by an update or a superseding statement by then, not expired.
  * Unless the query names kinds, grouping levels (EPISODE, SESSION, TOPIC) are not returned
  * themselves: they are reached through routing, which starts from episodes, and also from sessions
  * and topics when the query names those kinds (their score then flows down through their
@@ -69,6 +75,10 @@ public final class RecallPipeline {
     public static final String PERIOD = "period";
     /** Signal name of the raise a time-carrying turn gets on a "when" question. */
     public static final String TEMPORAL = "temporal";
+    /** Signal name of the raise a candidate gets for being well retained. */
+    public static final String RETENTION = "retention";
+    /** How many of the strongest candidates retention looks at (each is loaded). */
+    static final int RETENTION_CANDIDATES = 50;
     /** How many of the strongest candidates pass score on to their neighbours. */
     static final int CONTIGUITY_SOURCES = 10;
     /** Fewest candidates diversity chooses among (at least k). */
@@ -82,11 +92,18 @@ public final class RecallPipeline {
     private final Embedder embedder;
     private final MemoryStore store;
     private final Clock clock;
+    private final Retention retention;
 
     public RecallPipeline(Embedder embedder, MemoryStore store, Clock clock) {
+        this(embedder, store, clock, dev.loci.LociConfig.ForgettingConfig.defaults().retention());
+    }
+
+    /** @param retention the curve the retention step ranks by */
+    public RecallPipeline(Embedder embedder, MemoryStore store, Clock clock, Retention retention) {
         this.embedder = embedder;
         this.store = store;
         this.clock = clock;
+        this.retention = retention;
     }
 
     public RecallResult recall(Scope scope, RecallQuery query, RecallConfig config) {
@@ -99,7 +116,9 @@ public final class RecallPipeline {
         long start = System.nanoTime();
         Embedding vector = config.denseTopN() > 0 ? embedder.embedQuery(query.text()) : null;
         Set<Kind> kinds = query.kinds().isEmpty() ? DEFAULT_KINDS : query.kinds();
-        var filter = new SearchFilter(scope, kinds, query.timeRange(), query.metadata());
+        Instant now = clock.instant();
+        Instant asOf = query.asOf() != null ? query.asOf() : now;
+        var filter = new SearchFilter(scope, kinds, query.timeRange(), query.metadata(), asOf);
         var loaded = new Loaded(scope.tenant());
 
         Map<String, Candidate> candidates = new HashMap<>();
@@ -110,13 +129,13 @@ public final class RecallPipeline {
         }
         boolean turns = kinds.contains(Kind.TURN);
         if (turns && config.routingWeight() > 0 && config.episodeTopN() > 0) {
-            route(scope, query, vector, config, candidates, loaded);
+            route(filter, query, vector, config, candidates, loaded);
         }
         if (turns && config.contiguityWeight() > 0) {
             contiguity(config.contiguityWeight(), candidates, loaded);
         }
         if (config.temporalWeight() > 0) {
-            List<TimeRange> periods = DateKeys.periods(query.text(), query.at() != null ? query.at() : clock.instant());
+            List<TimeRange> periods = DateKeys.periods(query.text(), query.at() != null ? query.at() : asOf);
             if (!periods.isEmpty()) {
                 inPeriods(periods, filter, query.text(), vector, config, candidates);
             }
@@ -125,6 +144,9 @@ public final class RecallPipeline {
             }
         }
 
+        if (config.retentionWeight() > 0) {
+            preferRetained(config.retentionWeight(), asOf, candidates, loaded);
+        }
         List<Candidate> ranked = ranked(candidates);
         if (config.diversity() > 0) {
             ranked = diversify(ranked, config.diversity(), query.k(), loaded);
@@ -147,11 +169,11 @@ public final class RecallPipeline {
      * session or topic (searched only when the query names its kind) passes its score to the turns
      * of its episodes. A turn takes the score of the best-ranked node above it only.
      */
-    private void route(Scope scope, RecallQuery query, Embedding vector, RecallConfig config,
+    private void route(SearchFilter filter, RecallQuery query, Embedding vector, RecallConfig config,
                        Map<String, Candidate> candidates, Loaded loaded) {
         Set<Kind> from = EnumSet.of(Kind.EPISODE);
         query.kinds().stream().filter(LEVEL_TWO::contains).forEach(from::add);
-        var nodes = new SearchFilter(scope, from, null, query.metadata());
+        var nodes = new SearchFilter(filter.scope(), from, null, query.metadata(), filter.visibleAt());
         int n = config.episodeTopN();
         var fused = fuse(search(nodes, query.text(), vector, config.lexicalTopN() > 0 ? n : 0,
                 config.denseTopN() > 0 ? n : 0), config, n);
@@ -241,7 +263,7 @@ public final class RecallPipeline {
         if (span == null) {
             return;
         }
-        var within = new SearchFilter(filter.scope(), filter.kinds(), span, filter.metadata());
+        var within = new SearchFilter(filter.scope(), filter.kinds(), span, filter.metadata(), filter.visibleAt());
         int rank = 0;
         int order = 3_000_000;
         for (var f : fuse(search(within, text, vector, config.lexicalTopN(), config.denseTopN()), config,
@@ -271,6 +293,22 @@ public final class RecallPipeline {
                 double raise = weight * c.score;
                 c.score += raise;
                 c.signals.add(new Signal(TEMPORAL, rank, 1.0, raise));
+            }
+        }
+    }
+
+    /** Raises the strongest candidates by their retention at {@code at}: {@code weight x R x score}. */
+    private void preferRetained(double weight, Instant at, Map<String, Candidate> candidates, Loaded loaded) {
+        List<Candidate> ranked = ranked(candidates);
+        int rank = 0;
+        for (Candidate c : ranked.subList(0, Math.min(RETENTION_CANDIDATES, ranked.size()))) {
+            rank++;
+            Optional<Memory> m = loaded.get(c.id);
+            if (m.isPresent()) {
+                double r = retention.at(m.get(), at);
+                double raise = weight * r * c.score;
+                c.score += raise;
+                c.signals.add(new Signal(RETENTION, rank, r, raise));
             }
         }
     }

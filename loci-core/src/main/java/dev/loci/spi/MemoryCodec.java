@@ -2,6 +2,7 @@ package dev.loci.spi;
 
 import dev.loci.InvalidInputException;
 import dev.loci.Kind;
+import dev.loci.Lifecycle;
 import dev.loci.Memory;
 import dev.loci.Scope;
 import dev.loci.StorageException;
@@ -26,13 +27,16 @@ import java.util.TreeMap;
  * <p>Layout (big-endian): magic {@code 0x4C4D} ("LM"), format version byte, then the fields in
  * declaration order. Strings are length-prefixed UTF-8 (modified UTF-8 is not used, so any text
  * round-trips); nullable values carry a presence byte. Instants are epoch seconds plus nanos.
- * Metadata is written in key order so encoding is deterministic. Version 1 is the only version;
- * a golden file in the tests pins it. Stateless and thread-safe.
+ * Metadata is written in key order so encoding is deterministic. Version 2 adds the
+ * {@link Lifecycle} after the metadata; version 1 records (no lifecycle) still decode, with
+ * {@link Lifecycle#NONE}. A golden file per version in the tests pins them. Stateless and
+ * thread-safe.
  */
 public final class MemoryCodec {
     static final short MAGIC = 0x4C4D;
     /** Current format version written by {@link #encode}. */
-    public static final byte VERSION = 1;
+    public static final byte VERSION = 2;
+    private static final byte V1 = 1;
 
     private MemoryCodec() {
     }
@@ -70,6 +74,13 @@ public final class MemoryCodec {
                 writeString(out, e.getKey());
                 writeString(out, e.getValue());
             }
+            Lifecycle life = m.lifecycle();
+            out.writeInt(life.accessCount());
+            writeNullableInstant(out, life.lastAccessedAt());
+            writeNullableInstant(out, life.expiresAt());
+            out.writeBoolean(life.pinned());
+            writeNullable(out, life.supersedes());
+            writeNullable(out, life.supersededBy());
         } catch (IOException e) {
             throw new UncheckedIOException(e); // cannot happen on a byte array
         }
@@ -84,9 +95,9 @@ public final class MemoryCodec {
                 throw new StorageException("corrupt memory record: bad magic " + Integer.toHexString(magic & 0xFFFF), false);
             }
             byte version = in.readByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != V1) {
                 throw new StorageException("memory record format version " + version
-                        + " is not supported (this release reads version " + VERSION + ")", false);
+                        + " is not supported (this release reads versions " + V1 + " to " + VERSION + ")", false);
             }
             String id = readString(in);
             var scope = new Scope(readString(in), readNullable(in), readNullable(in), readNullable(in));
@@ -113,8 +124,16 @@ public final class MemoryCodec {
             for (int i = 0; i < n; i++) {
                 metadata.put(readString(in), readString(in));
             }
+            Lifecycle life = Lifecycle.NONE;
+            if (version >= 2) {
+                life = new Lifecycle(in.readInt(), readNullableInstant(in), readNullableInstant(in), in.readBoolean(),
+                        readNullable(in), readNullable(in));
+            }
+            if (in.available() > 0) {
+                throw new StorageException("corrupt memory record: " + in.available() + " bytes after the last field", false);
+            }
             return new Memory(id, scope, kind, text, role, speaker, occurredAt, recordedAt, validFrom, validTo,
-                    clientId, sourceIds, parentId, childIds, ver, importance, metadata);
+                    clientId, sourceIds, parentId, childIds, ver, importance, metadata, life);
         } catch (IOException e) {
             throw new StorageException("corrupt memory record: " + e, false, e);
         } catch (InvalidInputException | DateTimeException e) { // a damaged field decoded to an invalid value
@@ -158,6 +177,17 @@ public final class MemoryCodec {
 
     private static Instant readInstant(DataInputStream in) throws IOException {
         return Instant.ofEpochSecond(in.readLong(), in.readInt());
+    }
+
+    private static void writeNullableInstant(DataOutputStream out, Instant t) throws IOException {
+        out.writeBoolean(t != null);
+        if (t != null) {
+            writeInstant(out, t);
+        }
+    }
+
+    private static Instant readNullableInstant(DataInputStream in) throws IOException {
+        return in.readBoolean() ? readInstant(in) : null;
     }
 
     private static void writeList(DataOutputStream out, List<String> list) throws IOException {

@@ -1,6 +1,7 @@
 package dev.loci.spi;
 
 import dev.loci.Memory;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -52,7 +53,9 @@ public interface MemoryStore extends AutoCloseable {
      * Removes, atomically and durably, every memory the filter matches (its scope is required, as
      * for every read) and returns them, so the caller can repair what was derived from them. Once
      * this returns, {@link #get}, {@link #existing}, {@link #search} and {@link #count} no longer
-     * see any of them. The result holds every deleted memory: its size is what was deleted.
+     * see any of them. The result holds every deleted memory: its size is what was deleted. The
+     * filter's {@code visibleAt} must be null (an {@link IllegalArgumentException} otherwise):
+     * deletes select by what is stored, not by what a recall at some moment sees.
      */
     List<Memory> deleteMatching(SearchFilter filter);
 
@@ -73,6 +76,13 @@ public interface MemoryStore extends AutoCloseable {
      * from its children without embedding them again.
      */
     Map<String, Embedding> vectors(String tenant, Collection<String> ids);
+
+    /**
+     * Up to {@code limit} memories, of any tenant, whose {@link dev.loci.Lifecycle#expiresAt()} is
+     * at or before {@code at}, in no particular order. The one read that is not scoped to a tenant:
+     * it serves the engine's expiry sweep, which deletes what it gets back.
+     */
+    List<Memory> expired(Instant at, int limit);
 
     /** BM25 and kNN candidates under the filter. */
     SearchHits search(SearchRequest request);

@@ -3,6 +3,7 @@ package dev.loci.spi;
 import dev.loci.Kind;
 import dev.loci.Scope;
 import dev.loci.TimeRange;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
@@ -16,8 +17,16 @@ import java.util.Set;
  * @param kinds     empty means every kind
  * @param timeRange event-time range ({@code occurredAt}), null for none
  * @param metadata  pairs that must all be present
+ * @param visibleAt only memories a recall as of this moment sees ({@link dev.loci.Memory#visibleAt}:
+ *                  recorded by then, not yet superseded or replaced, not expired); null for all
  */
-public record SearchFilter(Scope scope, Set<Kind> kinds, TimeRange timeRange, Map<String, String> metadata) {
+public record SearchFilter(Scope scope, Set<Kind> kinds, TimeRange timeRange, Map<String, String> metadata,
+                           Instant visibleAt) {
+    /** A filter that sees every version, superseded and expired memories included. */
+    public SearchFilter(Scope scope, Set<Kind> kinds, TimeRange timeRange, Map<String, String> metadata) {
+        this(scope, kinds, timeRange, metadata, null);
+    }
+
     public SearchFilter {
         Objects.requireNonNull(scope, "scope");
         kinds = kinds == null || kinds.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(kinds));
@@ -28,11 +37,17 @@ public record SearchFilter(Scope scope, Set<Kind> kinds, TimeRange timeRange, Ma
         return new SearchFilter(scope, Set.of(), null, Map.of());
     }
 
+    /** This filter restricted to what a recall as of {@code t} sees. */
+    public SearchFilter visibleAt(Instant t) {
+        return new SearchFilter(scope, kinds, timeRange, metadata, t);
+    }
+
     /** Whether {@code m} passes this filter (for stores that filter in memory, and for tests). */
     public boolean matches(dev.loci.Memory m) {
         return scope.covers(m.scope())
                 && (kinds.isEmpty() || kinds.contains(m.kind()))
                 && (timeRange == null || timeRange.contains(m.occurredAt()))
-                && metadata.entrySet().stream().allMatch(e -> e.getValue().equals(m.metadata().get(e.getKey())));
+                && metadata.entrySet().stream().allMatch(e -> e.getValue().equals(m.metadata().get(e.getKey())))
+                && (visibleAt == null || m.visibleAt(visibleAt));
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.loci.Kind;
+import dev.loci.Lifecycle;
 import dev.loci.Memory;
 import dev.loci.Scope;
 import dev.loci.StorageException;
@@ -100,7 +101,10 @@ class MemoryCodecTest {
                 maybe(random, text(random, 5)), maybe(random, text(random, 10)),
                 instant(random), instant(random), instant(random), random.nextBoolean() ? null : instant(random),
                 maybe(random, text(random, 20)), list(random), maybe(random, id(random)), list(random),
-                random.nextInt(5) == 0 ? Integer.MAX_VALUE : 1 + random.nextInt(10), importance, metadata);
+                random.nextInt(5) == 0 ? Integer.MAX_VALUE : 1 + random.nextInt(10), importance, metadata,
+                random.nextBoolean() ? Lifecycle.NONE : new Lifecycle(random.nextInt(1000),
+                        random.nextBoolean() ? null : instant(random), random.nextBoolean() ? null : instant(random),
+                        random.nextBoolean(), maybe(random, id(random)), maybe(random, id(random))));
     }
 
     @ParameterizedTest
@@ -150,28 +154,56 @@ class MemoryCodecTest {
     // ---- golden file ------------------------------------------------------------------------
 
     private static byte[] golden() throws IOException {
-        try (InputStream in = MemoryCodecTest.class.getResourceAsStream(MemoryCodecGolden.V1_RESOURCE)) {
-            assertNotNull(in, "golden file " + MemoryCodecGolden.V1_RESOURCE + " is missing");
+        return golden(MemoryCodecGolden.V1_RESOURCE);
+    }
+
+    private static byte[] golden(String resource) throws IOException {
+        try (InputStream in = MemoryCodecTest.class.getResourceAsStream(resource)) {
+            assertNotNull(in, "golden file " + resource + " is missing");
             return in.readAllBytes();
         }
     }
 
     @Test
-    void currentVersionIsOne() {
-        assertEquals(1, MemoryCodec.VERSION, "a new version needs a new golden file; keep memory-v1.bin readable");
+    void currentVersionIsTwo() {
+        assertEquals(2, MemoryCodec.VERSION, "a new version needs a new golden file; keep the older ones readable");
     }
 
     @Test
-    void encodingMatchesTheV1GoldenFile() throws IOException {
-        byte[] expected = golden();
-        byte[] actual = MemoryCodec.encode(MemoryCodecGolden.v1());
-        assertArrayEquals(expected, actual, "the persisted format of version 1 changed; stored data would no longer"
+    void encodingMatchesTheV2GoldenFile() throws IOException {
+        byte[] expected = golden(MemoryCodecGolden.V2_RESOURCE);
+        byte[] actual = MemoryCodec.encode(MemoryCodecGolden.v2());
+        assertArrayEquals(expected, actual, "the persisted format of version 2 changed; stored data would no longer"
                 + " read back. Bump MemoryCodec.VERSION and add a new golden file instead");
     }
 
     @Test
-    void goldenFileDecodesToTheFixedMemory() throws IOException {
-        assertEquals(MemoryCodecGolden.v1(), MemoryCodec.decode(golden()));
+    void v2GoldenFileDecodesToTheFixedMemory() throws IOException {
+        assertEquals(MemoryCodecGolden.v2(), MemoryCodec.decode(golden(MemoryCodecGolden.V2_RESOURCE)));
+    }
+
+    @Test
+    void v1GoldenFileStillDecodesWithNoLifecycle() throws IOException {
+        Memory back = MemoryCodec.decode(golden());
+        assertEquals(MemoryCodecGolden.v1(), back);
+        assertEquals(Lifecycle.NONE, back.lifecycle());
+    }
+
+    @Test
+    void v2IsV1PlusTheLifecycleAfterTheMetadata() throws IOException {
+        byte[] v1 = golden();
+        byte[] v2 = golden(MemoryCodecGolden.V2_RESOURCE);
+        assertEquals(2, v2[2], "version byte");
+        assertArrayEquals(Arrays.copyOfRange(v1, 3, v1.length), Arrays.copyOfRange(v2, 3, v1.length),
+                "the fields of version 1 are unchanged");
+    }
+
+    @Test
+    void trailingBytesAreReported() throws IOException {
+        byte[] g = golden(MemoryCodecGolden.V2_RESOURCE);
+        byte[] longer = Arrays.copyOf(g, g.length + 3);
+        var e = assertThrows(StorageException.class, () -> MemoryCodec.decode(longer));
+        assertTrue(e.getMessage().contains("3 bytes after the last field"), e.getMessage());
     }
 
     @Test
@@ -197,13 +229,13 @@ class MemoryCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(bytes = {0, 2, 99, -1})
+    @ValueSource(bytes = {0, 3, 99, -1})
     void unknownVersionIsReported(byte version) throws IOException {
         byte[] g = golden();
         g[2] = version;
         var e = assertThrows(StorageException.class, () -> MemoryCodec.decode(g));
         assertTrue(e.getMessage().contains("version " + version), "names the version found: " + e.getMessage());
-        assertTrue(e.getMessage().contains("version 1"), "names the version supported: " + e.getMessage());
+        assertTrue(e.getMessage().contains("versions 1 to 2"), "names the versions supported: " + e.getMessage());
         assertFalse(e.isRetriable());
     }
 
@@ -230,9 +262,10 @@ class MemoryCodecTest {
         assertTrue(e.getMessage().startsWith("corrupt memory record"), e.getMessage());
     }
 
-    @Test
-    void everyTruncationIsReported() throws IOException {
-        byte[] g = golden();
+    @ParameterizedTest
+    @ValueSource(strings = {MemoryCodecGolden.V1_RESOURCE, MemoryCodecGolden.V2_RESOURCE})
+    void everyTruncationIsReported(String resource) throws IOException {
+        byte[] g = golden(resource);
         for (int length = 0; length < g.length; length++) {
             byte[] cut = Arrays.copyOf(g, length);
             try {

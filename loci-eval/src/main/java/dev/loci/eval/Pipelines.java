@@ -20,6 +20,7 @@ public final class Pipelines {
     static final double CONTIGUITY = 0.3;
     static final double TEMPORAL = 0.2;
     static final double DIVERSITY = 0.3;
+    static final double RETENTION = 0.5;
 
     /** One way of recalling. */
     @FunctionalInterface
@@ -32,7 +33,7 @@ public final class Pipelines {
 
     /**
      * The standard rows: BM25 alone and dense alone (turns only), hybrid fusion, hybrid plus each
-     * hierarchy step on its own (routing, contiguity, the temporal steps, diversity)
+     * hierarchy step on its own (routing, contiguity, the temporal steps, diversity, retention)
      * at a fixed weight, and Loci's defaults as configured (the full pipeline). Key expansion
      * happens at ingest, so its ablation is a separate run (see BENCHMARKS.md).
      *
@@ -52,6 +53,8 @@ public final class Pipelines {
         rows.put("hybrid+temporal", (loci, scope, q) -> loci.recall(scope, q, temporal));
         var diverse = hybrid.withDiversity(DIVERSITY);
         rows.put("hybrid+diversity", (loci, scope, q) -> loci.recall(scope, q, diverse));
+        var retained = hybrid.withRetention(RETENTION);
+        rows.put("hybrid+retention", (loci, scope, q) -> loci.recall(scope, q, retained));
         rows.put(DEFAULT, Loci::recall);
         return rows;
     }

@@ -71,13 +71,18 @@ class DataDirectoryTest {
         }
 
         @Override
-        public long count(SearchFilter filter) {
-            return delegate.count(filter);
+        public List<Memory> list(SearchFilter filter, int limit) {
+            return delegate.list(filter, limit);
         }
 
         @Override
-        public List<Memory> list(SearchFilter filter, int limit) {
-            return delegate.list(filter, limit);
+        public List<Memory> expired(java.time.Instant at, int limit) {
+            return delegate.expired(at, limit);
+        }
+
+        @Override
+        public long count(SearchFilter filter) {
+            return delegate.count(filter);
         }
 
         @Override

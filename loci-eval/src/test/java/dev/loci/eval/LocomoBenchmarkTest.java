@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LocomoBenchmarkTest {
     private static final Path MINI = Fixtures.path("locomo-mini.json");
     private static final List<String> PIPELINES = List.of("bm25", "dense", "hybrid", "hybrid+routing",
-            "hybrid+contiguity", "hybrid+temporal", "hybrid+diversity", "loci");
+            "hybrid+contiguity", "hybrid+temporal", "hybrid+diversity", "hybrid+retention", "loci");
 
     @TempDir
     static Path defaultsOut;

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LongMemEvalBenchmarkTest {
     private static final Path MINI = Fixtures.path("longmemeval-mini.json");
     private static final List<String> PIPELINES = List.of("bm25", "dense", "hybrid", "hybrid+routing",
-            "hybrid+contiguity", "hybrid+temporal", "hybrid+diversity", "loci");
+            "hybrid+contiguity", "hybrid+temporal", "hybrid+diversity", "hybrid+retention", "loci");
     private static final List<Integer> KS = List.of(1, 3, 5, 10, 30, 50);
     private static final double EPS = 1e-6;
 

@@ -1,6 +1,7 @@
 package dev.loci.testkit;
 
 import dev.loci.Memory;
+import dev.loci.spi.AccessRecording;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
@@ -9,6 +10,7 @@ import dev.loci.spi.SearchRequest;
 import dev.loci.spi.StoreHit;
 import dev.loci.spi.StoreStats;
 import dev.loci.spi.StoredMemory;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -26,7 +28,7 @@ import java.util.stream.Collectors;
  * query terms weighted by inverse document frequency). Not durable. Thread-safe (synchronized).
  * It is the reference the contract suite and unit tests run against.
  */
-public final class InMemoryStore implements MemoryStore {
+public final class InMemoryStore implements MemoryStore, AccessRecording {
     private final Map<String, StoredMemory> byKey = new LinkedHashMap<>();
 
     @Override
@@ -48,6 +50,9 @@ public final class InMemoryStore implements MemoryStore {
 
     @Override
     public synchronized List<Memory> deleteMatching(SearchFilter filter) {
+        if (filter.visibleAt() != null) {
+            throw new IllegalArgumentException("deleteMatching takes no visibleAt filter (deletes are by what is stored)");
+        }
         List<Memory> deleted = new ArrayList<>();
         var it = byKey.values().iterator();
         while (it.hasNext()) {
@@ -84,6 +89,27 @@ public final class InMemoryStore implements MemoryStore {
             }
         }
         return out;
+    }
+
+    @Override
+    public synchronized List<Memory> expired(Instant at, int limit) {
+        return byKey.values().stream().map(StoredMemory::memory)
+                .filter(m -> m.lifecycle().expiredAt(at)).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized void recordAccess(String tenant, Collection<String> ids, Instant at) {
+        for (String id : ids) {
+            String key = key(tenant, id);
+            StoredMemory m = byKey.get(key);
+            if (m != null) {
+                var life = m.memory().lifecycle();
+                Instant last = life.lastAccessedAt() != null && life.lastAccessedAt().isAfter(at)
+                        ? life.lastAccessedAt() : at;
+                byKey.put(key, new StoredMemory(m.memory().withLifecycle(life.accessed(last)), m.embedding(),
+                        m.indexText()));
+            }
+        }
     }
 
     @Override

@@ -4,13 +4,16 @@ import static dev.loci.testkit.TestMemories.stored;
 import static dev.loci.testkit.TestMemories.turn;
 import static dev.loci.testkit.TestMemories.withKindAndMeta;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loci.Kind;
+import dev.loci.Lifecycle;
 import dev.loci.Memory;
 import dev.loci.Scope;
 import dev.loci.TimeRange;
+import dev.loci.spi.AccessRecording;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchHits;
@@ -178,6 +181,49 @@ public abstract class MemoryStoreContract {
                 new TimeRange(T0.plusSeconds(3600), null), Map.of())));
         assertEquals(Set.of("a", "c", "d"), both(new SearchFilter(Scope.tenant("t1"), Set.of(),
                 new TimeRange(null, T0.plusSeconds(1)), Map.of())));
+    }
+
+    @Test
+    void visibleAtHidesWhatWasNotYetRecordedClosedOrExpired() {
+        var u = Scope.user("t1", "u1");
+        Memory plain = turn("plain", u, "Anna", "hiking plain", T0);
+        Memory closed = new Memory("closed", u, Kind.FACT, "hiking closed", null, "Anna", T0, T0, T0,
+                T0.plusSeconds(100), null, List.of(), null, List.of(), 1, 0.5, Map.of());
+        Memory later = new Memory("later", u, Kind.FACT, "hiking recorded later", null, "Anna", T0,
+                T0.plusSeconds(50), T0, null, null, List.of(), null, List.of(), 1, 0.5, Map.of());
+        Memory expiring = turn("expiring", u, "Anna", "hiking expiring", T0)
+                .withLifecycle(Lifecycle.NONE.withExpiresAt(T0.plusSeconds(200)));
+        Memory future = new Memory("future", u, Kind.FACT, "hiking next year", null, "Anna", T0.plusSeconds(10_000),
+                T0, T0.plusSeconds(10_000), null, null, List.of(), null, List.of(), 1, 0.5, Map.of());
+        store.write(List.of(s(plain), s(closed), s(later), s(expiring), s(future)));
+        var all = SearchFilter.of(u);
+        assertEquals(Set.of("plain", "closed", "later", "expiring", "future"), both(all));
+        assertEquals(Set.of("plain", "closed", "expiring", "future"), both(all.visibleAt(T0)));
+        assertEquals(Set.of("plain", "closed", "later", "expiring", "future"), both(all.visibleAt(T0.plusSeconds(50))));
+        assertEquals(Set.of("plain", "later", "expiring", "future"), both(all.visibleAt(T0.plusSeconds(100))));
+        assertEquals(Set.of("plain", "later", "future"), both(all.visibleAt(T0.plusSeconds(200))));
+        for (Memory m : List.of(plain, closed, later, expiring, future)) {
+            for (long s : new long[] {0, 49, 50, 99, 100, 199, 200, 1_000_000}) {
+                Instant t = T0.plusSeconds(s);
+                assertEquals(m.visibleAt(t), both(all.visibleAt(t)).contains(m.id()), m.id() + " at +" + s + "s");
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> store.deleteMatching(all.visibleAt(T0)),
+                "deletes select by what is stored");
+        assertEquals(5, store.count(all), "nothing was deleted by the refused call");
+    }
+
+    @Test
+    void lifecycleRoundTrips() {
+        var u = Scope.user("t1", "u1");
+        var life = new Lifecycle(3, T0.plusSeconds(5), T0.plusSeconds(3600), true, "older", null);
+        Memory m = turn("m", u, "Anna", "a pinned memory", T0).withLifecycle(life);
+        store.write(List.of(s(m)));
+        assertEquals(m, store.get("t1", "m").orElseThrow());
+        if (durable()) {
+            reopen();
+            assertEquals(m, store.get("t1", "m").orElseThrow(), "after reopening");
+        }
     }
 
     private Set<String> both(SearchFilter filter) {
@@ -403,6 +449,97 @@ public abstract class MemoryStoreContract {
                 assertCovered(scope, h, "dense");
             }
         }
+    }
+
+    @Test
+    void recordedAccessesCountAndSurviveReopen() {
+        if (!(store instanceof AccessRecording recording)) {
+            return;
+        }
+        var u = Scope.user("t1", "u1");
+        store.write(List.of(s(turn("a", u, "Anna", "recalled often", T0)), s(turn("b", u, "Anna", "never recalled", T0)),
+                s(turn("a", Scope.user("t2", "u1"), "Anna", "same id, other tenant", T0))));
+        Instant first = T0.plusSeconds(60);
+        recording.recordAccess("t1", List.of("a", "a", "missing"), first);
+        assertEquals(new Lifecycle(2, first, null, false, null, null), store.get("t1", "a").orElseThrow().lifecycle(),
+                "an id listed twice counts twice; a missing id is ignored");
+        assertEquals(Lifecycle.NONE, store.get("t1", "b").orElseThrow().lifecycle());
+        assertEquals(Lifecycle.NONE, store.get("t2", "a").orElseThrow().lifecycle(), "other tenants are never touched");
+
+        recording.recordAccess("t1", List.of("a"), T0.plusSeconds(30));
+        assertEquals(new Lifecycle(3, first, null, false, null, null), store.get("t1", "a").orElseThrow().lifecycle(),
+                "the last access never moves back");
+        assertEquals(3, store.list(SearchFilter.of(u), 10).stream().filter(m -> m.id().equals("a")).findFirst()
+                .orElseThrow().lifecycle().accessCount(), "list shows the counts too");
+        if (durable()) {
+            reopen();
+            assertEquals(3, store.get("t1", "a").orElseThrow().lifecycle().accessCount(), "after reopening");
+            ((AccessRecording) store).recordAccess("t1", List.of("a", "b"), T0.plusSeconds(120));
+            reopen();
+            assertEquals(new Lifecycle(4, T0.plusSeconds(120), null, false, null, null),
+                    store.get("t1", "a").orElseThrow().lifecycle(), "counted on top of the reopened value");
+            assertEquals(1, store.get("t1", "b").orElseThrow().lifecycle().accessCount());
+        }
+    }
+
+    @Test
+    void writingAMemoryReplacesItsAccessCountsAndDeletingDropsThem() {
+        if (!(store instanceof AccessRecording recording)) {
+            return;
+        }
+        var u = Scope.user("t1", "u1");
+        Memory m = turn("a", u, "Anna", "rewritten later", T0);
+        store.write(List.of(s(m)));
+        recording.recordAccess("t1", List.of("a", "a"), T0.plusSeconds(1));
+        var life = new Lifecycle(7, T0.plusSeconds(2), null, true, null, null);
+        store.write(List.of(s(m.withLifecycle(life))));
+        assertEquals(life, store.get("t1", "a").orElseThrow().lifecycle());
+        recording.recordAccess("t1", List.of("a"), T0.plusSeconds(3));
+        assertEquals(8, store.get("t1", "a").orElseThrow().lifecycle().accessCount());
+        assertTrue(store.get("t1", "a").orElseThrow().lifecycle().pinned(), "the rest of the lifecycle stays");
+        store.delete("t1", "a");
+        store.write(List.of(s(m)));
+        assertEquals(Lifecycle.NONE, store.get("t1", "a").orElseThrow().lifecycle(), "a new memory under an old id");
+    }
+
+    @Test
+    void listReturnsWhatTheFilterMatchesUpToTheLimit() {
+        var anna = Scope.user("t1", "anna");
+        var batch = new ArrayList<StoredMemory>();
+        for (int i = 0; i < 12; i++) {
+            batch.add(s(turn("a" + i, anna.withSession(i % 2 == 0 ? "even" : "odd"), "Anna", "note " + i, T0)));
+        }
+        batch.add(s(turn("b0", Scope.user("t1", "ben"), "Ben", "note", T0)));
+        batch.add(s(turn("a0", Scope.user("t2", "anna"), "Anna", "note", T0)));
+        store.write(batch);
+        store.delete("t1", "a11");
+        Set<String> all = new HashSet<>(store.list(SearchFilter.of(anna), 100).stream().map(Memory::id).toList());
+        assertEquals(11, all.size());
+        assertFalse(all.contains("a11") || all.contains("b0"));
+        assertTrue(store.list(SearchFilter.of(anna), 100).stream().allMatch(m -> m.scope().tenant().equals("t1")));
+        assertEquals(6, store.list(SearchFilter.of(anna.withSession("even")), 100).size());
+        assertEquals(4, store.list(SearchFilter.of(anna), 4).size());
+        assertEquals(List.of(), store.list(SearchFilter.of(Scope.user("t1", "nobody")), 10));
+    }
+
+    @Test
+    void expiredFindsExpiredMemoriesOfEveryTenant() {
+        Memory soon = turn("soon", Scope.user("t1", "u1"), "Anna", "expires soon", T0)
+                .withLifecycle(Lifecycle.NONE.withExpiresAt(T0.plusSeconds(10)));
+        Memory later = turn("later", Scope.user("t2", "u1"), "Anna", "expires later", T0)
+                .withLifecycle(Lifecycle.NONE.withExpiresAt(T0.plusSeconds(100)));
+        Memory never = turn("never", Scope.user("t1", "u1"), "Anna", "never expires", T0);
+        store.write(List.of(s(soon), s(later), s(never)));
+        assertEquals(List.of(), store.expired(T0.plusSeconds(9), 10));
+        assertEquals(Set.of("soon"), ids(store.expired(T0.plusSeconds(10), 10)), "expired at its expiry");
+        assertEquals(Set.of("soon", "later"), ids(store.expired(T0.plusSeconds(1000), 10)));
+        assertEquals(1, store.expired(T0.plusSeconds(1000), 1).size());
+        store.delete("t1", "soon");
+        assertEquals(Set.of("later"), ids(store.expired(T0.plusSeconds(1000), 10)));
+    }
+
+    private static Set<String> ids(java.util.Collection<Memory> memories) {
+        return Set.copyOf(memories.stream().map(Memory::id).toList());
     }
 
     private void assertCovered(Scope scope, StoreHit hit, String signal) {

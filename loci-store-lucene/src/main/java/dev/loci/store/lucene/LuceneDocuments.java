@@ -47,6 +47,13 @@ final class LuceneDocuments {
     static final String KIND = "kind";
     static final String OCCURRED = "occurred";
     static final String META = "meta";
+    /** Lifecycle times as points, for as-of filters; absent means never (old documents lack them). */
+    static final String RECORDED = "recorded";
+    static final String VALID_TO = "validTo";
+    static final String EXPIRES = "expires";
+    /** Recall counts as updatable doc values ({@link Accesses}); absent in documents older than them. */
+    static final String ACCESS_COUNT = "accessCount";
+    static final String LAST_ACCESS = "lastAccess";
     static final String TEXT = "text";
     static final String VECTOR = "vec";
     static final String RECORD = "record";
@@ -73,6 +80,17 @@ final class LuceneDocuments {
         long micros = micros(m.occurredAt());
         doc.add(new LongPoint(OCCURRED, micros));
         doc.add(new NumericDocValuesField(OCCURRED, micros));
+        doc.add(new LongPoint(RECORDED, micros(m.recordedAt())));
+        if (m.validTo() != null) {
+            doc.add(new LongPoint(VALID_TO, micros(m.validTo())));
+        }
+        if (m.lifecycle().expiresAt() != null) {
+            doc.add(new LongPoint(EXPIRES, micros(m.lifecycle().expiresAt())));
+        }
+        // Both always present: doc values can only be updated in fields the index has.
+        doc.add(new NumericDocValuesField(ACCESS_COUNT, m.lifecycle().accessCount()));
+        doc.add(new NumericDocValuesField(LAST_ACCESS, m.lifecycle().lastAccessedAt() == null ? Accesses.Access.NEVER
+                : micros(m.lifecycle().lastAccessedAt())));
         for (Map.Entry<String, String> e : m.metadata().entrySet()) {
             doc.add(new StringField(META, e.getKey() + '\u0000' + e.getValue(), Field.Store.NO));
         }
@@ -118,7 +136,22 @@ final class LuceneDocuments {
         }
         f.metadata().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
                 b.add(new TermQuery(new Term(META, e.getKey() + '\u0000' + e.getValue())), Occur.FILTER));
+        if (f.visibleAt() != null) {
+            // Excluding what is not yet recorded, closed or expired (rather than requiring the
+            // opposite) keeps documents written before these fields existed visible.
+            long at = micros(f.visibleAt());
+            if (at < Long.MAX_VALUE) {
+                b.add(LongPoint.newRangeQuery(RECORDED, at + 1, Long.MAX_VALUE), Occur.MUST_NOT);
+            }
+            b.add(LongPoint.newRangeQuery(VALID_TO, Long.MIN_VALUE, at), Occur.MUST_NOT);
+            b.add(LongPoint.newRangeQuery(EXPIRES, Long.MIN_VALUE, at), Occur.MUST_NOT);
+        }
         return b.build();
+    }
+
+    /** Every memory, of any tenant, expired at {@code at}. */
+    static Query expired(Instant at) {
+        return LongPoint.newRangeQuery(EXPIRES, Long.MIN_VALUE, micros(at));
     }
 
     /** BM25 over the analysed query terms (any term may match), or null when no term survives analysis. */

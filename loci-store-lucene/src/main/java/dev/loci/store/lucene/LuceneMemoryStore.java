@@ -3,6 +3,7 @@ package dev.loci.store.lucene;
 import dev.loci.InvalidInputException;
 import dev.loci.Memory;
 import dev.loci.StorageException;
+import dev.loci.spi.AccessRecording;
 import dev.loci.spi.Compactable;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryCodec;
@@ -15,6 +16,7 @@ import dev.loci.spi.StoreStats;
 import dev.loci.spi.StoredMemory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -96,8 +98,15 @@ import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncod
  * they are as durable; reads stop seeing the memories at once. Their bytes stay in the files (the
  * log's PUT records, index segments until merged) until {@link #compact()} rewrites the index and
  * drops the log.
+ *
+ * <p><b>Recall counts.</b> {@link #recordAccess} neither rewrites nor refreshes anything: it logs
+ * the new counts (appended, not fsynced) and keeps them in memory until the next commit writes them
+ * into updatable doc values ({@link Accesses}). A process crash loses none of them (the appended
+ * record is in the operating system's hands); a power or OS failure can lose those appended after
+ * the log's last fsync, i.e. after the last acknowledged write. With {@code COMMIT_PER_WRITE} they
+ * are durable at the next write or close.
  */
-public final class LuceneMemoryStore implements MemoryStore, Compactable {
+public final class LuceneMemoryStore implements MemoryStore, Compactable, AccessRecording {
     private static final System.Logger LOG = System.getLogger(LuceneMemoryStore.class.getName());
     private static final String COMMIT_WAL_SEQ = "loci.walSeq";
 
@@ -128,6 +137,9 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable {
     private final ReentrantReadWriteLock pendingLock = new ReentrantReadWriteLock();
     /** Past this many pending keys, {@link #existing} refreshes first, to keep the map small. */
     private static final int MAX_PENDING = 50_000;
+    /** Recall counts not yet in the index; past {@link #MAX_PENDING_ACCESSES} of them a checkpoint writes them. */
+    private final Accesses accesses = new Accesses();
+    private static final int MAX_PENDING_ACCESSES = 100_000;
 
     private record Pending(boolean present, long seq) {
     }
@@ -143,6 +155,7 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable {
         var replay = new ArrayList<WriteAheadLog.Entry>();
         this.wal = WriteAheadLog.open(dataDir.wal(), committedSeq, replay);
         this.dimensions = indexedDimensions();
+        Accesses.ensureFields(writer);
         int replayed = 0;
         for (WriteAheadLog.Entry e : replay) {
             if (e.seq() > committedSeq) {
@@ -237,6 +250,7 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable {
             long pendingAt = pendingSeq.incrementAndGet();
             for (String key : byKey.keySet()) {
                 pending.put(key, new Pending(true, pendingAt));
+                accesses.drop(key); // the written lifecycle carries the counts now
             }
             if (dimensions == 0) {
                 dimensions = unique.get(0).embedding().dimensions();
@@ -252,13 +266,15 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable {
     @Override
     public Optional<Memory> get(String tenant, String id) {
         ensureOpen();
+        // Read before the searcher: a commit that moves it into the index refreshes first.
+        Accesses.Access unindexed = accesses.pending(LuceneDocuments.key(tenant, id));
         IndexSearcher searcher = acquire();
         try {
             TopDocs top = searcher.search(new TermQuery(new Term(LuceneDocuments.KEY, LuceneDocuments.key(tenant, id))), 1);
             if (top.scoreDocs.length == 0) {
                 return Optional.empty();
             }
-            return Optional.of(load(searcher, top.scoreDocs[0].doc));
+            return Optional.of(load(searcher, top.scoreDocs[0].doc, unindexed));
         } catch (IOException | AlreadyClosedException e) {
             throw translate("get", e);
         } finally {
@@ -310,6 +326,7 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable {
             }
             writer.deleteDocuments(new Term(LuceneDocuments.KEY, LuceneDocuments.key(tenant, id)));
             pending.put(LuceneDocuments.key(tenant, id), new Pending(false, pendingSeq.incrementAndGet()));
+            accesses.drop(LuceneDocuments.key(tenant, id));
         } catch (IOException | AlreadyClosedException e) {
             throw translate("delete", e);
         } finally {
@@ -322,6 +339,9 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable {
     @Override
     public List<Memory> deleteMatching(SearchFilter filter) {
         ensureOpen();
+        if (filter.visibleAt() != null) {
+            throw new IllegalArgumentException("deleteMatching takes no visibleAt filter (deletes are by what is stored)");
+        }
         Query query = LuceneDocuments.filter(filter);
         byte[] payload = config.durability() == LuceneStoreConfig.Durability.WAL ? WalOps.encodeDeleteWhere(filter) : null;
         List<Memory> deleted;
@@ -334,7 +354,7 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable {
             searchers.maybeRefreshBlocking();
             IndexSearcher searcher = searchers.acquire();
             try {
-                deleted = matching(searcher, query);
+                deleted = matching(searcher, query, Integer.MAX_VALUE);
             } finally {
                 release(searcher);
             }
@@ -349,6 +369,7 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable {
             long pendingAt = pendingSeq.incrementAndGet();
             for (Memory m : deleted) {
                 pending.put(LuceneDocuments.key(m.scope().tenant(), m.id()), new Pending(false, pendingAt));
+                accesses.drop(LuceneDocuments.key(m.scope().tenant(), m.id()));
             }
         } catch (IOException | AlreadyClosedException e) {
             throw translate("delete", e);
@@ -383,14 +404,28 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable {
                 new SortField(LuceneDocuments.ID, SortField.Type.STRING));
         IndexSearcher searcher = acquire();
         try {
-            TopDocs top = searcher.search(LuceneDocuments.filter(filter), limit, order);
+            int n = Math.min(limit, Math.max(1, searcher.getIndexReader().maxDoc()));
+            TopDocs top = searcher.search(LuceneDocuments.filter(filter), n, order);
             var out = new ArrayList<Memory>(top.scoreDocs.length);
             for (ScoreDoc sd : top.scoreDocs) {
-                out.add(load(searcher, sd.doc));
+                out.add(load(searcher, sd.doc, null));
             }
             return out;
         } catch (IOException | AlreadyClosedException e) {
             throw translate("list", e);
+        } finally {
+            release(searcher);
+        }
+    }
+
+    @Override
+    public List<Memory> expired(Instant at, int limit) {
+        ensureOpen();
+        IndexSearcher searcher = acquire();
+        try {
+            return matching(searcher, LuceneDocuments.expired(at), limit);
+        } catch (IOException | AlreadyClosedException e) {
+            throw translate("list expired", e);
         } finally {
             release(searcher);
         }
@@ -426,6 +461,67 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable {
         } finally {
             release(searcher);
         }
+    }
+
+    /**
+     * Counts one recall of each memory: logs the new absolute counts (appended, not fsynced: see
+     * the class notes for what a crash can lose) and keeps them for reads until the next commit
+     * writes them into the index. Rewrites and refreshes nothing.
+     */
+    @Override
+    public void recordAccess(String tenant, Collection<String> ids, Instant at) {
+        ensureOpen();
+        if (ids.isEmpty()) {
+            return;
+        }
+        long atMicros = LuceneDocuments.micros(at);
+        writeLock.lock();
+        try {
+            ensureOpen();
+            Map<String, Accesses.Access> updated = new LinkedHashMap<>();
+            IndexSearcher searcher = acquire();
+            try {
+                for (String id : ids) {
+                    String key = LuceneDocuments.key(tenant, id);
+                    Accesses.Access current = updated.containsKey(key) ? updated.get(key) : current(searcher, key);
+                    if (current != null) {
+                        updated.put(key, current.accessed(atMicros));
+                    }
+                }
+            } finally {
+                release(searcher);
+            }
+            if (updated.isEmpty()) {
+                return;
+            }
+            if (config.durability() == LuceneStoreConfig.Durability.WAL) {
+                var entries = new ArrayList<WalOps.AccessEntry>(updated.size());
+                updated.forEach((key, a) -> entries.add(new WalOps.AccessEntry(tenant,
+                        key.substring(key.indexOf('\u0000') + 1), a.count(), a.lastMicros())));
+                wal.append(WalOps.ACCESS, WalOps.encodeAccess(entries));
+            }
+            updated.forEach(accesses::put);
+        } catch (IOException | AlreadyClosedException e) {
+            throw translate("record access", e);
+        } finally {
+            writeLock.unlock();
+        }
+        if (accesses.size() > MAX_PENDING_ACCESSES || (config.durability() == LuceneStoreConfig.Durability.WAL
+                && wal.bytes() > config.walBytesBeforeCommit())) {
+            checkpoint();
+        }
+    }
+
+    /** The current access of the key (pending, else indexed, else its record's), or null if absent. */
+    private Accesses.Access current(IndexSearcher searcher, String key) throws IOException {
+        TopDocs top = searcher.search(new TermQuery(new Term(LuceneDocuments.KEY, key)), 1);
+        if (top.scoreDocs.length == 0) {
+            return null;
+        }
+        int doc = top.scoreDocs[0].doc;
+        Accesses.Access indexed = Accesses.indexed(searcher, doc);
+        Accesses.Access base = indexed != null ? indexed : Accesses.Access.of(decode(searcher, doc));
+        return base.max(accesses.pending(key));
     }
 
     @Override
@@ -568,10 +664,23 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable {
 
     private void commit(long walSeq) {
         try {
+            Map<String, Accesses.Access> written;
+            writeLock.lock(); // no write may replace a document between reading its access and updating it
+            try {
+                written = accesses.applyTo(writer);
+            } finally {
+                writeLock.unlock();
+            }
             if (config.durability() == LuceneStoreConfig.Durability.WAL || walSeq > 0) {
                 writer.setLiveCommitData(Map.of(COMMIT_WAL_SEQ, Long.toString(walSeq)).entrySet());
             }
             writer.commit();
+            if (!written.isEmpty()) {
+                if (searchers != null) {
+                    searchers.maybeRefreshBlocking(); // readers see the doc values before the map forgets them
+                }
+                accesses.flushed(written);
+            }
         } catch (IOException | AlreadyClosedException e) {
             throw translate("commit", e);
         }
@@ -599,10 +708,17 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable {
                     }
                 }
                 writer.updateDocuments(LuceneDocuments.keys(keys), docs);
+                keys.forEach(accesses::drop);
             }
             case WalOps.DELETE -> {
                 WalOps.Delete d = WalOps.decodeDelete(e.payload());
                 writer.deleteDocuments(new Term(LuceneDocuments.KEY, LuceneDocuments.key(d.tenant(), d.id())));
+                accesses.drop(LuceneDocuments.key(d.tenant(), d.id()));
+            }
+            case WalOps.ACCESS -> {
+                for (WalOps.AccessEntry a : WalOps.decodeAccess(e.payload())) {
+                    accesses.put(LuceneDocuments.key(a.tenant(), a.id()), new Accesses.Access(a.count(), a.lastMicros()));
+                }
             }
             case WalOps.DELETE_WHERE -> writer.deleteDocuments(LuceneDocuments.filter(WalOps.decodeDeleteWhere(e.payload())));
             default -> throw new StorageException("write-ahead log record " + e.seq() + " has unknown type "
@@ -678,8 +794,8 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable {
         return ids.lookupOrd(ids.ordValue()).utf8ToString();
     }
 
-    /** Every live document the query matches, loaded (scoring skipped). */
-    private static List<Memory> matching(IndexSearcher searcher, Query query) throws IOException {
+    /** Up to {@code limit} live documents the query matches, loaded (scoring skipped). */
+    private List<Memory> matching(IndexSearcher searcher, Query query, int limit) throws IOException {
         Weight weight = searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE_NO_SCORES, 1f);
         var out = new ArrayList<Memory>();
         for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
@@ -690,15 +806,25 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable {
             Bits live = leaf.reader().getLiveDocs();
             DocIdSetIterator docs = scorer.iterator();
             for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
+                if (out.size() >= limit) {
+                    return out;
+                }
                 if (live == null || live.get(doc)) {
-                    out.add(load(searcher, leaf.docBase + doc));
+                    out.add(load(searcher, leaf.docBase + doc, null));
                 }
             }
         }
         return out;
     }
 
-    private static Memory load(IndexSearcher searcher, int doc) throws IOException {
+    /** The memory in the document, with its current access count ({@link Accesses}). */
+    private Memory load(IndexSearcher searcher, int doc, Accesses.Access unindexed) throws IOException {
+        Memory m = decode(searcher, doc);
+        Accesses.Access pending = accesses.pending(LuceneDocuments.key(m.scope().tenant(), m.id()));
+        return Accesses.overlay(m, searcher, doc, pending == null ? unindexed : pending.max(unindexed));
+    }
+
+    private static Memory decode(IndexSearcher searcher, int doc) throws IOException {
         Document d = searcher.storedFields().document(doc, java.util.Set.of(LuceneDocuments.RECORD));
         var bytes = d.getBinaryValue(LuceneDocuments.RECORD);
         return MemoryCodec.decode(java.util.Arrays.copyOfRange(bytes.bytes, bytes.offset, bytes.offset + bytes.length));

@@ -25,7 +25,9 @@ import java.util.TreeMap;
 
 /**
  * Payloads of write-ahead log records: a PUT carries a whole batch (so a batch is replayed all or
- * nothing), a DELETE one (tenant, id), a DELETE_WHERE the filter whose matches it deleted.
+ * nothing), a DELETE one (tenant, id), a DELETE_WHERE the filter whose matches it deleted, an
+ * ACCESS the new access counts and last accesses of recalled memories of one tenant (absolute
+ * values, so a replay sets rather than adds; {@link Accesses}).
  * Memories use {@link MemoryCodec}; vectors are raw floats.
  *
  * <p>DELETE_WHERE logs the filter, not the ids it matched: the record stays small for a purge of
@@ -36,12 +38,49 @@ final class WalOps {
     static final byte PUT = 1;
     static final byte DELETE = 2;
     static final byte DELETE_WHERE = 3;
+    static final byte ACCESS = 4;
 
     /** A decoded delete. */
     record Delete(String tenant, String id) {
     }
 
+    /** A decoded access: the memory's new count and last access (epoch microseconds). */
+    record AccessEntry(String tenant, String id, int count, long lastMicros) {
+    }
+
     private WalOps() {
+    }
+
+    static byte[] encodeAccess(List<AccessEntry> entries) {
+        var bytes = new ByteArrayOutputStream();
+        try (var out = new DataOutputStream(bytes)) {
+            out.writeInt(entries.size());
+            for (AccessEntry e : entries) {
+                writeString(out, e.tenant());
+                writeString(out, e.id());
+                out.writeInt(e.count());
+                out.writeLong(e.lastMicros());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static List<AccessEntry> decodeAccess(byte[] payload) {
+        try (var in = new DataInputStream(new ByteArrayInputStream(payload))) {
+            int n = in.readInt();
+            var out = new ArrayList<AccessEntry>(n);
+            for (int i = 0; i < n; i++) {
+                out.add(new AccessEntry(readString(in), readString(in), in.readInt(), in.readLong()));
+            }
+            if (in.available() > 0) {
+                throw new IOException(in.available() + " bytes after the entries");
+            }
+            return out;
+        } catch (IOException | RuntimeException e) {
+            throw new StorageException("corrupt write-ahead log ACCESS record: " + e.getMessage(), false, e);
+        }
     }
 
     static byte[] encodePut(List<StoredMemory> batch) {

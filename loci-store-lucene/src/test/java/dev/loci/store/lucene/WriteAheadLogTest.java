@@ -82,18 +82,35 @@ class WriteAheadLogTest {
         assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
     }
 
-    /** Version 1 of the log: a fixed PUT record must encode to the committed golden bytes. */
-    @Test
-    void goldenSegmentV1() throws IOException {
+    private static List<StoredMemory> goldenBatch() {
         var memory = TestMemories.turn("golden-1", new Scope("t", "u", null, "s1"), "Ana", "Golden text ✓",
                 Instant.parse("2023-05-08T13:56:00Z"));
         float[] v = {0.6f, 0.8f};
-        var batch = List.of(new StoredMemory(memory, dev.loci.spi.Embedding.of(v), "Ana Golden text"));
+        return List.of(new StoredMemory(memory, dev.loci.spi.Embedding.of(v), "Ana Golden text"));
+    }
+
+    /**
+     * Version 1 of the log with a PUT record whose memory is in memory format 1 (written before the
+     * lifecycle existed): it must still replay to the same batch.
+     */
+    @Test
+    void goldenSegmentV1WithMemoryFormat1StillReplays() throws IOException {
+        Path golden = Path.of("src/test/resources/golden/wal-v1.log");
+        Files.copy(golden, dir.resolve("wal-00000000000000000001.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        var entries = new ArrayList<WriteAheadLog.Entry>();
+        WriteAheadLog.open(dir, 0, entries).close();
+        assertEquals(goldenBatch(), WalOps.decodePut(entries.get(0).payload()));
+    }
+
+    /** Version 1 of the log, PUT record with the current memory format: must encode to the golden bytes. */
+    @Test
+    void goldenSegmentV1WithMemoryFormat2() throws IOException {
+        var batch = goldenBatch();
         try (var log = WriteAheadLog.open(dir, 0, new ArrayList<>())) {
             log.sync(log.append(WalOps.PUT, WalOps.encodePut(batch)));
         }
         byte[] actual = Files.readAllBytes(onlySegment());
-        Path golden = Path.of("src/test/resources/golden/wal-v1.log");
+        Path golden = Path.of("src/test/resources/golden/wal-v1-memory-v2.log");
         if (Boolean.getBoolean("loci.writeGolden")) {
             Files.createDirectories(golden.getParent());
             Files.write(golden, actual);
@@ -124,6 +141,27 @@ class WriteAheadLogTest {
         WriteAheadLog.open(dir, 0, entries).close();
         assertEquals(WalOps.DELETE_WHERE, entries.get(0).type());
         assertEquals(filter, WalOps.decodeDeleteWhere(entries.get(0).payload()));
+    }
+
+    /** An ACCESS record (type 4, added within version 1) must encode to its golden bytes. */
+    @Test
+    void goldenAccessV1() throws IOException {
+        var entries = List.of(new WalOps.AccessEntry("t", "golden-1", 3, 1_683_554_160_000_000L),
+                new WalOps.AccessEntry("tenant ✓", "golden-2", 1, Long.MIN_VALUE));
+        try (var log = WriteAheadLog.open(dir, 0, new ArrayList<>())) {
+            log.sync(log.append(WalOps.ACCESS, WalOps.encodeAccess(entries)));
+        }
+        byte[] actual = Files.readAllBytes(onlySegment());
+        Path golden = Path.of("src/test/resources/golden/wal-v1-access.log");
+        if (Boolean.getBoolean("loci.writeGolden")) {
+            Files.write(golden, actual);
+        }
+        assertArrayEquals(Files.readAllBytes(golden), actual, "ACCESS encoding changed: add a new record type");
+        Files.copy(golden, dir.resolve("wal-00000000000000000001.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        var replayed = new ArrayList<WriteAheadLog.Entry>();
+        WriteAheadLog.open(dir, 0, replayed).close();
+        assertEquals(WalOps.ACCESS, replayed.get(0).type());
+        assertEquals(entries, WalOps.decodeAccess(replayed.get(0).payload()));
     }
 
     static List<SearchFilter> filters() {
