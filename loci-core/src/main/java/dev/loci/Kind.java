@@ -1,6 +1,11 @@
 package dev.loci;
 
-/** What a memory is. The level in the hierarchy follows from the kind. */
+/**
+ * What a memory is. The level in the hierarchy follows from the kind.
+ *
+ * <p>The persisted form stores a kind by its position in this list ({@code MemoryCodec}), so new
+ * kinds are appended at the end and none is ever reordered or removed.
+ */
 public enum Kind {
     /** A raw conversation message. Level 0. */
     TURN(0),
@@ -12,10 +17,12 @@ public enum Kind {
     FACT(1),
     /** How-to or instruction. Level 1. */
     PROCEDURE(1),
-    /** A whole session, or a topic across sessions. Level 2. */
+    /** A whole session: a summary over its episodes. Level 2. */
     SESSION(2),
     /** Stable user attributes. Level 3. */
-    PROFILE(3);
+    PROFILE(3),
+    /** Related episodes gathered across one user's sessions. Level 2. */
+    TOPIC(2);
 
     private final int level;
 

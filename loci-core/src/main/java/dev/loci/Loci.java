@@ -1,5 +1,6 @@
 package dev.loci;
 
+import dev.loci.internal.Consolidator;
 import dev.loci.internal.ContextPipeline;
 import dev.loci.internal.ExpirySweeper;
 import dev.loci.internal.ForgetPipeline;
@@ -15,6 +16,7 @@ import dev.loci.spi.StoreStats;
 import dev.loci.spi.TokenCounter;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -26,10 +28,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link MemoryStore} (the embedded defaults come ready-wired from {@code dev.loci.embedded.EmbeddedLoci}).
  *
  * <p>Thread-safe: one instance serves any number of threads remembering and recalling at once.
- * {@link #close()} closes the store and the embedder it was built with.
+ * Unless level 2 is off ({@link LociConfig.ConsolidationConfig#levels()}), one background daemon
+ * thread, {@code loci-consolidator-N}, builds SESSION and TOPIC memories as episodes arrive
+ * ({@link #awaitConsolidation(Duration)}). {@link #close()} stops it and closes the store and the
+ * embedder the instance was built with.
  *
  * <p>Unless configured otherwise ({@link LociConfig.ForgettingConfig#sweepInterval()}), an instance
- * runs one daemon thread that deletes expired memories every ten minutes; {@code close} stops it.
+ * also runs one daemon thread that deletes expired memories every ten minutes; {@code close} stops it.
  */
 public final class Loci implements AutoCloseable {
     private final LociConfig config;
@@ -40,6 +45,8 @@ public final class Loci implements AutoCloseable {
     private final ContextPipeline context;
     private final TokenCounter tokenCounter;
     private final ForgetPipeline forget;
+    /** Builds sessions and topics in the background; null when they are off. */
+    private final Consolidator consolidator;
     private final UpdatePipeline update;
     private final RetentionPipeline retention;
     private final ExpirySweeper sweeper;
@@ -51,13 +58,15 @@ public final class Loci implements AutoCloseable {
         this.embedder = b.embedder;
         this.clock = b.clock;
         this.store = b.store;
+        this.consolidator = config.consolidation().buildsLevels()
+                ? new Consolidator(config.consolidation(), store, b.clock) : null;
         this.ingest = new IngestPipeline(config.ingest(), config.consolidation(), embedder, store, b.clock,
-                new MemoryIds(b.random), config.forgetting().timeToLive());
+                new MemoryIds(b.random), config.forgetting().timeToLive(), consolidator);
         this.recall = new RecallPipeline(embedder, store, b.clock, config.forgetting().retention());
         this.context = new ContextPipeline(recall, store, b.tokenCounter);
         this.tokenCounter = b.tokenCounter;
         var rewrites = new ReentrantLock();
-        this.forget = new ForgetPipeline(config.consolidation(), embedder, store, rewrites);
+        this.forget = new ForgetPipeline(config.consolidation(), embedder, store, rewrites, consolidator);
         this.update = new UpdatePipeline(config.consolidation(), embedder, store, b.clock, forget, rewrites,
                 config.ingest().maxTextChars());
         this.retention = new RetentionPipeline(config.forgetting(), config.consolidation(), embedder, store, b.clock,
@@ -198,7 +207,9 @@ public final class Loci implements AutoCloseable {
      * Deletes, durably, every memory of the scope that the filter matches, and repairs what was
      * derived from them so that no record keeps their text: an episode that lost some of its turns
      * is rebuilt from the rest (summary, keyphrases, entities, index keys, vector), one that lost
-     * all of them is deleted, and turns whose episode was deleted lose their link to it.
+     * all of them is deleted, and turns whose episode was deleted lose their link to it. SESSION
+     * and TOPIC memories over a changed episode are rebuilt from the episodes that remain, or
+     * deleted when none do (a user's topics span sessions, so purging one session rebuilds them).
      *
      * <p>Reads stop seeing the deleted memories at once. Their bytes may stay in the store's files
      * (a write-ahead log, index segments not merged yet) until {@link #compact()}.
@@ -286,6 +297,41 @@ public final class Loci implements AutoCloseable {
         return embedder;
     }
 
+    /**
+     * Waits until the SESSION and TOPIC memories reflect every remember call that returned before
+     * this call. They are built in the background ({@link LociConfig.ConsolidationConfig#levels()}),
+     * so right after a remember recall already sees its turns and episodes but maybe not yet the
+     * level-2 memories over them. For tests, evaluation and batch imports; an agent need not wait.
+     *
+     * @return false if {@code timeout} passed first; true at once when level 2 is off
+     * @throws LociException if the waiting thread is interrupted (its interrupt flag is kept)
+     */
+    public boolean awaitConsolidation(Duration timeout) {
+        ensureOpen();
+        if (timeout == null || timeout.isNegative()) {
+            throw new InvalidInputException("timeout", "must be a duration >= 0");
+        }
+        if (consolidator == null) {
+            return true;
+        }
+        try {
+            return consolidator.await(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LociException("interrupted while waiting for consolidation", e);
+        }
+    }
+
+    /** As {@link #awaitConsolidation(Duration)}, without a time limit. */
+    public void awaitConsolidation() {
+        awaitConsolidation(Duration.ofSeconds(Long.MAX_VALUE));
+    }
+
+    /**
+     * Closes the store and the embedder this instance was built with. Level 2 work still queued is
+     * finished first (for a bounded time); what remains is built when its session or user next
+     * gets episodes, as after a crash. Turns and episodes are durable already either way.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
@@ -293,6 +339,9 @@ public final class Loci implements AutoCloseable {
                 sweeper.close(); // before the store: a running sweep finishes its batch
             }
             try {
+                if (consolidator != null) {
+                    consolidator.close();
+                }
                 store.close();
             } finally {
                 embedder.close();

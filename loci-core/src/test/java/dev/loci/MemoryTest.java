@@ -103,7 +103,7 @@ class MemoryTest {
         int expected = switch (kind) {
             case TURN, CHUNK -> 0;
             case EPISODE, FACT, PROCEDURE -> 1;
-            case SESSION -> 2;
+            case SESSION, TOPIC -> 2;
             case PROFILE -> 3;
         };
         assertEquals(expected, m.level());

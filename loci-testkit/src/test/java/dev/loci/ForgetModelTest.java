@@ -20,8 +20,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Seeded random remembers and forgets (by id, by filter, purges of sessions) with episodes and
- * context keys on. After every step: no trace of a deleted turn's text remains in any record's
- * text, metadata or index keys, and the hierarchy's links are consistent both ways.
+ * context keys and level 2 on. After every step (and once level 2 has caught up): no trace of a
+ * deleted turn's text remains in any record's text, metadata or index keys, sessions and topics
+ * included, and the hierarchy's links are consistent both ways.
  */
 class ForgetModelTest {
     private static final String TENANT = "t";
@@ -107,8 +108,12 @@ class ForgetModelTest {
 
     private void check(Rig rig, String where) {
         Loci loci = rig.loci();
+        assertTrue(loci.awaitConsolidation(Duration.ofSeconds(30)), where + " level 2 caught up");
         Scope tenant = Scope.tenant(TENANT);
         var live = new ArrayList<Memory>();
+        List<Memory> levelTwo = rig.store().list(new SearchFilter(tenant, Set.of(Kind.SESSION, Kind.TOPIC), null,
+                Map.of()), 10_000);
+        live.addAll(levelTwo);
         var forgotten = new ArrayList<String>();
         for (var e : tokens.entrySet()) {
             Optional<Memory> turn = loci.get(tenant, e.getKey());
@@ -125,6 +130,13 @@ class ForgetModelTest {
                         where + " forgotten " + token + " still in " + m);
             }
         }
+        for (Memory node : levelTwo) {
+            for (String child : node.childIds()) {
+                Memory episode = loci.get(tenant, child)
+                        .orElseThrow(() -> new AssertionError(where + " " + node.kind() + " lists deleted " + child));
+                assertEquals(Kind.EPISODE, episode.kind(), where);
+            }
+        }
         for (Memory m : live) {
             if (m.kind() == Kind.TURN && m.parentId() != null) {
                 Memory parent = loci.get(tenant, m.parentId())
@@ -132,6 +144,7 @@ class ForgetModelTest {
                 assertTrue(parent.childIds().contains(m.id()), where + " episode does not list " + m.id());
             }
             if (m.kind() == Kind.EPISODE) {
+                checkLevelTwo(m, levelTwo, where);
                 assertFalse(m.childIds().isEmpty(), where + " empty episode " + m.id());
                 for (String child : m.childIds()) {
                     Memory turn = loci.get(tenant, child)
@@ -139,6 +152,25 @@ class ForgetModelTest {
                     assertEquals(m.id(), turn.parentId(), where + " child does not point back");
                 }
             }
+        }
+    }
+
+    /** The episode's session node exists and lists it, and exactly one topic of its user does. */
+    private static void checkLevelTwo(Memory episode, List<Memory> levelTwo, String where) {
+        if (episode.scope().sessionId() != null) {
+            Memory session = levelTwo.stream().filter(n -> n.id().equals(episode.parentId())).findFirst()
+                    .orElseThrow(() -> new AssertionError(where + " no session node for " + episode.id()));
+            assertEquals(Kind.SESSION, session.kind());
+            assertEquals(episode.scope(), session.scope(), where);
+            assertTrue(session.childIds().contains(episode.id()), where + " session does not list " + episode.id());
+        }
+        var userScope = new Scope(TENANT, episode.scope().userId(), null, null);
+        List<Memory> topics = levelTwo.stream()
+                .filter(n -> n.kind() == Kind.TOPIC && n.childIds().contains(episode.id())).toList();
+        assertEquals(1, topics.size(), where + " topics of " + episode.id() + ": " + topics);
+        assertEquals(userScope, topics.get(0).scope(), where);
+        for (Memory node : levelTwo) {
+            assertFalse(node.childIds().isEmpty(), where + " empty level-2 node " + node.id());
         }
     }
 }

@@ -25,7 +25,9 @@ class ForgetTest {
     private static final Scope BEN = Scope.user("acme", "ben");
     private static final Instant T = Instant.parse("2024-03-02T18:00:00Z");
 
-    private final Rig rig = Rig.create(1, LociConfig.defaults());
+    /** Level 2 off: these pin the episode repairs; LevelsForgetTest covers sessions and topics. */
+    private final Rig rig = Rig.create(1, LociConfig.defaults().withConsolidation(
+            LociConfig.defaults().consolidation().withLevels(false)));
     private final Loci loci = rig.loci();
 
     private static List<Message> session(String prefix, String... texts) {

@@ -20,7 +20,9 @@ import java.util.stream.Collectors;
  * (speaker, preceding turn, absolute and resolved dates) and groups them into EPISODE memories
  * (see {@link EpisodeSegmenter}) that point to their turns and are indexed with their text.
  * An episode's vector is the normalised mean of its turns' vectors: nothing is embedded twice.
- * An episode's text is extractive: its most central turns, in order. Stateless.
+ * An episode's text is extractive: its most central turns, in order. When level 2 is built, an
+ * episode names its session's SESSION node as its parent from the start (the node's id follows
+ * from the scope; {@link Levels} builds the node in the background). Stateless.
  */
 final class Consolidation {
     /** Turns quoted in an episode's summary. */
@@ -54,6 +56,7 @@ final class Consolidation {
             return out;
         }
         List<Integer> starts = EpisodeSegmenter.segment(vectors, config);
+        String session = config.buildsLevels() ? Levels.sessionNodeId(scope) : null;
         List<StoredMemory> out = new ArrayList<>(turns.size() + starts.size());
         for (int e = 0; e < starts.size(); e++) {
             int from = starts.get(e);
@@ -64,7 +67,7 @@ final class Consolidation {
                 out.add(new StoredMemory(withParent(turns.get(i), episodeId), vectors.get(i), keys.get(i)));
             }
             out.add(episode(episodeId, scope, members, vectors.subList(from, to), keys.subList(from, to), 1,
-                    IngestPipeline.DEFAULT_IMPORTANCE));
+                    IngestPipeline.DEFAULT_IMPORTANCE, session));
         }
         return out;
     }
@@ -84,11 +87,12 @@ final class Consolidation {
 
     /**
      * The episode {@code old} built again over {@code members} (the turns of it that remain, in
-     * order): same id and importance, next version; text, keyphrases, entities, provenance, index
-     * keys and vector come from the members alone.
+     * order): same id, importance and parent, next version; text, keyphrases, entities, provenance,
+     * index keys and vector come from the members alone.
      */
     static StoredMemory rebuiltEpisode(Memory old, List<Memory> members, List<Embedding> vectors, List<String> keys) {
-        return episode(old.id(), old.scope(), members, vectors, keys, old.version() + 1, old.importance());
+        return episode(old.id(), old.scope(), members, vectors, keys, old.version() + 1, old.importance(),
+                old.parentId());
     }
 
     private static String lexicalKeys(List<Memory> turns, int i, ConsolidationConfig config, Memory previous) {
@@ -124,7 +128,7 @@ final class Consolidation {
     }
 
     private static StoredMemory episode(String id, Scope scope, List<Memory> members, List<Embedding> vectors,
-                                        List<String> keys, int version, double importance) {
+                                        List<String> keys, int version, double importance, String parentId) {
         int dims = vectors.get(0).dimensions();
         float[] mean = new float[dims];
         for (Embedding v : vectors) {
@@ -147,7 +151,7 @@ final class Consolidation {
         metadata.put("entities", String.join(", ", entities(members)));
         var episode = new Memory(id, scope, Kind.EPISODE, summary, null, null, first.occurredAt(), first.recordedAt(),
                 first.occurredAt(), null, null, members.stream().map(m -> m.clientId() == null ? m.id() : m.clientId())
-                .toList(), null, members.stream().map(Memory::id).toList(), version, importance, metadata);
+                .toList(), parentId, members.stream().map(Memory::id).toList(), version, importance, metadata);
         return new StoredMemory(withExpiry(episode, members), centroid, String.join("\n", keys));
     }
 

@@ -42,7 +42,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *       of the same call (same scope, same ingest instant) that come first after it. A wrong guess
  *       costs only that turn's own context key.</li>
  * </ol>
- * A purge needs none of this: whatever is linked to a memory shares its scope, so it goes too.
+ * Then level 2: every SESSION and TOPIC node holding an episode that was deleted, removed or
+ * rebuilt is rebuilt from the episodes that remain, or deleted when none do
+ * ({@link Consolidator#repair}). A purge needs none of the episode repairs (a turn's episode and
+ * neighbours share its scope, so they go too) but may need this one: a user's topics gather
+ * episodes of all of the user's sessions, so purging one session rebuilds them.
  *
  * <p>The repairs are written as one atomic batch after the delete. A crash between the two leaves
  * the affected episodes and neighbours quoting deleted turns until they are forgotten themselves.
@@ -61,16 +65,21 @@ public final class ForgetPipeline {
     private final Embedder embedder;
     private final MemoryStore store;
     private final ReentrantLock lock;
+    /** Repairs level 2; null when level 2 is off. */
+    private final Consolidator levels;
 
     public ForgetPipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store) {
-        this(consolidation, embedder, store, new ReentrantLock());
+        this(consolidation, embedder, store, new ReentrantLock(), null);
     }
 
     /**
-     * @param lock serialises forgets with other rewrites of existing memories (updates), so two
-     *             of them never rebuild one episode from different views
+     * @param lock   serialises forgets with other rewrites of existing memories (updates), so two
+     *               of them never rebuild one episode from different views
+     * @param levels repairs level 2 after each forget; null when level 2 is off
      */
-    public ForgetPipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store, ReentrantLock lock) {
+    public ForgetPipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store, ReentrantLock lock,
+                          Consolidator levels) {
+        this.levels = levels;
         this.consolidation = consolidation;
         this.embedder = embedder;
         this.store = store;
@@ -92,6 +101,7 @@ public final class ForgetPipeline {
             }
             if (filter.isAll()) {
                 // Episodes, their turns and a turn's neighbours share its scope: all of them are gone.
+                repairLevels(deleted.stream().filter(m -> m.level() > 0).toList());
                 return new ForgetResult(deleted.size(), 0, 0, 0);
             }
             return repair(scope.tenant(), deleted);
@@ -197,7 +207,7 @@ public final class ForgetPipeline {
             rebuildOrRemove(repair, episodeId, rekey);
         }
         for (Memory m : touched) {
-            if (!m.childIds().isEmpty() && repair.gone.containsKey(m.id())) {
+            if (m.kind() == Kind.EPISODE && !m.childIds().isEmpty() && repair.gone.containsKey(m.id())) {
                 unlink(repair, m);
             }
         }
@@ -219,6 +229,15 @@ public final class ForgetPipeline {
         if (!repair.batch.isEmpty()) {
             store.write(List.copyOf(repair.batch.values()));
         }
+
+        // 4. Rebuild or remove the sessions and topics over the episodes deleted, removed or rebuilt
+        //    (and forget the cached state of sessions and topics deleted themselves).
+        List<Memory> episodes = new ArrayList<>();
+        repair.gone.values().stream().filter(m -> m.level() > 0).forEach(episodes::add);
+        for (String id : damaged) {
+            repair.episode(id).ifPresent(episodes::add);
+        }
+        repairLevels(episodes);
         return new ForgetResult(deleted, repair.episodesRebuilt, repair.episodesRemoved,
                 repair.batch.size() - repair.episodesRebuilt);
     }
@@ -287,6 +306,12 @@ public final class ForgetPipeline {
         List<String> keys = Consolidation.keys(turns, consolidation);
         for (int i = 0; i < turns.size(); i++) {
             repair.put(new StoredMemory(Consolidation.withParent(turns.get(i), null), vectors.get(i), keys.get(i)));
+        }
+    }
+
+    private void repairLevels(List<Memory> episodes) {
+        if (levels != null && !episodes.isEmpty()) {
+            levels.repair(episodes);
         }
     }
 

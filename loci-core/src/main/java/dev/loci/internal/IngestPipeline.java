@@ -12,6 +12,7 @@ import dev.loci.Scope;
 import dev.loci.spi.Embedder;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
+import dev.loci.spi.StoredMemory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,10 +26,11 @@ import java.util.Set;
 /**
  * Ingest, top to bottom: validate every message before anything is written, give each an id
  * (derived from its client id when it has one), drop the ones already stored, embed the rest in
- * one batch, organise them (index keys, episodes: {@link Consolidation}), and write turns and
- * episodes to the store as one atomic, durable batch. The latest turn of each recent scope is
- * kept in memory, so a call of one message still gets the turn before it as its context key
- * (after a restart, a scope's first call goes without). Thread-safe.
+ * one batch, organise them (index keys, episodes: {@link Consolidation}), write turns and
+ * episodes to the store as one atomic, durable batch, and hand the episodes, with their vectors,
+ * to the {@link Consolidator} that builds sessions and topics in the background. The latest turn
+ * of each recent scope is kept in memory, so a call of one message still gets the turn before it
+ * as its context key (after a restart, a scope's first call goes without). Thread-safe.
  */
 public final class IngestPipeline {
     /** Importance given to raw turns until consolidation or the caller says otherwise. */
@@ -40,6 +42,8 @@ public final class IngestPipeline {
     private final MemoryStore store;
     private final Clock clock;
     private final MemoryIds ids;
+    /** Builds level 2 from the episodes written; null when level 2 is off. */
+    private final Consolidator consolidator;
     /** Expiry of messages that name none, from when they are remembered; null for none. */
     private final Duration timeToLive;
     private final StripedLocks clientIdLocks = new StripedLocks(1024);
@@ -47,15 +51,11 @@ public final class IngestPipeline {
     /** Scopes whose latest turn is kept for the next call's context key (least recently used go first). */
     static final int LAST_TURN_SCOPES = 10_000;
 
+    /** @param consolidator builds level 2 from the episodes written; null when level 2 is off */
     public IngestPipeline(IngestConfig config, ConsolidationConfig consolidation, Embedder embedder, MemoryStore store,
-                          Clock clock, MemoryIds ids) {
-        this(config, consolidation, embedder, store, clock, ids, null);
-    }
-
-    /** @param timeToLive how long a message that names no expiry stays visible; null for ever */
-    public IngestPipeline(IngestConfig config, ConsolidationConfig consolidation, Embedder embedder, MemoryStore store,
-                          Clock clock, MemoryIds ids, Duration timeToLive) {
+                          Clock clock, MemoryIds ids, Duration timeToLive, Consolidator consolidator) {
         this.timeToLive = timeToLive;
+        this.consolidator = consolidator;
         this.config = config;
         this.consolidation = consolidation;
         this.embedder = embedder;
@@ -101,6 +101,8 @@ public final class IngestPipeline {
         List<Embedding> vectors = embedder.embedDocuments(fresh.stream().map(IndexKeys::embedText).toList());
         List<Memory> kept = new ArrayList<>(fresh.size());
         List<Embedding> keptVectors = new ArrayList<>(fresh.size());
+        List<StoredMemory> episodes = List.of();
+        long forgets = 0;
         int[] stripes = clientIdLocks.stripesOf(scope.tenant(), fresh);
         clientIdLocks.lock(stripes);
         try {
@@ -117,11 +119,17 @@ public final class IngestPipeline {
             }
             if (!kept.isEmpty()) {
                 Memory previous = lastTurns.before(scope, kept.get(0));
-                store.write(Consolidation.organise(scope, kept, keptVectors, consolidation, previous));
+                List<StoredMemory> batch = Consolidation.organise(scope, kept, keptVectors, consolidation, previous);
+                forgets = consolidator == null ? 0 : consolidator.forgets();
+                store.write(batch);
                 lastTurns.remember(scope, kept.get(kept.size() - 1));
+                episodes = batch.stream().filter(m -> m.memory().kind() == Kind.EPISODE).toList();
             }
         } finally {
             clientIdLocks.unlock(stripes);
+        }
+        if (consolidator != null) {
+            consolidator.submit(episodes, forgets); // durable already; sessions and topics follow in the background
         }
         return new RememberResult(idPerMessage, kept.size(), skipped);
     }

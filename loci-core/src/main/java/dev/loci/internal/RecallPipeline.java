@@ -57,12 +57,16 @@ import java.util.regex.Pattern;
  * </ol>
  * Every search sees the memories visible as of {@link RecallQuery#asOf()} (now by default): not
  * recorded later, not closed by an update or a superseding statement by then, not expired.
- * Unless the query names kinds, grouping levels (EPISODE, SESSION) are not returned themselves:
- * they are reached through routing. Thread-safe.
+ * Unless the query names kinds, grouping levels (EPISODE, SESSION, TOPIC) are not returned
+ * themselves: they are reached through routing, which starts from episodes, and also from sessions
+ * and topics when the query names those kinds (their score then flows down through their
+ * episodes to the turns). Thread-safe.
  */
 public final class RecallPipeline {
     /** Kinds returned when a query names none: everything but the grouping levels. */
-    static final Set<Kind> DEFAULT_KINDS = EnumSet.complementOf(EnumSet.of(Kind.EPISODE, Kind.SESSION));
+    static final Set<Kind> DEFAULT_KINDS = EnumSet.complementOf(EnumSet.of(Kind.EPISODE, Kind.SESSION, Kind.TOPIC));
+    /** Level-2 kinds routing also starts from when a query asks for them (next to turns). */
+    private static final Set<Kind> LEVEL_TWO = EnumSet.of(Kind.SESSION, Kind.TOPIC);
     /** Signal name of the routed episode score. */
     public static final String ROUTE = "route";
     /** Signal name of the score inherited from a neighbouring strong hit. */
@@ -160,29 +164,47 @@ public final class RecallPipeline {
         return new RecallResult(results, System.nanoTime() - start);
     }
 
-    /** Adds each top episode's weighted fused score to those of its turns that are candidates. */
+    /**
+     * Adds each top episode's weighted fused score to those of its turns that are candidates; a
+     * session or topic (searched only when the query names its kind) passes its score to the turns
+     * of its episodes. A turn takes the score of the best-ranked node above it only.
+     */
     private void route(SearchFilter filter, RecallQuery query, Embedding vector, RecallConfig config,
                        Map<String, Candidate> candidates, Loaded loaded) {
-        var episodes = new SearchFilter(filter.scope(), Set.of(Kind.EPISODE), null, query.metadata(), filter.visibleAt());
+        Set<Kind> from = EnumSet.of(Kind.EPISODE);
+        query.kinds().stream().filter(LEVEL_TWO::contains).forEach(from::add);
+        var nodes = new SearchFilter(filter.scope(), from, null, query.metadata(), filter.visibleAt());
         int n = config.episodeTopN();
-        var fused = fuse(search(episodes, query.text(), vector, config.lexicalTopN() > 0 ? n : 0,
+        var fused = fuse(search(nodes, query.text(), vector, config.lexicalTopN() > 0 ? n : 0,
                 config.denseTopN() > 0 ? n : 0), config, n);
         int rank = 0;
-        for (var episode : fused) {
+        for (var node : fused) {
             rank++;
-            Optional<Memory> e = loaded.get(episode.id());
+            Optional<Memory> e = loaded.get(node.id());
             if (e.isEmpty()) {
                 continue;
             }
-            double bonus = config.routingWeight() * episode.score();
-            for (String child : e.get().childIds()) {
+            double bonus = config.routingWeight() * node.score();
+            for (String child : turnsUnder(e.get(), loaded)) {
                 Candidate c = candidates.get(child);
                 if (c != null && !c.has(ROUTE)) {
                     c.score += bonus;
-                    c.signals.add(new Signal(ROUTE, rank, episode.score(), bonus));
+                    c.signals.add(new Signal(ROUTE, rank, node.score(), bonus));
                 }
             }
         }
+    }
+
+    /** The turn ids under an episode, or under the episodes of a session or topic. */
+    private static List<String> turnsUnder(Memory node, Loaded loaded) {
+        if (node.kind() == Kind.EPISODE) {
+            return node.childIds();
+        }
+        List<String> turns = new ArrayList<>();
+        for (String episode : node.childIds()) {
+            loaded.get(episode).filter(m -> m.kind() == Kind.EPISODE).ifPresent(m -> turns.addAll(m.childIds()));
+        }
+        return turns;
     }
 
     /**

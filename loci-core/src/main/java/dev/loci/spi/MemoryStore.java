@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -62,11 +63,19 @@ public interface MemoryStore extends AutoCloseable {
     long count(SearchFilter filter);
 
     /**
-     * Up to {@code limit} memories the filter matches, loaded whole (lifecycle included), in no
-     * particular order; as of every write and delete that has returned. For maintenance that must
-     * look at every memory of a scope (capacity eviction), not for ranking.
+     * Memories the filter matches, oldest first (event time, then id), at most {@code limit}
+     * (at least 1): a listing no query ranks, as of every write and delete that has returned. The
+     * levels built above episodes reload their state with it (a session's episodes, a user's
+     * topics).
      */
     List<Memory> list(SearchFilter filter, int limit);
+
+    /**
+     * The vectors stored with those of these ids that exist in this tenant, by id (absent ids are
+     * left out), as of every write that has returned: what was written, so a node can be rebuilt
+     * from its children without embedding them again.
+     */
+    Map<String, Embedding> vectors(String tenant, Collection<String> ids);
 
     /**
      * Up to {@code limit} memories, of any tenant, whose {@link dev.loci.Lifecycle#expiresAt()} is

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.loci.Loci;
 import dev.loci.LociConfig;
 import dev.loci.Memory;
+import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchHits;
@@ -20,7 +21,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -80,6 +83,11 @@ class DataDirectoryTest {
         @Override
         public long count(SearchFilter filter) {
             return delegate.count(filter);
+        }
+
+        @Override
+        public Map<String, Embedding> vectors(String tenant, Collection<String> ids) {
+            return delegate.vectors(tenant, ids);
         }
 
         @Override

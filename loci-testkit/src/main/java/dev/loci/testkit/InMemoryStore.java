@@ -72,7 +72,23 @@ public final class InMemoryStore implements MemoryStore, AccessRecording {
 
     @Override
     public synchronized List<Memory> list(SearchFilter filter, int limit) {
-        return byKey.values().stream().map(StoredMemory::memory).filter(filter::matches).limit(limit).toList();
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        return byKey.values().stream().map(StoredMemory::memory).filter(filter::matches)
+                .sorted(Comparator.comparing(Memory::occurredAt).thenComparing(Memory::id)).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized Map<String, Embedding> vectors(String tenant, Collection<String> ids) {
+        Map<String, Embedding> out = new LinkedHashMap<>();
+        for (String id : ids) {
+            StoredMemory m = byKey.get(key(tenant, id));
+            if (m != null) {
+                out.put(id, m.embedding());
+            }
+        }
+        return out;
     }
 
     @Override

@@ -372,6 +372,50 @@ public abstract class MemoryStoreContract {
         assertEquals(live.size(), store.stats().memories());
     }
 
+    @Test
+    void listGivesTheFilteredMemoriesOldestFirst() {
+        var u1 = Scope.user("t1", "u1");
+        store.write(List.of(
+                s(turn("late", u1.withSession("s1"), "Anna", "late", T0.plusSeconds(20))),
+                s(withKindAndMeta(turn("topicB", u1, "Anna", "b", T0.plusSeconds(10)), Kind.TOPIC, Map.of())),
+                s(withKindAndMeta(turn("topicA", u1, "Anna", "a", T0.plusSeconds(10)), Kind.TOPIC, Map.of())),
+                s(withKindAndMeta(turn("early", u1, "Anna", "early", T0), Kind.TOPIC, Map.of())),
+                s(withKindAndMeta(turn("other", Scope.user("t1", "u2"), "Ben", "x", T0), Kind.TOPIC, Map.of())),
+                s(withKindAndMeta(turn("foreign", Scope.user("t2", "u1"), "Ann", "y", T0), Kind.TOPIC, Map.of()))));
+        var topics = new SearchFilter(u1, Set.of(Kind.TOPIC), null, Map.of());
+        assertEquals(List.of("early", "topicA", "topicB"), store.list(topics, 10).stream().map(Memory::id).toList(),
+                "event time, then id; no other kind, user or tenant");
+        assertEquals(List.of("early", "topicA"), store.list(topics, 2).stream().map(Memory::id).toList(), "limit");
+        assertEquals(List.of("late"), store.list(SearchFilter.of(u1.withSession("s1")), 10).stream().map(Memory::id)
+                .toList());
+        assertTrue(store.delete("t1", "topicA"));
+        assertEquals(List.of("early", "topicB"), store.list(topics, 10).stream().map(Memory::id).toList(),
+                "a delete, no read in between");
+        assertEquals(store.get("t1", "early").orElseThrow(), store.list(topics, 1).get(0), "whole records");
+    }
+
+    @Test
+    void vectorsAreWhatWasWritten() {
+        var u1 = Scope.user("t1", "u1");
+        StoredMemory a = s(turn("a", u1, "Anna", "violin lessons on Tuesday", T0));
+        StoredMemory b = s(turn("b", u1, "Anna", "a red bicycle", T0));
+        store.write(List.of(a, b));
+        var vectors = store.vectors("t1", List.of("a", "b", "missing"));
+        assertEquals(Set.of("a", "b"), vectors.keySet(), "absent ids are left out");
+        for (StoredMemory m : List.of(a, b)) {
+            var got = vectors.get(m.memory().id());
+            assertEquals(m.embedding().dimensions(), got.dimensions());
+            for (int d = 0; d < got.dimensions(); d++) {
+                assertEquals(m.embedding().get(d), got.get(d), 1e-6, "full precision, dimension " + d);
+            }
+        }
+        assertEquals(Map.of(), store.vectors("t2", List.of("a")), "never across tenants");
+        if (durable()) {
+            reopen();
+            assertEquals(Set.of("a", "b"), store.vectors("t1", List.of("a", "b")).keySet(), "after reopen");
+        }
+    }
+
     private static Set<String> idsOf(List<Memory> memories) {
         Set<String> out = new HashSet<>();
         for (Memory m : memories) {

@@ -5,6 +5,7 @@ import dev.loci.Memory;
 import dev.loci.StorageException;
 import dev.loci.spi.AccessRecording;
 import dev.loci.spi.Compactable;
+import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryCodec;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
@@ -39,9 +40,11 @@ import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFor
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SegmentInfos;
@@ -60,6 +63,8 @@ import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.Weight;
@@ -391,21 +396,68 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
 
     @Override
     public List<Memory> list(SearchFilter filter, int limit) {
-        return loadMatching(LuceneDocuments.filter(filter), limit, "list");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        ensureOpen();
+        var order = new Sort(new SortField(LuceneDocuments.OCCURRED, SortField.Type.LONG),
+                new SortField(LuceneDocuments.ID, SortField.Type.STRING));
+        IndexSearcher searcher = acquire();
+        try {
+            int n = Math.min(limit, Math.max(1, searcher.getIndexReader().maxDoc()));
+            TopDocs top = searcher.search(LuceneDocuments.filter(filter), n, order);
+            var out = new ArrayList<Memory>(top.scoreDocs.length);
+            for (ScoreDoc sd : top.scoreDocs) {
+                out.add(load(searcher, sd.doc, null));
+            }
+            return out;
+        } catch (IOException | AlreadyClosedException e) {
+            throw translate("list", e);
+        } finally {
+            release(searcher);
+        }
     }
 
     @Override
     public List<Memory> expired(Instant at, int limit) {
-        return loadMatching(LuceneDocuments.expired(at), limit, "list expired");
-    }
-
-    private List<Memory> loadMatching(Query query, int limit, String op) {
         ensureOpen();
         IndexSearcher searcher = acquire();
         try {
-            return matching(searcher, query, limit);
+            return matching(searcher, LuceneDocuments.expired(at), limit);
         } catch (IOException | AlreadyClosedException e) {
-            throw translate(op, e);
+            throw translate("list expired", e);
+        } finally {
+            release(searcher);
+        }
+    }
+
+    @Override
+    public Map<String, Embedding> vectors(String tenant, Collection<String> ids) {
+        ensureOpen();
+        IndexSearcher searcher = acquire();
+        try {
+            Map<String, Embedding> out = new LinkedHashMap<>();
+            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+            for (String id : ids) {
+                TopDocs top = searcher.search(new TermQuery(new Term(LuceneDocuments.KEY, LuceneDocuments.key(tenant, id))), 1);
+                if (top.scoreDocs.length == 0) {
+                    continue;
+                }
+                int doc = top.scoreDocs[0].doc;
+                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+                FloatVectorValues values = leaf.reader().getFloatVectorValues(LuceneDocuments.VECTOR);
+                if (values == null) {
+                    throw new StorageException("index document of " + id + " has no vector", false);
+                }
+                KnnVectorValues.DocIndexIterator it = values.iterator();
+                if (it.advance(doc - leaf.docBase) != doc - leaf.docBase) {
+                    throw new StorageException("index document of " + id + " has no vector", false);
+                }
+                out.put(id, Embedding.of(values.vectorValue(it.index())));
+            }
+            return out;
+        } catch (IOException | AlreadyClosedException e) {
+            throw translate("vectors", e);
         } finally {
             release(searcher);
         }

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * compaction, no file under the data directory holds a byte of the purged user's text (UTF-8),
  * the write-ahead log and superseded index files included, while the other user's memories are
  * still recalled. The same for one forgotten turn, whose words its episode summary and its
- * neighbour's index keys had copied.
+ * neighbour's index keys had copied. Level 2 (sessions, topics) is awaited before files are
+ * scanned: the scan must not race the background builder, and the purge must reach its nodes too.
  */
 class PurgeLeavesNoTraceTest {
     private static final Scope MAYA = Scope.user("acme", "maya");
@@ -67,6 +68,9 @@ class PurgeLeavesNoTraceTest {
         try (Loci loci = open()) { // a second session after a commit: more than one segment and log segment
             loci.remember(MAYA.withSession("s2"), conversation("Maya", "The doctor is Dr Plumtreader",
                     "We met at Gallowmere lake", "My first car was a Sorrelwick"));
+            loci.awaitConsolidation();
+            assertTrue(loci.count(MAYA, MemoryFilter.all().withKinds(Set.of(Kind.SESSION, Kind.TOPIC))) > 0,
+                    "Maya's sessions and topics are built, with her words in them");
             assertEquals(MAYAS, DataDirScan.found(dir, MAYAS), "before the purge every word is on disk");
             loci.compact();
             assertFalse(DataDirScan.found(dir, MAYAS).isEmpty(), "the scan finds words in a compacted index too");
@@ -94,6 +98,7 @@ class PurgeLeavesNoTraceTest {
         try (Loci loci = open()) {
             List<String> ids = loci.remember(BEN, conversation("Ben", "I keep bees near the old mill",
                     "My locker code is Quillerby", "The bees make lavender honey")).ids();
+            loci.awaitConsolidation();
             String episode = loci.get(BEN, ids.get(0)).orElseThrow().parentId();
             assertEquals(3, recalled(loci, BEN, "Quillerby", Kind.TURN, Kind.EPISODE).size(),
                     "the turn, the next one (context keys) and the episode are found by the word");

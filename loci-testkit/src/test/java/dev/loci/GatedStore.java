@@ -1,0 +1,116 @@
+package dev.loci;
+
+import dev.loci.spi.Embedding;
+import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SearchFilter;
+import dev.loci.spi.SearchHits;
+import dev.loci.spi.SearchRequest;
+import dev.loci.spi.StoreStats;
+import dev.loci.spi.StoredMemory;
+import dev.loci.testkit.InMemoryStore;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An in-memory store whose writes of level-2 memories (SESSION, TOPIC) can be held at a gate or
+ * made to fail, and which records the thread of each such write: to see the background builder
+ * at work, stall it, and break it. Thread-safe.
+ */
+final class GatedStore implements MemoryStore {
+    final InMemoryStore delegate = new InMemoryStore();
+    /** Threads that wrote level-2 memories, one entry per write. */
+    final List<String> levelTwoWriters = new CopyOnWriteArrayList<>();
+    /** Counted down when a level-2 write reaches a closed gate. */
+    final CountDownLatch held = new CountDownLatch(1);
+    private volatile CountDownLatch gate = new CountDownLatch(0);
+    private volatile boolean failing;
+
+    /** Level-2 writes wait from now until {@link #release()}. */
+    void hold() {
+        gate = new CountDownLatch(1);
+    }
+
+    void release() {
+        gate.countDown();
+    }
+
+    /** Level-2 writes throw from now on (true) or succeed again (false). */
+    void failLevelTwo(boolean fail) {
+        failing = fail;
+    }
+
+    @Override
+    public void write(List<StoredMemory> batch) {
+        if (batch.stream().anyMatch(m -> m.memory().level() == 2)) {
+            if (failing) {
+                throw new StorageException("level-2 write failed on purpose", true);
+            }
+            levelTwoWriters.add(Thread.currentThread().getName());
+            held.countDown();
+            try {
+                if (!gate.await(30, TimeUnit.SECONDS)) {
+                    throw new AssertionError("gate never opened");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageException("interrupted at the gate", true);
+            }
+        }
+        delegate.write(batch);
+    }
+
+    @Override
+    public Optional<Memory> get(String tenant, String id) {
+        return delegate.get(tenant, id);
+    }
+
+    @Override
+    public boolean delete(String tenant, String id) {
+        return delegate.delete(tenant, id);
+    }
+
+    @Override
+    public List<Memory> deleteMatching(SearchFilter filter) {
+        return delegate.deleteMatching(filter);
+    }
+
+    @Override
+    public long count(SearchFilter filter) {
+        return delegate.count(filter);
+    }
+
+    @Override
+    public List<Memory> list(SearchFilter filter, int limit) {
+        return delegate.list(filter, limit);
+    }
+
+    @Override
+    public List<Memory> expired(java.time.Instant at, int limit) {
+        return delegate.expired(at, limit);
+    }
+
+    @Override
+    public Map<String, Embedding> vectors(String tenant, Collection<String> ids) {
+        return delegate.vectors(tenant, ids);
+    }
+
+    @Override
+    public SearchHits search(SearchRequest request) {
+        return delegate.search(request);
+    }
+
+    @Override
+    public StoreStats stats() {
+        return delegate.stats();
+    }
+
+    @Override
+    public void close() {
+        // the delegate holds nothing to release; tests read it after the engine is closed
+    }
+}
