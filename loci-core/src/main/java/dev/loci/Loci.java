@@ -3,14 +3,18 @@ package dev.loci;
 import dev.loci.internal.Consolidator;
 import dev.loci.internal.ContextPipeline;
 import dev.loci.internal.ExpirySweeper;
+import dev.loci.internal.FactPipeline;
 import dev.loci.internal.ForgetPipeline;
 import dev.loci.internal.IngestPipeline;
 import dev.loci.internal.MemoryIds;
+import dev.loci.internal.PatternExtractor;
 import dev.loci.internal.RecallPipeline;
 import dev.loci.internal.RetentionPipeline;
+import dev.loci.internal.Supersession;
 import dev.loci.internal.UpdatePipeline;
 import dev.loci.spi.Compactable;
 import dev.loci.spi.Embedder;
+import dev.loci.spi.Extractor;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.StoreStats;
 import dev.loci.spi.TokenCounter;
@@ -18,6 +22,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,15 +65,18 @@ public final class Loci implements AutoCloseable {
         this.store = b.store;
         this.consolidator = config.consolidation().buildsLevels()
                 ? new Consolidator(config.consolidation(), store, b.clock) : null;
+        var rewrites = new ReentrantLock();
+        var facts = config.consolidation().facts() ? new FactPipeline(b.extractor,
+                new Supersession(b.extractor, Supersession.Config.DEFAULTS), store, config.consolidation()) : null;
         this.ingest = new IngestPipeline(config.ingest(), config.consolidation(), embedder, store, b.clock,
-                new MemoryIds(b.random), config.forgetting().timeToLive(), consolidator);
+                new MemoryIds(b.random), config.forgetting().timeToLive(), consolidator, facts, rewrites);
         this.recall = new RecallPipeline(embedder, store, b.clock, config.forgetting().retention());
         this.context = new ContextPipeline(recall, store, b.tokenCounter);
         this.tokenCounter = b.tokenCounter;
-        var rewrites = new ReentrantLock();
-        this.forget = new ForgetPipeline(config.consolidation(), embedder, store, rewrites, consolidator);
+        this.forget = new ForgetPipeline(config.consolidation(), embedder, store, rewrites, consolidator, facts,
+                b.clock);
         this.update = new UpdatePipeline(config.consolidation(), embedder, store, b.clock, forget, rewrites,
-                config.ingest().maxTextChars());
+                config.ingest().maxTextChars(), facts);
         this.retention = new RetentionPipeline(config.forgetting(), config.consolidation(), embedder, store, b.clock,
                 forget, rewrites);
         var interval = config.forgetting().sweepInterval();
@@ -381,6 +389,7 @@ public final class Loci implements AutoCloseable {
         private Random random = new SecureRandom();
         private LociConfig config = LociConfig.defaults();
         private TokenCounter tokenCounter = TokenCounter.words();
+        private Extractor extractor = new PatternExtractor();
 
         private Builder() {
         }
@@ -388,6 +397,15 @@ public final class Loci implements AutoCloseable {
         /** Tokenizer for {@link Loci#context} budgets (default: a word count; the embedded engine uses cl100k). */
         public Builder tokenCounter(TokenCounter t) {
             this.tokenCounter = t;
+            return this;
+        }
+
+        /**
+         * What reads facts from turns (default: English patterns, offline). Replace it with a
+         * model-backed one to read more; it must be thread-safe.
+         */
+        public Builder extractor(Extractor e) {
+            this.extractor = Objects.requireNonNull(e, "extractor");
             return this;
         }
 

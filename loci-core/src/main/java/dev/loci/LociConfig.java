@@ -151,15 +151,20 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall, Consolidation
      *                        while a user's 90 episodes still fall into about 24 topics, a quarter of
      *                        them spanning sessions; at 0.75 nearly all of a user's episodes form
      *                        one topic
+     * @param facts           read the statements turns make (who lives, works, is related to, likes,
+     *                        plans what) into FACT memories, in the remember call: a repeated claim
+     *                        reinforces its fact instead of being stored twice, a contradicting one
+     *                        closes it, and each user's PROFILE is rewritten from their current facts
+     *                        (default true)
      */
     public record ConsolidationConfig(boolean episodes, double boundaryGamma, int noveltyWindow, int minEpisodeTurns,
                                       int maxEpisodeTurns, boolean contextKeys, int contextChars, boolean levels,
-                                      int queueCapacity, double topicThreshold) {
-        /** With the default levels settings (on, queue of 1,024, topic threshold 0.90). */
+                                      int queueCapacity, double topicThreshold, boolean facts) {
+        /** With the default levels and facts settings (on, queue of 1,024, topic threshold 0.90, facts on). */
         public ConsolidationConfig(boolean episodes, double boundaryGamma, int noveltyWindow, int minEpisodeTurns,
                                    int maxEpisodeTurns, boolean contextKeys, int contextChars) {
             this(episodes, boundaryGamma, noveltyWindow, minEpisodeTurns, maxEpisodeTurns, contextKeys, contextChars,
-                    true, DEFAULT_QUEUE_CAPACITY, DEFAULT_TOPIC_THRESHOLD);
+                    true, DEFAULT_QUEUE_CAPACITY, DEFAULT_TOPIC_THRESHOLD, true);
         }
 
         /** Default {@link #queueCapacity()}. */
@@ -200,30 +205,36 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall, Consolidation
 
         public ConsolidationConfig withEpisodes(boolean on) {
             return new ConsolidationConfig(on, boundaryGamma, noveltyWindow, minEpisodeTurns, maxEpisodeTurns,
-                    contextKeys, contextChars, levels, queueCapacity, topicThreshold);
+                    contextKeys, contextChars, levels, queueCapacity, topicThreshold, facts);
         }
 
         public ConsolidationConfig withContextKeys(boolean on) {
             return new ConsolidationConfig(episodes, boundaryGamma, noveltyWindow, minEpisodeTurns, maxEpisodeTurns,
-                    on, contextChars, levels, queueCapacity, topicThreshold);
+                    on, contextChars, levels, queueCapacity, topicThreshold, facts);
         }
 
         /** The same with the background SESSION and TOPIC levels on or off. */
         public ConsolidationConfig withLevels(boolean on) {
             return new ConsolidationConfig(episodes, boundaryGamma, noveltyWindow, minEpisodeTurns, maxEpisodeTurns,
-                    contextKeys, contextChars, on, queueCapacity, topicThreshold);
+                    contextKeys, contextChars, on, queueCapacity, topicThreshold, facts);
         }
 
         /** The same with room for {@code capacity} remember calls waiting for the background builder. */
         public ConsolidationConfig withQueueCapacity(int capacity) {
             return new ConsolidationConfig(episodes, boundaryGamma, noveltyWindow, minEpisodeTurns, maxEpisodeTurns,
-                    contextKeys, contextChars, levels, capacity, topicThreshold);
+                    contextKeys, contextChars, levels, capacity, topicThreshold, facts);
         }
 
         /** The same with another cosine an episode needs to join a topic. */
         public ConsolidationConfig withTopicThreshold(double threshold) {
             return new ConsolidationConfig(episodes, boundaryGamma, noveltyWindow, minEpisodeTurns, maxEpisodeTurns,
-                    contextKeys, contextChars, levels, queueCapacity, threshold);
+                    contextKeys, contextChars, levels, queueCapacity, threshold, facts);
+        }
+
+        /** The same with FACT and PROFILE memories read from turns, or not. */
+        public ConsolidationConfig withFacts(boolean on) {
+            return new ConsolidationConfig(episodes, boundaryGamma, noveltyWindow, minEpisodeTurns, maxEpisodeTurns,
+                    contextKeys, contextChars, levels, queueCapacity, topicThreshold, on);
         }
 
         /** Whether SESSION and TOPIC memories are built: {@link #levels()} over {@link #episodes()}. */

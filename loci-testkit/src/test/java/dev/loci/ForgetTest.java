@@ -78,7 +78,8 @@ class ForgetTest {
         rememberBen();
         long bens = loci.count(BEN, MemoryFilter.all());
         long mayas = loci.count(MAYA, MemoryFilter.all());
-        assertEquals(9, mayas, "seven turns and one episode per session");
+        assertEquals(11, mayas, "seven turns, one episode per session, the plan read from the food session"
+                + " and the profile over it");
 
         ForgetResult result = loci.purge(MAYA);
 
@@ -98,7 +99,8 @@ class ForgetTest {
 
         assertEquals(4, loci.purge(MAYA.withSession("music")).deleted());
 
-        assertEquals(5, loci.count(MAYA, MemoryFilter.all()));
+        assertEquals(7, loci.count(MAYA, MemoryFilter.all()), "the food session's four turns, episode and plan,"
+                + " and the profile");
         assertEquals(food.size(), loci.count(MAYA.withSession("food"), MemoryFilter.all().withKinds(Set.of(Kind.TURN))));
         assertEquals(Set.of(), keyedWith(MAYA, "violin"));
     }

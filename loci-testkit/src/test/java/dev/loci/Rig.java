@@ -16,7 +16,7 @@ record Rig(Loci loci, HashingEmbedder embedder, InMemoryStore store, ManualClock
      */
     static LociConfig flat() {
         LociConfig d = LociConfig.defaults();
-        return d.withConsolidation(d.consolidation().withEpisodes(false).withContextKeys(false))
+        return d.withConsolidation(d.consolidation().withEpisodes(false).withContextKeys(false).withFacts(false))
                 .withRecall(d.recall().flat());
     }
 

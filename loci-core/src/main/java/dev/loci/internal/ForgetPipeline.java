@@ -13,7 +13,9 @@ import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchRequest;
 import dev.loci.spi.StoreHit;
 import dev.loci.spi.StoredMemory;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -44,7 +46,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ol>
  * Then level 2: every SESSION and TOPIC node holding an episode that was deleted, removed or
  * rebuilt is rebuilt from the episodes that remain, or deleted when none do
- * ({@link Consolidator#repair}). A purge needs none of the episode repairs (a turn's episode and
+ * ({@link Consolidator#repair}). Last, facts ({@link FactPipeline#forgotten}): the facts read from
+ * a deleted turn are deleted (they quote it), what they had closed is opened again, and the
+ * profiles of the users concerned are rebuilt or removed. A purge needs none of the episode repairs (a turn's episode and
  * neighbours share its scope, so they go too) but may need this one: a user's topics gather
  * episodes of all of the user's sessions, so purging one session rebuilds them.
  *
@@ -67,6 +71,9 @@ public final class ForgetPipeline {
     private final ReentrantLock lock;
     /** Repairs level 2; null when level 2 is off. */
     private final Consolidator levels;
+    /** Deletes the facts of deleted turns and rebuilds profiles; null when facts are off. */
+    private final FactPipeline facts;
+    private final Clock clock;
 
     public ForgetPipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store) {
         this(consolidation, embedder, store, new ReentrantLock(), null);
@@ -79,7 +86,15 @@ public final class ForgetPipeline {
      */
     public ForgetPipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store, ReentrantLock lock,
                           Consolidator levels) {
+        this(consolidation, embedder, store, lock, levels, null, Clock.systemUTC());
+    }
+
+    /** @param facts deletes the facts of deleted turns and rebuilds profiles; null when facts are off */
+    public ForgetPipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store, ReentrantLock lock,
+                          Consolidator levels, FactPipeline facts, Clock clock) {
         this.levels = levels;
+        this.facts = facts;
+        this.clock = clock;
         this.consolidation = consolidation;
         this.embedder = embedder;
         this.store = store;
@@ -102,6 +117,7 @@ public final class ForgetPipeline {
             if (filter.isAll()) {
                 // Episodes, their turns and a turn's neighbours share its scope: all of them are gone.
                 repairLevels(deleted.stream().filter(m -> m.level() > 0).toList());
+                repairFacts(scope.tenant(), deleted);
                 return new ForgetResult(deleted.size(), 0, 0, 0);
             }
             return repair(scope.tenant(), deleted);
@@ -238,6 +254,7 @@ public final class ForgetPipeline {
             repair.episode(id).ifPresent(episodes::add);
         }
         repairLevels(episodes);
+        repairFacts(tenant, repair.gone.values());
         return new ForgetResult(deleted, repair.episodesRebuilt, repair.episodesRemoved,
                 repair.batch.size() - repair.episodesRebuilt);
     }
@@ -306,6 +323,13 @@ public final class ForgetPipeline {
         List<String> keys = Consolidation.keys(turns, consolidation);
         for (int i = 0; i < turns.size(); i++) {
             repair.put(new StoredMemory(Consolidation.withParent(turns.get(i), null), vectors.get(i), keys.get(i)));
+        }
+    }
+
+    /** Step 5: the facts read from deleted turns go, and the profiles over them are rebuilt. */
+    private void repairFacts(String tenant, Collection<Memory> deleted) {
+        if (facts != null) {
+            facts.forgotten(tenant, deleted, clock.instant());
         }
     }
 

@@ -12,6 +12,7 @@ import dev.loci.Scope;
 import dev.loci.spi.Embedder;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
+import dev.loci.spi.Statement;
 import dev.loci.spi.StoredMemory;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Ingest, top to bottom: validate every message before anything is written, give each an id
@@ -46,14 +48,31 @@ public final class IngestPipeline {
     private final Consolidator consolidator;
     /** Expiry of messages that name none, from when they are remembered; null for none. */
     private final Duration timeToLive;
+    /** Reads facts from the turns; null when facts are off. */
+    private final FactPipeline facts;
+    /** Held while facts are consolidated: the lock forgets and updates rewrite memories under. */
+    private final ReentrantLock rewrites;
     private final StripedLocks clientIdLocks = new StripedLocks(1024);
     private final LastTurns lastTurns = new LastTurns(LAST_TURN_SCOPES);
     /** Scopes whose latest turn is kept for the next call's context key (least recently used go first). */
     static final int LAST_TURN_SCOPES = 10_000;
 
-    /** @param consolidator builds level 2 from the episodes written; null when level 2 is off */
+    /** Without facts. */
     public IngestPipeline(IngestConfig config, ConsolidationConfig consolidation, Embedder embedder, MemoryStore store,
                           Clock clock, MemoryIds ids, Duration timeToLive, Consolidator consolidator) {
+        this(config, consolidation, embedder, store, clock, ids, timeToLive, consolidator, null, new ReentrantLock());
+    }
+
+    /**
+     * @param consolidator builds level 2 from the episodes written; null when level 2 is off
+     * @param facts        reads facts from the turns and writes them with the turns; null when off
+     * @param rewrites     the lock forgets and updates hold; facts are consolidated under it
+     */
+    public IngestPipeline(IngestConfig config, ConsolidationConfig consolidation, Embedder embedder, MemoryStore store,
+                          Clock clock, MemoryIds ids, Duration timeToLive, Consolidator consolidator,
+                          FactPipeline facts, ReentrantLock rewrites) {
+        this.facts = facts;
+        this.rewrites = rewrites;
         this.timeToLive = timeToLive;
         this.consolidator = consolidator;
         this.config = config;
@@ -99,8 +118,10 @@ public final class IngestPipeline {
         // Embed outside any lock (the slow part), then re-check and write under the ids' locks so
         // two callers remembering the same client ids at once store and count them once.
         List<Embedding> vectors = embedder.embedDocuments(fresh.stream().map(IndexKeys::embedText).toList());
+        List<List<Statement>> statements = facts == null ? null : facts.read(fresh);
         List<Memory> kept = new ArrayList<>(fresh.size());
         List<Embedding> keptVectors = new ArrayList<>(fresh.size());
+        List<List<Statement>> keptStatements = new ArrayList<>(fresh.size());
         List<StoredMemory> episodes = List.of();
         long forgets = 0;
         int[] stripes = clientIdLocks.stripesOf(scope.tenant(), fresh);
@@ -116,12 +137,13 @@ public final class IngestPipeline {
                 }
                 kept.add(m);
                 keptVectors.add(vectors.get(i));
+                keptStatements.add(statements == null ? List.of() : statements.get(i));
             }
             if (!kept.isEmpty()) {
                 Memory previous = lastTurns.before(scope, kept.get(0));
                 List<StoredMemory> batch = Consolidation.organise(scope, kept, keptVectors, consolidation, previous);
                 forgets = consolidator == null ? 0 : consolidator.forgets();
-                store.write(batch);
+                write(batch, kept, keptVectors, keptStatements, now);
                 lastTurns.remember(scope, kept.get(kept.size() - 1));
                 episodes = batch.stream().filter(m -> m.memory().kind() == Kind.EPISODE).toList();
             }
@@ -132,6 +154,23 @@ public final class IngestPipeline {
             consolidator.submit(episodes, forgets); // durable already; sessions and topics follow in the background
         }
         return new RememberResult(idPerMessage, kept.size(), skipped);
+    }
+
+    /** Writes turns and episodes, with the facts read from the turns, as one atomic batch. */
+    private void write(List<StoredMemory> batch, List<Memory> turns, List<Embedding> vectors,
+                       List<List<Statement>> statements, Instant now) {
+        if (facts == null || !FactPipeline.any(statements)) {
+            store.write(batch);
+            return;
+        }
+        rewrites.lock();
+        try {
+            var all = new ArrayList<>(batch);
+            all.addAll(facts.consolidate(turns, vectors, statements, now));
+            store.write(all);
+        } finally {
+            rewrites.unlock();
+        }
     }
 
     private static Memory toMemory(String id, Scope scope, Message msg, Instant now) {

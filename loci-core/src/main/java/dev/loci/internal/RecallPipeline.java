@@ -57,14 +57,19 @@ import java.util.regex.Pattern;
  * </ol>
  * Every search sees the memories visible as of {@link RecallQuery#asOf()} (now by default): not
  * recorded later, not closed by an update or a superseding statement by then, not expired.
- * Unless the query names kinds, grouping levels (EPISODE, SESSION, TOPIC) are not returned
- * themselves: they are reached through routing, which starts from episodes, and also from sessions
+ * Unless the query names kinds, grouping levels (EPISODE, SESSION, TOPIC), facts and profiles are
+ * not returned themselves: they are reached through routing, which starts from episodes, and also from sessions
  * and topics when the query names those kinds (their score then flows down through their
  * episodes to the turns). Thread-safe.
  */
 public final class RecallPipeline {
-    /** Kinds returned when a query names none: everything but the grouping levels. */
-    static final Set<Kind> DEFAULT_KINDS = EnumSet.complementOf(EnumSet.of(Kind.EPISODE, Kind.SESSION, Kind.TOPIC));
+    /**
+     * Kinds returned when a query names none: everything but the grouping levels and what Loci
+     * reads from turns (FACT: a span of its turn, which would sit next to it as a near copy;
+     * PROFILE: the context block puts it first). A query naming FACT gets the current facts.
+     */
+    static final Set<Kind> DEFAULT_KINDS = EnumSet.complementOf(EnumSet.of(Kind.EPISODE, Kind.SESSION, Kind.TOPIC,
+            Kind.FACT, Kind.PROFILE));
     /** Level-2 kinds routing also starts from when a query asks for them (next to turns). */
     private static final Set<Kind> LEVEL_TWO = EnumSet.of(Kind.SESSION, Kind.TOPIC);
     /** Signal name of the routed episode score. */

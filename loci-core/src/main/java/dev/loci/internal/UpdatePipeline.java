@@ -44,9 +44,18 @@ public final class UpdatePipeline {
     private final ForgetPipeline repairs;
     private final ReentrantLock lock;
     private final int maxTextChars;
+    /** Reads the facts of the new text; null when facts are off. */
+    private final FactPipeline facts;
 
     public UpdatePipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store, Clock clock,
                           ForgetPipeline repairs, ReentrantLock lock, int maxTextChars) {
+        this(consolidation, embedder, store, clock, repairs, lock, maxTextChars, null);
+    }
+
+    /** @param facts closes the facts of a replaced text and reads the new one's; null when facts are off */
+    public UpdatePipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store, Clock clock,
+                          ForgetPipeline repairs, ReentrantLock lock, int maxTextChars, FactPipeline facts) {
+        this.facts = facts;
         this.consolidation = consolidation;
         this.embedder = embedder;
         this.store = store;
@@ -93,6 +102,9 @@ public final class UpdatePipeline {
                     new StoredMemory(kept, vectors.get(0), Consolidation.keys(List.of(kept), consolidation).get(0)),
                     new StoredMemory(next, vectors.get(1), Consolidation.keys(List.of(next), consolidation).get(0))));
             repairs.changed(scope.tenant(), current);
+            if (facts != null && next.kind() == Kind.TURN) {
+                facts.changed(current, next, vectors.get(1), now);
+            }
             return Optional.of(next);
         } finally {
             lock.unlock();
@@ -100,7 +112,8 @@ public final class UpdatePipeline {
     }
 
     private static void requireUpdatable(Memory current) {
-        if (current.kind() == Kind.EPISODE || current.kind() == Kind.SESSION || current.kind() == Kind.PROFILE) {
+        if (current.kind() == Kind.EPISODE || current.kind() == Kind.SESSION || current.kind() == Kind.TOPIC
+                || current.kind() == Kind.FACT || current.kind() == Kind.PROFILE) {
             throw new InvalidInputException("id", current.id() + " is " + current.kind()
                     + ", which Loci derives from other memories; update those instead");
         }

@@ -1,0 +1,464 @@
+package dev.loci.internal;
+
+import dev.loci.Kind;
+import dev.loci.LociConfig.ConsolidationConfig;
+import dev.loci.Memory;
+import dev.loci.Scope;
+import dev.loci.spi.Embedding;
+import dev.loci.spi.Extractor;
+import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SearchFilter;
+import dev.loci.spi.Statement;
+import dev.loci.spi.StoredMemory;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Facts, supersession, duplicates and the profile, top to bottom:
+ * <ol>
+ *   <li><b>read</b> ({@link #read}): the {@link Extractor} reads the statements each turn makes
+ *       (turns of assistants and the system are skipped: they speak about the user, not for them);</li>
+ *   <li><b>consolidate</b> ({@link #consolidate}), inside the remember call, so facts are written
+ *       in the same atomic batch as their turns: for each statement the current FACT memories of
+ *       the user on the same subject and attribute are listed (a metadata filter, exact);
+ *       <ul>
+ *         <li>the same claim again (same value, same polarity) <em>reinforces</em> the existing
+ *             fact instead of storing a copy: one more access, importance up
+ *             {@value #REINFORCEMENT}, the new turn added to its sources (provenance of both);</li>
+ *         <li>otherwise a new FACT is stored: the statement's words as text, the turn's vector
+ *             (no new embedding), the turn as child and source, the statement under
+ *             {@code loci.*} metadata keys. Each current fact the {@link Supersession} rule says it
+ *             contradicts is <em>closed</em> ({@code validTo} = when the new one was said) and the
+ *             two are linked both ways. Between two contradicting statements the one said later
+ *             (event time) wins, whatever the order of ingestion: a statement older than the fact
+ *             it contradicts is stored closed already;</li>
+ *       </ul></li>
+ *   <li><b>profile</b>: when a user's facts changed, the user's PROFILE (one per user, at
+ *       {@link ContextPipeline#profileId}) is written again from the user's current facts
+ *       ({@link ProfileText}); its vector is the normalised mean of theirs (no embedding);</li>
+ *   <li><b>forgetting</b> ({@link #forgotten}): the facts read from deleted turns are deleted
+ *       (their text is those turns' words), the facts they had closed are opened again, facts only
+ *       reinforced by a deleted turn lose it from their sources, and the profiles are rebuilt or
+ *       removed; <b>updating</b> ({@link #changed}) closes the facts of the replaced text and reads
+ *       the new one.</li>
+ * </ol>
+ * Rewritten facts keep their vector ({@link MemoryStore#vectors}). Callers serialise every call
+ * but {@link #read} with one lock (the engine's rewrite lock), so two calls never rebuild one
+ * profile from different views.
+ */
+public final class FactPipeline {
+    static final String SUBJECT = "loci.subject";
+    static final String ATTRIBUTE = "loci.attribute";
+    static final String VALUE = "loci.value";
+    static final String CATEGORY = "loci.category";
+    static final String SINGLE = "loci.single";
+    static final String NEGATED = "loci.negated";
+    /** The turn a fact was read from (its first source), for finding the facts of a deleted turn. */
+    static final String TURN = "loci.turn";
+    /** Most statements kept from one turn: a long document gives no more facts than this. */
+    static final int MAX_STATEMENTS_PER_TURN = 16;
+    /** Most current facts of one subject and attribute compared with a new statement. */
+    static final int MAX_CURRENT = 1_000;
+    /** Most current facts a profile is built from (the oldest first when a user has more). */
+    static final int MAX_PROFILE_FACTS = 10_000;
+    static final double FACT_IMPORTANCE = 0.6;
+    static final double REINFORCEMENT = 0.05;
+
+    private final Extractor extractor;
+    private final Supersession rule;
+    private final MemoryStore store;
+    private final ConsolidationConfig consolidation;
+
+    public FactPipeline(Extractor extractor, Supersession rule, MemoryStore store, ConsolidationConfig consolidation) {
+        this.extractor = extractor;
+        this.rule = rule;
+        this.store = store;
+        this.consolidation = consolidation;
+    }
+
+    /** The statements of each turn, in order (none for assistant and system turns). Thread-safe. */
+    public List<List<Statement>> read(List<Memory> turns) {
+        var out = new ArrayList<List<Statement>>(turns.size());
+        for (Memory turn : turns) {
+            if (turn.kind() != Kind.TURN || "assistant".equalsIgnoreCase(turn.role())
+                    || "system".equalsIgnoreCase(turn.role())) {
+                out.add(List.of());
+                continue;
+            }
+            List<Statement> all = extractor.extract(turn.text(), turn.speaker(), turn.occurredAt());
+            out.add(all.size() > MAX_STATEMENTS_PER_TURN ? all.subList(0, MAX_STATEMENTS_PER_TURN) : all);
+        }
+        return out;
+    }
+
+    /** Whether {@link #read} found anything to consolidate. */
+    public static boolean any(List<List<Statement>> statements) {
+        return statements.stream().anyMatch(s -> !s.isEmpty());
+    }
+
+    /**
+     * The facts, rewritten facts and profile to write with {@code turns} (not yet stored, with
+     * {@code vectors}), from their {@code statements} as {@link #read} gave them.
+     */
+    public List<StoredMemory> consolidate(List<Memory> turns, List<Embedding> vectors,
+                                          List<List<Statement>> statements, Instant now) {
+        var batch = new Batch();
+        for (int i = 0; i < turns.size(); i++) {
+            List<Statement> said = statements.get(i);
+            for (int k = 0; k < said.size(); k++) {
+                apply(turns.get(i), vectors.get(i), k, said.get(k), now, batch);
+            }
+        }
+        if (batch.memories.isEmpty()) {
+            return List.of();
+        }
+        fillVectors(batch);
+        var users = new LinkedHashSet<Scope>();
+        batch.memories.values().forEach(m -> userOf(m.scope()).ifPresent(users::add));
+        for (Scope user : users) {
+            profile(user, batch, now).ifPresent(p -> batch.memories.put(p.id(), p));
+        }
+        return batch.stored(consolidation);
+    }
+
+    /**
+     * After a forget (the caller holds the lock): deletes the facts read from the deleted turns,
+     * opens again what they had closed, drops the deleted turns from the sources of facts they only
+     * reinforced, and rebuilds or removes the profiles of the users concerned. Returns how many
+     * facts it deleted.
+     */
+    public int forgotten(String tenant, Collection<Memory> deleted, Instant now) {
+        var batch = new Batch();
+        var users = new LinkedHashSet<Scope>();
+        Set<String> goneIds = new HashSet<>();
+        deleted.forEach(m -> goneIds.add(m.id()));
+        int removed = 0;
+        for (Memory m : deleted) {
+            if (m.kind() == Kind.TURN || m.kind() == Kind.FACT || m.kind() == Kind.PROFILE) {
+                userOf(m.scope()).ifPresent(users::add);
+            }
+            if (m.kind() != Kind.TURN) {
+                continue;
+            }
+            var readFrom = new SearchFilter(owner(m.scope()), Set.of(Kind.FACT), null,
+                    Map.of(TURN, m.id()));
+            for (Memory fact : store.deleteMatching(readFrom)) {
+                removed++;
+                goneIds.add(fact.id());
+                batch.memories.remove(fact.id());
+                reopen(tenant, fact, goneIds, batch);
+            }
+        }
+        // Facts a deleted turn reinforced keep their text (another turn's words) but lose the source.
+        for (Memory m : deleted) {
+            if (m.kind() == Kind.TURN) {
+                unsource(m, goneIds, batch);
+            }
+        }
+        fillVectors(batch);
+        for (Scope user : users) {
+            Optional<Memory> profile = profile(user, batch, now);
+            if (profile.isPresent()) {
+                batch.memories.put(profile.get().id(), profile.get());
+            } else {
+                store.delete(tenant, ContextPipeline.profileId(tenant, user.userId()));
+            }
+        }
+        if (!batch.memories.isEmpty()) {
+            store.write(batch.stored(consolidation));
+        }
+        return removed;
+    }
+
+    /**
+     * After an update replaced the text of {@code before} with {@code after}'s (the caller holds
+     * the lock): the facts read from the old text are closed as of {@code now}, and the new text is
+     * read and consolidated like a remembered turn.
+     */
+    public void changed(Memory before, Memory after, Embedding vector, Instant now) {
+        var batch = new Batch();
+        var readFrom = new SearchFilter(owner(before.scope()), Set.of(Kind.FACT), null,
+                Map.of(TURN, before.id())).visibleAt(now);
+        for (Memory fact : store.list(readFrom, MAX_CURRENT)) {
+            batch.put(new Memory(fact.id(), fact.scope(), fact.kind(), fact.text(), fact.role(), fact.speaker(),
+                    fact.occurredAt(), fact.recordedAt(), fact.validFrom(), now, fact.clientId(), fact.sourceIds(),
+                    fact.parentId(), fact.childIds(), fact.version(), fact.importance(), fact.metadata(),
+                    fact.lifecycle()), null);
+        }
+        List<Statement> said = read(List.of(after)).get(0);
+        for (int k = 0; k < said.size(); k++) {
+            apply(after, vector, k, said.get(k), now, batch, "v" + after.version() + ":");
+        }
+        if (batch.memories.isEmpty()) {
+            return;
+        }
+        fillVectors(batch);
+        userOf(after.scope()).flatMap(user -> profile(user, batch, now)).ifPresent(p -> batch.memories.put(p.id(), p));
+        store.write(batch.stored(consolidation));
+    }
+
+    private void apply(Memory turn, Embedding vector, int k, Statement st, Instant now, Batch batch) {
+        apply(turn, vector, k, st, now, batch, "");
+    }
+
+    private void apply(Memory turn, Embedding vector, int k, Statement st, Instant now, Batch batch, String tag) {
+        List<Memory> current = currentFacts(turn.scope(), st, now, batch);
+        for (Memory fact : current) {
+            if (sameClaim(statementOf(fact), st)) {
+                batch.put(reinforced(fact, turn, now), batch.vectors.get(fact.id()));
+                return;
+            }
+        }
+        Memory fact = newFact(turn, k, st, now, tag);
+        for (Memory other : current) {
+            Statement theirs = statementOf(other);
+            if (other.occurredAt().isAfter(turn.occurredAt())) {
+                // The stored one was said later: if it contradicts the new statement, the new one is history.
+                if (rule.decide(st, theirs, similarity(vector, other, batch)).supersedes()) {
+                    fact = closed(fact, other.occurredAt(), other.id());
+                    batch.put(other.withLifecycle(other.lifecycle().withSupersedes(fact.id())),
+                            batch.vectors.get(other.id()));
+                }
+            } else if (rule.decide(theirs, st, similarity(vector, other, batch)).supersedes()) {
+                batch.put(closed(other, turn.occurredAt(), fact.id()), batch.vectors.get(other.id()));
+                if (fact.validTo() == null) {
+                    fact = fact.withLifecycle(fact.lifecycle().withSupersedes(other.id()));
+                }
+            }
+        }
+        batch.put(fact, vector);
+    }
+
+    /** The same claim: same polarity and the same named value (two unnamed values are two events). */
+    private static boolean sameClaim(Statement a, Statement b) {
+        return a.negated() == b.negated() && !a.valueUnspecified() && !b.valueUnspecified()
+                && Values.same(a.value(), b.value());
+    }
+
+    /** Cosine of the new statement's turn and a current fact (both unit vectors). */
+    private double similarity(Embedding vector, Memory fact, Batch batch) {
+        Embedding theirs = batch.vectors.computeIfAbsent(fact.id(),
+                id -> store.vectors(fact.scope().tenant(), List.of(id)).get(id));
+        return theirs == null ? 0 : Math.max(-1, Math.min(1, vector.dot(theirs)));
+    }
+
+    /** Current facts of the turn's owner on the statement's subject and attribute: this call's, then the store's. */
+    private List<Memory> currentFacts(Scope scope, Statement st, Instant now, Batch batch) {
+        var out = new LinkedHashMap<String, Memory>();
+        Scope owner = owner(scope);
+        var filter = new SearchFilter(owner, Set.of(Kind.FACT), null,
+                Map.of(SUBJECT, st.subject(), ATTRIBUTE, st.attribute())).visibleAt(now);
+        for (Memory m : store.list(filter, MAX_CURRENT)) {
+            out.put(m.id(), batch.memories.getOrDefault(m.id(), m));
+        }
+        for (Memory m : batch.memories.values()) {
+            if (m.kind() == Kind.FACT && owner.covers(m.scope()) && about(m, st)) {
+                out.put(m.id(), m);
+            }
+        }
+        out.values().removeIf(m -> m.validTo() != null);
+        return List.copyOf(out.values());
+    }
+
+    private static boolean about(Memory fact, Statement st) {
+        return st.subject().equals(fact.metadata().get(SUBJECT)) && st.attribute().equals(fact.metadata().get(ATTRIBUTE));
+    }
+
+    /** Where facts are compared: the user's scope, or the tenant's when the scope names no user. */
+    private static Scope owner(Scope scope) {
+        return scope.userId() != null ? Scope.user(scope.tenant(), scope.userId()) : Scope.tenant(scope.tenant());
+    }
+
+    /** The user whose profile the memories of a scope feed; empty when the scope names none. */
+    private static Optional<Scope> userOf(Scope scope) {
+        return scope.userId() == null ? Optional.empty() : Optional.of(Scope.user(scope.tenant(), scope.userId()));
+    }
+
+    private static Memory newFact(Memory turn, int k, Statement st, Instant now, String tag) {
+        var metadata = new LinkedHashMap<>(turn.metadata());
+        metadata.put(SUBJECT, st.subject());
+        metadata.put(ATTRIBUTE, st.attribute());
+        metadata.put(VALUE, st.value());
+        metadata.put(CATEGORY, st.category().name());
+        metadata.put(SINGLE, Boolean.toString(st.singleValued()));
+        metadata.put(NEGATED, Boolean.toString(st.negated()));
+        metadata.put(TURN, turn.id());
+        String id = MemoryIds.forClientId(turn.scope(), "fact:" + tag + turn.id() + ":" + k);
+        Memory fact = new Memory(id, turn.scope(), Kind.FACT, st.span(), turn.role(), turn.speaker(),
+                turn.occurredAt(), now, turn.occurredAt(), null, null, List.of(turn.id()), null, List.of(turn.id()),
+                1, FACT_IMPORTANCE, metadata);
+        // A fact quotes its turn: it expires with it.
+        return turn.lifecycle().expiresAt() == null ? fact
+                : fact.withLifecycle(fact.lifecycle().withExpiresAt(turn.lifecycle().expiresAt()));
+    }
+
+    /** The statement a FACT keeps in its metadata. */
+    static Statement statementOf(Memory fact) {
+        Map<String, String> md = fact.metadata();
+        return new Statement(md.get(SUBJECT), md.get(ATTRIBUTE), md.get(VALUE),
+                Statement.Category.valueOf(md.get(CATEGORY)), Boolean.parseBoolean(md.get(SINGLE)),
+                Boolean.parseBoolean(md.get(NEGATED)), fact.text());
+    }
+
+    private static Memory reinforced(Memory fact, Memory turn, Instant now) {
+        var sources = new ArrayList<>(fact.sourceIds());
+        var children = new ArrayList<>(fact.childIds());
+        if (!sources.contains(turn.id())) {
+            sources.add(turn.id());
+            children.add(turn.id());
+        }
+        return withLinks(fact, sources, children, Math.min(1.0, fact.importance() + REINFORCEMENT),
+                fact.lifecycle().accessed(now));
+    }
+
+    private static Memory withLinks(Memory f, List<String> sources, List<String> children, double importance,
+                                    dev.loci.Lifecycle lifecycle) {
+        return new Memory(f.id(), f.scope(), f.kind(), f.text(), f.role(), f.speaker(), f.occurredAt(), f.recordedAt(),
+                f.validFrom(), f.validTo(), f.clientId(), sources, f.parentId(), children, f.version(), importance,
+                f.metadata(), lifecycle);
+    }
+
+    private static Memory closed(Memory fact, Instant until, String by) {
+        return new Memory(fact.id(), fact.scope(), fact.kind(), fact.text(), fact.role(), fact.speaker(),
+                fact.occurredAt(), fact.recordedAt(), fact.validFrom(), until, fact.clientId(), fact.sourceIds(),
+                fact.parentId(), fact.childIds(), fact.version(), fact.importance(), fact.metadata(),
+                fact.lifecycle().withSupersededBy(by));
+    }
+
+    /** Opens again the fact a deleted one had closed, unless it was deleted too or closed by another. */
+    private void reopen(String tenant, Memory deletedFact, Set<String> goneIds, Batch batch) {
+        String closedId = deletedFact.lifecycle().supersedes();
+        if (closedId == null || goneIds.contains(closedId)) {
+            return;
+        }
+        Optional<Memory> closed = Optional.ofNullable(batch.memories.get(closedId)).or(() -> store.get(tenant, closedId));
+        closed.filter(c -> deletedFact.id().equals(c.lifecycle().supersededBy())).ifPresent(c -> batch.put(
+                new Memory(c.id(), c.scope(), c.kind(), c.text(), c.role(), c.speaker(), c.occurredAt(),
+                        c.recordedAt(), c.validFrom(), null, c.clientId(), c.sourceIds(), c.parentId(), c.childIds(),
+                        c.version(), c.importance(), c.metadata(), c.lifecycle().withSupersededBy(null)),
+                batch.vectors.get(c.id())));
+    }
+
+    /** Drops a deleted turn from the sources of the facts it reinforced. */
+    private void unsource(Memory turn, Set<String> goneIds, Batch batch) {
+        Scope owner = owner(turn.scope());
+        var filter = new SearchFilter(owner, Set.of(Kind.FACT), null, Map.of());
+        // Reinforced facts are found through the fact the turn's statements would make: same subject and attribute.
+        for (Statement st : read(List.of(turn)).get(0)) {
+            var same = new SearchFilter(filter.scope(), filter.kinds(), null,
+                    Map.of(SUBJECT, st.subject(), ATTRIBUTE, st.attribute()));
+            for (Memory f : store.list(same, MAX_CURRENT)) {
+                Memory fact = batch.memories.getOrDefault(f.id(), f);
+                if (goneIds.contains(fact.id()) || !fact.sourceIds().contains(turn.id())) {
+                    continue;
+                }
+                var sources = new ArrayList<>(fact.sourceIds());
+                var children = new ArrayList<>(fact.childIds());
+                sources.remove(turn.id());
+                children.remove(turn.id());
+                batch.put(withLinks(fact, sources, children, fact.importance(), fact.lifecycle()),
+                        batch.vectors.get(fact.id()));
+            }
+        }
+    }
+
+    /**
+     * The user's profile over their current facts (this call's changes included), its vector put
+     * in the batch; empty when they have none.
+     */
+    private Optional<Memory> profile(Scope user, Batch batch, Instant now) {
+        String id = ContextPipeline.profileId(user.tenant(), user.userId());
+        var facts = new LinkedHashMap<String, Memory>();
+        var filter = new SearchFilter(user, Set.of(Kind.FACT), null, Map.of()).visibleAt(now);
+        for (Memory m : store.list(filter, MAX_PROFILE_FACTS)) {
+            facts.put(m.id(), m);
+        }
+        for (Memory m : batch.memories.values()) {
+            if (m.kind() == Kind.FACT && user.covers(m.scope())) {
+                facts.put(m.id(), m);
+            }
+        }
+        List<Memory> current = facts.values().stream().filter(m -> m.visibleAt(now))
+                .sorted(Comparator.comparing(Memory::occurredAt).thenComparing(Memory::id)).toList();
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Memory> old = store.get(user.tenant(), id).filter(m -> m.kind() == Kind.PROFILE);
+        Memory profile = ProfileText.profile(id, user, current, old.map(m -> m.version() + 1).orElse(1),
+                old.map(Memory::recordedAt).orElse(now), now);
+        var missing = current.stream().map(Memory::id).filter(f -> !batch.vectors.containsKey(f)).toList();
+        Map<String, Embedding> vectors = new HashMap<>(batch.vectors);
+        if (!missing.isEmpty()) {
+            vectors.putAll(store.vectors(user.tenant(), missing));
+        }
+        batch.vectors.put(id, mean(current, vectors));
+        return Optional.of(profile);
+    }
+
+    private static Embedding mean(List<Memory> facts, Map<String, Embedding> vectors) {
+        float[] sum = null;
+        for (Memory f : facts) {
+            Embedding v = vectors.get(f.id());
+            if (v == null) {
+                continue;
+            }
+            if (sum == null) {
+                sum = new float[v.dimensions()];
+            }
+            for (int d = 0; d < sum.length; d++) {
+                sum[d] += v.get(d);
+            }
+        }
+        if (sum == null) {
+            throw new IllegalStateException("no vector for any fact of the profile");
+        }
+        return Embedding.normalized(sum);
+    }
+
+    /** Loads, once, the stored vectors of the rewritten facts that do not have one in the batch. */
+    private void fillVectors(Batch batch) {
+        Map<String, List<String>> missing = new HashMap<>();
+        for (Memory m : batch.memories.values()) {
+            if (batch.vectors.get(m.id()) == null) {
+                missing.computeIfAbsent(m.scope().tenant(), t -> new ArrayList<>()).add(m.id());
+            }
+        }
+        missing.forEach((tenant, ids) -> store.vectors(tenant, ids).forEach(batch.vectors::put));
+        for (Memory m : batch.memories.values()) {
+            if (batch.vectors.get(m.id()) == null) {
+                throw new IllegalStateException("the store holds no vector for fact " + m.id());
+            }
+        }
+    }
+
+    /** Memories to write, with their vectors. */
+    private static final class Batch {
+        final Map<String, Memory> memories = new LinkedHashMap<>();
+        final Map<String, Embedding> vectors = new HashMap<>();
+
+        void put(Memory m, Embedding vector) {
+            memories.put(m.id(), m);
+            if (vector != null) {
+                vectors.put(m.id(), vector);
+            }
+        }
+
+        List<StoredMemory> stored(ConsolidationConfig consolidation) {
+            var out = new ArrayList<StoredMemory>(memories.size());
+            for (Memory m : memories.values()) {
+                out.add(new StoredMemory(m, vectors.get(m.id()), Consolidation.keys(List.of(m), consolidation).get(0)));
+            }
+            return out;
+        }
+    }
+}
