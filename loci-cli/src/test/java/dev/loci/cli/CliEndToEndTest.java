@@ -158,7 +158,10 @@ class CliEndToEndTest {
         assertEquals("cl100k_base", block.get("encoding").asText());
         assertEquals(tokens, dev.loci.embedded.JtokkitTokenCounter.cl100k().count(block.get("text").asText()),
                 "the count is the tokenizer's count of the text");
-        assertTrue(block.get("text").asText().startsWith("Relevant memories (oldest first):\n["), run.out());
+        String text = block.get("text").asText();
+        assertTrue(text.startsWith("About the user:\nMaya:\n"), "the profile first: " + run.out());
+        assertTrue(text.contains("pet: dog"), "read from the dog adoption: " + run.out());
+        assertTrue(text.contains("\n\nRelevant memories (oldest first):\n["), run.out());
         assertTrue(block.get("items").size() >= 1, run.out());
 
         CliRun plain = ok(withStore("context", "--budget", "60", "--encoding", "o200k", "peanut allergy"));
