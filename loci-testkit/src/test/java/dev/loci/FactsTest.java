@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loci.spi.SearchFilter;
+import dev.loci.spi.TokenCounter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -137,6 +138,26 @@ class FactsTest {
         assertTrue(profile.childIds().contains(fact(rig, "globex").id()));
         assertTrue(rig.loci().recall(MAYA, RecallQuery.of("Globex data engineer sister Lisbon")).results().stream()
                 .noneMatch(r -> r.memory().kind() == Kind.PROFILE), "not a recall result unless asked for");
+    }
+
+    @Test
+    void theProfileTakesAtMostAQuarterOfTheBudget() {
+        var rig = rig();
+        String[] said = {"I live in Boston.", "I work at Globex.", "My sister lives in Lisbon.", "I have a dog.",
+            "My favorite color is green.", "I love hiking.", "I am planning to run a marathon.", "I have a cat.",
+            "My brother lives in Oslo.", "I love jazz.", "My favorite food is ramen.", "I am vegetarian."};
+        for (int i = 0; i < said.length; i++) {
+            say(rig, S1, said[i], T.plusSeconds(i));
+        }
+        int budget = 100;
+        String text = rig.loci().context(MAYA, "what does Maya love", budget).text();
+        String profile = text.contains("\n\nRelevant") ? text.substring(0, text.indexOf("\n\nRelevant")) : text;
+        assertTrue(profile.startsWith("About the user:\nMaya:\n"), text);
+        int words = TokenCounter.words().count(profile);
+        assertTrue(words <= budget / 4, words + " words of profile: " + text);
+        assertTrue(text.contains("Relevant memories"), "the rest is left to the memories: " + text);
+        String full = rig.store().list(new SearchFilter(MAYA, Set.of(Kind.PROFILE), null, Map.of()), 1).get(0).text();
+        assertTrue(TokenCounter.words().count(full) > budget / 4, "the whole profile would not have fit: " + full);
     }
 
     @Test

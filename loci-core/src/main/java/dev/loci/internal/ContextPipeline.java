@@ -43,6 +43,11 @@ public final class ContextPipeline {
     static final int PLACEHOLDER_WORDS = 8;
     static final String HEADER = "Relevant memories (oldest first):";
     static final String PROFILE_HEADER = "About the user:";
+    /**
+     * Most of the budget the profile may take (its first lines that fit), so the memories that
+     * answer the query keep most of the room.
+     */
+    static final double PROFILE_SHARE = 0.25;
     /** Largest budget accepted. */
     public static final int MAX_BUDGET = 1_000_000;
 
@@ -67,7 +72,8 @@ public final class ContextPipeline {
         Optional<Memory> profile = query.kinds().isEmpty() ? profile(scope) : Optional.empty();
 
         Line profileLine = profile.map(p -> new Line(p, p.id(), Fidelity.FULL, Double.MAX_VALUE,
-                PROFILE_HEADER + "\n" + p.text(), new ArrayList<>(List.of(p.id())))).orElse(null);
+                profileText(p, (int) (budget * PROFILE_SHARE)), new ArrayList<>(List.of(p.id()))))
+                .filter(l -> l.text.contains("\n")).orElse(null);
         int reserved = counter.count(HEADER) + (profileLine == null ? 0 : counter.count(profileLine.text) + 2);
         List<Line> lines = new ArrayList<>(choose(scope, recalled, budget - reserved));
         while (true) {
@@ -87,6 +93,59 @@ public final class ContextPipeline {
                 profileLine = null; // the profile alone is over the budget
             }
         }
+    }
+
+    /**
+     * The profile's header and as much of its text, from the top, as fits in {@code cap} tokens:
+     * whole lines while they fit, then the first items ({@code "; "}-separated) of the line that
+     * does not; a subject's name line ({@code "Maya:"}) only with something under it.
+     */
+    private String profileText(Memory profile, int cap) {
+        var out = new StringBuilder(PROFILE_HEADER);
+        int used = counter.count(PROFILE_HEADER);
+        String[] lines = profile.text().split("\n");
+        String subject = null;
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            if (line.endsWith(":") && i + 1 < lines.length && lines[i + 1].startsWith(" ")) {
+                subject = line;
+                continue;
+            }
+            String prefix = subject == null ? "" : subject + "\n";
+            String fitted = fits(prefix + line, cap - used) ? line : firstItems(prefix, line, cap - used);
+            if (fitted == null) {
+                break;
+            }
+            out.append('\n').append(prefix).append(fitted);
+            used += counter.count(prefix + fitted) + 1;
+            subject = null;
+            if (!fitted.equals(line)) {
+                break;
+            }
+        }
+        return out.toString();
+    }
+
+    /** The longest run of a line's first items that fits after {@code prefix}; null if none does. */
+    private String firstItems(String prefix, String line, int room) {
+        int colon = line.indexOf(": ");
+        if (colon < 0) {
+            return null;
+        }
+        String head = line.substring(0, colon + 2);
+        String fitted = null;
+        for (String item : line.substring(colon + 2).split("; ")) {
+            String candidate = fitted == null ? head + item : fitted + "; " + item;
+            if (!fits(prefix + candidate, room)) {
+                break;
+            }
+            fitted = candidate;
+        }
+        return fitted;
+    }
+
+    private boolean fits(String text, int room) {
+        return counter.count(text) + 1 <= room;
     }
 
     /** The user's profile: the PROFILE memory at {@link #profileId}, looked up without a search. */

@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * The PROFILE memory of a user, written from their current facts: one block per subject (the
  * speaker themself, then the people they speak of), a line per category (identity, relations,
- * preferences, plans), each fact as {@code attribute: value ("the words said", date)}. A category
+ * preferences, plans), each fact as {@code attribute: value (date)}. A category
  * shows its {@value #PER_CATEGORY} latest facts. Children are the facts shown, sources the turns
  * they were read from (provenance). Stateless.
  */
@@ -67,11 +67,11 @@ final class ProfileText {
                 null, List.copyOf(sources), null, shown.stream().map(Memory::id).toList(), version, 1.0, Map.of());
     }
 
+    /** {@code attribute: value (date)}; the words said instead of the value when they named none. */
     private static String line(Memory fact) {
         Statement st = FactPipeline.statementOf(fact);
-        String value = st.valueUnspecified() ? "(not named)" : st.value();
-        return st.attribute() + ": " + (st.negated() ? "not " : "") + value + " (\"" + fact.text().strip() + "\", "
-                + DAY.format(fact.occurredAt()) + ")";
+        String value = st.valueUnspecified() ? "\"" + fact.text().strip() + "\"" : st.value();
+        return st.attribute() + ": " + (st.negated() ? "not " : "") + value + " (" + DAY.format(fact.occurredAt()) + ")";
     }
 
     /** "caroline" → "Caroline"; "caroline/sister" → "Caroline's sister"; "self" → "The user". */
