@@ -178,6 +178,17 @@ class FactsTest {
     }
 
     @Test
+    void forgettingTheNewerFactItselfOpensTheOlderOneAgain() {
+        var rig = rig();
+        say(rig, S1, "I live in Boston.", T);
+        say(rig, S2, "I moved to Denver.", T.plus(Duration.ofDays(10)));
+
+        assertTrue(rig.loci().forget(MAYA, fact(rig, "denver").id()));
+        assertNull(fact(rig, "boston").validTo());
+        assertTrue(profile(rig).contains("residence: boston"), profile(rig));
+    }
+
+    @Test
     void purgingASessionRebuildsTheProfileAndPurgingTheUserRemovesIt() {
         var rig = rig();
         say(rig, S1, "I live in Boston.", T);

@@ -147,6 +147,9 @@ public final class FactPipeline {
             if (m.kind() == Kind.TURN || m.kind() == Kind.FACT || m.kind() == Kind.PROFILE) {
                 userOf(m.scope()).ifPresent(users::add);
             }
+            if (m.kind() == Kind.FACT) {
+                reopen(tenant, m, goneIds, batch); // forgotten by id, or expired with its turn
+            }
             if (m.kind() != Kind.TURN) {
                 continue;
             }
