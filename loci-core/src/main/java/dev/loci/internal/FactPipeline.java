@@ -52,9 +52,11 @@ import java.util.Set;
  *       removed; <b>updating</b> ({@link #changed}) closes the facts of the replaced text and reads
  *       the new one.</li>
  * </ol>
- * Rewritten facts keep their vector ({@link MemoryStore#vectors}). Callers serialise every call
- * but {@link #read} with one lock (the engine's rewrite lock), so two calls never rebuild one
- * profile from different views.
+ * Rewritten facts keep their vector ({@link MemoryStore#vectors}). Each user's current facts are
+ * read from the store once and then kept in memory, up to {@value #MAX_KNOWN_FACTS} facts across
+ * users ({@link Known}), so a remember call compares statements and rewrites the profile without
+ * reading the store. Callers serialise every call but {@link #read} with one lock (the engine's
+ * rewrite lock), so two calls never rebuild one profile from different views.
  */
 public final class FactPipeline {
     static final String SUBJECT = "loci.subject";
@@ -74,10 +76,16 @@ public final class FactPipeline {
     static final double FACT_IMPORTANCE = 0.6;
     static final double REINFORCEMENT = 0.05;
 
+    /** Most facts kept in memory across users ({@link Known}); the least recently used users go first. */
+    static final int MAX_KNOWN_FACTS = 20_000;
+
     private final Extractor extractor;
     private final Supersession rule;
     private final MemoryStore store;
     private final ConsolidationConfig consolidation;
+    /** Users' current facts as last written, least recently used first (guarded by the caller's lock). */
+    private final LinkedHashMap<Scope, Known> known = new LinkedHashMap<>(16, 0.75f, true);
+    private int knownFacts;
 
     public FactPipeline(Extractor extractor, Supersession rule, MemoryStore store, ConsolidationConfig consolidation) {
         this.extractor = extractor;
@@ -108,7 +116,8 @@ public final class FactPipeline {
 
     /**
      * The facts, rewritten facts and profile to write with {@code turns} (not yet stored, with
-     * {@code vectors}), from their {@code statements} as {@link #read} gave them.
+     * {@code vectors}), from their {@code statements} as {@link #read} gave them. Once the caller
+     * has written them, it hands them to {@link #committed}.
      */
     public List<StoredMemory> consolidate(List<Memory> turns, List<Embedding> vectors,
                                           List<List<Statement>> statements, Instant now) {
@@ -129,6 +138,30 @@ public final class FactPipeline {
             profile(user, batch, now).ifPresent(p -> batch.memories.put(p.id(), p));
         }
         return batch.stored(consolidation);
+    }
+
+    /** What {@link #consolidate} returned has been written: the users' known facts follow it. */
+    public void committed(List<StoredMemory> written) {
+        for (StoredMemory r : written) {
+            Memory m = r.memory();
+            Known k = userOf(m.scope()).map(known::get).orElse(null);
+            if (k == null) {
+                continue;
+            }
+            if (m.kind() == Kind.PROFILE) {
+                k.profileVersion = m.version();
+                k.profileCreated = m.recordedAt();
+            } else if (m.kind() == Kind.FACT && m.validTo() == null) {
+                if (k.facts.put(m.id(), m) == null) {
+                    knownFacts++;
+                }
+                k.vectors.put(m.id(), r.embedding());
+            } else if (m.kind() == Kind.FACT && k.facts.remove(m.id()) != null) {
+                k.vectors.remove(m.id());
+                knownFacts--;
+            }
+        }
+        evict(null);
     }
 
     /**
@@ -169,6 +202,7 @@ public final class FactPipeline {
             }
         }
         fillVectors(batch);
+        users.forEach(this::forget); // what is known of them predates the deletes: read it again
         for (Scope user : users) {
             Optional<Memory> profile = profile(user, batch, now);
             if (profile.isPresent()) {
@@ -178,7 +212,9 @@ public final class FactPipeline {
             }
         }
         if (!batch.memories.isEmpty()) {
-            store.write(batch.stored(consolidation));
+            List<StoredMemory> written = batch.stored(consolidation);
+            store.write(written);
+            committed(written);
         }
         return removed;
     }
@@ -189,6 +225,7 @@ public final class FactPipeline {
      * read and consolidated like a remembered turn.
      */
     public void changed(Memory before, Memory after, Embedding vector, Instant now) {
+        userOf(before.scope()).ifPresent(this::forget);
         var batch = new Batch();
         var readFrom = new SearchFilter(owner(before.scope()), Set.of(Kind.FACT), null,
                 Map.of(TURN, before.id())).visibleAt(now);
@@ -207,7 +244,9 @@ public final class FactPipeline {
         }
         fillVectors(batch);
         userOf(after.scope()).flatMap(user -> profile(user, batch, now)).ifPresent(p -> batch.memories.put(p.id(), p));
-        store.write(batch.stored(consolidation));
+        List<StoredMemory> written = batch.stored(consolidation);
+        store.write(written);
+        committed(written);
     }
 
     private void apply(Memory turn, Embedding vector, int k, Statement st, Instant now, Batch batch) {
@@ -218,7 +257,8 @@ public final class FactPipeline {
         List<Memory> current = currentFacts(turn.scope(), st, now, batch);
         for (Memory fact : current) {
             if (sameClaim(statementOf(fact), st)) {
-                batch.put(reinforced(fact, turn, now), batch.vectors.get(fact.id()));
+                Memory latest = latest(fact, batch);
+                batch.put(reinforced(latest, turn, now), vectorOf(latest, batch));
                 return;
             }
         }
@@ -229,11 +269,13 @@ public final class FactPipeline {
                 // The stored one was said later: if it contradicts the new statement, the new one is history.
                 if (rule.decide(st, theirs, similarity(vector, other, batch)).supersedes()) {
                     fact = closed(fact, other.occurredAt(), other.id());
-                    batch.put(other.withLifecycle(other.lifecycle().withSupersedes(fact.id())),
-                            batch.vectors.get(other.id()));
+                    Memory latest = latest(other, batch);
+                    batch.put(latest.withLifecycle(latest.lifecycle().withSupersedes(fact.id())),
+                            vectorOf(latest, batch));
                 }
             } else if (rule.decide(theirs, st, similarity(vector, other, batch)).supersedes()) {
-                batch.put(closed(other, turn.occurredAt(), fact.id()), batch.vectors.get(other.id()));
+                Memory latest = latest(other, batch);
+                batch.put(closed(latest, turn.occurredAt(), fact.id()), vectorOf(latest, batch));
                 if (fact.validTo() == null) {
                     fact = fact.withLifecycle(fact.lifecycle().withSupersedes(other.id()));
                 }
@@ -250,19 +292,53 @@ public final class FactPipeline {
 
     /** Cosine of the new statement's turn and a current fact (both unit vectors). */
     private double similarity(Embedding vector, Memory fact, Batch batch) {
-        Embedding theirs = batch.vectors.computeIfAbsent(fact.id(),
-                id -> store.vectors(fact.scope().tenant(), List.of(id)).get(id));
+        Embedding theirs = vectorOf(fact, batch);
         return theirs == null ? 0 : Math.max(-1, Math.min(1, vector.dot(theirs)));
+    }
+
+    /** A fact's vector: this call's, the known one, else the store's. */
+    private Embedding vectorOf(Memory fact, Batch batch) {
+        Embedding v = batch.vectors.get(fact.id());
+        if (v == null) {
+            Known k = userOf(fact.scope()).map(known::get).orElse(null);
+            v = k == null ? null : k.vectors.get(fact.id());
+        }
+        if (v == null) {
+            v = store.vectors(fact.scope().tenant(), List.of(fact.id())).get(fact.id());
+        }
+        if (v != null) {
+            batch.vectors.put(fact.id(), v);
+        }
+        return v;
+    }
+
+    /**
+     * The fact as stored now, before it is rewritten: this call's version, else the store's (a
+     * known copy may lag behind a rewrite of its lifecycle, such as pinning).
+     */
+    private Memory latest(Memory fact, Batch batch) {
+        Memory mine = batch.memories.get(fact.id());
+        return mine != null ? mine : store.get(fact.scope().tenant(), fact.id()).orElse(fact);
     }
 
     /** Current facts of the turn's owner on the statement's subject and attribute: this call's, then the store's. */
     private List<Memory> currentFacts(Scope scope, Statement st, Instant now, Batch batch) {
         var out = new LinkedHashMap<String, Memory>();
         Scope owner = owner(scope);
-        var filter = new SearchFilter(owner, Set.of(Kind.FACT), null,
-                Map.of(SUBJECT, st.subject(), ATTRIBUTE, st.attribute())).visibleAt(now);
-        for (Memory m : store.list(filter, MAX_CURRENT)) {
-            out.put(m.id(), batch.memories.getOrDefault(m.id(), m));
+        if (owner.userId() != null) {
+            for (Memory m : known(owner, now).facts.values()) {
+                if (about(m, st) && m.visibleAt(now)) {
+                    out.put(m.id(), batch.memories.getOrDefault(m.id(), m));
+                }
+            }
+        } else {
+            var filter = new SearchFilter(owner, Set.of(Kind.FACT), null,
+                    Map.of(SUBJECT, st.subject(), ATTRIBUTE, st.attribute())).visibleAt(now);
+            for (Memory m : store.list(filter, MAX_CURRENT)) {
+                if (m.scope().userId() == null) {
+                    out.put(m.id(), batch.memories.getOrDefault(m.id(), m));
+                }
+            }
         }
         for (Memory m : batch.memories.values()) {
             if (m.kind() == Kind.FACT && owner.covers(m.scope()) && about(m, st)) {
@@ -381,11 +457,8 @@ public final class FactPipeline {
      */
     private Optional<Memory> profile(Scope user, Batch batch, Instant now) {
         String id = ContextPipeline.profileId(user.tenant(), user.userId());
-        var facts = new LinkedHashMap<String, Memory>();
-        var filter = new SearchFilter(user, Set.of(Kind.FACT), null, Map.of()).visibleAt(now);
-        for (Memory m : store.list(filter, MAX_PROFILE_FACTS)) {
-            facts.put(m.id(), m);
-        }
+        Known k = known(user, now);
+        var facts = new LinkedHashMap<String, Memory>(k.facts);
         for (Memory m : batch.memories.values()) {
             if (m.kind() == Kind.FACT && user.covers(m.scope())) {
                 facts.put(m.id(), m);
@@ -396,11 +469,11 @@ public final class FactPipeline {
         if (current.isEmpty()) {
             return Optional.empty();
         }
-        Optional<Memory> old = store.get(user.tenant(), id).filter(m -> m.kind() == Kind.PROFILE);
-        Memory profile = ProfileText.profile(id, user, current, old.map(m -> m.version() + 1).orElse(1),
-                old.map(Memory::recordedAt).orElse(now), now);
-        var missing = current.stream().map(Memory::id).filter(f -> !batch.vectors.containsKey(f)).toList();
-        Map<String, Embedding> vectors = new HashMap<>(batch.vectors);
+        Memory profile = ProfileText.profile(id, user, current, k.profileVersion + 1,
+                k.profileCreated != null ? k.profileCreated : now, now);
+        Map<String, Embedding> vectors = new HashMap<>(k.vectors);
+        vectors.putAll(batch.vectors);
+        var missing = current.stream().map(Memory::id).filter(f -> !vectors.containsKey(f)).toList();
         if (!missing.isEmpty()) {
             vectors.putAll(store.vectors(user.tenant(), missing));
         }
@@ -441,6 +514,66 @@ public final class FactPipeline {
             if (batch.vectors.get(m.id()) == null) {
                 throw new IllegalStateException("the store holds no vector for fact " + m.id());
             }
+        }
+    }
+
+    /**
+     * A user's current facts (no {@code validTo}; expiry is checked when they are used), their
+     * vectors, and their profile's version, as last written: read from the store once, then kept
+     * up to date by {@link #committed}, so a remember call needs no store read (with Lucene, no
+     * searcher refresh) to compare statements and rewrite the profile. Forgets and updates drop it.
+     */
+    private static final class Known {
+        final Map<String, Memory> facts = new LinkedHashMap<>();
+        final Map<String, Embedding> vectors = new HashMap<>();
+        /** 0 when the user has no profile yet. */
+        int profileVersion;
+        Instant profileCreated;
+    }
+
+    private Known known(Scope user, Instant now) {
+        Known k = known.get(user);
+        if (k != null) {
+            return k;
+        }
+        k = new Known();
+        var filter = new SearchFilter(user, Set.of(Kind.FACT), null, Map.of()).visibleAt(now);
+        for (Memory m : store.list(filter, MAX_PROFILE_FACTS)) {
+            if (m.validTo() == null) {
+                k.facts.put(m.id(), m);
+            }
+        }
+        if (!k.facts.isEmpty()) {
+            k.vectors.putAll(store.vectors(user.tenant(), k.facts.keySet()));
+        }
+        Optional<Memory> profile = store.get(user.tenant(), ContextPipeline.profileId(user.tenant(), user.userId()))
+                .filter(m -> m.kind() == Kind.PROFILE);
+        k.profileVersion = profile.map(Memory::version).orElse(0);
+        k.profileCreated = profile.map(Memory::recordedAt).orElse(null);
+        known.put(user, k);
+        knownFacts += k.facts.size();
+        evict(user);
+        return k;
+    }
+
+    /** Drops what is known of the user: read from the store again at next use. */
+    private void forget(Scope user) {
+        Known k = known.remove(user);
+        if (k != null) {
+            knownFacts -= k.facts.size();
+        }
+    }
+
+    /** Drops the least recently used users while more than {@link #MAX_KNOWN_FACTS} facts are known. */
+    private void evict(Scope keep) {
+        var it = known.entrySet().iterator();
+        while (knownFacts > MAX_KNOWN_FACTS && it.hasNext()) {
+            var e = it.next();
+            if (e.getKey().equals(keep)) {
+                continue;
+            }
+            knownFacts -= e.getValue().facts.size();
+            it.remove();
         }
     }
 

@@ -165,9 +165,11 @@ public final class IngestPipeline {
         }
         rewrites.lock();
         try {
+            List<StoredMemory> read = facts.consolidate(turns, vectors, statements, now);
             var all = new ArrayList<>(batch);
-            all.addAll(facts.consolidate(turns, vectors, statements, now));
+            all.addAll(read);
             store.write(all);
+            facts.committed(read);
         } finally {
             rewrites.unlock();
         }
