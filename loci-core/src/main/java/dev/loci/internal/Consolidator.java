@@ -44,6 +44,8 @@ public final class Consolidator implements AutoCloseable {
      * check lists the store, which makes it refresh; bulk imports are not idle that long).
      */
     static final Duration IDLE = Duration.ofMillis(500);
+    /** How long a round waits for more remember calls after its first one. */
+    static final Duration LINGER = Duration.ofMillis(200);
     /** Most remember calls' episodes handled in one round. */
     static final int MAX_ROUND = 256;
     private static final System.Logger LOG = System.getLogger(Consolidator.class.getName());
@@ -157,13 +159,34 @@ public final class Consolidator implements AutoCloseable {
                     continue;
                 }
                 round.add(first);
-                queue.drainTo(round, MAX_ROUND - 1);
+                gather(round);
                 build(round);
                 done(round.size());
                 round.clear();
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    /**
+     * Adds to the round what arrives within {@link #LINGER} of its first call, up to
+     * {@link #MAX_ROUND}: during a bulk import a session or topic node is then rewritten once per
+     * round rather than once per remember call.
+     */
+    private void gather(List<Levels.Written> round) throws InterruptedException {
+        long deadline = System.nanoTime() + LINGER.toNanos();
+        while (round.size() < MAX_ROUND) {
+            queue.drainTo(round, MAX_ROUND - round.size());
+            long left = deadline - System.nanoTime();
+            if (round.size() >= MAX_ROUND || left <= 0 || stopping) {
+                return;
+            }
+            Levels.Written next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            round.add(next);
         }
     }
 
