@@ -89,6 +89,38 @@ class FactsTest {
     }
 
     @Test
+    void currentRecallPrefersTheTurnOfTheValidStatementAndHistoryLinksTheTurns() {
+        var rig = rig();
+        Instant moved = T.plus(Duration.ofDays(10));
+        String boston = say(rig, S1, "I live in Boston.", T);
+        String denver = say(rig, S2, "I moved to Denver.", moved);
+
+        assertEquals(denver, rig.store().get("acme", boston).orElseThrow().lifecycle().supersededBy());
+        assertEquals(boston, rig.store().get("acme", denver).orElseThrow().lifecycle().supersedes());
+        assertEquals(List.of(boston, denver), rig.loci().history(MAYA, denver).stream().map(Memory::id).toList());
+
+        var query = RecallQuery.of("Maya live Boston Denver moved").withKinds(Set.of(Kind.TURN));
+        var now = rig.loci().recall(MAYA, query).results();
+        assertEquals(denver, now.get(0).memory().id(), "the valid one first");
+        assertTrue(now.stream().anyMatch(r -> r.memory().id().equals(boston)), "the old one stays in reach");
+        assertTrue(now.stream().filter(r -> r.memory().id().equals(boston)).findFirst().orElseThrow()
+                .signal("superseded").isPresent(), "and says why it is lower");
+
+        var before = rig.loci().recall(MAYA, query.withAsOf(moved.minusSeconds(1))).results();
+        assertEquals(List.of(boston), before.stream().map(r -> r.memory().id()).toList(),
+                "as of before the move only Boston was known, and nothing lowers it");
+    }
+
+    @Test
+    void forgettingTheNewerTurnLiftsTheOlderTurnsLink() {
+        var rig = rig();
+        String boston = say(rig, S1, "I live in Boston.", T);
+        String denver = say(rig, S2, "I moved to Denver.", T.plus(Duration.ofDays(10)));
+        assertTrue(rig.loci().forget(MAYA, denver));
+        assertNull(rig.store().get("acme", boston).orElseThrow().lifecycle().supersededBy());
+    }
+
+    @Test
     void theLaterSaidStatementWinsWhateverTheOrderOfIngestion() {
         var rig = rig();
         Instant moved = T.plus(Duration.ofDays(10));

@@ -115,11 +115,14 @@ public final class FactPipeline {
     }
 
     /**
-     * The facts, rewritten facts and profile to write with {@code turns} (not yet stored, with
-     * {@code vectors}), from their {@code statements} as {@link #read} gave them. Once the caller
-     * has written them, it hands them to {@link #committed}.
+     * Everything to write for {@code turns} (not yet stored, with {@code vectors}), from their
+     * {@code statements} as {@link #read} gave them: the {@code organised} records of the call
+     * (turns and episodes; a turn whose statement a later one contradicts, or that contradicts an
+     * earlier one, gets its supersession link), then the new and rewritten facts, the turns
+     * already stored that get a link, and the profiles. Once the caller has written them, it hands
+     * them to {@link #committed}.
      */
-    public List<StoredMemory> consolidate(List<Memory> turns, List<Embedding> vectors,
+    public List<StoredMemory> consolidate(List<StoredMemory> organised, List<Memory> turns, List<Embedding> vectors,
                                           List<List<Statement>> statements, Instant now) {
         var batch = new Batch();
         for (int i = 0; i < turns.size(); i++) {
@@ -129,15 +132,36 @@ public final class FactPipeline {
             }
         }
         if (batch.memories.isEmpty()) {
-            return List.of();
+            return organised;
         }
+        var out = new ArrayList<StoredMemory>(organised.size() + batch.memories.size());
+        for (StoredMemory r : organised) {
+            Memory m = r.memory();
+            out.add(batch.linked(m.id()) ? new StoredMemory(batch.withLinks(m), r.embedding(), r.indexText()) : r);
+        }
+        Set<String> inCall = new HashSet<>();
+        turns.forEach(t -> inCall.add(t.id()));
+        linkStoredTurns(turns.get(0).scope().tenant(), batch, inCall);
         fillVectors(batch);
         var users = new LinkedHashSet<Scope>();
         batch.memories.values().forEach(m -> userOf(m.scope()).ifPresent(users::add));
         for (Scope user : users) {
             profile(user, batch, now).ifPresent(p -> batch.memories.put(p.id(), p));
         }
-        return batch.stored(consolidation);
+        out.addAll(batch.stored(consolidation));
+        return out;
+    }
+
+    /**
+     * Rewrites the turns already stored that take a supersession link (their vector is kept; their
+     * keys are those of a turn alone, as after a forget's repairs).
+     */
+    private void linkStoredTurns(String tenant, Batch batch, Set<String> inCall) {
+        for (String id : batch.linkedTurns()) {
+            if (!inCall.contains(id)) {
+                store.get(tenant, id).filter(t -> t.kind() == Kind.TURN).ifPresent(t -> batch.put(batch.withLinks(t), null));
+            }
+        }
     }
 
     /** What {@link #consolidate} returned has been written: the users' known facts follow it. */
@@ -242,6 +266,7 @@ public final class FactPipeline {
         if (batch.memories.isEmpty()) {
             return;
         }
+        linkStoredTurns(after.scope().tenant(), batch, Set.of());
         fillVectors(batch);
         userOf(after.scope()).flatMap(user -> profile(user, batch, now)).ifPresent(p -> batch.memories.put(p.id(), p));
         List<StoredMemory> written = batch.stored(consolidation);
@@ -269,6 +294,7 @@ public final class FactPipeline {
                 // The stored one was said later: if it contradicts the new statement, the new one is history.
                 if (rule.decide(st, theirs, similarity(vector, other, batch)).supersedes()) {
                     fact = closed(fact, other.occurredAt(), other.id());
+                    batch.link(turn.id(), other.metadata().get(TURN));
                     Memory latest = latest(other, batch);
                     batch.put(latest.withLifecycle(latest.lifecycle().withSupersedes(fact.id())),
                             vectorOf(latest, batch));
@@ -276,6 +302,7 @@ public final class FactPipeline {
             } else if (rule.decide(theirs, st, similarity(vector, other, batch)).supersedes()) {
                 Memory latest = latest(other, batch);
                 batch.put(closed(latest, turn.occurredAt(), fact.id()), vectorOf(latest, batch));
+                batch.link(other.metadata().get(TURN), turn.id());
                 if (fact.validTo() == null) {
                     fact = fact.withLifecycle(fact.lifecycle().withSupersedes(other.id()));
                 }
@@ -421,11 +448,17 @@ public final class FactPipeline {
             return;
         }
         Optional<Memory> closed = Optional.ofNullable(batch.memories.get(closedId)).or(() -> store.get(tenant, closedId));
-        closed.filter(c -> deletedFact.id().equals(c.lifecycle().supersededBy())).ifPresent(c -> batch.put(
-                new Memory(c.id(), c.scope(), c.kind(), c.text(), c.role(), c.speaker(), c.occurredAt(),
-                        c.recordedAt(), c.validFrom(), null, c.clientId(), c.sourceIds(), c.parentId(), c.childIds(),
-                        c.version(), c.importance(), c.metadata(), c.lifecycle().withSupersededBy(null)),
-                batch.vectors.get(c.id())));
+        closed.filter(c -> deletedFact.id().equals(c.lifecycle().supersededBy())).ifPresent(c -> {
+            batch.put(new Memory(c.id(), c.scope(), c.kind(), c.text(), c.role(), c.speaker(), c.occurredAt(),
+                    c.recordedAt(), c.validFrom(), null, c.clientId(), c.sourceIds(), c.parentId(), c.childIds(),
+                    c.version(), c.importance(), c.metadata(), c.lifecycle().withSupersededBy(null)),
+                    batch.vectors.get(c.id()));
+            // Its turn is no longer superseded by a turn that is gone.
+            String turnId = c.metadata().get(TURN);
+            Optional.ofNullable(turnId).filter(t -> !goneIds.contains(t)).flatMap(t -> store.get(tenant, t))
+                    .filter(t -> t.lifecycle().supersededBy() != null && goneIds.contains(t.lifecycle().supersededBy()))
+                    .ifPresent(t -> batch.put(t.withLifecycle(t.lifecycle().withSupersededBy(null)), null));
+        });
     }
 
     /** Drops a deleted turn from the sources of the facts it reinforced. */
@@ -512,7 +545,7 @@ public final class FactPipeline {
         missing.forEach((tenant, ids) -> store.vectors(tenant, ids).forEach(batch.vectors::put));
         for (Memory m : batch.memories.values()) {
             if (batch.vectors.get(m.id()) == null) {
-                throw new IllegalStateException("the store holds no vector for fact " + m.id());
+                throw new IllegalStateException("the store holds no vector for memory " + m.id());
             }
         }
     }
@@ -581,6 +614,39 @@ public final class FactPipeline {
     private static final class Batch {
         final Map<String, Memory> memories = new LinkedHashMap<>();
         final Map<String, Embedding> vectors = new HashMap<>();
+        /** Turn id → the turn whose statement closed one of its facts. */
+        private final Map<String, String> supersededBy = new LinkedHashMap<>();
+        /** Turn id → a turn one of whose facts it closed. */
+        private final Map<String, String> supersedes = new LinkedHashMap<>();
+
+        /** Records that a statement of turn {@code newer} closed one of turn {@code older}. */
+        void link(String older, String newer) {
+            if (older != null && newer != null && !older.equals(newer)) {
+                supersededBy.put(older, newer);
+                supersedes.put(newer, older);
+            }
+        }
+
+        boolean linked(String id) {
+            return supersededBy.containsKey(id) || supersedes.containsKey(id);
+        }
+
+        Set<String> linkedTurns() {
+            var out = new LinkedHashSet<>(supersededBy.keySet());
+            out.addAll(supersedes.keySet());
+            return out;
+        }
+
+        Memory withLinks(Memory turn) {
+            var lifecycle = turn.lifecycle();
+            if (supersededBy.containsKey(turn.id())) {
+                lifecycle = lifecycle.withSupersededBy(supersededBy.get(turn.id()));
+            }
+            if (supersedes.containsKey(turn.id())) {
+                lifecycle = lifecycle.withSupersedes(supersedes.get(turn.id()));
+            }
+            return turn.withLifecycle(lifecycle);
+        }
 
         void put(Memory m, Embedding vector) {
             memories.put(m.id(), m);

@@ -165,11 +165,9 @@ public final class IngestPipeline {
         }
         rewrites.lock();
         try {
-            List<StoredMemory> read = facts.consolidate(turns, vectors, statements, now);
-            var all = new ArrayList<>(batch);
-            all.addAll(read);
+            List<StoredMemory> all = facts.consolidate(batch, turns, vectors, statements, now);
             store.write(all);
-            facts.committed(read);
+            facts.committed(all);
         } finally {
             rewrites.unlock();
         }

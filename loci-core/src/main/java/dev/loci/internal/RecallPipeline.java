@@ -51,6 +51,8 @@ import java.util.regex.Pattern;
  *   <li>retention (off by default): the strongest candidates are raised by
  *       {@code retentionWeight x} their {@link Retention} as of the recall {@code x} their score, so
  *       among equally relevant memories the recently and often recalled ones come first;</li>
+ *   <li>supersession: the strongest turns a later turn contradicts (see {@code FactPipeline}) keep
+ *       half their score, so the current statement comes first;</li>
  *   <li>diversity (maximal marginal relevance, off by default): the top places go to strong
  *       candidates unlike those already placed;</li>
  *   <li>load the top k, check them against the filter, and return them with every signal's view.</li>
@@ -80,6 +82,12 @@ public final class RecallPipeline {
     public static final String PERIOD = "period";
     /** Signal name of the raise a time-carrying turn gets on a "when" question. */
     public static final String TEMPORAL = "temporal";
+    /** Signal name of the lowering a turn gets when a later turn contradicts it. */
+    public static final String SUPERSEDED = "superseded";
+    /** Share of its score a contradicted turn keeps. */
+    static final double SUPERSEDED_FACTOR = 0.5;
+    /** Fewest of the strongest candidates checked for being contradicted (at least 2k). */
+    static final int SUPERSEDED_CANDIDATES = 20;
     /** Signal name of the raise a candidate gets for being well retained. */
     public static final String RETENTION = "retention";
     /** How many of the strongest candidates retention looks at (each is loaded). */
@@ -151,6 +159,9 @@ public final class RecallPipeline {
 
         if (config.retentionWeight() > 0) {
             preferRetained(config.retentionWeight(), asOf, candidates, loaded);
+        }
+        if (turns) {
+            demoteSuperseded(asOf, query.k(), candidates, loaded);
         }
         List<Candidate> ranked = ranked(candidates);
         if (config.diversity() > 0) {
@@ -298,6 +309,27 @@ public final class RecallPipeline {
                 double raise = weight * c.score;
                 c.score += raise;
                 c.signals.add(new Signal(TEMPORAL, rank, 1.0, raise));
+            }
+        }
+    }
+
+    /**
+     * Lowers the strongest turns that a later statement contradicts (a fact read from them was
+     * closed by one read from a later turn, {@code Lifecycle.supersededBy}) to
+     * {@value #SUPERSEDED_FACTOR} of their score, when that later turn was known at {@code asOf}:
+     * "I live in Boston" gives way to "I moved to Denver" but stays in reach.
+     */
+    private static void demoteSuperseded(Instant asOf, int k, Map<String, Candidate> candidates, Loaded loaded) {
+        List<Candidate> ranked = ranked(candidates);
+        int rank = 0;
+        for (Candidate c : ranked.subList(0, Math.min(Math.max(2 * k, SUPERSEDED_CANDIDATES), ranked.size()))) {
+            rank++;
+            Optional<Memory> m = loaded.get(c.id);
+            String by = m.filter(x -> x.kind() == Kind.TURN).map(x -> x.lifecycle().supersededBy()).orElse(null);
+            if (by != null && loaded.get(by).filter(newer -> newer.visibleAt(asOf)).isPresent()) {
+                double change = -(1 - SUPERSEDED_FACTOR) * c.score;
+                c.score += change;
+                c.signals.add(new Signal(SUPERSEDED, rank, SUPERSEDED_FACTOR, change));
             }
         }
     }
