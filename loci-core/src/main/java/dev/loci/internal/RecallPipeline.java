@@ -86,8 +86,6 @@ public final class RecallPipeline {
     public static final String SUPERSEDED = "superseded";
     /** Share of its score a contradicted turn keeps. */
     static final double SUPERSEDED_FACTOR = 0.5;
-    /** Fewest of the strongest candidates checked for being contradicted (at least 2k). */
-    static final int SUPERSEDED_CANDIDATES = 20;
     /** Signal name of the raise a candidate gets for being well retained. */
     public static final String RETENTION = "retention";
     /** How many of the strongest candidates retention looks at (each is loaded). */
@@ -314,7 +312,7 @@ public final class RecallPipeline {
     }
 
     /**
-     * Lowers the strongest turns that a later statement contradicts (a fact read from them was
+     * Lowers the k strongest turns that a later statement contradicts (a fact read from them was
      * closed by one read from a later turn, {@code Lifecycle.supersededBy}) to
      * {@value #SUPERSEDED_FACTOR} of their score, when that later turn was known at {@code asOf}:
      * "I live in Boston" gives way to "I moved to Denver" but stays in reach.
@@ -322,7 +320,8 @@ public final class RecallPipeline {
     private static void demoteSuperseded(Instant asOf, int k, Map<String, Candidate> candidates, Loaded loaded) {
         List<Candidate> ranked = ranked(candidates);
         int rank = 0;
-        for (Candidate c : ranked.subList(0, Math.min(Math.max(2 * k, SUPERSEDED_CANDIDATES), ranked.size()))) {
+        // The k strongest only: the final step loads those anyway, so this costs no extra reads.
+        for (Candidate c : ranked.subList(0, Math.min(k, ranked.size()))) {
             rank++;
             Optional<Memory> m = loaded.get(c.id);
             String by = m.filter(x -> x.kind() == Kind.TURN).map(x -> x.lifecycle().supersededBy()).orElse(null);
