@@ -106,6 +106,7 @@ public final class LocomoBenchmark {
         Map<String, Map<String, String>> texts = new HashMap<>(); // conversation -> dia_id -> remembered text
         double ingestRate;
         double embedRate;
+        int perCall; // texts per embedder call when measuring it alone: the mean remember call
         Map<String, Double> resources = new LinkedHashMap<>();
         try (Loci loci = factory.open(dataDir)) {
             long turns = conversations.stream().mapToLong(LocomoDataset.Conversation::turnCount).sum();
@@ -125,7 +126,9 @@ public final class LocomoBenchmark {
             }
             ingestRate = turns / ((System.nanoTime() - t0) / 1e9);
             progress.done();
-            embedRate = Throughput.embedderTextsPerSecond(loci.embedder(), sample);
+            long calls = conversations.stream().mapToLong(c -> c.sessions().size()).sum();
+            perCall = (int) Math.max(1, Math.round(turns / (double) Math.max(1, calls)));
+            embedRate = Throughput.embedderTextsPerSecond(loci.embedder(), sample, perCall);
 
             long total = conversations.stream().mapToLong(c -> c.questions().size()).sum();
             progress.start("recall", total);
@@ -171,6 +174,7 @@ public final class LocomoBenchmark {
         config.put("categories", options.includeAdversarial() ? "1-5" : "1-4");
         config.put("captions", Boolean.toString(options.captions()));
         config.put("depth", Integer.toString(options.depth()));
+        config.put("embedder_batch", Integer.toString(perCall));
         var report = new EvalReport("locomo", Pipelines.DEFAULT, runs.results(),
                 ingestFigures(ingestRate, embedRate), counts, resources, config,
                 headline, contextRuns == null ? Map.of() : contextRuns.results());
