@@ -290,10 +290,25 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall, Consolidation
      *                      {@code retentionWeight x retention x} its score, so among equally
      *                      relevant memories the better retained ones rank first (0..10; 0 = off,
      *                      the default: LoCoMo has no recalls to reinforce, see docs/BENCHMARKS.md)
+     * @param supersededFactor share of its score a turn keeps when a later turn contradicts it (a
+     *                      fact read from it was closed by one read from the later turn), among
+     *                      the k strongest candidates, when that later turn was known as of the
+     *                      recall: (0, 1], 1 = off, default 0.5
      */
     public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
                                double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
-                               double diversity, double retentionWeight) {
+                               double diversity, double retentionWeight, double supersededFactor) {
+        /** Default {@link #supersededFactor()}. */
+        public static final double DEFAULT_SUPERSEDED_FACTOR = 0.5;
+
+        /** With the default supersession step. */
+        public RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
+                            double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
+                            double diversity, double retentionWeight) {
+            this(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN,
+                    contiguityWeight, temporalWeight, diversity, retentionWeight, DEFAULT_SUPERSEDED_FACTOR);
+        }
+
         /** With the default hierarchy settings: routing and contiguity off, temporal preference on. */
         public RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight) {
             this(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, 0.0, 20, 0.0, 0.2, 0.0);
@@ -308,6 +323,10 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall, Consolidation
         }
 
         public RecallConfig {
+            if (!(supersededFactor > 0 && supersededFactor <= 1)) {
+                throw new InvalidInputException("config.recall.supersededFactor",
+                        "must be in (0, 1] (1 = off), was " + supersededFactor);
+            }
             if (!(retentionWeight >= 0 && retentionWeight <= 10)) {
                 throw new InvalidInputException("config.recall.retentionWeight", "must be in 0..10, was " + retentionWeight);
             }
@@ -353,57 +372,67 @@ public record LociConfig(IngestConfig ingest, RecallConfig recall, Consolidation
         /** The same with hierarchy routing at the given weight (0 = off). */
         public RecallConfig withRouting(double weight) {
             return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, weight, episodeTopN,
-                    contiguityWeight, temporalWeight, diversity, retentionWeight);
+                    contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor);
         }
 
         /** The same with temporal contiguity at the given weight (0 = off). */
         public RecallConfig withContiguity(double weight) {
             return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight,
-                    episodeTopN, weight, temporalWeight, diversity, retentionWeight);
+                    episodeTopN, weight, temporalWeight, diversity, retentionWeight, supersededFactor);
         }
 
         /** The same with the temporal preference of "when" questions at the given weight (0 = off). */
         public RecallConfig withTemporal(double weight) {
             return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight,
-                    episodeTopN, contiguityWeight, weight, diversity, retentionWeight);
+                    episodeTopN, contiguityWeight, weight, diversity, retentionWeight, supersededFactor);
         }
 
         /** The same with at least {@code n} candidates per signal (signals that are off stay off). */
         public RecallConfig withCandidates(int n) {
             return new RecallConfig(lexicalTopN > 0 ? Math.max(n, lexicalTopN) : 0,
                     denseTopN > 0 ? Math.max(n, denseTopN) : 0, rrfK, lexicalWeight, denseWeight, routingWeight,
-                    episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight);
+                    episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor);
         }
 
         /** The same with maximal-marginal-relevance diversity at the given strength (0 = off). */
         public RecallConfig withDiversity(double strength) {
             return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight,
-                    episodeTopN, contiguityWeight, temporalWeight, strength, retentionWeight);
+                    episodeTopN, contiguityWeight, temporalWeight, strength, retentionWeight, supersededFactor);
         }
 
         /** The same with retention raising better retained memories at the given weight (0 = off). */
         public RecallConfig withRetention(double weight) {
             return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight,
-                    episodeTopN, contiguityWeight, temporalWeight, diversity, weight);
+                    episodeTopN, contiguityWeight, temporalWeight, diversity, weight, supersededFactor);
         }
 
-        /** Plain fusion: every step after it (routing, contiguity, temporal, diversity, retention) off. */
+        /** The same with contradicted turns keeping this share of their score (1 = step off). */
+        public RecallConfig withSupersession(double factor) {
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight,
+                    episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, factor);
+        }
+
+        /**
+         * Plain fusion: every step after it (routing, contiguity, temporal, diversity, retention,
+         * supersession) off.
+         */
         public RecallConfig flat() {
-            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, 0, episodeTopN, 0, 0, 0);
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, 0, episodeTopN, 0, 0, 0,
+                    0.0, 1.0);
         }
 
         /** BM25 alone: dense off; BM25 keeps its candidate count, or the default 100 if it was off. */
         public RecallConfig lexicalOnly() {
             return new RecallConfig(lexicalTopN > 0 ? lexicalTopN : defaults().lexicalTopN(), 0, rrfK,
                     lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight,
-                    diversity, retentionWeight);
+                    diversity, retentionWeight, supersededFactor);
         }
 
         /** Dense alone: BM25 off; dense keeps its candidate count, or the default 100 if it was off. */
         public RecallConfig denseOnly() {
             return new RecallConfig(0, denseTopN > 0 ? denseTopN : defaults().denseTopN(), rrfK,
                     lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight,
-                    diversity, retentionWeight);
+                    diversity, retentionWeight, supersededFactor);
         }
     }
 }

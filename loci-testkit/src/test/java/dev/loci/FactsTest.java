@@ -106,6 +106,10 @@ class FactsTest {
         assertTrue(now.stream().filter(r -> r.memory().id().equals(boston)).findFirst().orElseThrow()
                 .signal("superseded").isPresent(), "and says why it is lower");
 
+        var off = LociConfig.RecallConfig.defaults().withSupersession(1.0);
+        assertTrue(rig.loci().recall(MAYA, query, off).results().stream()
+                .allMatch(r -> r.signal("superseded").isEmpty()), "the step can be switched off");
+
         var before = rig.loci().recall(MAYA, query.withAsOf(moved.minusSeconds(1))).results();
         assertEquals(List.of(boston), before.stream().map(r -> r.memory().id()).toList(),
                 "as of before the move only Boston was known, and nothing lowers it");

@@ -51,8 +51,9 @@ import java.util.regex.Pattern;
  *   <li>retention (off by default): the strongest candidates are raised by
  *       {@code retentionWeight x} their {@link Retention} as of the recall {@code x} their score, so
  *       among equally relevant memories the recently and often recalled ones come first;</li>
- *   <li>supersession: the strongest turns a later turn contradicts (see {@code FactPipeline}) keep
- *       half their score, so the current statement comes first;</li>
+ *   <li>supersession (on by default): the k strongest turns a later turn contradicts (see
+ *       {@code FactPipeline}) keep {@code supersededFactor} (half) of their score, so the current
+ *       statement comes first;</li>
  *   <li>diversity (maximal marginal relevance, off by default): the top places go to strong
  *       candidates unlike those already placed;</li>
  *   <li>load the top k, check them against the filter, and return them with every signal's view.</li>
@@ -84,8 +85,6 @@ public final class RecallPipeline {
     public static final String TEMPORAL = "temporal";
     /** Signal name of the lowering a turn gets when a later turn contradicts it. */
     public static final String SUPERSEDED = "superseded";
-    /** Share of its score a contradicted turn keeps. */
-    static final double SUPERSEDED_FACTOR = 0.5;
     /** Signal name of the raise a candidate gets for being well retained. */
     public static final String RETENTION = "retention";
     /** How many of the strongest candidates retention looks at (each is loaded). */
@@ -158,8 +157,8 @@ public final class RecallPipeline {
         if (config.retentionWeight() > 0) {
             preferRetained(config.retentionWeight(), asOf, candidates, loaded);
         }
-        if (turns) {
-            demoteSuperseded(asOf, query.k(), candidates, loaded);
+        if (turns && config.supersededFactor() < 1) {
+            demoteSuperseded(config.supersededFactor(), asOf, query.k(), candidates, loaded);
         }
         List<Candidate> ranked = ranked(candidates);
         if (config.diversity() > 0) {
@@ -314,10 +313,11 @@ public final class RecallPipeline {
     /**
      * Lowers the k strongest turns that a later statement contradicts (a fact read from them was
      * closed by one read from a later turn, {@code Lifecycle.supersededBy}) to
-     * {@value #SUPERSEDED_FACTOR} of their score, when that later turn was known at {@code asOf}:
+     * {@code factor} of their score ({@code RecallConfig.supersededFactor}), when that later turn was known at {@code asOf}:
      * "I live in Boston" gives way to "I moved to Denver" but stays in reach.
      */
-    private static void demoteSuperseded(Instant asOf, int k, Map<String, Candidate> candidates, Loaded loaded) {
+    private static void demoteSuperseded(double factor, Instant asOf, int k, Map<String, Candidate> candidates,
+                                         Loaded loaded) {
         List<Candidate> ranked = ranked(candidates);
         int rank = 0;
         // The k strongest only: the final step loads those anyway, so this costs no extra reads.
@@ -326,9 +326,9 @@ public final class RecallPipeline {
             Optional<Memory> m = loaded.get(c.id);
             String by = m.filter(x -> x.kind() == Kind.TURN).map(x -> x.lifecycle().supersededBy()).orElse(null);
             if (by != null && loaded.get(by).filter(newer -> newer.visibleAt(asOf)).isPresent()) {
-                double change = -(1 - SUPERSEDED_FACTOR) * c.score;
+                double change = -(1 - factor) * c.score;
                 c.score += change;
-                c.signals.add(new Signal(SUPERSEDED, rank, SUPERSEDED_FACTOR, change));
+                c.signals.add(new Signal(SUPERSEDED, rank, factor, change));
             }
         }
     }
