@@ -268,6 +268,19 @@ class FactsTest {
     }
 
     @Test
+    void aFailingExtractorCostsTheFactsButNeverTheTurns() {
+        var store = new dev.loci.testkit.InMemoryStore();
+        var loci = Loci.builder().embedder(new dev.loci.testkit.HashingEmbedder()).store(store)
+                .clock(new dev.loci.testkit.ManualClock(T)).random(new java.util.Random(5))
+                .extractor((text, speaker, at) -> {
+                    throw new IllegalStateException("extractor down");
+                }).build();
+        var ids = loci.remember(S1, List.of(Message.of("Maya", "I live in Boston.", T))).ids();
+        assertTrue(loci.get(MAYA, ids.get(0)).isPresent(), "the turn is stored");
+        assertEquals(0, store.count(new SearchFilter(MAYA, Set.of(Kind.FACT), null, Map.of())));
+    }
+
+    @Test
     void factsCanBeTurnedOff() {
         var config = LociConfig.defaults();
         var rig = Rig.create(5, config.withConsolidation(config.consolidation().withFacts(false)));

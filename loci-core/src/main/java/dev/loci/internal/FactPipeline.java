@@ -59,6 +59,7 @@ import java.util.Set;
  * rewrite lock), so two calls never rebuild one profile from different views.
  */
 public final class FactPipeline {
+    private static final System.Logger LOG = System.getLogger(FactPipeline.class.getName());
     static final String SUBJECT = "loci.subject";
     static final String ATTRIBUTE = "loci.attribute";
     static final String VALUE = "loci.value";
@@ -103,7 +104,15 @@ public final class FactPipeline {
                 out.add(List.of());
                 continue;
             }
-            List<Statement> all = extractor.extract(turn.text(), turn.speaker(), turn.occurredAt());
+            List<Statement> all;
+            try {
+                all = extractor.extract(turn.text(), turn.speaker(), turn.occurredAt());
+            } catch (RuntimeException e) {
+                // A faulty extractor costs the turn its facts, never the turn.
+                LOG.log(System.Logger.Level.WARNING, "the extractor failed on turn " + turn.id()
+                        + "; it is stored without facts", e);
+                all = List.of();
+            }
             out.add(all.size() > MAX_STATEMENTS_PER_TURN ? all.subList(0, MAX_STATEMENTS_PER_TURN) : all);
         }
         return out;

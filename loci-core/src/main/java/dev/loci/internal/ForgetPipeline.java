@@ -15,8 +15,8 @@ import dev.loci.spi.StoreHit;
 import dev.loci.spi.StoredMemory;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -48,9 +48,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * rebuilt is rebuilt from the episodes that remain, or deleted when none do
  * ({@link Consolidator#repair}). Last, facts ({@link FactPipeline#forgotten}): the facts read from
  * a deleted turn are deleted (they quote it), what they had closed is opened again, and the
- * profiles of the users concerned are rebuilt or removed. A purge needs none of the episode repairs (a turn's episode and
- * neighbours share its scope, so they go too) but may need this one: a user's topics gather
- * episodes of all of the user's sessions, so purging one session rebuilds them.
+ * profiles of the users concerned are rebuilt or removed. A purge needs none of the episode
+ * repairs (a turn's episode and neighbours share its scope, so they go too) but may need the last
+ * two: a user's topics and profile gather all of the user's sessions, so purging one session
+ * rebuilds them.
  *
  * <p>The repairs are written as one atomic batch after the delete. A crash between the two leaves
  * the affected episodes and neighbours quoting deleted turns until they are forgotten themselves.

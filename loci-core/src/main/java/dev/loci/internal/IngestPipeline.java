@@ -29,12 +29,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * Ingest, top to bottom: validate every message before anything is written, give each an id
  * (derived from its client id when it has one), drop the ones already stored, embed the rest in
  * one batch, organise them (index keys, episodes: {@link Consolidation}), write turns and
- * episodes to the store as one atomic, durable batch, and hand the episodes, with their vectors,
+ * episodes, with the facts read from the turns and the profile over them ({@link FactPipeline};
+ * a failure there is logged and the turns are written without facts), to the store as one
+ * atomic, durable batch, and hand the episodes, with their vectors,
  * to the {@link Consolidator} that builds sessions and topics in the background. The latest turn
  * of each recent scope is kept in memory, so a call of one message still gets the turn before it
  * as its context key (after a restart, a scope's first call goes without). Thread-safe.
  */
 public final class IngestPipeline {
+    private static final System.Logger LOG = System.getLogger(IngestPipeline.class.getName());
     /** Importance given to raw turns until consolidation or the caller says otherwise. */
     static final double DEFAULT_IMPORTANCE = 0.5;
 
@@ -165,7 +168,15 @@ public final class IngestPipeline {
         }
         rewrites.lock();
         try {
-            List<StoredMemory> all = facts.consolidate(batch, turns, vectors, statements, now);
+            List<StoredMemory> all;
+            try {
+                all = facts.consolidate(batch, turns, vectors, statements, now);
+            } catch (RuntimeException e) {
+                // Facts are derived: a failure there must not cost the turns.
+                LOG.log(System.Logger.Level.WARNING, "reading facts failed; the turns are stored without them", e);
+                store.write(batch);
+                return;
+            }
             store.write(all);
             facts.committed(all);
         } finally {
