@@ -263,10 +263,7 @@ public final class FactPipeline {
         var readFrom = new SearchFilter(owner(before.scope()), Set.of(Kind.FACT), null,
                 Map.of(TURN, before.id())).visibleAt(now);
         for (Memory fact : store.list(readFrom, MAX_CURRENT)) {
-            batch.put(new Memory(fact.id(), fact.scope(), fact.kind(), fact.text(), fact.role(), fact.speaker(),
-                    fact.occurredAt(), fact.recordedAt(), fact.validFrom(), now, fact.clientId(), fact.sourceIds(),
-                    fact.parentId(), fact.childIds(), fact.version(), fact.importance(), fact.metadata(),
-                    fact.lifecycle()), null);
+            batch.put(validUntil(fact, now, fact.lifecycle()), null);
         }
         List<Statement> said = read(List.of(after)).get(0);
         for (int k = 0; k < said.size(); k++) {
@@ -444,10 +441,14 @@ public final class FactPipeline {
     }
 
     private static Memory closed(Memory fact, Instant until, String by) {
-        return new Memory(fact.id(), fact.scope(), fact.kind(), fact.text(), fact.role(), fact.speaker(),
-                fact.occurredAt(), fact.recordedAt(), fact.validFrom(), until, fact.clientId(), fact.sourceIds(),
-                fact.parentId(), fact.childIds(), fact.version(), fact.importance(), fact.metadata(),
-                fact.lifecycle().withSupersededBy(by));
+        return validUntil(fact, until, fact.lifecycle().withSupersededBy(by));
+    }
+
+    /** The fact with another end of validity ({@code null}: still valid) and lifecycle. */
+    private static Memory validUntil(Memory f, Instant validTo, dev.loci.Lifecycle lifecycle) {
+        return new Memory(f.id(), f.scope(), f.kind(), f.text(), f.role(), f.speaker(), f.occurredAt(), f.recordedAt(),
+                f.validFrom(), validTo, f.clientId(), f.sourceIds(), f.parentId(), f.childIds(), f.version(),
+                f.importance(), f.metadata(), lifecycle);
     }
 
     /** Opens again the fact a deleted one had closed, unless it was deleted too or closed by another. */
@@ -458,10 +459,7 @@ public final class FactPipeline {
         }
         Optional<Memory> closed = Optional.ofNullable(batch.memories.get(closedId)).or(() -> store.get(tenant, closedId));
         closed.filter(c -> deletedFact.id().equals(c.lifecycle().supersededBy())).ifPresent(c -> {
-            batch.put(new Memory(c.id(), c.scope(), c.kind(), c.text(), c.role(), c.speaker(), c.occurredAt(),
-                    c.recordedAt(), c.validFrom(), null, c.clientId(), c.sourceIds(), c.parentId(), c.childIds(),
-                    c.version(), c.importance(), c.metadata(), c.lifecycle().withSupersededBy(null)),
-                    batch.vectors.get(c.id()));
+            batch.put(validUntil(c, null, c.lifecycle().withSupersededBy(null)), batch.vectors.get(c.id()));
             // Its turn is no longer superseded by a turn that is gone.
             String turnId = c.metadata().get(TURN);
             Optional.ofNullable(turnId).filter(t -> !goneIds.contains(t)).flatMap(t -> store.get(tenant, t))
