@@ -429,11 +429,11 @@ public final class FactPipeline {
             sources.add(turn.id());
             children.add(turn.id());
         }
-        return withLinks(fact, sources, children, Math.min(1.0, fact.importance() + REINFORCEMENT),
+        return withSources(fact, sources, children, Math.min(1.0, fact.importance() + REINFORCEMENT),
                 fact.lifecycle().accessed(now));
     }
 
-    private static Memory withLinks(Memory f, List<String> sources, List<String> children, double importance,
+    private static Memory withSources(Memory f, List<String> sources, List<String> children, double importance,
                                     dev.loci.Lifecycle lifecycle) {
         return new Memory(f.id(), f.scope(), f.kind(), f.text(), f.role(), f.speaker(), f.occurredAt(), f.recordedAt(),
                 f.validFrom(), f.validTo(), f.clientId(), sources, f.parentId(), children, f.version(), importance,
@@ -470,11 +470,9 @@ public final class FactPipeline {
 
     /** Drops a deleted turn from the sources of the facts it reinforced. */
     private void unsource(Memory turn, Set<String> goneIds, Batch batch) {
-        Scope owner = owner(turn.scope());
-        var filter = new SearchFilter(owner, Set.of(Kind.FACT), null, Map.of());
         // Reinforced facts are found through the fact the turn's statements would make: same subject and attribute.
         for (Statement st : read(List.of(turn)).get(0)) {
-            var same = new SearchFilter(filter.scope(), filter.kinds(), null,
+            var same = new SearchFilter(owner(turn.scope()), Set.of(Kind.FACT), null,
                     Map.of(SUBJECT, st.subject(), ATTRIBUTE, st.attribute()));
             for (Memory f : store.list(same, MAX_CURRENT)) {
                 Memory fact = batch.memories.getOrDefault(f.id(), f);
@@ -485,7 +483,7 @@ public final class FactPipeline {
                 var children = new ArrayList<>(fact.childIds());
                 sources.remove(turn.id());
                 children.remove(turn.id());
-                batch.put(withLinks(fact, sources, children, fact.importance(), fact.lifecycle()),
+                batch.put(withSources(fact, sources, children, fact.importance(), fact.lifecycle()),
                         batch.vectors.get(fact.id()));
             }
         }
