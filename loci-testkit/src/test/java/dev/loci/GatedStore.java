@@ -1,17 +1,9 @@
 package dev.loci;
 
-import dev.loci.spi.Embedding;
-import dev.loci.spi.MemoryStore;
-import dev.loci.spi.SearchFilter;
-import dev.loci.spi.SearchHits;
-import dev.loci.spi.SearchRequest;
-import dev.loci.spi.StoreStats;
 import dev.loci.spi.StoredMemory;
+import dev.loci.testkit.ForwardingStore;
 import dev.loci.testkit.InMemoryStore;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,14 +13,23 @@ import java.util.concurrent.TimeUnit;
  * made to fail, and which records the thread of each such write: to see the background builder
  * at work, stall it, and break it. Thread-safe.
  */
-final class GatedStore implements MemoryStore {
-    final InMemoryStore delegate = new InMemoryStore();
+final class GatedStore extends ForwardingStore {
+    final InMemoryStore delegate;
     /** Threads that wrote level-2 memories, one entry per write. */
     final List<String> levelTwoWriters = new CopyOnWriteArrayList<>();
     /** Counted down when a level-2 write reaches a closed gate. */
     final CountDownLatch held = new CountDownLatch(1);
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private volatile boolean failing;
+
+    GatedStore() {
+        this(new InMemoryStore());
+    }
+
+    private GatedStore(InMemoryStore delegate) {
+        super(delegate);
+        this.delegate = delegate;
+    }
 
     /** Level-2 writes wait from now until {@link #release()}. */
     void hold() {
@@ -61,52 +62,7 @@ final class GatedStore implements MemoryStore {
                 throw new StorageException("interrupted at the gate", true);
             }
         }
-        delegate.write(batch);
-    }
-
-    @Override
-    public Optional<Memory> get(String tenant, String id) {
-        return delegate.get(tenant, id);
-    }
-
-    @Override
-    public boolean delete(String tenant, String id) {
-        return delegate.delete(tenant, id);
-    }
-
-    @Override
-    public List<Memory> deleteMatching(SearchFilter filter) {
-        return delegate.deleteMatching(filter);
-    }
-
-    @Override
-    public long count(SearchFilter filter) {
-        return delegate.count(filter);
-    }
-
-    @Override
-    public List<Memory> list(SearchFilter filter, int limit) {
-        return delegate.list(filter, limit);
-    }
-
-    @Override
-    public List<Memory> expired(java.time.Instant at, int limit) {
-        return delegate.expired(at, limit);
-    }
-
-    @Override
-    public Map<String, Embedding> vectors(String tenant, Collection<String> ids) {
-        return delegate.vectors(tenant, ids);
-    }
-
-    @Override
-    public SearchHits search(SearchRequest request) {
-        return delegate.search(request);
-    }
-
-    @Override
-    public StoreStats stats() {
-        return delegate.stats();
+        super.write(batch);
     }
 
     @Override

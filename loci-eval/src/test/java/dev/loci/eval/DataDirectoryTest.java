@@ -6,14 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loci.Loci;
 import dev.loci.LociConfig;
-import dev.loci.Memory;
-import dev.loci.spi.Embedding;
-import dev.loci.spi.MemoryStore;
-import dev.loci.spi.SearchFilter;
-import dev.loci.spi.SearchHits;
-import dev.loci.spi.SearchRequest;
-import dev.loci.spi.StoreStats;
-import dev.loci.spi.StoredMemory;
+import dev.loci.testkit.ForwardingStore;
 import dev.loci.testkit.HashingEmbedder;
 import dev.loci.testkit.InMemoryStore;
 import dev.loci.testkit.ManualClock;
@@ -21,10 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -40,64 +30,14 @@ class DataDirectoryTest {
     Path out;
 
     /** The in-memory store, noting whether its data directory still existed when it was closed. */
-    private static final class ProbeStore implements MemoryStore {
-        private final InMemoryStore delegate = new InMemoryStore();
+    private static final class ProbeStore extends ForwardingStore {
         private final Path dataDir;
         private final List<Boolean> dirExistedAtClose;
 
         ProbeStore(Path dataDir, List<Boolean> dirExistedAtClose) {
+            super(new InMemoryStore());
             this.dataDir = dataDir;
             this.dirExistedAtClose = dirExistedAtClose;
-        }
-
-        @Override
-        public void write(List<StoredMemory> batch) {
-            delegate.write(batch);
-        }
-
-        @Override
-        public Optional<Memory> get(String tenant, String id) {
-            return delegate.get(tenant, id);
-        }
-
-        @Override
-        public boolean delete(String tenant, String id) {
-            return delegate.delete(tenant, id);
-        }
-
-        @Override
-        public List<Memory> deleteMatching(SearchFilter filter) {
-            return delegate.deleteMatching(filter);
-        }
-
-        @Override
-        public List<Memory> list(SearchFilter filter, int limit) {
-            return delegate.list(filter, limit);
-        }
-
-        @Override
-        public List<Memory> expired(java.time.Instant at, int limit) {
-            return delegate.expired(at, limit);
-        }
-
-        @Override
-        public long count(SearchFilter filter) {
-            return delegate.count(filter);
-        }
-
-        @Override
-        public Map<String, Embedding> vectors(String tenant, Collection<String> ids) {
-            return delegate.vectors(tenant, ids);
-        }
-
-        @Override
-        public SearchHits search(SearchRequest request) {
-            return delegate.search(request);
-        }
-
-        @Override
-        public StoreStats stats() {
-            return delegate.stats();
         }
 
         @Override
