@@ -20,12 +20,12 @@ class ExpiryTest {
     private static final Instant T = Rig.T0;
 
     /** Default consolidation (episodes on), no background sweep: the tests call it. */
-    private static Rig rig(LociConfig.ForgettingConfig forgetting) {
+    private static Rig rig(ForgettingConfig forgetting) {
         return Rig.create(3, LociConfig.defaults().withForgetting(forgetting.withSweepInterval(null)));
     }
 
     private static Rig rig() {
-        return rig(LociConfig.ForgettingConfig.defaults());
+        return rig(ForgettingConfig.defaults());
     }
 
     private static List<Message> trip(Instant expires) {
@@ -75,7 +75,7 @@ class ExpiryTest {
 
     @Test
     void aConfiguredTimeToLiveAppliesToMessagesThatNameNoExpiry() {
-        var rig = rig(LociConfig.ForgettingConfig.defaults().withTimeToLive(Duration.ofHours(1)));
+        var rig = rig(ForgettingConfig.defaults().withTimeToLive(Duration.ofHours(1)));
         rig.clock().advance(Duration.ofMinutes(5));
         var ids = rig.loci().remember(MAYA, trip(T.plus(Duration.ofDays(9)))).ids();
         Instant now = rig.clock().instant();
@@ -102,7 +102,7 @@ class ExpiryTest {
     @Test
     void theBackgroundSweepRunsOnItsOwn() throws InterruptedException {
         var config = LociConfig.defaults().withForgetting(
-                LociConfig.ForgettingConfig.defaults().withSweepInterval(Duration.ofMillis(20)));
+                ForgettingConfig.defaults().withSweepInterval(Duration.ofMillis(20)));
         var rig = Rig.create(3, config);
         try (Loci loci = rig.loci()) {
             String code = loci.remember(MAYA, trip(T.plusSeconds(60))).ids().get(1);

@@ -1,5 +1,8 @@
 package dev.loci.engine;
 
+import dev.loci.ForgettingConfig;
+import dev.loci.ConsolidationConfig;
+import dev.loci.RecallConfig;
 import dev.loci.ContextBlock;
 import dev.loci.ForgetResult;
 import dev.loci.InvalidInputException;
@@ -47,12 +50,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * come ready-wired from {@code dev.loci.embedded.EmbeddedLoci}).
  *
  * <p>Thread-safe: one instance serves any number of threads remembering and recalling at once.
- * Unless level 2 is off ({@link LociConfig.ConsolidationConfig#levels()}), one background daemon
+ * Unless level 2 is off ({@link ConsolidationConfig#levels()}), one background daemon
  * thread, {@code loci-consolidator-N}, builds SESSION and TOPIC memories as episodes arrive
  * ({@link #awaitConsolidation(Duration)}). {@link #close()} stops it and closes the store and the
  * embedder the instance was built with.
  *
- * <p>Unless configured otherwise ({@link LociConfig.ForgettingConfig#sweepInterval()}), an instance
+ * <p>Unless configured otherwise ({@link ForgettingConfig#sweepInterval()}), an instance
  * also runs one daemon thread that deletes expired memories every ten minutes; {@code close} stops it.
  */
 public final class LociEngine implements Loci {
@@ -117,7 +120,7 @@ public final class LociEngine implements Loci {
     }
 
     /** As {@link #recall(Scope, RecallQuery)} with other fusion settings for this call only. */
-    public RecallResult recall(Scope scope, RecallQuery query, LociConfig.RecallConfig recallConfig) {
+    public RecallResult recall(Scope scope, RecallQuery query, RecallConfig recallConfig) {
         ensureOpen();
         RecallResult result = recall.recall(scope, query, recallConfig);
         if (query.asOf() == null) {

@@ -1,6 +1,6 @@
 package dev.loci.internal;
 
-import dev.loci.LociConfig.ConsolidationConfig;
+import dev.loci.ConsolidationConfig;
 import dev.loci.Memory;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.StoredMemory;

@@ -5,7 +5,7 @@ import dev.loci.ContextBlock.Fidelity;
 import dev.loci.ContextBlock.Item;
 import dev.loci.InvalidInputException;
 import dev.loci.Kind;
-import dev.loci.LociConfig.RecallConfig;
+import dev.loci.RecallConfig;
 import dev.loci.Memory;
 import dev.loci.RecallQuery;
 import dev.loci.Recalled;

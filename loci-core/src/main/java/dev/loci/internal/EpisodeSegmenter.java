@@ -1,6 +1,6 @@
 package dev.loci.internal;
 
-import dev.loci.LociConfig.ConsolidationConfig;
+import dev.loci.ConsolidationConfig;
 import dev.loci.spi.Embedding;
 import java.util.ArrayList;
 import java.util.List;

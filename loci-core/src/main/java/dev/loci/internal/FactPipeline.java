@@ -1,7 +1,7 @@
 package dev.loci.internal;
 
 import dev.loci.Kind;
-import dev.loci.LociConfig.ConsolidationConfig;
+import dev.loci.ConsolidationConfig;
 import dev.loci.Memory;
 import dev.loci.Scope;
 import dev.loci.spi.Embedding;

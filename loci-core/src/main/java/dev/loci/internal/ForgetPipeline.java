@@ -2,7 +2,7 @@ package dev.loci.internal;
 
 import dev.loci.ForgetResult;
 import dev.loci.Kind;
-import dev.loci.LociConfig.ConsolidationConfig;
+import dev.loci.ConsolidationConfig;
 import dev.loci.Memory;
 import dev.loci.MemoryFilter;
 import dev.loci.Scope;

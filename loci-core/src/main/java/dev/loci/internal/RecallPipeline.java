@@ -1,8 +1,9 @@
 package dev.loci.internal;
 
+import dev.loci.ForgettingConfig;
 import dev.loci.InvalidInputException;
 import dev.loci.Kind;
-import dev.loci.LociConfig.RecallConfig;
+import dev.loci.RecallConfig;
 import dev.loci.Memory;
 import dev.loci.RecallQuery;
 import dev.loci.RecallResult;
@@ -105,7 +106,7 @@ public final class RecallPipeline {
     private final Retention retention;
 
     public RecallPipeline(Embedder embedder, MemoryStore store, Clock clock) {
-        this(embedder, store, clock, dev.loci.LociConfig.ForgettingConfig.defaults().retention());
+        this(embedder, store, clock, ForgettingConfig.defaults().retention());
     }
 
     /** @param retention the curve the retention step ranks by */

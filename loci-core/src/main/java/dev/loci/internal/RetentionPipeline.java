@@ -2,8 +2,8 @@ package dev.loci.internal;
 
 import dev.loci.InvalidInputException;
 import dev.loci.Kind;
-import dev.loci.LociConfig.ConsolidationConfig;
-import dev.loci.LociConfig.ForgettingConfig;
+import dev.loci.ConsolidationConfig;
+import dev.loci.ForgettingConfig;
 import dev.loci.Memory;
 import dev.loci.Retention;
 import dev.loci.Scope;

@@ -3,7 +3,7 @@ package dev.loci.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loci.LociConfig.ConsolidationConfig;
+import dev.loci.ConsolidationConfig;
 import dev.loci.spi.Embedding;
 import java.util.ArrayList;
 import java.util.List;
