@@ -4,6 +4,7 @@ import static dev.loci.mcp.InputSchema.AGENT_ID;
 import static dev.loci.mcp.InputSchema.SESSION_ID;
 import static dev.loci.mcp.InputSchema.USER_ID;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loci.ContextBlock;
 import dev.loci.ForgetResult;
 import dev.loci.Kind;
@@ -15,12 +16,12 @@ import dev.loci.Recalled;
 import dev.loci.RememberResult;
 import dev.loci.Scope;
 import dev.loci.TimeRange;
+import dev.loci.json.LociJson;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,10 +106,8 @@ final class LociTools {
                             a.optionalStringMap("metadata"));
                     RememberResult result = loci.remember(scope, List.of(message));
                     String id = result.ids().getFirst();
-                    var out = new LinkedHashMap<String, Object>();
-                    out.put("id", id);
-                    out.put("added", result.added() == 1);
-                    out.put("scope", Render.scope(scope));
+                    ObjectNode out = LociJson.remembered(result).put("id", id);
+                    out.set("scope", LociJson.scope(scope));
                     return ok(result.added() == 1 ? "Remembered as " + id + " in " + Render.scope(scope) + "."
                             : "Already remembered (same client_id) as " + id + "; nothing new stored.", out);
                 });
@@ -142,8 +141,9 @@ final class LociTools {
                         q = q.withTimeRange(new TimeRange(from, to));
                     }
                     List<Recalled> results = loci.recall(scope, q).results();
-                    return ok(Render.search(query, scope, results), Map.of("query", query,
-                            "results", results.stream().map(MemoryJson::recalled).toList()));
+                    ObjectNode out = LociJson.mapper().createObjectNode().put("query", query);
+                    out.set("results", LociJson.recalled(results));
+                    return ok(Render.search(query, scope, results), out);
                 });
     }
 
@@ -163,14 +163,7 @@ final class LociTools {
                     Scope scope = scope(c, a);
                     ContextBlock block = loci.context(scope, a.requiredString("query"),
                             a.optionalInt("token_budget", 50, 32_000, 1000));
-                    var out = new LinkedHashMap<String, Object>();
-                    out.put("text", block.text());
-                    out.put("tokens", block.tokens());
-                    out.put("budget", block.budget());
-                    out.put("tokenizer", block.counter());
-                    out.put("items", block.items().stream().map(i -> Map.of("id", i.id(), "covers", i.covers(),
-                            "fidelity", i.fidelity().name(), "relevance", i.relevance())).toList());
-                    return ok(Render.context(block), out);
+                    return ok(Render.context(block), LociJson.context(block));
                 });
     }
 
@@ -186,7 +179,7 @@ final class LociTools {
                     Scope scope = scope(c, a);
                     String id = a.requiredString(MEMORY_ID);
                     Optional<Memory> memory = loci.get(scope, id);
-                    return memory.map(m -> ok(Render.memory(m), MemoryJson.memory(m)))
+                    return memory.map(m -> ok(Render.memory(m), LociJson.memory(m)))
                             .orElseGet(() -> ToolErrors.notFound(id, scope));
                 });
     }
@@ -207,7 +200,7 @@ final class LociTools {
                     String text = a.requiredString("text");
                     return loci.update(scope, id, text)
                             .map(m -> ok("Updated: now version " + m.version() + ".\n" + Render.line(m),
-                                    MemoryJson.memory(m)))
+                                    LociJson.memory(m)))
                             .orElseGet(() -> ToolErrors.notFound(id, scope));
                 });
     }
@@ -227,8 +220,9 @@ final class LociTools {
                     if (versions.isEmpty()) {
                         return ToolErrors.notFound(id, scope);
                     }
-                    return ok(Render.history(id, versions), Map.of("id", id,
-                            "versions", versions.stream().map(MemoryJson::memory).toList()));
+                    ObjectNode out = LociJson.mapper().createObjectNode().put("id", id);
+                    out.set("versions", LociJson.memories(versions));
+                    return ok(Render.history(id, versions), out);
                 });
     }
 
@@ -246,7 +240,8 @@ final class LociTools {
                     if (!loci.forget(scope, id)) {
                         return ToolErrors.notFound(id, scope);
                     }
-                    return ok("Deleted " + id + ".", Map.of("id", id, "deleted", true));
+                    return ok("Deleted " + id + ".", LociJson.mapper().createObjectNode().put("id", id)
+                            .put("deleted", true));
                 });
     }
 
@@ -270,8 +265,9 @@ final class LociTools {
                                 + "want everything forgotten.");
                     }
                     ForgetResult result = loci.purge(scope);
-                    return ok("Deleted " + result.totalRemoved() + " memories of " + Render.scope(scope) + ".",
-                            Map.of("deleted", result.totalRemoved(), "scope", Render.scope(scope)));
+                    ObjectNode out = LociJson.forgotten(result);
+                    out.set("scope", LociJson.scope(scope));
+                    return ok("Deleted " + result.totalRemoved() + " memories of " + Render.scope(scope) + ".", out);
                 });
     }
 
@@ -308,9 +304,9 @@ final class LociTools {
                                 .append(":\n");
                         facts.forEach(f -> text.append("- ").append(Render.line(f)).append('\n'));
                     }
-                    var out = new LinkedHashMap<String, Object>();
-                    out.put("profile", profile.map(MemoryJson::memory).orElse(null));
-                    out.put("facts", facts.stream().map(MemoryJson::memory).toList());
+                    ObjectNode out = LociJson.mapper().createObjectNode();
+                    out.set("profile", profile.map(LociJson::memory).orElse(null));
+                    out.set("facts", LociJson.memories(facts));
                     return ok(text.toString().strip(), out);
                 });
     }
@@ -331,8 +327,10 @@ final class LociTools {
         return scope;
     }
 
-    private static CallToolResult ok(String text, Map<String, Object> structured) {
-        return CallToolResult.builder().addTextContent(text).structuredContent(structured).isError(false).build();
+    /** A result: the text for the model, and the project's JSON form of the same as structured content. */
+    private static CallToolResult ok(String text, ObjectNode structured) {
+        return CallToolResult.builder().addTextContent(text).structuredContent(Structured.of(structured))
+                .isError(false).build();
     }
 
     private static ToolAnnotations annotations(String title, boolean readOnly, boolean destructive, boolean idempotent) {

@@ -51,6 +51,9 @@ public final class McpCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(loci::close, "loci-mcp-shutdown"));
             System.err.println("loci mcp: serving on stdio");
             McpStdio.serve(loci, scope, System.in, protocol);
+        } catch (InvalidInputException e) {
+            System.err.println("loci mcp: " + e.getMessage().replace("dataDir", "--data-dir"));
+            return 2;
         } catch (LociException e) {
             System.err.println("loci mcp: " + e.getMessage());
             return 3;
