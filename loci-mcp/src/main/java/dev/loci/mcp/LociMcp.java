@@ -61,6 +61,6 @@ public final class LociMcp {
 
     static McpSchema.Implementation serverInfo() {
         String version = LociMcp.class.getPackage().getImplementationVersion();
-        return new McpSchema.Implementation("loci", "Loci memory", version == null ? "dev" : version);
+        return McpSchema.Implementation.builder("loci", version == null ? "dev" : version).title("Loci memory").build();
     }
 }

@@ -347,7 +347,7 @@ final class LociTools {
     private record Def(String name, String title, String description, InputSchema schema,
                        ToolAnnotations annotations, Handler handler) {
         Tool tool() {
-            return Tool.builder().name(name).title(title).description(description).inputSchema(schema.toMap())
+            return Tool.builder(name, schema.toMap()).title(title).description(description)
                     .annotations(annotations).build();
         }
     }

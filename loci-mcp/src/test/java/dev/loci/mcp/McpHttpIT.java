@@ -169,7 +169,7 @@ class McpHttpIT {
 
     private static McpSyncClient client(String key) {
         var transport = HttpClientStreamableHttpTransport.builder(base).endpoint(McpHttp.ENDPOINT)
-                .httpRequestCustomizer((request, method, uri, body, context) ->
+                .addHttpRequestCustomizer((request, method, uri, body, context) ->
                         request.header("Authorization", "Bearer " + key))
                 .build();
         McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30)).build();
@@ -178,6 +178,6 @@ class McpHttpIT {
     }
 
     private static CallToolRequest call(String tool, Map<String, Object> arguments) {
-        return new CallToolRequest(tool, arguments);
+        return CallToolRequest.builder(tool).arguments(arguments).build();
     }
 }
