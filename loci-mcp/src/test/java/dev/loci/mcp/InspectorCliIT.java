@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,14 +30,10 @@ class InspectorCliIT {
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void inspectorInstalled() {
-        assumeTrue(Files.isExecutable(INSPECTOR), "MCP Inspector not installed at " + INSPECTOR
-                + ": run scripts/install-node-tools (needs node and npm) to include this test");
-    }
-
     @Test
     void inspectorListsAndCallsTheTools() throws Exception {
+        assumeTrue(Files.isExecutable(INSPECTOR), "MCP Inspector not installed at " + INSPECTOR
+                + ": run scripts/install-node-tools (needs node and npm) to include this test");
         Result list = inspector("--method", "tools/list", "--strict");
         assertEquals(0, list.exit, "--strict reports no schema portability error\n" + list.stderr);
         List<?> tools = (List<?>) list.json().get("tools");
