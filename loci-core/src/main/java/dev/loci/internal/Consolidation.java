@@ -16,8 +16,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Organises the turns of one remember call before they are written: derives their index keys
- * (speaker, preceding turn, absolute and resolved dates) and groups them into EPISODE memories
+ * Organises the turns of one remember call before they are written: gives them their index keys
+ * ({@link IndexKeys}: speaker, preceding turn, absolute and resolved dates) and groups them into EPISODE memories
  * (see {@link EpisodeSegmenter}) that point to their turns and are indexed with their text.
  * An episode's vector is the normalised mean of its turns' vectors: nothing is embedded twice.
  * An episode's text is extractive: its most central turns, in order. When level 2 is built, an
@@ -47,7 +47,7 @@ final class Consolidation {
      */
     static List<StoredMemory> organise(Scope scope, List<Memory> turns, List<Embedding> vectors,
                                        ConsolidationConfig config, Memory previous) {
-        List<String> keys = keys(turns, config, previous);
+        List<String> keys = IndexKeys.keys(turns, config, previous);
         if (!config.episodes() || turns.size() < config.minEpisodeTurns()) {
             List<StoredMemory> out = new ArrayList<>(turns.size());
             for (int i = 0; i < turns.size(); i++) {
@@ -67,22 +67,9 @@ final class Consolidation {
                 out.add(new StoredMemory(withParent(turns.get(i), episodeId), vectors.get(i), keys.get(i)));
             }
             out.add(episode(episodeId, scope, members, vectors.subList(from, to), keys.subList(from, to), 1,
-                    IngestPipeline.DEFAULT_IMPORTANCE, session));
+                    Importance.DEFAULT, session));
         }
         return out;
-    }
-
-    /** BM25 keys of turns remembered together, in order: each is keyed with the turn before it. */
-    static List<String> keys(List<Memory> turns, ConsolidationConfig config) {
-        return keys(turns, config, null);
-    }
-
-    private static List<String> keys(List<Memory> turns, ConsolidationConfig config, Memory previous) {
-        List<String> keys = new ArrayList<>(turns.size());
-        for (int i = 0; i < turns.size(); i++) {
-            keys.add(lexicalKeys(turns, i, config, previous));
-        }
-        return keys;
     }
 
     /**
@@ -93,21 +80,6 @@ final class Consolidation {
     static StoredMemory rebuiltEpisode(Memory old, List<Memory> members, List<Embedding> vectors, List<String> keys) {
         return episode(old.id(), old.scope(), members, vectors, keys, old.version() + 1, old.importance(),
                 old.parentId());
-    }
-
-    private static String lexicalKeys(List<Memory> turns, int i, ConsolidationConfig config, Memory previous) {
-        Memory m = turns.get(i);
-        String base = IndexKeys.lexicalText(m);
-        if (!config.contextKeys()) {
-            return base;
-        }
-        var sb = new StringBuilder(base).append('\n').append(DateKeys.keys(m.text(), m.occurredAt()));
-        Memory before = i > 0 ? turns.get(i - 1) : previous;
-        if (before != null && config.contextChars() > 0) {
-            String prev = IndexKeys.lexicalText(before);
-            sb.append('\n').append(prev, 0, Math.min(prev.length(), config.contextChars()));
-        }
-        return sb.toString();
     }
 
     /**

@@ -148,18 +148,13 @@ public final class ContextPipeline {
         return counter.count(text) + 1 <= room;
     }
 
-    /** The user's profile: the PROFILE memory at {@link #profileId}, looked up without a search. */
+    /** The user's profile: the PROFILE memory at {@link MemoryIds#profileId}, looked up without a search. */
     private Optional<Memory> profile(Scope scope) {
         if (scope.userId() == null) {
             return Optional.empty();
         }
-        return store.get(scope.tenant(), profileId(scope.tenant(), scope.userId()))
+        return store.get(scope.tenant(), MemoryIds.profileId(scope.tenant(), scope.userId()))
                 .filter(m -> m.kind() == Kind.PROFILE);
-    }
-
-    /** Where a user's PROFILE memory lives: one per user, whatever their sessions. */
-    public static String profileId(String tenant, String userId) {
-        return MemoryIds.forClientId(new Scope(tenant, userId, null, null), "profile");
     }
 
     /**

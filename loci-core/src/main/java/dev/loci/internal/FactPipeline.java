@@ -44,7 +44,7 @@ import java.util.Set;
  *             it contradicts is stored closed already;</li>
  *       </ul></li>
  *   <li><b>profile</b>: when a user's facts changed, the user's PROFILE (one per user, at
- *       {@link ContextPipeline#profileId}) is written again from the user's current facts
+ *       {@link MemoryIds#profileId}) is written again from the user's current facts
  *       ({@link ProfileText}); its vector is the normalised mean of theirs (no embedding);</li>
  *   <li><b>forgetting</b> ({@link #forgotten}): the facts read from deleted turns are deleted
  *       (their text is those turns' words), the facts they had closed are opened again, facts only
@@ -241,7 +241,7 @@ public final class FactPipeline {
             if (profile.isPresent()) {
                 batch.memories.put(profile.get().id(), profile.get());
             } else {
-                store.delete(tenant, ContextPipeline.profileId(tenant, user.userId()));
+                store.delete(tenant, MemoryIds.profileId(tenant, user.userId()));
             }
         }
         if (!batch.memories.isEmpty()) {
@@ -494,7 +494,7 @@ public final class FactPipeline {
      * in the batch; empty when they have none.
      */
     private Optional<Memory> profile(Scope user, Batch batch, Instant now) {
-        String id = ContextPipeline.profileId(user.tenant(), user.userId());
+        String id = MemoryIds.profileId(user.tenant(), user.userId());
         Known k = known(user, now);
         var facts = new LinkedHashMap<String, Memory>(k.facts);
         for (Memory m : batch.memories.values()) {
@@ -584,7 +584,7 @@ public final class FactPipeline {
         if (!k.facts.isEmpty()) {
             k.vectors.putAll(store.vectors(user.tenant(), k.facts.keySet()));
         }
-        Optional<Memory> profile = store.get(user.tenant(), ContextPipeline.profileId(user.tenant(), user.userId()))
+        Optional<Memory> profile = store.get(user.tenant(), MemoryIds.profileId(user.tenant(), user.userId()))
                 .filter(m -> m.kind() == Kind.PROFILE);
         k.profileVersion = profile.map(Memory::version).orElse(0);
         k.profileCreated = profile.map(Memory::recordedAt).orElse(null);
@@ -663,7 +663,7 @@ public final class FactPipeline {
         List<StoredMemory> stored(ConsolidationConfig consolidation) {
             var out = new ArrayList<StoredMemory>(memories.size());
             for (Memory m : memories.values()) {
-                out.add(new StoredMemory(m, vectors.get(m.id()), Consolidation.keys(List.of(m), consolidation).get(0)));
+                out.add(new StoredMemory(m, vectors.get(m.id()), IndexKeys.keys(List.of(m), consolidation).get(0)));
             }
             return out;
         }

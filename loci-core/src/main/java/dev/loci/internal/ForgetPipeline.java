@@ -238,7 +238,7 @@ public final class ForgetPipeline {
             List<Embedding> vectors = embed(loose);
             for (int i = 0; i < loose.size(); i++) {
                 Memory turn = loose.get(i);
-                repair.put(new StoredMemory(turn, vectors.get(i), Consolidation.keys(List.of(turn), consolidation).get(0)));
+                repair.put(new StoredMemory(turn, vectors.get(i), IndexKeys.keys(List.of(turn), consolidation).get(0)));
             }
         }
 
@@ -303,7 +303,7 @@ public final class ForgetPipeline {
             return;
         }
         List<Embedding> vectors = embed(rest);
-        List<String> keys = Consolidation.keys(rest, consolidation);
+        List<String> keys = IndexKeys.keys(rest, consolidation);
         for (int i = 0; i < rest.size(); i++) {
             if (rekey.contains(rest.get(i).id())) {
                 repair.put(new StoredMemory(rest.get(i), vectors.get(i), keys.get(i)));
@@ -321,7 +321,7 @@ public final class ForgetPipeline {
             return;
         }
         List<Embedding> vectors = embed(turns);
-        List<String> keys = Consolidation.keys(turns, consolidation);
+        List<String> keys = IndexKeys.keys(turns, consolidation);
         for (int i = 0; i < turns.size(); i++) {
             repair.put(new StoredMemory(Consolidation.withParent(turns.get(i), null), vectors.get(i), keys.get(i)));
         }

@@ -38,8 +38,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class IngestPipeline {
     private static final System.Logger LOG = System.getLogger(IngestPipeline.class.getName());
-    /** Importance given to raw turns until consolidation or the caller says otherwise. */
-    static final double DEFAULT_IMPORTANCE = 0.5;
 
     private final IngestConfig config;
     private final ConsolidationConfig consolidation;
@@ -188,7 +186,7 @@ public final class IngestPipeline {
         Instant occurred = msg.timestamp() == null ? now : msg.timestamp();
         List<String> sources = msg.clientId() == null ? List.of() : List.of(msg.clientId());
         return new Memory(id, scope, Kind.TURN, msg.text(), msg.role(), msg.speaker(), occurred, now, occurred, null,
-                msg.clientId(), sources, null, List.of(), 1, DEFAULT_IMPORTANCE, msg.metadata());
+                msg.clientId(), sources, null, List.of(), 1, Importance.DEFAULT, msg.metadata());
     }
 
     /** Expiry and pinning as the message or, for expiry, the configured time to live says. */
@@ -242,7 +240,7 @@ public final class IngestPipeline {
                 throw new InvalidInputException(field + ".text", "is " + m.text().length()
                         + " characters; at most " + config.maxTextChars() + " allowed (config.ingest.maxTextChars)");
             }
-            int bad = unpairedSurrogate(m.text());
+            int bad = TextChecks.unpairedSurrogate(m.text());
             if (bad >= 0) {
                 throw new InvalidInputException(field + ".text", "has an unpaired UTF-16 surrogate at index " + bad
                         + " (a character cut in half?); it cannot be stored faithfully");
@@ -257,24 +255,6 @@ public final class IngestPipeline {
                 }
             }
         }
-    }
-
-    /** Index of the first unpaired surrogate in {@code s}, or -1. */
-    static int unpairedSurrogate(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    i++;
-                    continue;
-                }
-                return i;
-            }
-            if (Character.isLowSurrogate(c)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** A memory is being forgotten: it must not become the context key of a later turn. */

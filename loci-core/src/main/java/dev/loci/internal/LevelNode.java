@@ -179,7 +179,7 @@ final class LevelNode {
         version++;
         dirty = false;
         var node = new Memory(id, scope, kind, summary, null, null, first, recordedAt, first, null, null, List.of(), null,
-                ordered.stream().map(m -> m.episode().id()).toList(), version, IngestPipeline.DEFAULT_IMPORTANCE,
+                ordered.stream().map(m -> m.episode().id()).toList(), version, Importance.DEFAULT,
                 metadata);
         String keys = summary + "\n" + String.join(" ", phrases) + "\n" + String.join(" ", names);
         return new StoredMemory(node, centroid, keys);

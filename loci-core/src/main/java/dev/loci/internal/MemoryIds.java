@@ -40,6 +40,11 @@ public final class MemoryIds {
         }
     }
 
+    /** Where a user's PROFILE memory lives: one per user, whatever their sessions. */
+    public static String profileId(String tenant, String userId) {
+        return forClientId(new Scope(tenant, userId, null, null), "profile");
+    }
+
     /** A fresh random id. */
     public String next() {
         byte[] b = new byte[16];

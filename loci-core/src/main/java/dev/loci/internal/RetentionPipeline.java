@@ -196,9 +196,9 @@ public final class RetentionPipeline {
             }
             int at = siblings.indexOf(turn);
             if (at >= 0) {
-                return Consolidation.keys(siblings, consolidation).get(at);
+                return IndexKeys.keys(siblings, consolidation).get(at);
             }
         }
-        return Consolidation.keys(List.of(turn), consolidation).get(0);
+        return IndexKeys.keys(List.of(turn), consolidation).get(0);
     }
 }

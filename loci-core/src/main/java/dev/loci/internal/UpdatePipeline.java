@@ -74,7 +74,7 @@ public final class UpdatePipeline {
             throw new InvalidInputException("text", "is " + text.length() + " characters; at most " + maxTextChars
                     + " allowed (config.ingest.maxTextChars)");
         }
-        if (IngestPipeline.unpairedSurrogate(text) >= 0) {
+        if (TextChecks.unpairedSurrogate(text) >= 0) {
             throw new InvalidInputException("text", "has an unpaired UTF-16 surrogate (a character cut in half?)");
         }
         lock.lock();
@@ -99,8 +99,8 @@ public final class UpdatePipeline {
                     current.lifecycle());
             List<Embedding> vectors = embedder.embedDocuments(List.of(IndexKeys.embedText(kept), IndexKeys.embedText(next)));
             store.write(List.of(
-                    new StoredMemory(kept, vectors.get(0), Consolidation.keys(List.of(kept), consolidation).get(0)),
-                    new StoredMemory(next, vectors.get(1), Consolidation.keys(List.of(next), consolidation).get(0))));
+                    new StoredMemory(kept, vectors.get(0), IndexKeys.keys(List.of(kept), consolidation).get(0)),
+                    new StoredMemory(next, vectors.get(1), IndexKeys.keys(List.of(next), consolidation).get(0))));
             repairs.changed(scope.tenant(), current);
             if (facts != null && next.kind() == Kind.TURN) {
                 facts.changed(current, next, vectors.get(1), now);
