@@ -1,17 +1,17 @@
 package dev.loci;
 
-import dev.loci.internal.Consolidator;
-import dev.loci.internal.ContextPipeline;
-import dev.loci.internal.ExpirySweeper;
-import dev.loci.internal.FactPipeline;
-import dev.loci.internal.ForgetPipeline;
-import dev.loci.internal.IngestPipeline;
-import dev.loci.internal.MemoryIds;
-import dev.loci.internal.PatternExtractor;
-import dev.loci.internal.RecallPipeline;
-import dev.loci.internal.RetentionPipeline;
-import dev.loci.internal.Supersession;
-import dev.loci.internal.UpdatePipeline;
+import dev.loci.internal.context.ContextPipeline;
+import dev.loci.internal.facts.FactPipeline;
+import dev.loci.internal.facts.Supersession;
+import dev.loci.internal.facts.extract.PatternExtractor;
+import dev.loci.internal.hierarchy.SessionTopicBuilder;
+import dev.loci.internal.ingest.IngestPipeline;
+import dev.loci.internal.lifecycle.ExpirySweeper;
+import dev.loci.internal.lifecycle.ForgetPipeline;
+import dev.loci.internal.lifecycle.RetentionPipeline;
+import dev.loci.internal.lifecycle.UpdatePipeline;
+import dev.loci.internal.recall.RecallPipeline;
+import dev.loci.internal.util.MemoryIds;
 import dev.loci.spi.Compactable;
 import dev.loci.spi.Embedder;
 import dev.loci.spi.Extractor;
@@ -51,7 +51,7 @@ public final class Loci implements AutoCloseable {
     private final TokenCounter tokenCounter;
     private final ForgetPipeline forget;
     /** Builds sessions and topics in the background; null when they are off. */
-    private final Consolidator consolidator;
+    private final SessionTopicBuilder consolidator;
     private final UpdatePipeline update;
     private final RetentionPipeline retention;
     private final ExpirySweeper sweeper;
@@ -64,7 +64,7 @@ public final class Loci implements AutoCloseable {
         this.clock = b.clock;
         this.store = b.store;
         this.consolidator = config.consolidation().buildsLevels()
-                ? new Consolidator(config.consolidation(), store, b.clock) : null;
+                ? new SessionTopicBuilder(config.consolidation(), store, b.clock) : null;
         var rewrites = new ReentrantLock();
         var facts = config.consolidation().facts() ? new FactPipeline(b.extractor,
                 new Supersession(b.extractor, Supersession.Config.DEFAULTS), store, config.consolidation()) : null;

@@ -3,7 +3,7 @@ package dev.loci;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loci.internal.RecallPipeline;
+import dev.loci.internal.recall.RecallPipeline;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
