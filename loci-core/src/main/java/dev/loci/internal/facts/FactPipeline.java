@@ -409,9 +409,10 @@ public final class FactPipeline {
         metadata.put(NEGATED, Boolean.toString(st.negated()));
         metadata.put(TURN, turn.id());
         String id = MemoryIds.forClientId(turn.scope(), "fact:" + tag + turn.id() + ":" + k);
-        Memory fact = new Memory(id, turn.scope(), Kind.FACT, st.span(), turn.role(), turn.speaker(),
-                turn.occurredAt(), now, turn.occurredAt(), null, null, List.of(turn.id()), null, List.of(turn.id()),
-                1, FACT_IMPORTANCE, metadata);
+        Memory fact = Memory.builder().id(id).scope(turn.scope()).kind(Kind.FACT).text(st.span()).role(turn.role())
+                .speaker(turn.speaker()).occurredAt(turn.occurredAt()).recordedAt(now).validFrom(turn.occurredAt())
+                .sourceIds(List.of(turn.id())).childIds(List.of(turn.id())).importance(FACT_IMPORTANCE)
+                .metadata(metadata).build();
         // A fact quotes its turn: it expires with it.
         return turn.lifecycle().expiresAt() == null ? fact
                 : fact.withLifecycle(fact.lifecycle().withExpiresAt(turn.lifecycle().expiresAt()));
@@ -438,9 +439,7 @@ public final class FactPipeline {
 
     private static Memory withSources(Memory f, List<String> sources, List<String> children, double importance,
                                     dev.loci.Lifecycle lifecycle) {
-        return new Memory(f.id(), f.scope(), f.kind(), f.text(), f.role(), f.speaker(), f.occurredAt(), f.recordedAt(),
-                f.validFrom(), f.validTo(), f.clientId(), sources, f.parentId(), children, f.version(), importance,
-                f.metadata(), lifecycle);
+        return f.toBuilder().sourceIds(sources).childIds(children).importance(importance).lifecycle(lifecycle).build();
     }
 
     private static Memory closed(Memory fact, Instant until, String by) {
@@ -449,9 +448,7 @@ public final class FactPipeline {
 
     /** The fact with another end of validity ({@code null}: still valid) and lifecycle. */
     private static Memory validUntil(Memory f, Instant validTo, dev.loci.Lifecycle lifecycle) {
-        return new Memory(f.id(), f.scope(), f.kind(), f.text(), f.role(), f.speaker(), f.occurredAt(), f.recordedAt(),
-                f.validFrom(), validTo, f.clientId(), f.sourceIds(), f.parentId(), f.childIds(), f.version(),
-                f.importance(), f.metadata(), lifecycle);
+        return f.toBuilder().validTo(validTo).lifecycle(lifecycle).build();
     }
 
     /** Opens again the fact a deleted one had closed, unless it was deleted too or closed by another. */

@@ -63,8 +63,9 @@ final class ProfileText {
         var sources = new LinkedHashSet<String>();
         shown.forEach(f -> sources.addAll(f.sourceIds()));
         Instant first = facts.get(0).occurredAt();
-        return new Memory(id, user, Kind.PROFILE, text.toString().strip(), null, null, first, created, first, null,
-                null, List.copyOf(sources), null, shown.stream().map(Memory::id).toList(), version, 1.0, Map.of());
+        return Memory.builder().id(id).scope(user).kind(Kind.PROFILE).text(text.toString().strip())
+                .occurredAt(first).recordedAt(created).validFrom(first).sourceIds(List.copyOf(sources))
+                .childIds(shown.stream().map(Memory::id).toList()).version(version).importance(1.0).build();
     }
 
     /** {@code attribute: value (date)}; the words said instead of the value when they named none. */

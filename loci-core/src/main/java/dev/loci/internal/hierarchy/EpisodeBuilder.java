@@ -124,16 +124,16 @@ public final class EpisodeBuilder {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("keyphrases", String.join(", ", keyphrases(members)));
         metadata.put("entities", String.join(", ", entities(members)));
-        var episode = new Memory(id, scope, Kind.EPISODE, summary, null, null, first.occurredAt(), first.recordedAt(),
-                first.occurredAt(), null, null, members.stream().map(m -> m.clientId() == null ? m.id() : m.clientId())
-                .toList(), parentId, members.stream().map(Memory::id).toList(), version, importance, metadata);
+        var episode = Memory.builder().id(id).scope(scope).kind(Kind.EPISODE).text(summary)
+                .occurredAt(first.occurredAt()).recordedAt(first.recordedAt()).validFrom(first.occurredAt())
+                .sourceIds(members.stream().map(m -> m.clientId() == null ? m.id() : m.clientId()).toList())
+                .parentId(parentId).childIds(members.stream().map(Memory::id).toList()).version(version)
+                .importance(importance).metadata(metadata).build();
         return new StoredMemory(withExpiry(episode, members), centroid, String.join("\n", keys));
     }
 
     public static Memory withParent(Memory m, String parentId) {
-        return new Memory(m.id(), m.scope(), m.kind(), m.text(), m.role(), m.speaker(), m.occurredAt(), m.recordedAt(),
-                m.validFrom(), m.validTo(), m.clientId(), m.sourceIds(), parentId, m.childIds(), m.version(),
-                m.importance(), m.metadata(), m.lifecycle());
+        return m.toBuilder().parentId(parentId).build();
     }
 
     /** The most frequent content words of the episode (at most five). */

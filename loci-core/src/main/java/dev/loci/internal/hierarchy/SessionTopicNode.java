@@ -179,9 +179,9 @@ final class SessionTopicNode {
         Instant first = ordered.get(0).episode().occurredAt();
         version++;
         dirty = false;
-        var node = new Memory(id, scope, kind, summary, null, null, first, recordedAt, first, null, null, List.of(), null,
-                ordered.stream().map(m -> m.episode().id()).toList(), version, Importance.DEFAULT,
-                metadata);
+        var node = Memory.builder().id(id).scope(scope).kind(kind).text(summary).occurredAt(first)
+                .recordedAt(recordedAt).validFrom(first).childIds(ordered.stream().map(m -> m.episode().id()).toList())
+                .version(version).importance(Importance.DEFAULT).metadata(metadata).build();
         String keys = summary + "\n" + String.join(" ", phrases) + "\n" + String.join(" ", names);
         return new StoredMemory(node, centroid, keys);
     }

@@ -193,8 +193,10 @@ public final class IngestPipeline {
     private static Memory toMemory(String id, Scope scope, Message msg, Instant now) {
         Instant occurred = msg.timestamp() == null ? now : msg.timestamp();
         List<String> sources = msg.clientId() == null ? List.of() : List.of(msg.clientId());
-        return new Memory(id, scope, Kind.TURN, msg.text(), msg.role(), msg.speaker(), occurred, now, occurred, null,
-                msg.clientId(), sources, null, List.of(), 1, Importance.DEFAULT, msg.metadata());
+        return Memory.builder().id(id).scope(scope).kind(Kind.TURN).text(msg.text()).role(msg.role())
+                .speaker(msg.speaker()).occurredAt(occurred).recordedAt(now).validFrom(occurred)
+                .clientId(msg.clientId()).sourceIds(sources).importance(Importance.DEFAULT).metadata(msg.metadata())
+                .build();
     }
 
     /** Expiry and pinning as the message or, for expiry, the configured time to live says. */

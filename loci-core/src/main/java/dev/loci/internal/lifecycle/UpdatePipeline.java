@@ -93,14 +93,10 @@ public final class UpdatePipeline {
                 return found;
             }
             Instant now = clock.instant();
-            Memory kept = new Memory(MemoryIds.version(id, current.version()), current.scope(), current.kind(),
-                    current.text(), current.role(), current.speaker(), current.occurredAt(), current.recordedAt(),
-                    current.validFrom(), now, current.clientId(), current.sourceIds(), null, List.of(),
-                    current.version(), current.importance(), current.metadata(), current.lifecycle());
-            Memory next = new Memory(id, current.scope(), current.kind(), text, current.role(), current.speaker(),
-                    current.occurredAt(), now, now, null, current.clientId(), current.sourceIds(), current.parentId(),
-                    current.childIds(), current.version() + 1, current.importance(), current.metadata(),
-                    current.lifecycle());
+            Memory kept = current.toBuilder().id(MemoryIds.version(id, current.version())).validTo(now)
+                    .parentId(null).childIds(List.of()).build();
+            Memory next = current.toBuilder().text(text).recordedAt(now).validFrom(now).validTo(null)
+                    .version(current.version() + 1).build();
             List<Embedding> vectors = embedder.embedDocuments(List.of(IndexKeys.embedText(kept), IndexKeys.embedText(next)));
             store.write(List.of(
                     new StoredMemory(kept, vectors.get(0), IndexKeys.keys(List.of(kept), consolidation).get(0)),
