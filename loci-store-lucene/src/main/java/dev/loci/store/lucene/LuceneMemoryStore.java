@@ -236,7 +236,7 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
         for (int i = 0; i < unique.size(); i++) {
             docs.add(LuceneDocuments.toDocument(unique.get(i), records.get(i)));
         }
-        byte[] payload = config.durability() == LuceneStoreConfig.Durability.WAL ? WalOps.encodePut(unique) : null;
+        byte[] payload = config.durability() == LuceneStoreConfig.Durability.WAL ? WalRecordFormat.encodePut(unique) : null;
         Query replaced = LuceneDocuments.keys(List.copyOf(byKey.keySet()));
 
         long seq = 0;
@@ -244,7 +244,7 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
         try {
             ensureOpen();
             if (payload != null) {
-                seq = wal.append(WalOps.PUT, payload);
+                seq = wal.append(WalRecordFormat.PUT, payload);
             }
             writer.updateDocuments(replaced, docs);
             long pendingAt = pendingSeq.incrementAndGet();
@@ -322,7 +322,7 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
         try {
             ensureOpen();
             if (config.durability() == LuceneStoreConfig.Durability.WAL) {
-                seq = wal.append(WalOps.DELETE, WalOps.encodeDelete(tenant, id));
+                seq = wal.append(WalRecordFormat.DELETE, WalRecordFormat.encodeDelete(tenant, id));
             }
             writer.deleteDocuments(new Term(LuceneDocuments.KEY, LuceneDocuments.key(tenant, id)));
             pending.put(LuceneDocuments.key(tenant, id), new Pending(false, pendingSeq.incrementAndGet()));
@@ -343,7 +343,7 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
             throw new IllegalArgumentException("deleteMatching takes no visibleAt filter (deletes are by what is stored)");
         }
         Query query = LuceneDocuments.filter(filter);
-        byte[] payload = config.durability() == LuceneStoreConfig.Durability.WAL ? WalOps.encodeDeleteWhere(filter) : null;
+        byte[] payload = config.durability() == LuceneStoreConfig.Durability.WAL ? WalRecordFormat.encodeDeleteWhere(filter) : null;
         List<Memory> deleted;
         long seq = 0;
         writeLock.lock();
@@ -362,7 +362,7 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
                 return deleted;
             }
             if (payload != null) {
-                seq = wal.append(WalOps.DELETE_WHERE, payload);
+                seq = wal.append(WalRecordFormat.DELETE_WHERE, payload);
             }
             writer.deleteDocuments(query);
             // existing() answers from these until the next refresh shows the delete.
@@ -495,10 +495,10 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
                 return;
             }
             if (config.durability() == LuceneStoreConfig.Durability.WAL) {
-                var entries = new ArrayList<WalOps.AccessEntry>(updated.size());
-                updated.forEach((key, a) -> entries.add(new WalOps.AccessEntry(tenant,
+                var entries = new ArrayList<WalRecordFormat.AccessEntry>(updated.size());
+                updated.forEach((key, a) -> entries.add(new WalRecordFormat.AccessEntry(tenant,
                         key.substring(key.indexOf('\u0000') + 1), a.count(), a.lastMicros())));
-                wal.append(WalOps.ACCESS, WalOps.encodeAccess(entries));
+                wal.append(WalRecordFormat.ACCESS, WalRecordFormat.encodeAccess(entries));
             }
             updated.forEach(accesses::put);
         } catch (IOException | AlreadyClosedException e) {
@@ -696,8 +696,8 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
 
     private void apply(WriteAheadLog.Entry e) throws IOException {
         switch (e.type()) {
-            case WalOps.PUT -> {
-                List<StoredMemory> batch = WalOps.decodePut(e.payload());
+            case WalRecordFormat.PUT -> {
+                List<StoredMemory> batch = WalRecordFormat.decodePut(e.payload());
                 List<Document> docs = new ArrayList<>(batch.size());
                 List<String> keys = new ArrayList<>(batch.size());
                 for (StoredMemory m : batch) {
@@ -710,17 +710,17 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
                 writer.updateDocuments(LuceneDocuments.keys(keys), docs);
                 keys.forEach(accesses::drop);
             }
-            case WalOps.DELETE -> {
-                WalOps.Delete d = WalOps.decodeDelete(e.payload());
+            case WalRecordFormat.DELETE -> {
+                WalRecordFormat.Delete d = WalRecordFormat.decodeDelete(e.payload());
                 writer.deleteDocuments(new Term(LuceneDocuments.KEY, LuceneDocuments.key(d.tenant(), d.id())));
                 accesses.drop(LuceneDocuments.key(d.tenant(), d.id()));
             }
-            case WalOps.ACCESS -> {
-                for (WalOps.AccessEntry a : WalOps.decodeAccess(e.payload())) {
+            case WalRecordFormat.ACCESS -> {
+                for (WalRecordFormat.AccessEntry a : WalRecordFormat.decodeAccess(e.payload())) {
                     accesses.put(LuceneDocuments.key(a.tenant(), a.id()), new Accesses.Access(a.count(), a.lastMicros()));
                 }
             }
-            case WalOps.DELETE_WHERE -> writer.deleteDocuments(LuceneDocuments.filter(WalOps.decodeDeleteWhere(e.payload())));
+            case WalRecordFormat.DELETE_WHERE -> writer.deleteDocuments(LuceneDocuments.filter(WalRecordFormat.decodeDeleteWhere(e.payload())));
             default -> throw new StorageException("write-ahead log record " + e.seq() + " has unknown type "
                     + e.type(), false);
         }
