@@ -24,7 +24,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Payloads of write-ahead log records: a PUT carries a whole batch (so a batch is replayed all or
+ * The record format of the {@link WriteAheadLog}: type codes and the payload encoding of each
+ * type (the log frames, checksums and sequences them). A PUT carries a whole batch (so a batch is replayed all or
  * nothing), a DELETE one (tenant, id), a DELETE_WHERE the filter whose matches it deleted, an
  * ACCESS the new access counts and last accesses of recalled memories of one tenant (absolute
  * values, so a replay sets rather than adds; {@link Accesses}).
@@ -34,7 +35,7 @@ import java.util.TreeMap;
  * any size, holds no text, and replays to the same result because the log is replayed in order
  * from the state it was written against. Type codes are never reused; a new type is a new code.
  */
-final class WalOps {
+final class WalRecordFormat {
     static final byte PUT = 1;
     static final byte DELETE = 2;
     static final byte DELETE_WHERE = 3;
@@ -48,7 +49,7 @@ final class WalOps {
     record AccessEntry(String tenant, String id, int count, long lastMicros) {
     }
 
-    private WalOps() {
+    private WalRecordFormat() {
     }
 
     static byte[] encodeAccess(List<AccessEntry> entries) {
