@@ -86,7 +86,6 @@ class RecallExplainTest {
         assertTrue(top.signal(Signal.BM25).isPresent(), "bm25 explains the top hit");
         assertTrue(top.signal(Signal.DENSE).isPresent(), "dense explains the top hit");
         assertTrue(top.signal(Signal.BM25).orElseThrow().score() > 0);
-        assertTrue(r.tookNanos() >= 0);
     }
 
     @ParameterizedTest

@@ -4,7 +4,7 @@ import dev.loci.engine.LociEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loci.internal.RecallPipeline;
+import dev.loci.internal.recall.RecallPipeline;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
