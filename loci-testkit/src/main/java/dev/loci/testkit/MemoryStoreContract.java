@@ -223,14 +223,14 @@ public abstract class MemoryStoreContract {
     void visibleAtHidesWhatWasNotYetRecordedClosedOrExpired() {
         var u = Scope.user("t1", "u1");
         Memory plain = turn("plain", u, "Anna", "hiking plain", T0);
-        Memory closed = new Memory("closed", u, Kind.FACT, "hiking closed", null, "Anna", T0, T0, T0,
-                T0.plusSeconds(100), null, List.of(), null, List.of(), 1, 0.5, Map.of());
-        Memory later = new Memory("later", u, Kind.FACT, "hiking recorded later", null, "Anna", T0,
-                T0.plusSeconds(50), T0, null, null, List.of(), null, List.of(), 1, 0.5, Map.of());
+        Memory closed = Memory.builder().id("closed").scope(u).kind(Kind.FACT).text("hiking closed").speaker("Anna")
+                .occurredAt(T0).recordedAt(T0).validTo(T0.plusSeconds(100)).build();
+        Memory later = Memory.builder().id("later").scope(u).kind(Kind.FACT).text("hiking recorded later")
+                .speaker("Anna").occurredAt(T0).recordedAt(T0.plusSeconds(50)).validFrom(T0).build();
         Memory expiring = turn("expiring", u, "Anna", "hiking expiring", T0)
                 .withLifecycle(Lifecycle.NONE.withExpiresAt(T0.plusSeconds(200)));
-        Memory future = new Memory("future", u, Kind.FACT, "hiking next year", null, "Anna", T0.plusSeconds(10_000),
-                T0, T0.plusSeconds(10_000), null, null, List.of(), null, List.of(), 1, 0.5, Map.of());
+        Memory future = Memory.builder().id("future").scope(u).kind(Kind.FACT).text("hiking next year").speaker("Anna")
+                .occurredAt(T0.plusSeconds(10_000)).recordedAt(T0).build();
         store.write(List.of(s(plain), s(closed), s(later), s(expiring), s(future)));
         var all = SearchFilter.of(u);
         assertEquals(Set.of("plain", "closed", "later", "expiring", "future"), both(all));
