@@ -67,6 +67,28 @@ class LocomoBenchmarkTest {
     }
 
     @Test
+    void splitReportsEachHalfOnItsOwnAndConversationsNarrowTheRun() throws IOException {
+        JsonNode split = run(LocomoBenchmark.Options.defaults().withSplit(true), out.resolve("split"));
+        assertEquals(List.of("tune (1-1)", "held-out (2-2)"), names(split.get("splits")));
+        long questions = split.get("counts").get("qa_evaluated").asLong();
+        long perSplit = 0;
+        for (JsonNode half : split.get("splits")) {
+            assertEquals(PIPELINES, names(half));
+            for (JsonNode size : half.get("loci").get("group_sizes")) {
+                perSplit += size.asLong();
+            }
+        }
+        assertEquals(questions, perSplit, "every question is in exactly one half");
+        assertTrue(Files.readString(out.resolve("split").resolve("report.md")).contains("## Splits (tune (1-1) | held-out (2-2))"));
+
+        JsonNode second = run(LocomoBenchmark.Options.defaults().withConversations(List.of(2)), out.resolve("second"));
+        assertEquals(1, second.get("counts").get("conversations").asLong());
+        assertEquals(List.of(1, 2, 3, 5, 7, 8, 9), LocomoBenchmark.Options.positions("1-3, 5,7-9"));
+        org.junit.jupiter.api.Assertions.assertThrows(dev.loci.InvalidInputException.class,
+                () -> LocomoBenchmark.Options.positions("3-1"));
+    }
+
+    @Test
     void reportJsonHasTheDocumentedSchema() throws IOException {
         JsonNode report = defaults;
         assertEquals("locomo", report.get("benchmark").asText());
