@@ -3,7 +3,8 @@ package dev.loci;
 /**
  * @param lexicalTopN  BM25 candidates fetched before fusion (default 100; 0 turns BM25 off)
  * @param denseTopN    kNN candidates fetched before fusion (default 100; 0 turns dense off)
- * @param rrfK         reciprocal rank fusion constant: contribution = weight / (rrfK + rank) (default 60)
+ * @param rrfK         reciprocal rank fusion constant: contribution = weight / (rrfK + rank) (default 60;
+ *                     used only with {@link Fusion#RRF})
  * @param lexicalWeight weight of the BM25 list in fusion (default 1.0)
  * @param denseWeight   weight of the dense list in fusion (default 1.0)
  * @param routingWeight weight of an episode's fused score added to those of its turns that are
@@ -31,12 +32,14 @@ package dev.loci;
  *                      fact read from it was closed by one read from the later turn), among
  *                      the k strongest candidates, when that later turn was known as of the
  *                      recall: (0, 1], 1 = off, default 0.5
- * @param fusion        how the BM25 and dense lists are combined: {@link Fusion#RRF} (ranks only,
- *                      the default) or {@link Fusion#SCORES} (normalised scores, see {@link Fusion})
+ * @param fusion        how the BM25 and dense lists are combined: {@link Fusion#SCORES} (normalised
+ *                      scores, the default: it gained on both halves of LoCoMo and on the small
+ *                      conversations, see docs/BENCHMARKS.md) or {@link Fusion#RRF} (ranks only)
  * @param temporalCandidates how many of the strongest candidates the "when" preference may raise
- *                      (1..1,000, default 50)
+ *                      (1..1,000, default 10: only near the top, where it breaks near-ties; 50
+ *                      raised time-naming distractors from far down in long histories)
  * @param periodWeight  share of the period search's fused score added to what it finds when the
- *                      question names a time (0..10, default 1.0; 0 = no period search)
+ *                      question names a time (0..10, default 0.5; 0 = no period search)
  * @param recencyWeight among the strongest candidates of a scope, how much the later ones are
  *                      raised: a candidate gains {@code recencyWeight x} its score {@code x} its
  *                      place in time among them (0 for the oldest, 1 for the newest), so of two
@@ -64,7 +67,10 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         SCORES
     }
 
-    /** The settings before fusion, the temporal window, the period weight and recency were named (all at their defaults). */
+    /**
+     * The settings as named before fusion, the temporal window, the period weight and recency
+     * were: rank fusion, a window of 50, the period search at full weight, no recency.
+     */
     public RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
                         double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
                         double diversity, double retentionWeight, double supersededFactor) {
@@ -130,7 +136,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     public static RecallConfig defaults() {
         return new RecallConfig(100, 100, 60, 1.0, 1.0, 0.0, 20, 0.0, 0.2, 0.0, 0.0, DEFAULT_SUPERSEDED_FACTOR,
-                Fusion.RRF, 50, 1.0, 0.0);
+                Fusion.SCORES, 10, 0.5, 0.0);
     }
 
     /** A builder starting from the defaults. */
@@ -253,19 +259,19 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
             return this;
         }
 
-        /** How BM25 and dense are combined: RRF (ranks, the default) or SCORES (normalised scores). */
+        /** How BM25 and dense are combined: SCORES (normalised scores, the default) or RRF (ranks). */
         public Builder fusion(Fusion fusion) {
             this.fusion = fusion;
             return this;
         }
 
-        /** How many of the strongest candidates the "when" preference may raise, 1..1,000 (default 50). */
+        /** How many of the strongest candidates the "when" preference may raise, 1..1,000 (default 10). */
         public Builder temporalCandidates(int temporalCandidates) {
             this.temporalCandidates = temporalCandidates;
             return this;
         }
 
-        /** Share of the period search's fused score added to what it finds, 0..10 (default 1.0; 0 = no period search). */
+        /** Share of the period search's fused score added to what it finds, 0..10 (default 0.5; 0 = no period search). */
         public Builder periodWeight(double periodWeight) {
             this.periodWeight = periodWeight;
             return this;

@@ -46,7 +46,10 @@ public final class Pipelines {
      * @param candidates candidates per signal (at least the recall depth)
      */
     public static Map<String, Pipeline> standard(int candidates) {
-        RecallConfig hybrid = RecallConfig.defaults().withCandidates(candidates).flat();
+        // "hybrid" is plain rank fusion with the temporal step as it was first measured (window 50,
+        // full period weight), so every ablation row below changes one thing against it
+        RecallConfig hybrid = RecallConfig.defaults().withCandidates(candidates).flat().toBuilder()
+                .fusion(RecallConfig.Fusion.RRF).temporalCandidates(50).periodWeight(1.0).build();
         var rows = new LinkedHashMap<String, Pipeline>();
         rows.put("bm25", (loci, scope, q) -> loci.recall(scope, q, hybrid.lexicalOnly()));
         rows.put("dense", (loci, scope, q) -> loci.recall(scope, q, hybrid.denseOnly()));

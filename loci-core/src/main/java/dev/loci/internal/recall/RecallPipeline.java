@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>embed the query;</li>
  *   <li>fetch BM25 and kNN candidate ids of the wanted kinds under the scope and filters, and fuse
- *       them with weighted reciprocal rank fusion;</li>
+ *       them: by normalised scores ({@link ScoreFusion}, the default) or by weighted reciprocal
+ *       rank fusion;</li>
  *   <li>hierarchy routing: fetch and fuse the best episodes the same way; each candidate turn of such
  *       an episode gains {@code routingWeight x} the episode's fused score, so turns whose whole
  *       episode matches the query rise above lone word matches;</li>
@@ -48,8 +49,11 @@ import java.util.regex.Pattern;
  *       the ranking that way;</li>
  *   <li>temporal steps: when the question names a time ("last weekend", "in May 2023", resolved
  *       against {@link RecallQuery#at()}), a second search restricted to that period adds its
- *       fused score to what it finds; and for a question asking when something happened,
- *       candidates whose text names a time are raised by {@code temporalWeight x} their score;</li>
+ *       share ({@code periodWeight}) of its fused score to what it finds; and for a question asking
+ *       when something happened, the strongest few ({@code temporalCandidates}) whose text names a
+ *       time are raised by {@code temporalWeight x} their score;</li>
+ *   <li>recency (off by default): the strongest candidates from later days are raised a little,
+ *       so of two equally relevant statements the newer comes first;</li>
  *   <li>retention (off by default): the strongest candidates are raised by
  *       {@code retentionWeight x} their {@link Retention} as of the recall {@code x} their score, so
  *       among equally relevant memories the recently and often recalled ones come first;</li>
