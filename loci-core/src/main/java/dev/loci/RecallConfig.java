@@ -3,7 +3,8 @@ package dev.loci;
 /**
  * @param lexicalTopN  BM25 candidates fetched before fusion (default 100; 0 turns BM25 off)
  * @param denseTopN    kNN candidates fetched before fusion (default 100; 0 turns dense off)
- * @param rrfK         reciprocal rank fusion constant: contribution = weight / (rrfK + rank) (default 60)
+ * @param rrfK         reciprocal rank fusion constant: contribution = weight / (rrfK + rank) (default 60;
+ *                     used only with {@link Fusion#RRF})
  * @param lexicalWeight weight of the BM25 list in fusion (default 1.0)
  * @param denseWeight   weight of the dense list in fusion (default 1.0)
  * @param routingWeight weight of an episode's fused score added to those of its turns that are
@@ -31,14 +32,55 @@ package dev.loci;
  *                      fact read from it was closed by one read from the later turn), among
  *                      the k strongest candidates, when that later turn was known as of the
  *                      recall: (0, 1], 1 = off, default 0.5
+ * @param fusion        how the BM25 and dense lists are combined: {@link Fusion#SCORES} (normalised
+ *                      scores, the default: it gained on both halves of LoCoMo and on the small
+ *                      conversations, see docs/BENCHMARKS.md) or {@link Fusion#RRF} (ranks only)
+ * @param temporalCandidates how many of the strongest candidates the "when" preference may raise
+ *                      (1..1,000, default 10: only near the top, where it breaks near-ties; 50
+ *                      raised time-naming distractors from far down in long histories)
+ * @param periodWeight  share of the period search's fused score added to what it finds when the
+ *                      question names a time (0..10, default 0.5; 0 = no period search)
+ * @param recencyWeight among the strongest candidates of a scope, how much the later ones are
+ *                      raised: a candidate gains {@code recencyWeight x} its score {@code x} its
+ *                      place in time among them (0 for the oldest, 1 for the newest), so of two
+ *                      equally relevant statements the newer comes first (0..1, default 0 = off)
  */
 public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
                            double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
-                           double diversity, double retentionWeight, double supersededFactor) {
+                           double diversity, double retentionWeight, double supersededFactor, Fusion fusion,
+                           int temporalCandidates, double periodWeight, double recencyWeight) {
     /** Default {@link #supersededFactor()}. */
     public static final double DEFAULT_SUPERSEDED_FACTOR = 0.5;
 
+    /** How the BM25 and dense candidate lists are combined. */
+    public enum Fusion {
+        /**
+         * Weighted reciprocal rank fusion: rank r in a list of weight w gains {@code w / (rrfK + r)};
+         * score magnitudes are ignored.
+         */
+        RRF,
+        /**
+         * A weighted sum of normalised scores: BM25 over its top score (a flat BM25 list, where
+         * every candidate matched the same common word, then decides little), cosine min-max
+         * within the dense candidates; {@code rrfK} is unused.
+         */
+        SCORES
+    }
+
     public RecallConfig {
+        if (fusion == null) {
+            throw new InvalidInputException("config.recall.fusion", "is required (RRF or SCORES)");
+        }
+        if (temporalCandidates < 1 || temporalCandidates > 1000) {
+            throw new InvalidInputException("config.recall.temporalCandidates", "must be in 1..1000, was "
+                    + temporalCandidates);
+        }
+        if (!(periodWeight >= 0 && periodWeight <= 10)) {
+            throw new InvalidInputException("config.recall.periodWeight", "must be in 0..10, was " + periodWeight);
+        }
+        if (!(recencyWeight >= 0 && recencyWeight <= 1)) {
+            throw new InvalidInputException("config.recall.recencyWeight", "must be in 0..1, was " + recencyWeight);
+        }
         if (!(supersededFactor > 0 && supersededFactor <= 1)) {
             throw new InvalidInputException("config.recall.supersededFactor",
                     "must be in (0, 1] (1 = off), was " + supersededFactor);
@@ -82,7 +124,8 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
     }
 
     public static RecallConfig defaults() {
-        return new RecallConfig(100, 100, 60, 1.0, 1.0, 0.0, 20, 0.0, 0.2, 0.0, 0.0, DEFAULT_SUPERSEDED_FACTOR);
+        return new RecallConfig(100, 100, 60, 1.0, 1.0, 0.0, 20, 0.0, 0.2, 0.0, 0.0, DEFAULT_SUPERSEDED_FACTOR,
+                Fusion.SCORES, 10, 0.5, 0.0);
     }
 
     /** A builder starting from the defaults. */
@@ -92,7 +135,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     /** A builder starting from these settings. */
     public Builder toBuilder() {
-        return new Builder(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor);
+        return new Builder(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight);
     }
 
     /** Names each setting of a {@link RecallConfig}; {@link #build()} validates them. Not thread-safe. */
@@ -109,8 +152,16 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         private double diversity;
         private double retentionWeight;
         private double supersededFactor;
+        private Fusion fusion;
+        private int temporalCandidates;
+        private double periodWeight;
+        private double recencyWeight;
 
-        private Builder(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight, double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight, double diversity, double retentionWeight, double supersededFactor) {
+        private Builder(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight, double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight, double diversity, double retentionWeight, double supersededFactor, Fusion fusion, int temporalCandidates, double periodWeight, double recencyWeight) {
+            this.fusion = fusion;
+            this.temporalCandidates = temporalCandidates;
+            this.periodWeight = periodWeight;
+            this.recencyWeight = recencyWeight;
             this.lexicalTopN = lexicalTopN;
             this.denseTopN = denseTopN;
             this.rrfK = rrfK;
@@ -197,9 +248,33 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
             return this;
         }
 
+        /** How BM25 and dense are combined: SCORES (normalised scores, the default) or RRF (ranks). */
+        public Builder fusion(Fusion fusion) {
+            this.fusion = fusion;
+            return this;
+        }
+
+        /** How many of the strongest candidates the "when" preference may raise, 1..1,000 (default 10). */
+        public Builder temporalCandidates(int temporalCandidates) {
+            this.temporalCandidates = temporalCandidates;
+            return this;
+        }
+
+        /** Share of the period search's fused score added to what it finds, 0..10 (default 0.5; 0 = no period search). */
+        public Builder periodWeight(double periodWeight) {
+            this.periodWeight = periodWeight;
+            return this;
+        }
+
+        /** How much the newer of the strongest candidates are raised, 0..1 (default 0 = off). */
+        public Builder recencyWeight(double recencyWeight) {
+            this.recencyWeight = recencyWeight;
+            return this;
+        }
+
         /** The settings, validated: an {@link InvalidInputException} names the first bad one. */
         public RecallConfig build() {
-            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor);
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight);
         }
     }
 
@@ -242,11 +317,11 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     /**
      * Plain fusion: every step after it (routing, contiguity, temporal, diversity, retention,
-     * supersession) off.
+     * supersession, recency) off.
      */
     public RecallConfig flat() {
         return toBuilder().routingWeight(0).contiguityWeight(0).temporalWeight(0).diversity(0).retentionWeight(0)
-                .supersededFactor(1.0).build();
+                .supersededFactor(1.0).recencyWeight(0).build();
     }
 
     /** BM25 alone: dense off; BM25 keeps its candidate count, or the default 100 if it was off. */

@@ -176,7 +176,8 @@ class RecallExplainTest {
 
     @Test
     void perCallWeightsAndKAreApplied() {
-        var config = RecallConfig.builder().rrfK(10).lexicalWeight(2.0).denseWeight(0.5).build();
+        var config = RecallConfig.builder().fusion(RecallConfig.Fusion.RRF).rrfK(10).lexicalWeight(2.0)
+                .denseWeight(0.5).build();
         RecallResult r = loci.recall(ANNA, RecallQuery.of("violin teacher"), config);
         for (Recalled x : r.results()) {
             x.signal(Signal.BM25).ifPresent(s -> assertEquals(2.0 / (10 + s.rank()), s.contribution(), 1e-15));

@@ -18,7 +18,7 @@ record Rig(LociEngine loci, HashingEmbedder embedder, InMemoryStore store, Manua
     static LociConfig flat() {
         LociConfig d = LociConfig.defaults();
         return d.withConsolidation(d.consolidation().withEpisodes(false).withContextKeys(false).withFacts(false))
-                .withRecall(d.recall().flat());
+                .withRecall(d.recall().flat().toBuilder().fusion(RecallConfig.Fusion.RRF).build()); // ranks worked out by hand
     }
 
     static Rig create(long seed) {

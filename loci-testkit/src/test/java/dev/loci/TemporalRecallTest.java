@@ -33,7 +33,8 @@ class TemporalRecallTest {
     @Test
     void aPeriodInTheQuestionRaisesWhatHappenedThen() {
         cookTwice();
-        var config = rig.loci().config().recall().lexicalOnly().withTemporal(0.2);
+        var config = rig.loci().config().recall().lexicalOnly().withTemporal(0.2).toBuilder() // the period step at full weight
+                .fusion(RecallConfig.Fusion.RRF).periodWeight(1.0).build();
         assertEquals("april", ask("What did Maya cook in a big pot for friends?", ASKED, config).get(0),
                 "without a time, the better word match wins");
         assertEquals("may", ask("What did Maya cook in a big pot for friends last weekend?", ASKED, config).get(0),
@@ -44,7 +45,8 @@ class TemporalRecallTest {
     @Test
     void theQuestionsMomentDecidesWhatARelativeTimeMeans() {
         cookTwice();
-        var config = rig.loci().config().recall().lexicalOnly().withTemporal(0.2);
+        var config = rig.loci().config().recall().lexicalOnly().withTemporal(0.2).toBuilder() // the period step at full weight
+                .fusion(RecallConfig.Fusion.RRF).periodWeight(1.0).build();
         Instant weekAfterApril = Instant.parse("2023-04-12T09:00:00Z");
         assertEquals("april", ask("What did Maya cook last weekend?", weekAfterApril, config).get(0));
         assertEquals("may", ask("What did Maya cook last weekend?", ASKED, config).get(0));
@@ -67,7 +69,8 @@ class TemporalRecallTest {
         rig.clock().set(ASKED.minus(java.time.Duration.ofHours(1))); // remembered as it happened, asked later
         cookTwice();
         rig.clock().set(ASKED);
-        var config = rig.loci().config().recall().lexicalOnly().withTemporal(0.2);
+        var config = rig.loci().config().recall().lexicalOnly().withTemporal(0.2).toBuilder() // the period step at full weight
+                .fusion(RecallConfig.Fusion.RRF).periodWeight(1.0).build();
         var results = rig.loci().recall(MAYA, RecallQuery.of("What did Maya cook in a big pot for friends last weekend?")
                 .withK(2), config).results();
         assertEquals("may", results.get(0).memory().clientId());

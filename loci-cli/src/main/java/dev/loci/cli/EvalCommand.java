@@ -37,6 +37,14 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-captions", description = "LoCoMo: leave out image captions.")
     boolean noCaptions;
 
+    @Option(names = "--conversations", paramLabel = "LIST",
+            description = "LoCoMo: evaluate only these conversations, 1-based in file order (e.g. 1-5 or 1,3,7-9).")
+    String conversations;
+
+    @Option(names = "--split", description = "LoCoMo: also report the first half of the conversations (tune, 1-5)"
+            + " and the second half (held-out, 6-10) side by side.")
+    boolean split;
+
     @Option(names = "--no-progress", description = "Do not draw progress bars.")
     boolean noProgress;
 
@@ -60,7 +68,9 @@ final class EvalCommand implements Callable<Integer> {
         ProgressListener progress = noProgress ? ProgressListener.NONE : new Bars();
         EvalReport report = switch (benchmark) {
             case "locomo" -> new LocomoBenchmark(LocomoBenchmark.Options.defaults().withAdversarial(adversarial)
-                    .withCaptions(!noCaptions)).run(file, out, dir -> EmbeddedLoci.open(dir, engine()),
+                    .withCaptions(!noCaptions).withSplit(split)
+                    .withConversations(conversations == null ? java.util.List.of()
+                            : LocomoBenchmark.Options.positions(conversations))).run(file, out, dir -> EmbeddedLoci.open(dir, engine()),
                     progress);
             case "longmemeval" -> new LongMemEvalBenchmark(LongMemEvalBenchmark.Options.defaults())
                     .run(file, out, dir -> EmbeddedLoci.open(dir, engine()), progress);

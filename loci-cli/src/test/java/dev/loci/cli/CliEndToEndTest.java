@@ -142,7 +142,7 @@ class CliEndToEndTest {
 
         assertTrue(lines.get(0).matches("#\\s+fused\\s+bm25 rank/sc\\s+dense rank/sc\\s+date\\s+speaker\\s+text"), lines.get(0));
         assertEquals(5, lines.size(), "header, three rows, summary: " + run.out());
-        assertTrue(lines.get(1).matches("1\\s+0\\.\\d{5}\\s+.*"), lines.get(1));
+        assertTrue(lines.get(1).matches("1\\s+\\d\\.\\d{5}\\s+.*"), lines.get(1)); // score fusion sums to 0..2
         assertTrue(lines.subList(1, 4).stream().anyMatch(l -> l.contains("We called her Biscuit")), run.out());
         assertTrue(lines.get(4).matches("\\(3 results in \\d+\\.\\d ms\\)"), lines.get(4));
     }

@@ -25,10 +25,19 @@ import java.util.Map;
  * @param headline        metric names shown in the summary table, in order
  * @param context         per token budget: what {@code context} blocks reached (recall, hit,
  *                        tokens_mean, latency_p50_ms ...); empty when not measured
+ * @param splits          per part of the data reported on its own (e.g. "tune (1-5)" and
+ *                        "held-out (6-10)"), per pipeline: its quality there; empty when not split
  */
 public record EvalReport(String benchmark, String defaultPipeline, Map<String, PipelineResult> pipelines,
                          Map<String, Double> ingest, Map<String, Long> counts, Map<String, Double> resources,
-                         Map<String, String> config, List<String> headline, Map<String, Map<String, Double>> context) {
+                         Map<String, String> config, List<String> headline, Map<String, Map<String, Double>> context,
+                         Map<String, Map<String, SplitResult>> splits) {
+
+    public EvalReport(String benchmark, String defaultPipeline, Map<String, PipelineResult> pipelines,
+                      Map<String, Double> ingest, Map<String, Long> counts, Map<String, Double> resources,
+                      Map<String, String> config, List<String> headline, Map<String, Map<String, Double>> context) {
+        this(benchmark, defaultPipeline, pipelines, ingest, counts, resources, config, headline, context, Map.of());
+    }
 
     public EvalReport(String benchmark, String defaultPipeline, Map<String, PipelineResult> pipelines,
                       Map<String, Double> ingest, Map<String, Long> counts, Map<String, Double> resources,
@@ -45,6 +54,11 @@ public record EvalReport(String benchmark, String defaultPipeline, Map<String, P
      */
     public record PipelineResult(Map<String, Double> overall, Map<String, Map<String, Double>> groups,
                                  Map<String, Integer> groupSizes, Map<String, Double> latencyMs, double tokensPerQuery) {
+    }
+
+    /** One pipeline's quality on one split: overall means, per-group means and group sizes. */
+    public record SplitResult(Map<String, Double> overall, Map<String, Map<String, Double>> groups,
+                              Map<String, Integer> groupSizes) {
     }
 
     /** p50/p95/p99 in milliseconds of nanosecond samples (nearest rank). */
@@ -101,6 +115,24 @@ public record EvalReport(String benchmark, String defaultPipeline, Map<String, P
                 m.forEach((k, v) -> b.put(k, round(v)));
             });
         }
+        if (!splits.isEmpty()) {
+            ObjectNode sp = root.putObject("splits");
+            splits.forEach((split, rows) -> {
+                ObjectNode sn = sp.putObject(split);
+                rows.forEach((name, r) -> {
+                    ObjectNode p = sn.putObject(name);
+                    ObjectNode overall = p.putObject("overall");
+                    r.overall().forEach((k, v) -> overall.put(k, round(v)));
+                    ObjectNode groups = p.putObject("groups");
+                    r.groups().forEach((g, m) -> {
+                        ObjectNode gn = groups.putObject(g);
+                        m.forEach((k, v) -> gn.put(k, round(v)));
+                    });
+                    ObjectNode sizes = p.putObject("group_sizes");
+                    r.groupSizes().forEach(sizes::put);
+                });
+            });
+        }
         return root;
     }
 
@@ -142,6 +174,9 @@ public record EvalReport(String benchmark, String defaultPipeline, Map<String, P
                     .append(fmt2(m.get("latency_p95_ms"))).append(" | ").append(fmt2(m.get("latency_p99_ms")))
                     .append(" |\n"));
         }
+        if (!splits.isEmpty()) {
+            splitTables(md);
+        }
         md.append("\n## Speed and size\n\n| figure | value |\n|---|---|\n");
         ingest.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(fmt2(v)).append(" |\n"));
         resources.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(fmt2(v)).append(" |\n"));
@@ -160,5 +195,45 @@ public record EvalReport(String benchmark, String defaultPipeline, Map<String, P
 
     private static double round(double v) {
         return Math.round(v * 1e6) / 1e6;
+    }
+
+    /**
+     * One table per split, the splits side by side: recall@5, recall@10 and MRR overall, then
+     * recall@10 per group, so a change that helps one part of the data only shows.
+     */
+    private void splitTables(StringBuilder md) {
+        List<String> names = List.copyOf(splits.keySet());
+        md.append("\n## Splits (").append(String.join(" | ", names)).append(")\n\n")
+                .append("Each cell: ").append(String.join(" / ", names)).append(".\n\n");
+        var first = splits.get(names.get(0)).values().iterator().next();
+        List<String> groupNames = List.copyOf(first.groups().keySet());
+        md.append("| pipeline | recall@5 | recall@10 | mrr");
+        groupNames.forEach(g -> md.append(" | r@10 ").append(g));
+        md.append(" |\n|---|---|---|---|").append("---|".repeat(groupNames.size())).append('\n');
+        for (String pipeline : pipelines.keySet()) {
+            md.append("| ").append(pipeline);
+            for (String metric : List.of("recall@5", "recall@10", "mrr")) {
+                md.append(" | ").append(cell(names, pipeline, r -> r.overall().get(metric)));
+            }
+            for (String g : groupNames) {
+                md.append(" | ").append(cell(names, pipeline,
+                        r -> r.groups().getOrDefault(g, Map.of()).get("recall@10")));
+            }
+            md.append(" |\n");
+        }
+        md.append("\nQuestions per split: ");
+        names.forEach(n -> md.append(n).append(' ').append(splits.get(n).values().iterator().next().groupSizes()
+                .values().stream().mapToInt(Integer::intValue).sum()).append("; "));
+        md.append('\n');
+    }
+
+    private String cell(List<String> names, String pipeline, java.util.function.Function<SplitResult, Double> metric) {
+        var parts = new java.util.ArrayList<String>();
+        for (String n : names) {
+            SplitResult r = splits.get(n).get(pipeline);
+            Double v = r == null ? null : metric.apply(r);
+            parts.add(v == null ? "n/a" : fmt(v));
+        }
+        return String.join(" / ", parts);
     }
 }

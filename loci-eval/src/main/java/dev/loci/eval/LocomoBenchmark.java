@@ -36,12 +36,27 @@ public final class LocomoBenchmark {
      * @param depth              turns retrieved per question, for MRR (default 100)
      * @param embedderSample     turn texts embedded on their own to measure the embedder (default 1,000)
      * @param contextBudgets     token budgets at which {@code context} blocks are measured (default 1,000 and 2,000)
+     * @param conversations      1-based positions of the conversations to evaluate, in file order
+     *                           (default empty: all of them)
+     * @param split              also report the first half of the conversations (in file order,
+     *                           rounded up: "tune (1-5)" of ten) and the second ("held-out (6-10)")
+     *                           on their own, so tuning on the first half that does not carry over shows
+     *                           (default false)
      */
     public record Options(boolean includeAdversarial, boolean captions, List<Integer> ks, int depth,
-                          int embedderSample, List<Integer> contextBudgets) {
+                          int embedderSample, List<Integer> contextBudgets, List<Integer> conversations, boolean split) {
+        public Options(boolean includeAdversarial, boolean captions, List<Integer> ks, int depth, int embedderSample,
+                       List<Integer> contextBudgets) {
+            this(includeAdversarial, captions, ks, depth, embedderSample, contextBudgets, List.of(), false);
+        }
+
         public Options {
             ks = List.copyOf(ks);
             contextBudgets = List.copyOf(contextBudgets);
+            conversations = List.copyOf(conversations);
+            if (conversations.stream().anyMatch(c -> c < 1)) {
+                throw new dev.loci.InvalidInputException("conversations", "must be 1-based positions, was " + conversations);
+            }
             if (contextBudgets.stream().anyMatch(b -> b < 1 || b > 1_000_000)) {
                 throw new dev.loci.InvalidInputException("contextBudgets", "must be in 1..1000000 tokens, was "
                         + contextBudgets);
@@ -59,11 +74,47 @@ public final class LocomoBenchmark {
         }
 
         public Options withAdversarial(boolean on) {
-            return new Options(on, captions, ks, depth, embedderSample, contextBudgets);
+            return new Options(on, captions, ks, depth, embedderSample, contextBudgets, conversations, split);
         }
 
         public Options withCaptions(boolean on) {
-            return new Options(includeAdversarial, on, ks, depth, embedderSample, contextBudgets);
+            return new Options(includeAdversarial, on, ks, depth, embedderSample, contextBudgets, conversations, split);
+        }
+
+        /** Only these conversations (1-based, file order); empty for all. */
+        public Options withConversations(List<Integer> positions) {
+            return new Options(includeAdversarial, captions, ks, depth, embedderSample, contextBudgets, positions, split);
+        }
+
+        /** Also report the two halves of the conversations on their own (see {@link #split()}). */
+        public Options withSplit(boolean on) {
+            return new Options(includeAdversarial, captions, ks, depth, embedderSample, contextBudgets, conversations, on);
+        }
+
+        /**
+         * Parses "1-5", "6-10" or "1,3,7-9" into 1-based positions.
+         *
+         * @throws dev.loci.InvalidInputException naming {@code conversations} when the text is not such a list
+         */
+        public static List<Integer> positions(String text) {
+            var out = new java.util.TreeSet<Integer>();
+            try {
+                for (String part : text.split(",")) {
+                    String[] ends = part.strip().split("-");
+                    int a = Integer.parseInt(ends[0].strip());
+                    int b = ends.length == 2 ? Integer.parseInt(ends[1].strip()) : a;
+                    if (ends.length > 2 || a < 1 || b < a) {
+                        throw new NumberFormatException(part);
+                    }
+                    for (int i = a; i <= b; i++) {
+                        out.add(i);
+                    }
+                }
+            } catch (NumberFormatException e) {
+                throw new dev.loci.InvalidInputException("conversations",
+                        "must be 1-based positions like 1-5 or 1,3,7-9, was '" + text + "'");
+            }
+            return List.copyOf(out);
         }
     }
 
@@ -98,7 +149,10 @@ public final class LocomoBenchmark {
 
     public EvalReport run(Path file, Path outDir, LociFactory factory, ProgressListener progress) throws IOException {
         var repairs = new LocomoDataset.Repairs();
-        List<LocomoDataset.Conversation> conversations = LocomoDataset.read(file, repairs);
+        List<LocomoDataset.Conversation> all = LocomoDataset.read(file, repairs);
+        Map<String, String> splitOf = splits(all);
+        List<LocomoDataset.Conversation> conversations = options.conversations().isEmpty() ? all
+                : options.conversations().stream().filter(i -> i <= all.size()).map(i -> all.get(i - 1)).toList();
         Path dataDir = Files.createTempDirectory(Files.createDirectories(outDir), "data-");
         var counts = new LinkedHashMap<String, Long>();
         counts.put("conversations", (long) conversations.size());
@@ -148,6 +202,7 @@ public final class LocomoBenchmark {
                     }
                     String group = q.category() + " " + LocomoDataset.CATEGORIES.getOrDefault(q.category(), "?");
                     runs.run(loci, user, RecallQuery.of(q.question()).withK(options.depth()), group,
+                            splitOf.get(c.sampleId()),
                             results -> Metrics.locomo(TurnExpansion.turns(loci, user, results, options.depth()),
                                     q.evidence(), options.ks()));
                     if (contextRuns != null) {
@@ -176,11 +231,29 @@ public final class LocomoBenchmark {
         config.put("captions", Boolean.toString(options.captions()));
         config.put("depth", Integer.toString(options.depth()));
         config.put("embedder_batch", Integer.toString(perCall));
+        if (!options.conversations().isEmpty()) {
+            config.put("conversations", options.conversations().toString());
+        }
         var report = new EvalReport("locomo", Pipelines.DEFAULT, runs.results(),
                 ingestFigures(ingestRate, embedRate), counts, resources, config,
-                headline, contextRuns == null ? Map.of() : contextRuns.results());
+                headline, contextRuns == null ? Map.of() : contextRuns.results(), runs.splitResults());
         report.write(outDir);
         return report;
+    }
+
+    /** Conversation id to its split's name ("tune (1-5)", "held-out (6-10)"), empty when not splitting. */
+    private Map<String, String> splits(List<LocomoDataset.Conversation> all) {
+        var out = new HashMap<String, String>();
+        if (!options.split() || all.isEmpty()) {
+            return out;
+        }
+        int half = (all.size() + 1) / 2;
+        String tune = "tune (1-" + half + ")";
+        String held = "held-out (" + (half + 1) + "-" + all.size() + ")";
+        for (int i = 0; i < all.size(); i++) {
+            out.put(all.get(i).sampleId(), i < half ? tune : held);
+        }
+        return out;
     }
 
     static Map<String, Double> ingestFigures(double turnsPerS, double embedderTextsPerS) {

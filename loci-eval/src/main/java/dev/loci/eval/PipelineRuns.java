@@ -26,6 +26,7 @@ final class PipelineRuns {
     private final Map<String, Metrics.Accumulator> metrics = new LinkedHashMap<>();
     private final Map<String, long[]> latencies = new LinkedHashMap<>();
     private final Map<String, double[]> tokens = new LinkedHashMap<>();
+    private final Map<String, Map<String, Metrics.Accumulator>> splits = new LinkedHashMap<>(); // split -> pipeline -> metrics
     private final Encoding tokenizer = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
     private int questions;
 
@@ -40,6 +41,12 @@ final class PipelineRuns {
 
     /** Runs the query through every pipeline; {@code score} turns ranked results into metrics. */
     void run(LociEngine loci, Scope scope, RecallQuery query, String group, Function<List<Recalled>, Map<String, Double>> score) {
+        run(loci, scope, query, group, null, score);
+    }
+
+    /** The same, also counting the metrics in {@code split} (a part of the data reported on its own; null for none). */
+    void run(LociEngine loci, Scope scope, RecallQuery query, String group, String split,
+             Function<List<Recalled>, Map<String, Double>> score) {
         for (var e : pipelines.entrySet()) {
             long t0 = System.nanoTime();
             RecallResult r = e.getValue().recall(loci, scope, query);
@@ -55,7 +62,12 @@ final class PipelineRuns {
                 n += tokenizer.countTokens(x.memory().text());
             }
             tokens.get(e.getKey())[0] += n;
-            metrics.get(e.getKey()).add(group, score.apply(r.results()));
+            Map<String, Double> m = score.apply(r.results());
+            metrics.get(e.getKey()).add(group, m);
+            if (split != null) {
+                splits.computeIfAbsent(split, x -> new LinkedHashMap<>())
+                        .computeIfAbsent(e.getKey(), x -> new Metrics.Accumulator()).add(group, m);
+            }
         }
         questions++;
     }
@@ -72,6 +84,18 @@ final class PipelineRuns {
                     EvalReport.latency(Arrays.copyOf(latencies.get(name), questions)),
                     questions == 0 ? 0 : tokens.get(name)[0] / questions));
         }
+        return out;
+    }
+
+    /** Per split, per pipeline: overall and per-group means (no latency: it is measured over all questions). */
+    Map<String, Map<String, EvalReport.SplitResult>> splitResults() {
+        var out = new LinkedHashMap<String, Map<String, EvalReport.SplitResult>>();
+        splits.forEach((split, byPipeline) -> {
+            var rows = new LinkedHashMap<String, EvalReport.SplitResult>();
+            byPipeline.forEach((name, acc) -> rows.put(name,
+                    new EvalReport.SplitResult(acc.overall(), acc.groups(), acc.groupCounts())));
+            out.put(split, rows);
+        });
         return out;
     }
 }

@@ -22,6 +22,11 @@ public final class Pipelines {
     static final double TEMPORAL = 0.2;
     static final double DIVERSITY = 0.3;
     static final double RETENTION = 0.5;
+    static final double SUPERSESSION = RecallConfig.DEFAULT_SUPERSEDED_FACTOR;
+    static final double RECENCY = 0.1;
+    /** Window and period share of the narrowed temporal step's row. */
+    static final int TEMPORAL_WINDOW = 10;
+    static final double PERIOD = 0.5;
 
     /** One way of recalling. */
     @FunctionalInterface
@@ -41,7 +46,10 @@ public final class Pipelines {
      * @param candidates candidates per signal (at least the recall depth)
      */
     public static Map<String, Pipeline> standard(int candidates) {
-        RecallConfig hybrid = RecallConfig.defaults().withCandidates(candidates).flat();
+        // "hybrid" is plain rank fusion with the temporal step as it was first measured (window 50,
+        // full period weight), so every ablation row below changes one thing against it
+        RecallConfig hybrid = RecallConfig.defaults().withCandidates(candidates).flat().toBuilder()
+                .fusion(RecallConfig.Fusion.RRF).temporalCandidates(50).periodWeight(1.0).build();
         var rows = new LinkedHashMap<String, Pipeline>();
         rows.put("bm25", (loci, scope, q) -> loci.recall(scope, q, hybrid.lexicalOnly()));
         rows.put("dense", (loci, scope, q) -> loci.recall(scope, q, hybrid.denseOnly()));
@@ -56,6 +64,28 @@ public final class Pipelines {
         rows.put("hybrid+diversity", (loci, scope, q) -> loci.recall(scope, q, diverse));
         var retained = hybrid.withRetention(RETENTION);
         rows.put("hybrid+retention", (loci, scope, q) -> loci.recall(scope, q, retained));
+        var superseded = hybrid.withSupersession(SUPERSESSION);
+        rows.put("hybrid+supersession", (loci, scope, q) -> loci.recall(scope, q, superseded));
+        var recent = hybrid.toBuilder().recencyWeight(RECENCY).build();
+        rows.put("hybrid+recency", (loci, scope, q) -> loci.recall(scope, q, recent));
+        var narrow = temporal.toBuilder().temporalCandidates(TEMPORAL_WINDOW).build();
+        rows.put("hybrid+temporal-top10", (loci, scope, q) -> loci.recall(scope, q, narrow));
+        var narrowPeriod = narrow.toBuilder().periodWeight(PERIOD).build();
+        rows.put("hybrid+temporal-top10-period0.5", (loci, scope, q) -> loci.recall(scope, q, narrowPeriod));
+        var scores = hybrid.toBuilder().fusion(RecallConfig.Fusion.SCORES).build();
+        rows.put("scores", (loci, scope, q) -> loci.recall(scope, q, scores));
+        var scoresDense = scores.toBuilder().lexicalWeight(0.7).build();
+        rows.put("scores-bm25x0.7", (loci, scope, q) -> loci.recall(scope, q, scoresDense));
+        var scoresDense5 = scores.toBuilder().lexicalWeight(0.5).build();
+        rows.put("scores-bm25x0.5", (loci, scope, q) -> loci.recall(scope, q, scoresDense5));
+        var scoresTemporal = scores.withTemporal(TEMPORAL).toBuilder().temporalCandidates(TEMPORAL_WINDOW)
+                .periodWeight(PERIOD).build();
+        rows.put("scores+temporal-top10-period0.5", (loci, scope, q) -> loci.recall(scope, q, scoresTemporal));
+        var scoresAll = scoresTemporal.withSupersession(SUPERSESSION);
+        rows.put("scores+temporal-top10-period0.5+supersession", (loci, scope, q) -> loci.recall(scope, q, scoresAll));
+        var scoresAllRecent = scoresAll.toBuilder().recencyWeight(RECENCY).build();
+        rows.put("scores+temporal-top10-period0.5+supersession+recency",
+                (loci, scope, q) -> loci.recall(scope, q, scoresAllRecent));
         rows.put(DEFAULT, LociEngine::recall);
         return rows;
     }

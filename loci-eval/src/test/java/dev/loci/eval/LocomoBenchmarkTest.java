@@ -36,7 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 class LocomoBenchmarkTest {
     private static final Path MINI = Fixtures.path("locomo-mini.json");
     private static final List<String> PIPELINES = List.of("bm25", "dense", "hybrid", "hybrid+routing",
-            "hybrid+contiguity", "hybrid+temporal", "hybrid+diversity", "hybrid+retention", "loci");
+            "hybrid+contiguity", "hybrid+temporal", "hybrid+diversity", "hybrid+retention", "hybrid+supersession", "hybrid+recency",
+            "hybrid+temporal-top10", "hybrid+temporal-top10-period0.5", "scores", "scores-bm25x0.7", "scores-bm25x0.5",
+            "scores+temporal-top10-period0.5", "scores+temporal-top10-period0.5+supersession",
+            "scores+temporal-top10-period0.5+supersession+recency", "loci");
 
     @TempDir
     static Path defaultsOut;
@@ -64,6 +67,28 @@ class LocomoBenchmarkTest {
     private static Map<String, Long> counts(JsonNode report) {
         return new ObjectMapper().convertValue(report.get("counts"),
                 new TypeReference<Map<String, Long>>() { });
+    }
+
+    @Test
+    void splitReportsEachHalfOnItsOwnAndConversationsNarrowTheRun() throws IOException {
+        JsonNode split = run(LocomoBenchmark.Options.defaults().withSplit(true), out.resolve("split"));
+        assertEquals(List.of("tune (1-1)", "held-out (2-2)"), names(split.get("splits")));
+        long questions = split.get("counts").get("qa_evaluated").asLong();
+        long perSplit = 0;
+        for (JsonNode half : split.get("splits")) {
+            assertEquals(PIPELINES, names(half));
+            for (JsonNode size : half.get("loci").get("group_sizes")) {
+                perSplit += size.asLong();
+            }
+        }
+        assertEquals(questions, perSplit, "every question is in exactly one half");
+        assertTrue(Files.readString(out.resolve("split").resolve("report.md")).contains("## Splits (tune (1-1) | held-out (2-2))"));
+
+        JsonNode second = run(LocomoBenchmark.Options.defaults().withConversations(List.of(2)), out.resolve("second"));
+        assertEquals(1, second.get("counts").get("conversations").asLong());
+        assertEquals(List.of(1, 2, 3, 5, 7, 8, 9), LocomoBenchmark.Options.positions("1-3, 5,7-9"));
+        org.junit.jupiter.api.Assertions.assertThrows(dev.loci.InvalidInputException.class,
+                () -> LocomoBenchmark.Options.positions("3-1"));
     }
 
     @Test

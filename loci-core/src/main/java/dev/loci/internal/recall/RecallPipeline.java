@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>embed the query;</li>
  *   <li>fetch BM25 and kNN candidate ids of the wanted kinds under the scope and filters, and fuse
- *       them with weighted reciprocal rank fusion;</li>
+ *       them: by normalised scores ({@link ScoreFusion}, the default) or by weighted reciprocal
+ *       rank fusion;</li>
  *   <li>hierarchy routing: fetch and fuse the best episodes the same way; each candidate turn of such
  *       an episode gains {@code routingWeight x} the episode's fused score, so turns whose whole
  *       episode matches the query rise above lone word matches;</li>
@@ -48,8 +49,11 @@ import java.util.regex.Pattern;
  *       the ranking that way;</li>
  *   <li>temporal steps: when the question names a time ("last weekend", "in May 2023", resolved
  *       against {@link RecallQuery#at()}), a second search restricted to that period adds its
- *       fused score to what it finds; and for a question asking when something happened,
- *       candidates whose text names a time are raised by {@code temporalWeight x} their score;</li>
+ *       share ({@code periodWeight}) of its fused score to what it finds; and for a question asking
+ *       when something happened, the strongest few ({@code temporalCandidates}) whose text names a
+ *       time are raised by {@code temporalWeight x} their score;</li>
+ *   <li>recency (off by default): the strongest candidates from later days are raised a little,
+ *       so of two equally relevant statements the newer comes first;</li>
  *   <li>retention (off by default): the strongest candidates are raised by
  *       {@code retentionWeight x} their {@link Retention} as of the recall {@code x} their score, so
  *       among equally relevant memories the recently and often recalled ones come first;</li>
@@ -95,8 +99,10 @@ public final class RecallPipeline {
     static final int CONTIGUITY_SOURCES = 10;
     /** Fewest candidates diversity chooses among (at least k). */
     static final int DIVERSITY_POOL = 30;
-    /** How many of the strongest candidates the temporal preference looks at. */
-    static final int TEMPORAL_CANDIDATES = 50;
+    /** How many of the strongest candidates the recency preference looks at (each is loaded). */
+    static final int RECENCY_CANDIDATES = 20;
+    /** Signal name of the raise a candidate gets for being among the newest of the strongest. */
+    public static final String RECENCY = "recency";
     private static final Pattern WHEN_QUESTION = Pattern.compile(
             "\\bwhen\\b|\\bwhat (date|day|year|month|time)\\b|\\bhow long ago\\b|\\bwhich (year|month|day)\\b",
             Pattern.CASE_INSENSITIVE);
@@ -147,13 +153,17 @@ public final class RecallPipeline {
             contiguity(config.contiguityWeight(), candidates, loaded);
         }
         if (config.temporalWeight() > 0) {
-            List<TimeRange> periods = DateKeys.periods(query.text(), query.at() != null ? query.at() : asOf);
+            List<TimeRange> periods = config.periodWeight() > 0
+                    ? DateKeys.periods(query.text(), query.at() != null ? query.at() : asOf) : List.of();
             if (!periods.isEmpty()) {
                 inPeriods(periods, filter, query.text(), vector, config, candidates);
             }
             if (asksWhen(query.text())) {
-                preferTimed(config.temporalWeight(), candidates, loaded);
+                preferTimed(config.temporalWeight(), config.temporalCandidates(), candidates, loaded);
             }
+        }
+        if (config.recencyWeight() > 0) {
+            preferRecent(config.recencyWeight(), candidates, loaded);
         }
 
         if (config.retentionWeight() > 0) {
@@ -286,8 +296,9 @@ public final class RecallPipeline {
             rank++;
             int position = order++;
             Candidate c = candidates.computeIfAbsent(f.id(), id -> new Candidate(id, 0, new ArrayList<>(), position));
-            c.score += f.score();
-            c.signals.add(new Signal(PERIOD, rank, f.score(), f.score()));
+            double raise = config.periodWeight() * f.score();
+            c.score += raise;
+            c.signals.add(new Signal(PERIOD, rank, f.score(), raise));
         }
     }
 
@@ -297,11 +308,11 @@ public final class RecallPipeline {
         return a.isBefore(b) ? new TimeRange(a, b) : null;
     }
 
-    /** Raises the strongest candidates whose text names a time. */
-    private static void preferTimed(double weight, Map<String, Candidate> candidates, Loaded loaded) {
+    /** Raises the {@code window} strongest candidates whose text names a time. */
+    private static void preferTimed(double weight, int window, Map<String, Candidate> candidates, Loaded loaded) {
         List<Candidate> ranked = ranked(candidates);
         int rank = 0;
-        for (Candidate c : ranked.subList(0, Math.min(TEMPORAL_CANDIDATES, ranked.size()))) {
+        for (Candidate c : ranked.subList(0, Math.min(window, ranked.size()))) {
             rank++;
             Optional<Memory> m = loaded.get(c.id);
             if (m.isPresent() && DateKeys.mentionsTime(m.get().text())) {
@@ -331,6 +342,45 @@ public final class RecallPipeline {
                 double change = -(1 - factor) * c.score;
                 c.score += change;
                 c.signals.add(new Signal(SUPERSEDED, rank, factor, change));
+            }
+        }
+    }
+
+    /**
+     * Among the strongest candidates, raises the later ones: each gains {@code weight x} its score
+     * {@code x} its place in time between the oldest and the newest of them (by the day it
+     * happened), so of two about equally relevant statements the newer, which may have replaced
+     * the older, comes first, while a much stronger old one keeps its place. Time counts in whole
+     * days: turns of one conversation minutes apart do not replace each other, so when all the
+     * strongest candidates fall on one day nothing changes.
+     */
+    private static void preferRecent(double weight, Map<String, Candidate> candidates, Loaded loaded) {
+        List<Candidate> ranked = ranked(candidates);
+        List<Candidate> window = ranked.subList(0, Math.min(RECENCY_CANDIDATES, ranked.size()));
+        long[] at = new long[window.size()];
+        long oldest = Long.MAX_VALUE;
+        long newest = Long.MIN_VALUE;
+        for (int i = 0; i < window.size(); i++) {
+            at[i] = loaded.get(window.get(i).id).map(m -> m.occurredAt() != null ? m.occurredAt() : m.recordedAt())
+                    .map(t -> Math.floorDiv(t.getEpochSecond(), 86_400L)).orElse(Long.MIN_VALUE);
+            if (at[i] != Long.MIN_VALUE) {
+                oldest = Math.min(oldest, at[i]);
+                newest = Math.max(newest, at[i]);
+            }
+        }
+        if (newest <= oldest) {
+            return;
+        }
+        for (int i = 0; i < window.size(); i++) {
+            if (at[i] == Long.MIN_VALUE) {
+                continue;
+            }
+            Candidate c = window.get(i);
+            double place = (at[i] - oldest) / (double) (newest - oldest);
+            double raise = weight * place * c.score;
+            if (raise > 0) {
+                c.score += raise;
+                c.signals.add(new Signal(RECENCY, i + 1, place, raise));
             }
         }
     }
@@ -432,6 +482,18 @@ public final class RecallPipeline {
     }
 
     private static List<ReciprocalRankFusion.Fused> fuse(SearchHits hits, RecallConfig config, int limit) {
+        if (config.fusion() == RecallConfig.Fusion.SCORES) {
+            var scored = new ArrayList<ScoreFusion.ScoredList>(2);
+            if (config.lexicalTopN() > 0) {
+                scored.add(new ScoreFusion.ScoredList(Signal.BM25, config.lexicalWeight(), ScoreFusion.Normalisation.TOP,
+                        hits.lexical()));
+            }
+            if (config.denseTopN() > 0) {
+                scored.add(new ScoreFusion.ScoredList(Signal.DENSE, config.denseWeight(),
+                        ScoreFusion.Normalisation.MIN_MAX, hits.dense()));
+            }
+            return ScoreFusion.fuse(scored, limit);
+        }
         var lists = new ArrayList<ReciprocalRankFusion.RankedList>(2);
         if (config.lexicalTopN() > 0) {
             lists.add(new ReciprocalRankFusion.RankedList(Signal.BM25, config.lexicalWeight(), hits.lexical()));

@@ -1,0 +1,86 @@
+package dev.loci.internal.recall;
+
+import dev.loci.Signal;
+import dev.loci.spi.StoreHit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Score-aware fusion: a convex combination of each list's scores, normalised within the list so
+ * that lists of different scales can be added. Reciprocal rank fusion keeps only ranks, so a
+ * candidate that one signal finds far better than the rest gains no more than one that barely
+ * leads; here it does.
+ *
+ * <p>Normalisation follows what each score means. BM25 has a natural zero (no query word
+ * matched), so its scores are divided by the list's top score: a list whose scores are all
+ * close (every candidate matched the same common word, such as a speaker's name) gives every
+ * candidate nearly the same share and leaves the order to the other signal. A cosine has no
+ * natural zero and is not comparable across queries, so dense scores are min-max normalised
+ * within the candidate list (its best candidate 1, its worst 0). A memory missing from a list
+ * gains nothing from it.
+ *
+ * <p>A memory gains {@code weight x normalised score} from each list; the weights are used as
+ * given (the caller's lexical and dense weights), so with both at 1 the fused score is in 0..2.
+ * Ties break on the best single rank, then on id. Stateless.
+ */
+public final class ScoreFusion {
+    private ScoreFusion() {
+    }
+
+    /** How a list's raw scores are brought to 0..1. */
+    public enum Normalisation {
+        /** Score over the list's top score: keeps a flat list flat (for scores with a natural zero). */
+        TOP,
+        /** (score - worst) / (top - worst) within the list (for scores without a natural zero). */
+        MIN_MAX
+    }
+
+    /** One list to fuse and how its scores are normalised. */
+    public record ScoredList(String signal, double weight, Normalisation normalisation, List<StoreHit> hits) {
+    }
+
+    public static List<ReciprocalRankFusion.Fused> fuse(List<ScoredList> lists, int limit) {
+        record Acc(String id, List<Signal> signals, double[] score, int[] bestRank) {
+        }
+        Map<String, Acc> byId = new LinkedHashMap<>();
+        for (ScoredList list : lists) {
+            if (list.hits().isEmpty()) {
+                continue;
+            }
+            double top = Double.NEGATIVE_INFINITY;
+            double worst = Double.POSITIVE_INFINITY;
+            for (StoreHit h : list.hits()) {
+                top = Math.max(top, h.score());
+                worst = Math.min(worst, h.score());
+            }
+            int rank = 0;
+            for (StoreHit hit : list.hits()) {
+                rank++;
+                double normalised = normalise(list.normalisation(), hit.score(), top, worst);
+                double contribution = list.weight() * normalised;
+                var acc = byId.computeIfAbsent(hit.id(),
+                        id -> new Acc(id, new ArrayList<>(), new double[1], new int[] {Integer.MAX_VALUE}));
+                acc.signals().add(new Signal(list.signal(), rank, hit.score(), contribution));
+                acc.score()[0] += contribution;
+                acc.bestRank()[0] = Math.min(acc.bestRank()[0], rank);
+            }
+        }
+        return byId.values().stream()
+                .sorted(Comparator.comparingDouble((Acc a) -> -a.score()[0])
+                        .thenComparingInt(a -> a.bestRank()[0])
+                        .thenComparing(Acc::id))
+                .limit(limit)
+                .map(a -> new ReciprocalRankFusion.Fused(a.id(), a.score()[0], a.signals()))
+                .toList();
+    }
+
+    static double normalise(Normalisation how, double score, double top, double worst) {
+        return switch (how) {
+            case TOP -> top > 0 ? Math.max(0, score) / top : 0;
+            case MIN_MAX -> top > worst ? (score - worst) / (top - worst) : 1;
+        };
+    }
+}
