@@ -1,5 +1,6 @@
 package dev.loci;
 
+import dev.loci.engine.LociEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -195,9 +196,9 @@ class BadInputTest {
 
     @Test
     void builderNamesTheMissingPart() {
-        var e = assertThrows(InvalidInputException.class, () -> Loci.builder().store(rig.store()).build());
+        var e = assertThrows(InvalidInputException.class, () -> LociEngine.builder().store(rig.store()).build());
         assertEquals("embedder", e.field());
-        e = assertThrows(InvalidInputException.class, () -> Loci.builder().embedder(rig.embedder()).build());
+        e = assertThrows(InvalidInputException.class, () -> LociEngine.builder().embedder(rig.embedder()).build());
         assertEquals("store", e.field());
     }
 

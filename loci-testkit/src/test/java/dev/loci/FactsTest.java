@@ -1,5 +1,6 @@
 package dev.loci;
 
+import dev.loci.engine.LociEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -270,7 +271,7 @@ class FactsTest {
     @Test
     void aFailingExtractorCostsTheFactsButNeverTheTurns() {
         var store = new dev.loci.testkit.InMemoryStore();
-        var loci = Loci.builder().embedder(new dev.loci.testkit.HashingEmbedder()).store(store)
+        var loci = LociEngine.builder().embedder(new dev.loci.testkit.HashingEmbedder()).store(store)
                 .clock(new dev.loci.testkit.ManualClock(T)).random(new java.util.Random(5))
                 .extractor((text, speaker, at) -> {
                     throw new IllegalStateException("extractor down");

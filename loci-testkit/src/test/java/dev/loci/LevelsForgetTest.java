@@ -1,5 +1,6 @@
 package dev.loci;
 
+import dev.loci.engine.LociEngine;
 import static dev.loci.LevelsTest.MAYA;
 import static dev.loci.LevelsTest.T;
 import static dev.loci.LevelsTest.VIOLIN;
@@ -31,7 +32,7 @@ class LevelsForgetTest {
         "The violin lesson on Friday is with the same teacher"};
 
     private final GatedStore store = new GatedStore();
-    private final Loci loci = Loci.builder().embedder(new HashingEmbedder()).store(store).clock(new ManualClock(T))
+    private final Loci loci = LociEngine.builder().embedder(new HashingEmbedder()).store(store).clock(new ManualClock(T))
             .random(new Random(1)).config(LevelsTest.config()).build();
 
     @AfterEach

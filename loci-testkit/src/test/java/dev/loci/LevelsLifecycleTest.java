@@ -1,5 +1,6 @@
 package dev.loci;
 
+import dev.loci.engine.LociEngine;
 import static dev.loci.LevelsTest.COOKING;
 import static dev.loci.LevelsTest.MAYA;
 import static dev.loci.LevelsTest.T;
@@ -29,7 +30,7 @@ class LevelsLifecycleTest {
 
     private Loci open(int queueCapacity) {
         LociConfig d = LociConfig.defaults();
-        Loci loci = Loci.builder().embedder(new HashingEmbedder()).store(store).clock(new ManualClock(T))
+        Loci loci = LociEngine.builder().embedder(new HashingEmbedder()).store(store).clock(new ManualClock(T))
                 .random(new Random(1)).config(d.withConsolidation(d.consolidation().withQueueCapacity(queueCapacity)))
                 .build();
         opened.add(loci);

@@ -1,5 +1,6 @@
 package dev.loci;
 
+import dev.loci.engine.LociEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -38,10 +39,10 @@ class LevelsTest {
 
     final HashingEmbedder embedder = new HashingEmbedder();
     final GatedStore store = new GatedStore();
-    final List<Loci> opened = new ArrayList<>();
+    final List<LociEngine> opened = new ArrayList<>();
 
-    Loci open(LociConfig config) {
-        Loci loci = Loci.builder().embedder(embedder).store(store).clock(new ManualClock(T)).random(new Random(1))
+    LociEngine open(LociConfig config) {
+        LociEngine loci = LociEngine.builder().embedder(embedder).store(store).clock(new ManualClock(T)).random(new Random(1))
                 .config(config).build();
         opened.add(loci);
         return loci;
@@ -56,14 +57,14 @@ class LevelsTest {
         return d.withConsolidation(d.consolidation().withTopicThreshold(0.6));
     }
 
-    Loci open() {
+    LociEngine open() {
         return open(config());
     }
 
     @AfterEach
     void closeAll() {
         store.release();
-        opened.forEach(Loci::close);
+        opened.forEach(LociEngine::close);
     }
 
     static List<Message> call(String prefix, Instant at, String... texts) {
@@ -74,7 +75,7 @@ class LevelsTest {
         return out;
     }
 
-    static void await(Loci loci) {
+    static void await(LociEngine loci) {
         assertTrue(loci.awaitConsolidation(Duration.ofSeconds(30)), "level 2 caught up");
     }
 
@@ -82,13 +83,13 @@ class LevelsTest {
         return store.delegate.list(new SearchFilter(scope, Set.of(kind), null, Map.of()), 1000);
     }
 
-    Memory episodeOf(Loci loci, Scope scope, String turnId) {
+    Memory episodeOf(LociEngine loci, Scope scope, String turnId) {
         return loci.get(scope, loci.get(scope, turnId).orElseThrow().parentId()).orElseThrow();
     }
 
     @Test
     void aSessionNodeSummarisesItsEpisodes() {
-        Loci loci = open();
+        LociEngine loci = open();
         Scope music = MAYA.withSession("music");
         String turn = loci.remember(music, call("m", T, VIOLIN)).ids().get(0);
         await(loci);
@@ -106,7 +107,7 @@ class LevelsTest {
 
     @Test
     void aLaterCallAppendsToTheSessionWithoutEmbeddingAnythingAgain() {
-        Loci loci = open();
+        LociEngine loci = open();
         Scope music = MAYA.withSession("music");
         String first = loci.remember(music, call("a", T, VIOLIN)).ids().get(0);
         await(loci);
@@ -126,7 +127,7 @@ class LevelsTest {
 
     @Test
     void topicsGatherSimilarEpisodesAcrossSessionsAndKeepOthersApart() {
-        Loci loci = open();
+        LociEngine loci = open();
         String violin = loci.remember(MAYA.withSession("s1"), call("v", T, VIOLIN)).ids().get(0);
         String cooking = loci.remember(MAYA.withSession("s2"), call("c", T.plusSeconds(600), COOKING)).ids().get(0);
         String again = loci.remember(MAYA.withSession("s3"), call("w", T.plusSeconds(1200), VIOLIN_AGAIN)).ids().get(0);
@@ -145,7 +146,7 @@ class LevelsTest {
 
     @Test
     void aStricterThresholdSplitsTopics() {
-        Loci loci = open(LociConfig.defaults().withConsolidation(
+        LociEngine loci = open(LociConfig.defaults().withConsolidation(
                 LociConfig.defaults().consolidation().withTopicThreshold(0.999)));
         loci.remember(MAYA.withSession("s1"), call("v", T, VIOLIN));
         loci.remember(MAYA.withSession("s3"), call("w", T.plusSeconds(1200), VIOLIN_AGAIN));
@@ -155,7 +156,7 @@ class LevelsTest {
 
     @Test
     void levelTwoStaysOutOfDefaultRecallAndComesWhenAskedFor() {
-        Loci loci = open();
+        LociEngine loci = open();
         loci.remember(MAYA.withSession("s1"), call("v", T, VIOLIN));
         loci.remember(MAYA.withSession("s2"), call("c", T.plusSeconds(600), COOKING));
         await(loci);
@@ -178,7 +179,7 @@ class LevelsTest {
 
     @Test
     void recallSeesNewTurnsBeforeLevelTwoCatchesUp() throws InterruptedException {
-        Loci loci = open();
+        LociEngine loci = open();
         store.hold();
         loci.remember(MAYA.withSession("s1"), call("v", T, VIOLIN));
         assertTrue(store.held.await(30, java.util.concurrent.TimeUnit.SECONDS), "the builder reached the store");
@@ -194,7 +195,7 @@ class LevelsTest {
 
     @Test
     void levelTwoIsOffOnRequestAndEpisodesThenHaveNoParent() {
-        Loci loci = open(LociConfig.defaults().withConsolidation(LociConfig.defaults().consolidation().withLevels(false)));
+        LociEngine loci = open(LociConfig.defaults().withConsolidation(LociConfig.defaults().consolidation().withLevels(false)));
         String turn = loci.remember(MAYA.withSession("s1"), call("v", T, VIOLIN)).ids().get(0);
         assertTrue(loci.awaitConsolidation(Duration.ZERO));
         assertEquals(null, episodeOf(loci, MAYA, turn).parentId());

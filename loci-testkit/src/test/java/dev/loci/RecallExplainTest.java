@@ -1,5 +1,6 @@
 package dev.loci;
 
+import dev.loci.engine.LociEngine;
 import static dev.loci.Rig.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -50,7 +51,7 @@ class RecallExplainTest {
     };
 
     private final Rig rig = Rig.create(11);
-    private final Loci loci = rig.loci();
+    private final LociEngine loci = rig.loci();
     private final List<String> ids = new ArrayList<>();
 
     @BeforeEach

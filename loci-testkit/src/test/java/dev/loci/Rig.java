@@ -1,13 +1,14 @@
 package dev.loci;
 
+import dev.loci.engine.LociEngine;
 import dev.loci.testkit.HashingEmbedder;
 import dev.loci.testkit.InMemoryStore;
 import dev.loci.testkit.ManualClock;
 import java.time.Instant;
 import java.util.Random;
 
-/** A {@link Loci} on the testkit fakes, with the fakes at hand for inspection. */
-record Rig(Loci loci, HashingEmbedder embedder, InMemoryStore store, ManualClock clock) {
+/** A {@link LociEngine} on the testkit fakes, with the fakes at hand for inspection. */
+record Rig(LociEngine loci, HashingEmbedder embedder, InMemoryStore store, ManualClock clock) {
     static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
 
     /**
@@ -28,7 +29,7 @@ record Rig(Loci loci, HashingEmbedder embedder, InMemoryStore store, ManualClock
         var embedder = new HashingEmbedder();
         var store = new InMemoryStore();
         var clock = new ManualClock(T0);
-        var loci = Loci.builder().embedder(embedder).store(store).clock(clock).random(new Random(seed))
+        var loci = LociEngine.builder().embedder(embedder).store(store).clock(clock).random(new Random(seed))
                 .config(config).build();
         return new Rig(loci, embedder, store, clock);
     }

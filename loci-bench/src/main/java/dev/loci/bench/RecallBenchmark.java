@@ -1,5 +1,6 @@
 package dev.loci.bench;
 
+import dev.loci.engine.LociEngine;
 import dev.loci.Kind;
 import dev.loci.Loci;
 import dev.loci.LociConfig;
@@ -99,7 +100,7 @@ public final class RecallBenchmark {
             }
             store.checkpoint();
             double buildSeconds = (System.nanoTime() - t0) / 1e9;
-            try (Loci loci = Loci.builder().store(store).embedder(new LookupEmbedder(queryVectors, DIMS)).build()) {
+            try (LociEngine loci = LociEngine.builder().store(store).embedder(new LookupEmbedder(queryVectors, DIMS)).build()) {
                 for (int q = 0; q < 100; q++) {
                     loci.recall(scope, RecallQuery.of(queryTexts.get(q)));
                 }
@@ -118,7 +119,7 @@ public final class RecallBenchmark {
         }
     }
 
-    private static long[] measure(Loci loci, Scope scope, List<String> queryTexts, int queries,
+    private static long[] measure(LociEngine loci, Scope scope, List<String> queryTexts, int queries,
                                   LociConfig.RecallConfig config) {
         long[] nanos = new long[queries];
         for (int q = 0; q < queries; q++) {

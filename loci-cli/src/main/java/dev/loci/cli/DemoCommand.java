@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Scope user = Scope.user("demo", "maya");
         System.out.println("Loci demo: remembering a sample conversation (4 sessions) in " + dir);
-        try (Loci loci = EmbeddedLoci.open(dir, EmbeddedOptions.defaults())) {
+        try (var loci = EmbeddedLoci.open(dir, EmbeddedOptions.defaults())) {
             System.out.println("embedder: " + loci.embedder().modelId() + " (local ONNX, "
                     + loci.embedder().dimensions() + " dimensions); store: Lucene (BM25 + int8 HNSW)");
             var batches = IngestCommand.InputFormat.read(IngestCommand.InputFormat.conversation, sample, user, true);

@@ -23,7 +23,7 @@ final class StatsCommand implements Callable<Integer> {
         if (!java.nio.file.Files.isDirectory(dataDir)) {
             throw new InputFileException(dataDir, null, "no such data directory");
         }
-        try (Loci loci = EmbeddedLoci.open(dataDir, EmbeddedOptions.defaults())) {
+        try (var loci = EmbeddedLoci.open(dataDir, EmbeddedOptions.defaults())) {
             StoreStats s = loci.stats();
             System.out.printf(Locale.ROOT, "data dir      %s%n", dataDir.toAbsolutePath());
             System.out.printf(Locale.ROOT, "memories      %d%n", s.memories());

@@ -1,7 +1,7 @@
 package dev.loci.embedded;
 
+import dev.loci.engine.LociEngine;
 import dev.loci.FormatVersionException;
-import dev.loci.Loci;
 import dev.loci.StorageException;
 import dev.loci.embed.onnx.OnnxEmbedder;
 import dev.loci.spi.Embedder;
@@ -31,18 +31,18 @@ public final class EmbeddedLoci {
     }
 
     /** Opens (creating if needed) Loci in {@code dataDir} with the default settings. */
-    public static Loci open(Path dataDir) {
+    public static LociEngine open(Path dataDir) {
         return open(dataDir, EmbeddedOptions.defaults());
     }
 
     /** Opens (creating if needed) Loci in {@code dataDir}. Close it to release the directory. */
-    public static Loci open(Path dataDir, EmbeddedOptions options) {
+    public static LociEngine open(Path dataDir, EmbeddedOptions options) {
         LuceneMemoryStore store = LuceneMemoryStore.open(dataDir, options.store());
         Embedder embedder = null;
         try {
             embedder = OnnxEmbedder.create(options.embedder());
             checkModel(dataDir, embedder);
-            return Loci.builder().store(store).embedder(embedder).config(options.loci())
+            return LociEngine.builder().store(store).embedder(embedder).config(options.loci())
                     .tokenCounter(JtokkitTokenCounter.named(options.tokens())).build();
         } catch (RuntimeException e) {
             if (embedder != null) {

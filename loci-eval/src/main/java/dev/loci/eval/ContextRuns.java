@@ -1,5 +1,6 @@
 package dev.loci.eval;
 
+import dev.loci.engine.LociEngine;
 import dev.loci.ContextBlock;
 import dev.loci.Loci;
 import dev.loci.RecallQuery;
@@ -29,7 +30,7 @@ final class ContextRuns {
     }
 
     /** {@code evidenceTexts}: the remembered text of each evidence turn. */
-    void run(Loci loci, Scope scope, String question, List<String> evidenceTexts) {
+    void run(LociEngine loci, Scope scope, String question, List<String> evidenceTexts) {
         for (int budget : budgets) {
             long t0 = System.nanoTime();
             ContextBlock block = loci.context(scope, RecallQuery.of(question), budget);

@@ -1,10 +1,11 @@
 package dev.loci.eval;
 
+import dev.loci.engine.LociEngine;
 import dev.loci.Loci;
 import java.nio.file.Path;
 
 /** Opens the engine under test on a fresh data directory. The harness closes what it opens. */
 @FunctionalInterface
 public interface LociFactory {
-    Loci open(Path dataDir);
+    LociEngine open(Path dataDir);
 }

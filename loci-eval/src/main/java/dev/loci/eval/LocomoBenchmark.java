@@ -1,5 +1,6 @@
 package dev.loci.eval;
 
+import dev.loci.engine.LociEngine;
 import dev.loci.Loci;
 import dev.loci.Message;
 import dev.loci.RecallQuery;
@@ -108,7 +109,7 @@ public final class LocomoBenchmark {
         double embedRate;
         int perCall; // texts per embedder call when measuring it alone: the mean remember call
         Map<String, Double> resources = new LinkedHashMap<>();
-        try (Loci loci = factory.open(dataDir)) {
+        try (LociEngine loci = factory.open(dataDir)) {
             long turns = conversations.stream().mapToLong(LocomoDataset.Conversation::turnCount).sum();
             counts.put("turns", turns);
             progress.start("ingest", turns);

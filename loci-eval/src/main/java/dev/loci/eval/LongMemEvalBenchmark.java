@@ -1,5 +1,6 @@
 package dev.loci.eval;
 
+import dev.loci.engine.LociEngine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loci.Loci;
 import dev.loci.Message;
@@ -83,7 +84,7 @@ public final class LongMemEvalBenchmark {
         long turns = 0;
         List<String> sample = new ArrayList<>();
         double embedRate;
-        try (Loci loci = factory.open(dataDir)) {
+        try (LociEngine loci = factory.open(dataDir)) {
             progress.start("items", root.size());
             for (int i = 0; i < root.size(); i++) {
                 JsonNode item = root.get(i);
@@ -133,7 +134,7 @@ public final class LongMemEvalBenchmark {
                 LocomoBenchmark.ingestFigures(ingestSeconds == 0 ? 0 : turns / ingestSeconds, embedRate));
     }
 
-    private long ingest(Loci loci, Scope scope, JsonNode item, Path file, String where, Set<String> gold,
+    private long ingest(LociEngine loci, Scope scope, JsonNode item, Path file, String where, Set<String> gold,
                         List<String> sample) {
         JsonNode ids = Json.array(item, "haystack_session_ids", file, where);
         JsonNode dates = Json.array(item, "haystack_dates", file, where);

@@ -1,5 +1,6 @@
 package dev.loci.eval;
 
+import dev.loci.engine.LociEngine;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
@@ -38,7 +39,7 @@ final class PipelineRuns {
     }
 
     /** Runs the query through every pipeline; {@code score} turns ranked results into metrics. */
-    void run(Loci loci, Scope scope, RecallQuery query, String group, Function<List<Recalled>, Map<String, Double>> score) {
+    void run(LociEngine loci, Scope scope, RecallQuery query, String group, Function<List<Recalled>, Map<String, Double>> score) {
         for (var e : pipelines.entrySet()) {
             long t0 = System.nanoTime();
             RecallResult r = e.getValue().recall(loci, scope, query);

@@ -1,5 +1,6 @@
 package dev.loci.eval;
 
+import dev.loci.engine.LociEngine;
 import dev.loci.Loci;
 import dev.loci.LociConfig.RecallConfig;
 import dev.loci.RecallQuery;
@@ -25,7 +26,7 @@ public final class Pipelines {
     /** One way of recalling. */
     @FunctionalInterface
     public interface Pipeline {
-        RecallResult recall(Loci loci, Scope scope, RecallQuery query);
+        RecallResult recall(LociEngine loci, Scope scope, RecallQuery query);
     }
 
     private Pipelines() {
@@ -55,7 +56,7 @@ public final class Pipelines {
         rows.put("hybrid+diversity", (loci, scope, q) -> loci.recall(scope, q, diverse));
         var retained = hybrid.withRetention(RETENTION);
         rows.put("hybrid+retention", (loci, scope, q) -> loci.recall(scope, q, retained));
-        rows.put(DEFAULT, Loci::recall);
+        rows.put(DEFAULT, LociEngine::recall);
         return rows;
     }
 }

@@ -1,5 +1,6 @@
 package dev.loci.eval;
 
+import dev.loci.engine.LociEngine;
 import dev.loci.Loci;
 import dev.loci.Memory;
 import dev.loci.Recalled;
@@ -24,7 +25,7 @@ public final class TurnExpansion {
     private TurnExpansion() {
     }
 
-    public static List<String> turns(Loci loci, Scope scope, List<Recalled> results, int limit) {
+    public static List<String> turns(LociEngine loci, Scope scope, List<Recalled> results, int limit) {
         return turns(results.stream().map(Recalled::memory).toList(),
                 id -> loci.get(scope, id).orElse(null), limit);
     }

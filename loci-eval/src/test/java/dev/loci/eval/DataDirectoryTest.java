@@ -1,5 +1,6 @@
 package dev.loci.eval;
 
+import dev.loci.engine.LociEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,7 +48,7 @@ class DataDirectoryTest {
     }
 
     private static LociFactory probing(List<Boolean> dirExistedAtClose) {
-        return dir -> Loci.builder().embedder(new HashingEmbedder()).store(new ProbeStore(dir, dirExistedAtClose))
+        return dir -> LociEngine.builder().embedder(new HashingEmbedder()).store(new ProbeStore(dir, dirExistedAtClose))
                 .clock(new ManualClock(Fixtures.T0)).random(new Random(1)).config(LociConfig.defaults()).build();
     }
 

@@ -1,5 +1,6 @@
 package dev.loci.eval;
 
+import dev.loci.engine.LociEngine;
 import dev.loci.Loci;
 import dev.loci.LociConfig;
 import dev.loci.testkit.HashingEmbedder;
@@ -19,8 +20,8 @@ final class Fakes {
         return dir -> open(d.withConsolidation(d.consolidation().withEpisodes(false).withContextKeys(false)));
     }
 
-    private static Loci open(LociConfig config) {
-        return Loci.builder().embedder(new HashingEmbedder()).store(new InMemoryStore())
+    private static LociEngine open(LociConfig config) {
+        return LociEngine.builder().embedder(new HashingEmbedder()).store(new InMemoryStore())
                 .clock(new ManualClock(Instant.parse("2024-01-01T00:00:00Z"))).random(new Random(7)).config(config)
                 .build();
     }

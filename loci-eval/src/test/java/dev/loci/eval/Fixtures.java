@@ -1,5 +1,6 @@
 package dev.loci.eval;
 
+import dev.loci.engine.LociEngine;
 import dev.loci.Loci;
 import dev.loci.LociConfig;
 import dev.loci.testkit.HashingEmbedder;
@@ -30,8 +31,8 @@ final class Fixtures {
     }
 
     /** Loci's default configuration on a hashing embedder, an in-memory store and a still clock. */
-    static Loci fakes(long seed) {
-        return Loci.builder().embedder(new HashingEmbedder()).store(new InMemoryStore()).clock(new ManualClock(T0))
+    static LociEngine fakes(long seed) {
+        return LociEngine.builder().embedder(new HashingEmbedder()).store(new InMemoryStore()).clock(new ManualClock(T0))
                 .random(new Random(seed)).config(LociConfig.defaults()).build();
     }
 

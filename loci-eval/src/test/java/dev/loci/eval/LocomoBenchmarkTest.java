@@ -1,5 +1,6 @@
 package dev.loci.eval;
 
+import dev.loci.engine.LociEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -137,11 +138,11 @@ class LocomoBenchmarkTest {
     @Test
     void eachConversationIsRememberedInItsOwnScopeSessionBySession() throws IOException {
         var store = new InMemoryStore();
-        LociFactory keepStore = dir -> Loci.builder().embedder(new HashingEmbedder()).store(store)
+        LociFactory keepStore = dir -> LociEngine.builder().embedder(new HashingEmbedder()).store(store)
                 .clock(new ManualClock(Fixtures.T0)).random(new Random(3)).config(LociConfig.defaults()).build();
         new LocomoBenchmark(LocomoBenchmark.Options.defaults()).run(MINI, out, keepStore, ProgressListener.NONE);
 
-        try (Loci reopened = Loci.builder().embedder(new HashingEmbedder()).store(store)
+        try (LociEngine reopened = LociEngine.builder().embedder(new HashingEmbedder()).store(store)
                 .clock(new ManualClock(Fixtures.T0)).config(LociConfig.defaults()).build()) {
             List<Memory> turns = reopened.recall(new Scope("locomo", "conv-a", null, null),
                             RecallQuery.of("kitten").withK(100).withKinds(Set.of(Kind.TURN))).results().stream()

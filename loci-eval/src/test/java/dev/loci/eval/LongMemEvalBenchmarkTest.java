@@ -1,5 +1,6 @@
 package dev.loci.eval;
 
+import dev.loci.engine.LociEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -148,11 +149,11 @@ class LongMemEvalBenchmarkTest {
     @Test
     void eachItemIsItsOwnScopeWithSessionsDatedAndTurnsNamedBySessionAndIndex(@TempDir Path dir) throws IOException {
         var store = new InMemoryStore();
-        LociFactory keepStore = d -> Loci.builder().embedder(new HashingEmbedder()).store(store)
+        LociFactory keepStore = d -> LociEngine.builder().embedder(new HashingEmbedder()).store(store)
                 .clock(new ManualClock(Fixtures.T0)).random(new Random(3)).config(LociConfig.defaults()).build();
         new LongMemEvalBenchmark(LongMemEvalBenchmark.Options.defaults()).run(MINI, dir, keepStore, ProgressListener.NONE);
 
-        try (Loci reopened = Loci.builder().embedder(new HashingEmbedder()).store(store)
+        try (LociEngine reopened = LociEngine.builder().embedder(new HashingEmbedder()).store(store)
                 .clock(new ManualClock(Fixtures.T0)).config(LociConfig.defaults()).build()) {
             var query = RecallQuery.of("tools").withK(100).withKinds(Set.of(Kind.TURN));
             Map<String, Memory> turns = reopened.recall(new Scope("longmemeval", "q-multi-1", null, null), query)

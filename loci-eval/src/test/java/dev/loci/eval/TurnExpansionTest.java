@@ -1,5 +1,6 @@
 package dev.loci.eval;
 
+import dev.loci.engine.LociEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.loci.Kind;
@@ -108,7 +109,7 @@ class TurnExpansionTest {
 
     @Test
     void episodesRecalledFromLociExpandToTheirTurnsClientIds() {
-        try (Loci loci = Fixtures.fakes(1)) {
+        try (LociEngine loci = Fixtures.fakes(1)) {
             var msgs = new ArrayList<Message>();
             List<String> texts = List.of("I finally signed up for violin lessons",
                     "The teacher is very strict about posture", "Every week we rehearse for a small concert");

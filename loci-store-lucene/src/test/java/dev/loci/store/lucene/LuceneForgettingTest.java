@@ -1,5 +1,6 @@
 package dev.loci.store.lucene;
 
+import dev.loci.engine.LociEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +30,7 @@ class LuceneForgettingTest {
 
     private Loci open() {
         LociConfig d = LociConfig.defaults();
-        return Loci.builder().embedder(new HashingEmbedder(32)).store(LuceneMemoryStore.open(dir, LuceneStoreConfig.defaults()))
+        return LociEngine.builder().embedder(new HashingEmbedder(32)).store(LuceneMemoryStore.open(dir, LuceneStoreConfig.defaults()))
                 .clock(clock).config(d.withForgetting(d.forgetting().withSweepInterval(null))).build();
     }
 

@@ -1,5 +1,6 @@
 package dev.loci.store.lucene;
 
+import dev.loci.engine.LociEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,8 +44,8 @@ class PurgeLeavesNoTraceTest {
     @TempDir
     Path dir;
 
-    private Loci open() {
-        return Loci.builder().embedder(new HashingEmbedder()).store(LuceneMemoryStore.open(dir, LuceneStoreConfig.defaults()))
+    private LociEngine open() {
+        return LociEngine.builder().embedder(new HashingEmbedder()).store(LuceneMemoryStore.open(dir, LuceneStoreConfig.defaults()))
                 .config(LociConfig.defaults()).build();
     }
 
@@ -58,14 +59,14 @@ class PurgeLeavesNoTraceTest {
 
     @Test
     void purgedUsersTextIsGoneFromEveryFileAfterCompaction() {
-        try (Loci loci = open()) {
+        try (LociEngine loci = open()) {
             loci.remember(MAYA.withSession("s1"), conversation("Maya",
                     "My bank password hint is Quillerby", "The safe is behind the Marchpane painting",
                     "My sister lives on Vorstrand street"));
             loci.remember(BEN, conversation("Ben", "I keep bees near Thistlewick", "My dog is called Obsidianne",
                     "Our landlord is Mr Halvardson"));
         }
-        try (Loci loci = open()) { // a second session after a commit: more than one segment and log segment
+        try (LociEngine loci = open()) { // a second session after a commit: more than one segment and log segment
             loci.remember(MAYA.withSession("s2"), conversation("Maya", "The doctor is Dr Plumtreader",
                     "We met at Gallowmere lake", "My first car was a Sorrelwick"));
             loci.awaitConsolidation();
@@ -86,7 +87,7 @@ class PurgeLeavesNoTraceTest {
             assertFalse(DataDirScan.found(dir, BENS).isEmpty(), "Ben's memories are still on disk");
             assertBenRecalled(loci);
         }
-        try (Loci loci = open()) {
+        try (LociEngine loci = open()) {
             assertEquals(List.of(), DataDirScan.found(dir, MAYAS), "nor after reopening");
             assertEquals(0, loci.count(MAYA, MemoryFilter.all()));
             assertBenRecalled(loci);
@@ -95,7 +96,7 @@ class PurgeLeavesNoTraceTest {
 
     @Test
     void aForgottenTurnIsGoneFromItsEpisodeAndNeighbourToo() {
-        try (Loci loci = open()) {
+        try (LociEngine loci = open()) {
             List<String> ids = loci.remember(BEN, conversation("Ben", "I keep bees near the old mill",
                     "My locker code is Quillerby", "The bees make lavender honey")).ids();
             loci.awaitConsolidation();
@@ -114,14 +115,14 @@ class PurgeLeavesNoTraceTest {
         }
     }
 
-    private static void assertBenRecalled(Loci loci) {
+    private static void assertBenRecalled(LociEngine loci) {
         for (String word : BENS) {
             List<Recalled> top = recalled(loci, BEN, word, Kind.TURN);
             assertTrue(top.stream().anyMatch(r -> r.memory().text().contains(word)), word + ": " + top);
         }
     }
 
-    private static List<Recalled> recalled(Loci loci, Scope scope, String query, Kind... kinds) {
+    private static List<Recalled> recalled(LociEngine loci, Scope scope, String query, Kind... kinds) {
         return loci.recall(scope, RecallQuery.of(query).withK(3).withKinds(Set.of(kinds)),
                 loci.config().recall().lexicalOnly()).results();
     }
