@@ -266,8 +266,7 @@ public final class LociServer implements AutoCloseable {
         if (state != State.RUNNING) {
             throw new ProblemException(unavailable());
         }
-        MemoryRoutes.json(ctx, 200, Render.JSON.createObjectNode().put("status", "ready")
-                .put("model", loci.embedder().modelId()));
+        MemoryRoutes.json(ctx, 200, Render.JSON.createObjectNode().put("status", "ready"));
     }
 
     private void requireRunning() {

@@ -10,6 +10,7 @@ import dev.loci.MemoryFilter;
 import dev.loci.RecallResult;
 import dev.loci.RememberResult;
 import dev.loci.Scope;
+import dev.loci.engine.LociEngine;
 import dev.loci.spi.StoreStats;
 import io.javalin.http.Context;
 import java.util.List;
@@ -156,8 +157,10 @@ final class MemoryRoutes {
         ObjectNode root = Render.JSON.createObjectNode();
         root.put("memories", s.memories());
         root.put("diskBytes", s.diskBytes());
-        root.put("embedder", loci.embedder().modelId());
-        root.put("dimensions", loci.embedder().dimensions());
+        if (loci instanceof LociEngine engine) {
+            root.put("embedder", engine.embedder().modelId());
+            root.put("dimensions", engine.embedder().dimensions());
+        }
         ObjectNode details = root.putObject("details");
         new TreeMap<>(s.details()).forEach(details::put);
         json(ctx, 200, root);
