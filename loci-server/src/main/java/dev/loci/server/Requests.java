@@ -94,8 +94,17 @@ final class Requests {
             throw new ProblemException(Problem.malformed("body", "is not well-formed JSON (UTF-8): "
                     + firstLine(e.getOriginalMessage())));
         } catch (JsonMappingException e) {
-            throw new ProblemException(Problem.malformed(path(e).isEmpty() ? "body" : path(e),
-                    "has the wrong type: " + firstLine(e.getOriginalMessage())));
+            String field = path(e).isEmpty() ? "body" : path(e);
+            if (e.getCause() instanceof StreamConstraintsException c) {
+                throw new ProblemException(Problem.malformed(field, "is too deeply nested or too big: "
+                        + firstLine(c.getOriginalMessage())));
+            }
+            if (e.getCause() instanceof JsonParseException p) {
+                throw new ProblemException(Problem.malformed(field, "is not well-formed JSON (UTF-8): "
+                        + firstLine(p.getOriginalMessage())));
+            }
+            throw new ProblemException(Problem.malformed(field, "has the wrong type: "
+                    + firstLine(e.getOriginalMessage())));
         } catch (JsonProcessingException e) {
             throw new ProblemException(Problem.malformed("body", firstLine(e.getOriginalMessage())));
         } catch (IOException e) {
@@ -240,12 +249,15 @@ final class Requests {
         return sb.toString();
     }
 
+    /** The parser's message without its multi-line source excerpt or location. */
     private static String firstLine(String s) {
         if (s == null) {
             return "";
         }
         int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        String line = nl < 0 ? s : s.substring(0, nl);
+        int source = line.indexOf(" (start marker at ");
+        return source < 0 ? line : line.substring(0, source);
     }
 
     private static ObjectMapper strictMapper() {
