@@ -1,0 +1,77 @@
+package dev.loci.server.cli;
+
+import dev.loci.embedded.EmbeddedLoci;
+import dev.loci.embedded.EmbeddedOptions;
+import dev.loci.server.ApiKeys;
+import dev.loci.server.LociServer;
+import dev.loci.server.ServerOptions;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code loci serve}: the REST API over a data directory until SIGTERM or Ctrl-C, which drain the
+ * requests in flight and close the store cleanly (a shutdown hook).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve the REST API (/v1, /v1/openapi.json, /health, /ready, /metrics) over a data directory.")
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:LOCI_DATA_DIR:-loci-data}",
+            description = "Data directory (default: $LOCI_DATA_DIR or ./loci-data); created if missing.")
+    Path dataDir;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "H",
+            description = "Interface to listen on (default 127.0.0.1).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "P", description = "Port (default 8080; 0: any free one).")
+    int port;
+
+    @Option(names = "--max-body-bytes", defaultValue = "1048576", paramLabel = "N",
+            description = "Largest request body accepted (default 1 MiB).")
+    long maxBodyBytes;
+
+    @Option(names = "--max-pending", defaultValue = "64", paramLabel = "N",
+            description = "Most requests waiting for the engine; more get 429 (default 64).")
+    int maxPending;
+
+    @Option(names = "--no-auth", description = "Accept requests without a key, all in --tenant, as admin. "
+            + "Loopback hosts only; for local development.")
+    boolean noAuth;
+
+    @Option(names = "--tenant", paramLabel = "T", description = "The tenant of every request with --no-auth.")
+    String tenant;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerOptions options = ServerOptions.defaults().withHost(host).withPort(port).withMaxBodyBytes(maxBodyBytes)
+                .withMaxPendingRequests(maxPending);
+        if (noAuth) {
+            if (tenant == null) {
+                System.err.println("loci serve: --no-auth needs --tenant");
+                return 2;
+            }
+            options = options.withNoAuth(tenant);
+        } else {
+            ApiKeys keys = ApiKeys.open(dataDir);
+            if (keys.list().isEmpty()) {
+                System.err.println("loci serve: warning: " + dataDir + " has no API keys yet; create one with "
+                        + "'loci keys create --data-dir " + dataDir + " --tenant T'");
+            }
+            options = options.withApiKeys(keys);
+        }
+        LociServer server = LociServer.startOpening(() -> EmbeddedLoci.open(dataDir, EmbeddedOptions.defaults()),
+                options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "loci-server-shutdown"));
+        System.err.println("loci serve: listening on http://" + host + ":" + server.port()
+                + " (ready once the model is loaded: GET /ready)");
+        stopped.await();
+        return 0;
+    }
+}
