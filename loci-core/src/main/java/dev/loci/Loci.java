@@ -28,7 +28,7 @@ public interface Loci extends AutoCloseable {
      * {@link InvalidInputException} names it. Messages whose client id is already stored in the
      * same scope are skipped, so retrying a call is safe.
      *
-     * <p>With a capacity set ({@link LociConfig.ForgettingConfig#maxMemoriesPerUser()}) and a user in
+     * <p>With a capacity set ({@link ForgettingConfig#maxMemoriesPerUser()}) and a user in
      * the scope, a call that takes the user past it then forgets the user's least retained unpinned
      * turns until the user is back at it (the new ones included: they are the best retained).
      */
@@ -36,7 +36,7 @@ public interface Loci extends AutoCloseable {
 
     /**
      * The best memories for the query within the scope, each with its per-signal scores. Each one
-     * returned counts as recalled (unless {@link LociConfig.ForgettingConfig#reinforceOnRecall()} is
+     * returned counts as recalled (unless {@link ForgettingConfig#reinforceOnRecall()} is
      * off, or the query looks at a past moment): its retention is reinforced.
      */
     RecallResult recall(Scope scope, RecallQuery query);
@@ -130,7 +130,7 @@ public interface Loci extends AutoCloseable {
 
     /**
      * Sets or clears the pinned flag of a turn (or other level-0 memory): a pinned memory is never
-     * evicted to make room under {@link LociConfig.ForgettingConfig#maxMemoriesPerUser()}; forget,
+     * evicted to make room under {@link ForgettingConfig#maxMemoriesPerUser()}; forget,
      * purge and expiry still delete it. Pinning at remember time: {@link Message#withPinned}.
      *
      * @return the memory as now stored, or empty when the scope holds no memory with this id
@@ -142,7 +142,7 @@ public interface Loci extends AutoCloseable {
      * Deletes every memory whose expiry has passed, in every tenant, and repairs what was derived
      * from them (as {@link #forget(Scope, String)} does); returns how many memories left the store.
      * Expired memories are hidden from recall, context and get from their expiry on; this removes
-     * them. It also runs in the background every {@link LociConfig.ForgettingConfig#sweepInterval()}.
+     * them. It also runs in the background every {@link ForgettingConfig#sweepInterval()}.
      */
     long evictExpired();
 
@@ -151,7 +151,7 @@ public interface Loci extends AutoCloseable {
 
     /**
      * Waits until the SESSION and TOPIC memories reflect every remember call that returned before
-     * this call. They are built in the background ({@link LociConfig.ConsolidationConfig#levels()}),
+     * this call. They are built in the background ({@link ConsolidationConfig#levels()}),
      * so right after a remember recall already sees its turns and episodes but maybe not yet the
      * level-2 memories over them. For tests, evaluation and batch imports; an agent need not wait.
      *

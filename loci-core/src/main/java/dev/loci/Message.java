@@ -15,7 +15,7 @@ import java.util.Map;
  * @param metadata  filterable string pairs; never null (empty when absent)
  * @param expiresAt when the memory stops being visible (hidden from recall, context and get at
  *                  once, deleted by the next sweep); null for the configured time to live
- *                  ({@link LociConfig.ForgettingConfig#timeToLive()}), which is no expiry by
+ *                  ({@link ForgettingConfig#timeToLive()}), which is no expiry by
  *                  default. Must lie after the timestamp and after the moment it is remembered.
  * @param pinned    never evicted to make room under a capacity limit (forget and purge still delete it)
  */

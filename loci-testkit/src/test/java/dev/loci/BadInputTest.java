@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loci.LociConfig.IngestConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,7 +24,7 @@ class BadInputTest {
     private static final int MAX_MESSAGES = 8;
     private static final Scope SCOPE = Scope.user("acme", "anna");
 
-    private final Rig rig = Rig.create(3, Rig.flat().withIngest(new IngestConfig(MAX_TEXT, MAX_MESSAGES)));
+    private final Rig rig = Rig.create(3, Rig.flat().withIngest(IngestConfig.builder().maxTextChars(MAX_TEXT).maxMessagesPerCall(MAX_MESSAGES).build()));
     private final Loci loci = rig.loci();
     private List<String> existing;
 

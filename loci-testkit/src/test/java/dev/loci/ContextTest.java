@@ -152,7 +152,7 @@ class ContextTest {
     @Test
     void theProfileComesFirst() {
         rememberTwoSessions();
-        String id = dev.loci.internal.ContextPipeline.profileId("acme", "maya");
+        String id = dev.loci.internal.util.MemoryIds.profileId("acme", "maya");
         Memory profile = new Memory(id, MAYA, Kind.PROFILE, "Maya: allergic to peanuts; has a greyhound",
                 null, null, MARCH, MARCH, MARCH, null, null, List.of(), null, List.of(), 1, 1.0, java.util.Map.of());
         rig.store().write(List.of(dev.loci.testkit.TestMemories.stored(profile, rig.embedder())));

@@ -5,13 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loci.engine.LociEngine;
 import dev.loci.spi.SearchFilter;
+import dev.loci.testkit.ForwardingStore;
+import dev.loci.testkit.HashingEmbedder;
+import dev.loci.testkit.InMemoryStore;
+import dev.loci.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Time to live: hidden at its expiry, deleted by the sweep with its derived records repaired. */
@@ -20,12 +29,12 @@ class ExpiryTest {
     private static final Instant T = Rig.T0;
 
     /** Default consolidation (episodes on), no background sweep: the tests call it. */
-    private static Rig rig(LociConfig.ForgettingConfig forgetting) {
+    private static Rig rig(ForgettingConfig forgetting) {
         return Rig.create(3, LociConfig.defaults().withForgetting(forgetting.withSweepInterval(null)));
     }
 
     private static Rig rig() {
-        return rig(LociConfig.ForgettingConfig.defaults());
+        return rig(ForgettingConfig.defaults());
     }
 
     private static List<Message> trip(Instant expires) {
@@ -75,7 +84,7 @@ class ExpiryTest {
 
     @Test
     void aConfiguredTimeToLiveAppliesToMessagesThatNameNoExpiry() {
-        var rig = rig(LociConfig.ForgettingConfig.defaults().withTimeToLive(Duration.ofHours(1)));
+        var rig = rig(ForgettingConfig.defaults().withTimeToLive(Duration.ofHours(1)));
         rig.clock().advance(Duration.ofMinutes(5));
         var ids = rig.loci().remember(MAYA, trip(T.plus(Duration.ofDays(9)))).ids();
         Instant now = rig.clock().instant();
@@ -102,16 +111,28 @@ class ExpiryTest {
     @Test
     void theBackgroundSweepRunsOnItsOwn() throws InterruptedException {
         var config = LociConfig.defaults().withForgetting(
-                LociConfig.ForgettingConfig.defaults().withSweepInterval(Duration.ofMillis(20)));
-        var rig = Rig.create(3, config);
-        try (Loci loci = rig.loci()) {
-            String code = loci.remember(MAYA, trip(T.plusSeconds(60))).ids().get(1);
-            rig.clock().advance(Duration.ofMinutes(2));
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (rig.store().get("acme", code).isPresent() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
+                ForgettingConfig.defaults().withSweepInterval(Duration.ofMillis(20)));
+        var watched = new AtomicReference<String>();
+        var codeDeleted = new CountDownLatch(1);
+        var store = new ForwardingStore(new InMemoryStore()) {
+            @Override
+            public boolean delete(String tenant, String id) {
+                boolean found = super.delete(tenant, id);
+                if (found && id.equals(watched.get())) {
+                    codeDeleted.countDown();
+                }
+                return found;
             }
-            assertTrue(rig.store().get("acme", code).isEmpty(), "the sweep deleted it");
+        };
+        var clock = new ManualClock(T);
+        try (Loci loci = LociEngine.builder().embedder(new HashingEmbedder()).store(store).clock(clock)
+                .random(new Random(3)).config(config).build()) {
+            String code = loci.remember(MAYA, trip(T.plusSeconds(60))).ids().get(1);
+            watched.set(code);
+            clock.advance(Duration.ofMinutes(2));
+            // Nothing but the background sweep deletes here: wait for its delete, not for a time.
+            assertTrue(codeDeleted.await(30, TimeUnit.SECONDS), "the sweep deleted the expired turn");
+            assertTrue(store.get("acme", code).isEmpty());
         }
     }
 

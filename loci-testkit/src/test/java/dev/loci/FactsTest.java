@@ -107,7 +107,7 @@ class FactsTest {
         assertTrue(now.stream().filter(r -> r.memory().id().equals(boston)).findFirst().orElseThrow()
                 .signal("superseded").isPresent(), "and says why it is lower");
 
-        var off = LociConfig.RecallConfig.defaults().withSupersession(1.0);
+        var off = RecallConfig.defaults().withSupersession(1.0);
         assertTrue(rig.loci().recall(MAYA, query, off).results().stream()
                 .allMatch(r -> r.signal("superseded").isEmpty()), "the step can be switched off");
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loci.internal.RecallPipeline;
+import dev.loci.internal.recall.RecallPipeline;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loci.internal.RecallPipeline;
+import dev.loci.internal.recall.RecallPipeline;
 import dev.loci.spi.SearchFilter;
 import dev.loci.testkit.HashingEmbedder;
 import dev.loci.testkit.ManualClock;

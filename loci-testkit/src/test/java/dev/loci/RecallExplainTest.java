@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loci.LociConfig.RecallConfig;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchHits;
 import dev.loci.spi.SearchRequest;
@@ -87,7 +86,6 @@ class RecallExplainTest {
         assertTrue(top.signal(Signal.BM25).isPresent(), "bm25 explains the top hit");
         assertTrue(top.signal(Signal.DENSE).isPresent(), "dense explains the top hit");
         assertTrue(top.signal(Signal.BM25).orElseThrow().score() > 0);
-        assertTrue(r.tookNanos() >= 0);
     }
 
     @ParameterizedTest
@@ -178,7 +176,7 @@ class RecallExplainTest {
 
     @Test
     void perCallWeightsAndKAreApplied() {
-        var config = new RecallConfig(100, 100, 10, 2.0, 0.5);
+        var config = RecallConfig.builder().rrfK(10).lexicalWeight(2.0).denseWeight(0.5).build();
         RecallResult r = loci.recall(ANNA, RecallQuery.of("violin teacher"), config);
         for (Recalled x : r.results()) {
             x.signal(Signal.BM25).ifPresent(s -> assertEquals(2.0 / (10 + s.rank()), s.contribution(), 1e-15));

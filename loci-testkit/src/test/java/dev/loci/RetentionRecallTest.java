@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loci.internal.RecallPipeline;
+import dev.loci.internal.recall.RecallPipeline;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,7 @@ import dev.loci.engine.LociEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loci.internal.RecallPipeline;
+import dev.loci.internal.recall.RecallPipeline;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ class TemporalRecallTest {
                 Message.of("Maya", "I cooked a pot of lentil soup", SATURDAY).withClientId("may")));
     }
 
-    private List<String> ask(String question, Instant at, LociConfig.RecallConfig config) {
+    private List<String> ask(String question, Instant at, RecallConfig config) {
         return rig.loci().recall(MAYA, RecallQuery.of(question).withK(2).withAt(at), config).results().stream()
                 .map(r -> r.memory().clientId()).toList();
     }

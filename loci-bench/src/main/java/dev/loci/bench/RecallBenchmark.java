@@ -1,5 +1,6 @@
 package dev.loci.bench;
 
+import dev.loci.RecallConfig;
 import dev.loci.engine.LociEngine;
 import dev.loci.Kind;
 import dev.loci.Loci;
@@ -104,7 +105,7 @@ public final class RecallBenchmark {
                 for (int q = 0; q < 100; q++) {
                     loci.recall(scope, RecallQuery.of(queryTexts.get(q)));
                 }
-                var hybrid = LociConfig.RecallConfig.defaults();
+                var hybrid = RecallConfig.defaults();
                 long[] nanos = measure(loci, scope, queryTexts, queries, hybrid);
                 long[] lexical = measure(loci, scope, queryTexts, queries, hybrid.lexicalOnly());
                 long[] dense = measure(loci, scope, queryTexts, queries, hybrid.denseOnly());
@@ -120,7 +121,7 @@ public final class RecallBenchmark {
     }
 
     private static long[] measure(LociEngine loci, Scope scope, List<String> queryTexts, int queries,
-                                  LociConfig.RecallConfig config) {
+                                  RecallConfig config) {
         long[] nanos = new long[queries];
         for (int q = 0; q < queries; q++) {
             long t = System.nanoTime();

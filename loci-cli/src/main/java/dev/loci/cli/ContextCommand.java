@@ -1,14 +1,9 @@
 package dev.loci.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loci.ContextBlock;
 import dev.loci.Loci;
 import dev.loci.embedded.EmbeddedOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.loci.json.LociJson;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +36,7 @@ final class ContextCommand implements Callable<Integer> {
         try (Loci loci = store.open(options)) {
             ContextBlock block = loci.context(store.scope(), query, budget);
             if (json) {
-                System.out.println(toJson(block));
+                Output.print(System.out, LociJson.context(block));
             } else {
                 if (!block.text().isEmpty()) {
                     System.out.println(block.text());
@@ -52,27 +47,5 @@ final class ContextCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private static String toJson(ContextBlock block) {
-        var mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
-        root.put("text", block.text());
-        root.put("tokens", block.tokens());
-        root.put("budget", block.budget());
-        root.put("encoding", block.counter());
-        ArrayNode items = root.putArray("items");
-        for (ContextBlock.Item item : block.items()) {
-            ObjectNode n = items.addObject();
-            n.put("id", item.id());
-            n.put("fidelity", item.fidelity().name());
-            n.put("relevance", item.relevance());
-            item.covers().forEach(n.putArray("covers")::add);
-        }
-        try {
-            return mapper.writeValueAsString(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.loci.cli;
 
+import dev.loci.IngestConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -180,7 +181,7 @@ final class ConversationFiles {
      * checks one remember call at a time, after earlier sessions are already stored).
      */
     static void check(Message m, Path file, String where, String idField) {
-        int max = LociConfig.IngestConfig.defaults().maxTextChars();
+        int max = IngestConfig.defaults().maxTextChars();
         if (m.text().length() > max) {
             throw new InputFileException(file, where, "field 'text' is " + m.text().length()
                     + " characters; at most " + max + " allowed");

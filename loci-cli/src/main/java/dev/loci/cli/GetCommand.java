@@ -1,6 +1,7 @@
 package dev.loci.cli;
 
 import dev.loci.Loci;
+import dev.loci.json.LociJson;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +24,7 @@ final class GetCommand implements Callable<Integer> {
                 System.err.println("loci get: no memory " + id + " in " + store.scope());
                 return 1;
             }
-            Output.print(System.out, Output.memory(memory.get()));
+            Output.print(System.out, LociJson.memory(memory.get()));
             return 0;
         }
     }

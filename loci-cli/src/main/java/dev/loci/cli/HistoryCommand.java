@@ -2,6 +2,7 @@ package dev.loci.cli;
 
 import dev.loci.Loci;
 import dev.loci.Memory;
+import dev.loci.json.LociJson;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -33,9 +34,7 @@ final class HistoryCommand implements Callable<Integer> {
                 return 1;
             }
             if (json) {
-                var array = Output.array();
-                versions.forEach(m -> array.add(Output.memory(m)));
-                Output.print(System.out, array);
+                Output.print(System.out, LociJson.memories(versions));
             } else {
                 for (Memory m : versions) {
                     System.out.printf(Locale.ROOT, "v%-3d %-30s %s -> %s%n     %s%n", m.version(), m.id(),

@@ -1,31 +1,23 @@
 package dev.loci.cli;
 
-import dev.loci.Loci;
-import dev.loci.embedded.EmbeddedLoci;
-import dev.loci.embedded.EmbeddedOptions;
 import dev.loci.spi.StoreStats;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code loci stats}: size of a data directory. */
 @Command(name = "stats", mixinStandardHelpOptions = true, description = "Show how much a data directory holds.")
 final class StatsCommand implements Callable<Integer> {
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:LOCI_DATA_DIR:-loci-data}",
-            description = "Data directory (default: $LOCI_DATA_DIR or ./loci-data).")
-    Path dataDir;
+    @Mixin
+    DataDirOption dataDir;
 
     @Override
     public Integer call() {
-        if (!java.nio.file.Files.isDirectory(dataDir)) {
-            throw new InputFileException(dataDir, null, "no such data directory");
-        }
-        try (var loci = EmbeddedLoci.open(dataDir, EmbeddedOptions.defaults())) {
+        try (var loci = dataDir.open(DataDirOption.existing())) {
             StoreStats s = loci.stats();
-            System.out.printf(Locale.ROOT, "data dir      %s%n", dataDir.toAbsolutePath());
+            System.out.printf(Locale.ROOT, "data dir      %s%n", dataDir.path.toAbsolutePath());
             System.out.printf(Locale.ROOT, "memories      %d%n", s.memories());
             System.out.printf(Locale.ROOT, "disk bytes    %d (%.1f MiB, %s per memory)%n", s.diskBytes(),
                     s.diskBytes() / 1048576.0, s.memories() == 0 ? "-" : Long.toString(s.diskBytes() / s.memories()));

@@ -1,18 +1,15 @@
 package dev.loci.cli;
 
-import dev.loci.Loci;
 import dev.loci.Scope;
-import dev.loci.embedded.EmbeddedLoci;
 import dev.loci.embedded.EmbeddedOptions;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.loci.engine.LociEngine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options naming the data directory and the scope, shared by the commands that touch memory. */
 final class StoreOptions {
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:LOCI_DATA_DIR:-loci-data}",
-            description = "Data directory (default: $LOCI_DATA_DIR or ./loci-data).")
-    Path dataDir;
+    @Mixin
+    DataDirOption dataDir;
 
     @Option(names = "--tenant", paramLabel = "T", required = true, description = "Tenant (required).")
     String tenant;
@@ -31,20 +28,17 @@ final class StoreOptions {
     }
 
     /** Opens an existing data directory: a mistyped --data-dir must not become a new, empty one. */
-    Loci open() {
-        return open(EmbeddedOptions.defaults());
+    LociEngine open() {
+        return dataDir.open(DataDirOption.existing());
     }
 
-    /** As {@link #open()}, with these settings. */
-    Loci open(EmbeddedOptions options) {
-        if (!Files.isDirectory(dataDir)) {
-            throw new InputFileException(dataDir, null, "no such data directory");
-        }
-        return EmbeddedLoci.open(dataDir, options);
+    /** As {@link #open()}, with these settings (the directory must exist all the same). */
+    LociEngine open(EmbeddedOptions options) {
+        return dataDir.open(options.withCreateIfMissing(false));
     }
 
     /** Opens the data directory, creating it if needed (ingest). */
-    Loci openOrCreate() {
-        return EmbeddedLoci.open(dataDir, EmbeddedOptions.defaults());
+    LociEngine openOrCreate() {
+        return dataDir.open(EmbeddedOptions.defaults().withCreateIfMissing(true));
     }
 }

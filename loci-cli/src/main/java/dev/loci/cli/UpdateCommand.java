@@ -2,6 +2,7 @@ package dev.loci.cli;
 
 import dev.loci.Loci;
 import dev.loci.Memory;
+import dev.loci.json.LociJson;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,7 +30,7 @@ final class UpdateCommand implements Callable<Integer> {
                 System.err.println("loci update: no memory " + id + " in " + store.scope());
                 return 1;
             }
-            Output.print(System.out, Output.memory(updated.get()));
+            Output.print(System.out, LociJson.memory(updated.get()));
             return 0;
         }
     }

@@ -1,7 +1,9 @@
 package dev.loci.engine;
 
+import dev.loci.ConsolidationConfig;
 import dev.loci.ContextBlock;
 import dev.loci.ForgetResult;
+import dev.loci.ForgettingConfig;
 import dev.loci.InvalidInputException;
 import dev.loci.Loci;
 import dev.loci.LociConfig;
@@ -9,22 +11,23 @@ import dev.loci.LociException;
 import dev.loci.Memory;
 import dev.loci.MemoryFilter;
 import dev.loci.Message;
+import dev.loci.RecallConfig;
 import dev.loci.RecallQuery;
 import dev.loci.RecallResult;
 import dev.loci.RememberResult;
 import dev.loci.Scope;
-import dev.loci.internal.Consolidator;
-import dev.loci.internal.ContextPipeline;
-import dev.loci.internal.ExpirySweeper;
-import dev.loci.internal.FactPipeline;
-import dev.loci.internal.ForgetPipeline;
-import dev.loci.internal.IngestPipeline;
-import dev.loci.internal.MemoryIds;
-import dev.loci.internal.PatternExtractor;
-import dev.loci.internal.RecallPipeline;
-import dev.loci.internal.RetentionPipeline;
-import dev.loci.internal.Supersession;
-import dev.loci.internal.UpdatePipeline;
+import dev.loci.internal.context.ContextPipeline;
+import dev.loci.internal.facts.FactPipeline;
+import dev.loci.internal.facts.Supersession;
+import dev.loci.internal.facts.extract.PatternExtractor;
+import dev.loci.internal.hierarchy.SessionTopicBuilder;
+import dev.loci.internal.ingest.IngestPipeline;
+import dev.loci.internal.lifecycle.ExpirySweeper;
+import dev.loci.internal.lifecycle.ForgetPipeline;
+import dev.loci.internal.lifecycle.RetentionPipeline;
+import dev.loci.internal.lifecycle.UpdatePipeline;
+import dev.loci.internal.recall.RecallPipeline;
+import dev.loci.internal.util.MemoryIds;
 import dev.loci.spi.Compactable;
 import dev.loci.spi.Embedder;
 import dev.loci.spi.Extractor;
@@ -47,12 +50,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * come ready-wired from {@code dev.loci.embedded.EmbeddedLoci}).
  *
  * <p>Thread-safe: one instance serves any number of threads remembering and recalling at once.
- * Unless level 2 is off ({@link LociConfig.ConsolidationConfig#levels()}), one background daemon
+ * Unless level 2 is off ({@link ConsolidationConfig#levels()}), one background daemon
  * thread, {@code loci-consolidator-N}, builds SESSION and TOPIC memories as episodes arrive
  * ({@link #awaitConsolidation(Duration)}). {@link #close()} stops it and closes the store and the
  * embedder the instance was built with.
  *
- * <p>Unless configured otherwise ({@link LociConfig.ForgettingConfig#sweepInterval()}), an instance
+ * <p>Unless configured otherwise ({@link ForgettingConfig#sweepInterval()}), an instance
  * also runs one daemon thread that deletes expired memories every ten minutes; {@code close} stops it.
  */
 public final class LociEngine implements Loci {
@@ -65,7 +68,7 @@ public final class LociEngine implements Loci {
     private final TokenCounter tokenCounter;
     private final ForgetPipeline forget;
     /** Builds sessions and topics in the background; null when they are off. */
-    private final Consolidator consolidator;
+    private final SessionTopicBuilder consolidator;
     private final UpdatePipeline update;
     private final RetentionPipeline retention;
     private final ExpirySweeper sweeper;
@@ -78,7 +81,7 @@ public final class LociEngine implements Loci {
         this.clock = b.clock;
         this.store = b.store;
         this.consolidator = config.consolidation().buildsLevels()
-                ? new Consolidator(config.consolidation(), store, b.clock) : null;
+                ? new SessionTopicBuilder(config.consolidation(), store, b.clock) : null;
         var rewrites = new ReentrantLock();
         var facts = config.consolidation().facts() ? new FactPipeline(b.extractor,
                 new Supersession(b.extractor, Supersession.Config.DEFAULTS), store, config.consolidation()) : null;
@@ -117,7 +120,7 @@ public final class LociEngine implements Loci {
     }
 
     /** As {@link #recall(Scope, RecallQuery)} with other fusion settings for this call only. */
-    public RecallResult recall(Scope scope, RecallQuery query, LociConfig.RecallConfig recallConfig) {
+    public RecallResult recall(Scope scope, RecallQuery query, RecallConfig recallConfig) {
         ensureOpen();
         RecallResult result = recall.recall(scope, query, recallConfig);
         if (query.asOf() == null) {

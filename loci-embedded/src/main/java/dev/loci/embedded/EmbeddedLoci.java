@@ -1,7 +1,9 @@
 package dev.loci.embedded;
 
 import dev.loci.engine.LociEngine;
+import dev.loci.DataDirLockedException;
 import dev.loci.FormatVersionException;
+import dev.loci.InvalidInputException;
 import dev.loci.StorageException;
 import dev.loci.embed.onnx.OnnxEmbedder;
 import dev.loci.spi.Embedder;
@@ -35,8 +37,26 @@ public final class EmbeddedLoci {
         return open(dataDir, EmbeddedOptions.defaults());
     }
 
-    /** Opens (creating if needed) Loci in {@code dataDir}. Close it to release the directory. */
+    /**
+     * Opens Loci in {@code dataDir}, creating the directory if it is missing and
+     * {@link EmbeddedOptions#createIfMissing()} allows. The one place where the embedded engine is
+     * assembled from options: every tool (command line, server, evaluation) opens through here.
+     * Close it to release the directory.
+     *
+     * @throws InvalidInputException naming {@code dataDir} when it is a file, or missing while it may
+     *                               not be created
+     * @throws DataDirLockedException when another process holds the directory
+     */
     public static LociEngine open(Path dataDir, EmbeddedOptions options) {
+        if (dataDir == null) {
+            throw new InvalidInputException("dataDir", "is required");
+        }
+        if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
+            throw new InvalidInputException("dataDir", dataDir + ": is a file, not a data directory");
+        }
+        if (!options.createIfMissing() && !Files.isDirectory(dataDir)) {
+            throw new InvalidInputException("dataDir", dataDir + ": no such data directory");
+        }
         LuceneMemoryStore store = LuceneMemoryStore.open(dataDir, options.store());
         Embedder embedder = null;
         try {

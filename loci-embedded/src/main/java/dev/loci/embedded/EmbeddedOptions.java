@@ -13,8 +13,16 @@ import dev.loci.store.lucene.LuceneStoreConfig;
  * @param embedder model, batch size and threads (default bge-small-en-v1.5, quantized)
  * @param store    durability and vector index settings (default {@link LuceneStoreConfig#defaults()})
  * @param tokens   the encoding context budgets are counted in: {@code cl100k} (default) or {@code o200k}
+ * @param createIfMissing whether opening a data directory that does not exist creates it (default true); a
+ *                 tool that reads should say "no such data directory" rather than make an empty one
  */
-public record EmbeddedOptions(LociConfig loci, OnnxEmbedderConfig embedder, LuceneStoreConfig store, String tokens) {
+public record EmbeddedOptions(LociConfig loci, OnnxEmbedderConfig embedder, LuceneStoreConfig store, String tokens,
+                              boolean createIfMissing) {
+    /** Creating the data directory when it is missing. */
+    public EmbeddedOptions(LociConfig loci, OnnxEmbedderConfig embedder, LuceneStoreConfig store, String tokens) {
+        this(loci, embedder, store, tokens, true);
+    }
+
     public EmbeddedOptions {
         if (loci == null || embedder == null || store == null || tokens == null) {
             throw new InvalidInputException("options", "loci, embedder, store and tokens settings are all required");
@@ -23,28 +31,33 @@ public record EmbeddedOptions(LociConfig loci, OnnxEmbedderConfig embedder, Luce
 
     public static EmbeddedOptions defaults() {
         return new EmbeddedOptions(LociConfig.defaults(), OnnxEmbedderConfig.defaults(), LuceneStoreConfig.defaults(),
-                "cl100k");
+                "cl100k", true);
     }
 
     /** The encoding {@code context} budgets are counted in: cl100k or o200k. */
     public EmbeddedOptions withTokens(String encoding) {
         JtokkitTokenCounter.named(encoding); // fails early on an unknown name
-        return new EmbeddedOptions(loci, embedder, store, encoding);
+        return new EmbeddedOptions(loci, embedder, store, encoding, createIfMissing);
     }
 
     public EmbeddedOptions withLoci(LociConfig c) {
-        return new EmbeddedOptions(c, embedder, store, tokens);
+        return new EmbeddedOptions(c, embedder, store, tokens, createIfMissing);
     }
 
     public EmbeddedOptions withEmbedder(OnnxEmbedderConfig c) {
-        return new EmbeddedOptions(loci, c, store, tokens);
+        return new EmbeddedOptions(loci, c, store, tokens, createIfMissing);
     }
 
     public EmbeddedOptions withModel(EmbeddingModel model) {
-        return new EmbeddedOptions(loci, embedder.withModel(model), store, tokens);
+        return new EmbeddedOptions(loci, embedder.withModel(model), store, tokens, createIfMissing);
+    }
+
+    /** The same, opening only a data directory that exists already (false) or creating it (true). */
+    public EmbeddedOptions withCreateIfMissing(boolean create) {
+        return new EmbeddedOptions(loci, embedder, store, tokens, create);
     }
 
     public EmbeddedOptions withStore(LuceneStoreConfig c) {
-        return new EmbeddedOptions(loci, embedder, c, tokens);
+        return new EmbeddedOptions(loci, embedder, c, tokens, createIfMissing);
     }
 }

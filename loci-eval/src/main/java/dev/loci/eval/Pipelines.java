@@ -2,7 +2,7 @@ package dev.loci.eval;
 
 import dev.loci.engine.LociEngine;
 import dev.loci.Loci;
-import dev.loci.LociConfig.RecallConfig;
+import dev.loci.RecallConfig;
 import dev.loci.RecallQuery;
 import dev.loci.RecallResult;
 import dev.loci.Scope;

@@ -18,7 +18,12 @@ import java.util.Set;
 /**
  * A store that hands every call to another: tests subclass it and override only the calls they
  * watch or break, so a new {@link MemoryStore} method needs one forwarding line here, not one per
- * test double.
+ * test double ({@code ForwardingStoreTest} checks that every method is here).
+ *
+ * <p>It forwards the {@link MemoryStore} port only: it is neither
+ * {@link dev.loci.spi.AccessRecording} nor {@link dev.loci.spi.Compactable}, whatever the
+ * delegate is, so the engine treats a wrapped store as one without those capabilities. A test that
+ * needs them implements them in its subclass.
  */
 public abstract class ForwardingStore implements MemoryStore {
     private final MemoryStore delegate;

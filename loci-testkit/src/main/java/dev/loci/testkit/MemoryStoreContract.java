@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.loci.Kind;
 import dev.loci.Lifecycle;
@@ -14,6 +15,7 @@ import dev.loci.Memory;
 import dev.loci.Scope;
 import dev.loci.TimeRange;
 import dev.loci.spi.AccessRecording;
+import dev.loci.spi.Compactable;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchHits;
@@ -37,7 +39,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The behaviour every {@link MemoryStore} must show. An adapter's test extends this class and
- * says how to open its store on a directory; durable stores also get the reopen checks.
+ * says how to open its store on a directory. Checks that need what not every store has are
+ * skipped (JUnit assumptions, reported as skipped, never as passed) for a store without it: the
+ * reopen checks for a store that is not {@link #durable()}, the {@link AccessRecording} and
+ * {@link Compactable} checks for a store that does not implement them.
+ *
+ * <p>Design note: one class of some 650 lines, on purpose. An adapter extends one suite and gets
+ * every check, the optional capabilities included, so no capability's checks can be forgotten by
+ * a new store; the tests share the store under test and a few helpers, and read top to bottom as
+ * the store's specification (writes and reads, scoping, deletion, durability, listing, recall
+ * counts, compaction).
  */
 public abstract class MemoryStoreContract {
     protected static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
@@ -68,6 +79,23 @@ public abstract class MemoryStoreContract {
     protected void reopen() {
         store.close();
         store = open(dir);
+    }
+
+    /** Skips the calling test unless the store keeps its data across close and reopen. */
+    protected void assumeDurable() {
+        assumeTrue(durable(), "the store is not durable");
+    }
+
+    /** The store as {@link AccessRecording}; skips the calling test if it is not one. */
+    protected AccessRecording accessRecording() {
+        assumeTrue(store instanceof AccessRecording, "the store does not implement AccessRecording");
+        return (AccessRecording) store;
+    }
+
+    /** The store as {@link Compactable}; skips the calling test if it is not one. */
+    protected Compactable compactable() {
+        assumeTrue(store instanceof Compactable, "the store does not implement Compactable");
+        return (Compactable) store;
     }
 
     private StoredMemory s(Memory m) {
@@ -240,9 +268,7 @@ public abstract class MemoryStoreContract {
 
     @Test
     void reopenGivesIdenticalResults() {
-        if (!durable()) {
-            return;
-        }
+        assumeDurable();
         var scope = Scope.user("t1", "u1");
         var batch = new ArrayList<StoredMemory>();
         for (int i = 0; i < 200; i++) {
@@ -314,14 +340,12 @@ public abstract class MemoryStoreContract {
 
     @Test
     void deleteMatchingIsDurable() {
+        assumeDurable();
         var u1 = Scope.user("t1", "u1");
         store.write(List.of(s(turn("a", u1, "Anna", "the blue bicycle", T0)),
                 s(turn("b", Scope.user("t1", "u2"), "Ben", "the red bicycle", T0))));
         assertEquals(1, store.deleteMatching(SearchFilter.of(u1)).size());
         store.write(List.of(s(turn("c", u1, "Anna", "written after the delete", T0))));
-        if (!durable()) {
-            return;
-        }
         reopen();
         assertTrue(store.get("t1", "a").isEmpty(), "still deleted after reopen");
         assertEquals(Set.of("b", "c"), store.existing("t1", List.of("a", "b", "c")));
@@ -453,9 +477,7 @@ public abstract class MemoryStoreContract {
 
     @Test
     void recordedAccessesCountAndSurviveReopen() {
-        if (!(store instanceof AccessRecording recording)) {
-            return;
-        }
+        AccessRecording recording = accessRecording();
         var u = Scope.user("t1", "u1");
         store.write(List.of(s(turn("a", u, "Anna", "recalled often", T0)), s(turn("b", u, "Anna", "never recalled", T0)),
                 s(turn("a", Scope.user("t2", "u1"), "Anna", "same id, other tenant", T0))));
@@ -474,7 +496,7 @@ public abstract class MemoryStoreContract {
         if (durable()) {
             reopen();
             assertEquals(3, store.get("t1", "a").orElseThrow().lifecycle().accessCount(), "after reopening");
-            ((AccessRecording) store).recordAccess("t1", List.of("a", "b"), T0.plusSeconds(120));
+            accessRecording().recordAccess("t1", List.of("a", "b"), T0.plusSeconds(120));
             reopen();
             assertEquals(new Lifecycle(4, T0.plusSeconds(120), null, false, null, null),
                     store.get("t1", "a").orElseThrow().lifecycle(), "counted on top of the reopened value");
@@ -484,9 +506,7 @@ public abstract class MemoryStoreContract {
 
     @Test
     void writingAMemoryReplacesItsAccessCountsAndDeletingDropsThem() {
-        if (!(store instanceof AccessRecording recording)) {
-            return;
-        }
+        AccessRecording recording = accessRecording();
         var u = Scope.user("t1", "u1");
         Memory m = turn("a", u, "Anna", "rewritten later", T0);
         store.write(List.of(s(m)));
@@ -536,6 +556,104 @@ public abstract class MemoryStoreContract {
         assertEquals(1, store.expired(T0.plusSeconds(1000), 1).size());
         store.delete("t1", "soon");
         assertEquals(Set.of("later"), ids(store.expired(T0.plusSeconds(1000), 10)));
+    }
+
+    /**
+     * Writes memories of two users and another tenant, then forgets one by id and one user by
+     * filter; returns the memories left, by tenant and id.
+     */
+    private Map<String, Memory> writeThenForgetSome() {
+        var u1 = Scope.user("t1", "u1");
+        var u2 = Scope.user("t1", "u2");
+        Memory keep1 = turn("keep1", u1, "Anna", "the violin teacher", T0);
+        Memory keep2 = turn("keep2", u1, "Anna", "a red bicycle", T0);
+        Memory foreign = turn("gone", Scope.user("t2", "u1"), "Anna", "same id, other tenant: the violin", T0);
+        store.write(List.of(s(keep1), s(keep2), s(foreign),
+                s(turn("gone", u1, "Anna", "the violin lesson with Quillerby", T0)),
+                s(turn("purged1", u2, "Ben", "the violin concert", T0)),
+                s(turn("purged2", u2.withSession("s2"), "Ben", "a blue bicycle", T0))));
+        assertTrue(store.delete("t1", "gone"));
+        assertEquals(2, store.deleteMatching(SearchFilter.of(u2)).size());
+        return Map.of("t1/keep1", keep1, "t1/keep2", keep2, "t2/gone", foreign);
+    }
+
+    private void assertOnlyTheRestRemains(Map<String, Memory> rest, String when) {
+        for (String id : List.of("gone", "purged1", "purged2")) {
+            assertTrue(store.get("t1", id).isEmpty(), id + " is gone from get " + when);
+        }
+        rest.forEach((key, m) -> assertEquals(m, store.get(m.scope().tenant(), m.id()).orElseThrow(),
+                key + " comes back whole " + when));
+        assertEquals(Set.of("keep1", "keep2"), store.existing("t1", List.of("gone", "purged1", "purged2", "keep1",
+                "keep2")), "existing " + when);
+        assertEquals(2, store.count(SearchFilter.of(Scope.tenant("t1"))), "count " + when);
+        assertEquals(List.of("keep1", "keep2"), store.list(SearchFilter.of(Scope.tenant("t1")), 10).stream()
+                .map(Memory::id).toList(), "list " + when);
+        assertEquals(Set.of("keep1"), store.vectors("t1", List.of("gone", "purged1", "keep1")).keySet(),
+                "vectors " + when);
+        SearchHits violin = search(Scope.tenant("t1"), "violin", 10);
+        assertEquals(List.of("keep1"), ids(violin.lexical()), "lexical search " + when);
+        assertEquals(Set.of("keep1", "keep2"), new HashSet<>(ids(violin.dense())), "dense search " + when);
+        assertEquals(rest.size(), store.stats().memories(), "stats " + when);
+    }
+
+    @Test
+    void compactKeepsTheRestAndDropsTheForgotten() {
+        Compactable compactable = compactable();
+        Map<String, Memory> rest = writeThenForgetSome();
+        compactable.compact();
+        assertOnlyTheRestRemains(rest, "after compaction");
+
+        var u1 = Scope.user("t1", "u1");
+        store.write(List.of(s(turn("later", u1, "Anna", "written after compaction", T0))));
+        assertTrue(store.delete("t1", "keep2"));
+        assertEquals(Set.of("keep1", "later"), store.existing("t1", List.of("keep1", "keep2", "later")),
+                "writes and deletes go on after compaction");
+        compactable.compact();
+        assertEquals(Set.of("keep1", "later"), new HashSet<>(ids(search(u1, "violin compaction", 10).dense())),
+                "a second compaction");
+    }
+
+    @Test
+    void compactedStoreReopensWithoutTheForgotten() {
+        Compactable compactable = compactable();
+        assumeDurable();
+        Map<String, Memory> rest = writeThenForgetSome();
+        compactable.compact();
+        reopen();
+        assertOnlyTheRestRemains(rest, "after compaction and reopen");
+    }
+
+    @Test
+    void compactWithNothingDeletedChangesNoAnswer() {
+        Compactable compactable = compactable();
+        var scope = Scope.user("t1", "u1");
+        var batch = new ArrayList<StoredMemory>();
+        for (int i = 0; i < 50; i++) {
+            batch.add(s(turn("m" + i, scope, "Anna", "note " + i + " about topic " + (i % 7), T0.plusSeconds(i))));
+        }
+        store.write(batch);
+        SearchHits before = search(scope, "note about topic 3", 20);
+        compactable.compact();
+        SearchHits after = search(scope, "note about topic 3", 20);
+        assertEquals(ids(before.lexical()), ids(after.lexical()));
+        assertEquals(ids(before.dense()), ids(after.dense()));
+        assertEquals(batch.get(7).memory(), store.get("t1", "m7").orElseThrow());
+        assertEquals(50, store.count(SearchFilter.of(scope)));
+    }
+
+    @Test
+    void compactKeepsRecordedAccesses() {
+        Compactable compactable = compactable();
+        AccessRecording recording = accessRecording();
+        var u = Scope.user("t1", "u1");
+        store.write(List.of(s(turn("a", u, "Anna", "recalled twice", T0)), s(turn("b", u, "Anna", "forgotten", T0))));
+        recording.recordAccess("t1", List.of("a", "a", "b"), T0.plusSeconds(60));
+        assertTrue(store.delete("t1", "b"));
+        compactable.compact();
+        assertEquals(new Lifecycle(2, T0.plusSeconds(60), null, false, null, null),
+                store.get("t1", "a").orElseThrow().lifecycle(), "counts survive the rewrite of the files");
+        recording.recordAccess("t1", List.of("a"), T0.plusSeconds(120));
+        assertEquals(3, store.get("t1", "a").orElseThrow().lifecycle().accessCount(), "and keep counting");
     }
 
     private static Set<String> ids(java.util.Collection<Memory> memories) {

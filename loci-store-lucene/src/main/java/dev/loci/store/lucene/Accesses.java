@@ -102,11 +102,6 @@ final class Accesses {
     }
 
     /**
-     * The memory as decoded from its record, with the access count and last access its doc values
-     * and {@code pending} say (the larger of the two); documents written before the doc values
-     * existed keep their record's values.
-     */
-    /**
      * Makes sure the index knows both doc-values fields, which Lucene requires before it updates
      * them: an index written before they existed gets them from a placeholder document, added and
      * deleted at once (it has no tenant, so no query could have matched it).
@@ -126,6 +121,11 @@ final class Accesses {
         writer.deleteDocuments(placeholder);
     }
 
+    /**
+     * The memory as decoded from its record, with the access count and last access its doc values
+     * and {@code pending} say (the larger of the two); documents written before the doc values
+     * existed keep their record's values.
+     */
     static Memory overlay(Memory decoded, IndexSearcher searcher, int doc, Access pending) throws IOException {
         Access recorded = Access.of(decoded);
         Access indexed = indexed(searcher, doc);

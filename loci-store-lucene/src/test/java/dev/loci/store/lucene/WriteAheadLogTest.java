@@ -99,7 +99,7 @@ class WriteAheadLogTest {
         Files.copy(golden, dir.resolve("wal-00000000000000000001.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         var entries = new ArrayList<WriteAheadLog.Entry>();
         WriteAheadLog.open(dir, 0, entries).close();
-        assertEquals(goldenBatch(), WalOps.decodePut(entries.get(0).payload()));
+        assertEquals(goldenBatch(), WalRecordFormat.decodePut(entries.get(0).payload()));
     }
 
     /** Version 1 of the log, PUT record with the current memory format: must encode to the golden bytes. */
@@ -107,7 +107,7 @@ class WriteAheadLogTest {
     void goldenSegmentV1WithMemoryFormat2() throws IOException {
         var batch = goldenBatch();
         try (var log = WriteAheadLog.open(dir, 0, new ArrayList<>())) {
-            log.sync(log.append(WalOps.PUT, WalOps.encodePut(batch)));
+            log.sync(log.append(WalRecordFormat.PUT, WalRecordFormat.encodePut(batch)));
         }
         byte[] actual = Files.readAllBytes(onlySegment());
         Path golden = Path.of("src/test/resources/golden/wal-v1-memory-v2.log");
@@ -119,7 +119,7 @@ class WriteAheadLogTest {
         Files.copy(golden, dir.resolve("wal-00000000000000000001.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         var entries = new ArrayList<WriteAheadLog.Entry>();
         WriteAheadLog.open(dir, 0, entries).close();
-        assertEquals(batch, WalOps.decodePut(entries.get(0).payload()));
+        assertEquals(batch, WalRecordFormat.decodePut(entries.get(0).payload()));
     }
 
     /** A DELETE_WHERE record (type 3, added within version 1) must encode to its golden bytes. */
@@ -128,7 +128,7 @@ class WriteAheadLogTest {
         var filter = new SearchFilter(new Scope("t", "u", null, "s1"), Set.of(Kind.TURN, Kind.EPISODE),
                 new TimeRange(Instant.parse("2023-05-08T13:56:00Z"), null), Map.of("channel", "chat"));
         try (var log = WriteAheadLog.open(dir, 0, new ArrayList<>())) {
-            log.sync(log.append(WalOps.DELETE_WHERE, WalOps.encodeDeleteWhere(filter)));
+            log.sync(log.append(WalRecordFormat.DELETE_WHERE, WalRecordFormat.encodeDeleteWhere(filter)));
         }
         byte[] actual = Files.readAllBytes(onlySegment());
         Path golden = Path.of("src/test/resources/golden/wal-v1-delete-where.log");
@@ -139,17 +139,17 @@ class WriteAheadLogTest {
         Files.copy(golden, dir.resolve("wal-00000000000000000001.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         var entries = new ArrayList<WriteAheadLog.Entry>();
         WriteAheadLog.open(dir, 0, entries).close();
-        assertEquals(WalOps.DELETE_WHERE, entries.get(0).type());
-        assertEquals(filter, WalOps.decodeDeleteWhere(entries.get(0).payload()));
+        assertEquals(WalRecordFormat.DELETE_WHERE, entries.get(0).type());
+        assertEquals(filter, WalRecordFormat.decodeDeleteWhere(entries.get(0).payload()));
     }
 
     /** An ACCESS record (type 4, added within version 1) must encode to its golden bytes. */
     @Test
     void goldenAccessV1() throws IOException {
-        var entries = List.of(new WalOps.AccessEntry("t", "golden-1", 3, 1_683_554_160_000_000L),
-                new WalOps.AccessEntry("tenant ✓", "golden-2", 1, Long.MIN_VALUE));
+        var entries = List.of(new WalRecordFormat.AccessEntry("t", "golden-1", 3, 1_683_554_160_000_000L),
+                new WalRecordFormat.AccessEntry("tenant ✓", "golden-2", 1, Long.MIN_VALUE));
         try (var log = WriteAheadLog.open(dir, 0, new ArrayList<>())) {
-            log.sync(log.append(WalOps.ACCESS, WalOps.encodeAccess(entries)));
+            log.sync(log.append(WalRecordFormat.ACCESS, WalRecordFormat.encodeAccess(entries)));
         }
         byte[] actual = Files.readAllBytes(onlySegment());
         Path golden = Path.of("src/test/resources/golden/wal-v1-access.log");
@@ -160,8 +160,8 @@ class WriteAheadLogTest {
         Files.copy(golden, dir.resolve("wal-00000000000000000001.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         var replayed = new ArrayList<WriteAheadLog.Entry>();
         WriteAheadLog.open(dir, 0, replayed).close();
-        assertEquals(WalOps.ACCESS, replayed.get(0).type());
-        assertEquals(entries, WalOps.decodeAccess(replayed.get(0).payload()));
+        assertEquals(WalRecordFormat.ACCESS, replayed.get(0).type());
+        assertEquals(entries, WalRecordFormat.decodeAccess(replayed.get(0).payload()));
     }
 
     static List<SearchFilter> filters() {
@@ -178,16 +178,16 @@ class WriteAheadLogTest {
     @ParameterizedTest
     @MethodSource("filters")
     void deleteWhereRoundTrips(SearchFilter filter) {
-        assertEquals(filter, WalOps.decodeDeleteWhere(WalOps.encodeDeleteWhere(filter)));
+        assertEquals(filter, WalRecordFormat.decodeDeleteWhere(WalRecordFormat.encodeDeleteWhere(filter)));
     }
 
     @Test
     void aDamagedDeleteWhereIsReportedNotGuessed() {
-        byte[] payload = WalOps.encodeDeleteWhere(SearchFilter.of(Scope.user("t", "u")));
+        byte[] payload = WalRecordFormat.encodeDeleteWhere(SearchFilter.of(Scope.user("t", "u")));
         byte[] longer = java.util.Arrays.copyOf(payload, payload.length + 1);
-        assertThrows(StorageException.class, () -> WalOps.decodeDeleteWhere(longer));
+        assertThrows(StorageException.class, () -> WalRecordFormat.decodeDeleteWhere(longer));
         byte[] shorter = java.util.Arrays.copyOf(payload, payload.length - 1);
-        assertThrows(StorageException.class, () -> WalOps.decodeDeleteWhere(shorter));
+        assertThrows(StorageException.class, () -> WalRecordFormat.decodeDeleteWhere(shorter));
     }
 
     private Path onlySegment() throws IOException {

@@ -1,0 +1,261 @@
+package dev.loci;
+
+/**
+ * @param lexicalTopN  BM25 candidates fetched before fusion (default 100; 0 turns BM25 off)
+ * @param denseTopN    kNN candidates fetched before fusion (default 100; 0 turns dense off)
+ * @param rrfK         reciprocal rank fusion constant: contribution = weight / (rrfK + rank) (default 60)
+ * @param lexicalWeight weight of the BM25 list in fusion (default 1.0)
+ * @param denseWeight   weight of the dense list in fusion (default 1.0)
+ * @param routingWeight weight of an episode's fused score added to those of its turns that are
+ *                      candidates, so turns of a strongly matching episode rise (0 = off, the
+ *                      default: on LoCoMo it costs recall, see docs/BENCHMARKS.md; 1.0 is the
+ *                      weight measured there)
+ * @param episodeTopN   episodes fetched per signal for routing (default 20)
+ * @param contiguityWeight share of a strong hit's score its neighbouring turns (the turns
+ *                      before and after it in its episode) inherit (0 = off, the default: with
+ *                      100 candidates per signal it changed no top-20 on LoCoMo; 0.3 is the
+ *                      weight measured there)
+ * @param temporalWeight for questions asking when something happened, the share by which
+ *                      candidates that carry an explicit time expression are raised
+ *                      (default 0.2; 0 = off, which also turns off the search within the
+ *                      periods a question names)
+ * @param diversity     maximal marginal relevance: how much a result's similarity to those
+ *                      ranked above it (word overlap) counts against it, 0..1 (0 = off, the
+ *                      default: it did not raise recall on LoCoMo; 0.3 is the value measured)
+ * @param retentionWeight how much retention ({@link Retention}: recent and often recalled
+ *                      memories are retained best) raises the strongest candidates: each gains
+ *                      {@code retentionWeight x retention x} its score, so among equally
+ *                      relevant memories the better retained ones rank first (0..10; 0 = off,
+ *                      the default: LoCoMo has no recalls to reinforce, see docs/BENCHMARKS.md)
+ * @param supersededFactor share of its score a turn keeps when a later turn contradicts it (a
+ *                      fact read from it was closed by one read from the later turn), among
+ *                      the k strongest candidates, when that later turn was known as of the
+ *                      recall: (0, 1], 1 = off, default 0.5
+ */
+public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
+                           double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
+                           double diversity, double retentionWeight, double supersededFactor) {
+    /** Default {@link #supersededFactor()}. */
+    public static final double DEFAULT_SUPERSEDED_FACTOR = 0.5;
+
+    public RecallConfig {
+        if (!(supersededFactor > 0 && supersededFactor <= 1)) {
+            throw new InvalidInputException("config.recall.supersededFactor",
+                    "must be in (0, 1] (1 = off), was " + supersededFactor);
+        }
+        if (!(retentionWeight >= 0 && retentionWeight <= 10)) {
+            throw new InvalidInputException("config.recall.retentionWeight", "must be in 0..10, was " + retentionWeight);
+        }
+        if (!(diversity >= 0 && diversity <= 1)) {
+            throw new InvalidInputException("config.recall.diversity", "must be in 0..1, was " + diversity);
+        }
+        if (!(contiguityWeight >= 0 && contiguityWeight <= 1)) {
+            throw new InvalidInputException("config.recall.contiguityWeight", "must be in 0..1, was " + contiguityWeight);
+        }
+        if (!(temporalWeight >= 0 && temporalWeight <= 10)) {
+            throw new InvalidInputException("config.recall.temporalWeight", "must be in 0..10, was " + temporalWeight);
+        }
+        if (!(routingWeight >= 0 && routingWeight <= 100)) {
+            throw new InvalidInputException("config.recall.routingWeight", "must be in 0..100, was " + routingWeight);
+        }
+        if (episodeTopN < 0 || episodeTopN > 1000) {
+            throw new InvalidInputException("config.recall.episodeTopN", "must be in 0..1000, was " + episodeTopN);
+        }
+        if (lexicalTopN < 0 || lexicalTopN > 10_000) {
+            throw new InvalidInputException("config.recall.lexicalTopN", "must be in 0..10000, was " + lexicalTopN);
+        }
+        if (denseTopN < 0 || denseTopN > 10_000) {
+            throw new InvalidInputException("config.recall.denseTopN", "must be in 0..10000, was " + denseTopN);
+        }
+        if (lexicalTopN == 0 && denseTopN == 0) {
+            throw new InvalidInputException("config.recall", "lexicalTopN and denseTopN cannot both be 0");
+        }
+        if (rrfK < 1) {
+            throw new InvalidInputException("config.recall.rrfK", "must be >= 1, was " + rrfK);
+        }
+        if (!(lexicalWeight >= 0)) {
+            throw new InvalidInputException("config.recall.lexicalWeight", "must be >= 0, was " + lexicalWeight);
+        }
+        if (!(denseWeight >= 0)) {
+            throw new InvalidInputException("config.recall.denseWeight", "must be >= 0, was " + denseWeight);
+        }
+    }
+
+    public static RecallConfig defaults() {
+        return new RecallConfig(100, 100, 60, 1.0, 1.0, 0.0, 20, 0.0, 0.2, 0.0, 0.0, DEFAULT_SUPERSEDED_FACTOR);
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return defaults().toBuilder();
+    }
+
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        return new Builder(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor);
+    }
+
+    /** Names each setting of a {@link RecallConfig}; {@link #build()} validates them. Not thread-safe. */
+    public static final class Builder {
+        private int lexicalTopN;
+        private int denseTopN;
+        private int rrfK;
+        private double lexicalWeight;
+        private double denseWeight;
+        private double routingWeight;
+        private int episodeTopN;
+        private double contiguityWeight;
+        private double temporalWeight;
+        private double diversity;
+        private double retentionWeight;
+        private double supersededFactor;
+
+        private Builder(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight, double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight, double diversity, double retentionWeight, double supersededFactor) {
+            this.lexicalTopN = lexicalTopN;
+            this.denseTopN = denseTopN;
+            this.rrfK = rrfK;
+            this.lexicalWeight = lexicalWeight;
+            this.denseWeight = denseWeight;
+            this.routingWeight = routingWeight;
+            this.episodeTopN = episodeTopN;
+            this.contiguityWeight = contiguityWeight;
+            this.temporalWeight = temporalWeight;
+            this.diversity = diversity;
+            this.retentionWeight = retentionWeight;
+            this.supersededFactor = supersededFactor;
+        }
+
+        /** BM25 candidates fetched before fusion, 0..10,000 (default 100; 0 = BM25 off). */
+        public Builder lexicalTopN(int lexicalTopN) {
+            this.lexicalTopN = lexicalTopN;
+            return this;
+        }
+
+        /** kNN candidates fetched before fusion, 0..10,000 (default 100; 0 = dense off). */
+        public Builder denseTopN(int denseTopN) {
+            this.denseTopN = denseTopN;
+            return this;
+        }
+
+        /** Reciprocal rank fusion constant, >= 1 (default 60). */
+        public Builder rrfK(int rrfK) {
+            this.rrfK = rrfK;
+            return this;
+        }
+
+        /** Weight of the BM25 list in fusion, >= 0 (default 1.0). */
+        public Builder lexicalWeight(double lexicalWeight) {
+            this.lexicalWeight = lexicalWeight;
+            return this;
+        }
+
+        /** Weight of the dense list in fusion, >= 0 (default 1.0). */
+        public Builder denseWeight(double denseWeight) {
+            this.denseWeight = denseWeight;
+            return this;
+        }
+
+        /** Weight of an episode's score added to its candidate turns, 0..100 (default 0 = off). */
+        public Builder routingWeight(double routingWeight) {
+            this.routingWeight = routingWeight;
+            return this;
+        }
+
+        /** Episodes fetched per signal for routing, 0..1,000 (default 20). */
+        public Builder episodeTopN(int episodeTopN) {
+            this.episodeTopN = episodeTopN;
+            return this;
+        }
+
+        /** Share of a strong hit's score its neighbouring turns inherit, 0..1 (default 0 = off). */
+        public Builder contiguityWeight(double contiguityWeight) {
+            this.contiguityWeight = contiguityWeight;
+            return this;
+        }
+
+        /** Share by which "when" questions raise candidates naming a time, 0..10 (default 0.2; 0 = off). */
+        public Builder temporalWeight(double temporalWeight) {
+            this.temporalWeight = temporalWeight;
+            return this;
+        }
+
+        /** Maximal-marginal-relevance strength, 0..1 (default 0 = off). */
+        public Builder diversity(double diversity) {
+            this.diversity = diversity;
+            return this;
+        }
+
+        /** How much retention raises the strongest candidates, 0..10 (default 0 = off). */
+        public Builder retentionWeight(double retentionWeight) {
+            this.retentionWeight = retentionWeight;
+            return this;
+        }
+
+        /** Share of its score a contradicted turn keeps, (0, 1] (default 0.5; 1 = off). */
+        public Builder supersededFactor(double supersededFactor) {
+            this.supersededFactor = supersededFactor;
+            return this;
+        }
+
+        /** The settings, validated: an {@link InvalidInputException} names the first bad one. */
+        public RecallConfig build() {
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor);
+        }
+    }
+
+
+    /** The same with hierarchy routing at the given weight (0 = off). */
+    public RecallConfig withRouting(double weight) {
+        return toBuilder().routingWeight(weight).build();
+    }
+
+    /** The same with temporal contiguity at the given weight (0 = off). */
+    public RecallConfig withContiguity(double weight) {
+        return toBuilder().contiguityWeight(weight).build();
+    }
+
+    /** The same with the temporal preference of "when" questions at the given weight (0 = off). */
+    public RecallConfig withTemporal(double weight) {
+        return toBuilder().temporalWeight(weight).build();
+    }
+
+    /** The same with at least {@code n} candidates per signal (signals that are off stay off). */
+    public RecallConfig withCandidates(int n) {
+        return toBuilder().lexicalTopN(lexicalTopN > 0 ? Math.max(n, lexicalTopN) : 0)
+                .denseTopN(denseTopN > 0 ? Math.max(n, denseTopN) : 0).build();
+    }
+
+    /** The same with maximal-marginal-relevance diversity at the given strength (0 = off). */
+    public RecallConfig withDiversity(double strength) {
+        return toBuilder().diversity(strength).build();
+    }
+
+    /** The same with retention raising better retained memories at the given weight (0 = off). */
+    public RecallConfig withRetention(double weight) {
+        return toBuilder().retentionWeight(weight).build();
+    }
+
+    /** The same with contradicted turns keeping this share of their score (1 = step off). */
+    public RecallConfig withSupersession(double factor) {
+        return toBuilder().supersededFactor(factor).build();
+    }
+
+    /**
+     * Plain fusion: every step after it (routing, contiguity, temporal, diversity, retention,
+     * supersession) off.
+     */
+    public RecallConfig flat() {
+        return toBuilder().routingWeight(0).contiguityWeight(0).temporalWeight(0).diversity(0).retentionWeight(0)
+                .supersededFactor(1.0).build();
+    }
+
+    /** BM25 alone: dense off; BM25 keeps its candidate count, or the default 100 if it was off. */
+    public RecallConfig lexicalOnly() {
+        return toBuilder().lexicalTopN(lexicalTopN > 0 ? lexicalTopN : defaults().lexicalTopN()).denseTopN(0).build();
+    }
+
+    /** Dense alone: BM25 off; dense keeps its candidate count, or the default 100 if it was off. */
+    public RecallConfig denseOnly() {
+        return toBuilder().lexicalTopN(0).denseTopN(denseTopN > 0 ? denseTopN : defaults().denseTopN()).build();
+    }
+}

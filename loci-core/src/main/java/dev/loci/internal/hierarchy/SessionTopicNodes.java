@@ -1,0 +1,396 @@
+package dev.loci.internal.hierarchy;
+
+import dev.loci.Kind;
+import dev.loci.Memory;
+import dev.loci.Scope;
+import dev.loci.internal.util.MemoryIds;
+import dev.loci.spi.Embedding;
+import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SearchFilter;
+import dev.loci.spi.StoredMemory;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Level 2 of the hierarchy, kept up to date incrementally:
+ * <ul>
+ *   <li>a SESSION node per session scope (id derived from the scope, so an episode names it as its
+ *       parent when it is written, before the node exists), over every episode of the session;</li>
+ *   <li>TOPIC nodes per user scope (the episode's scope without its session): an episode joins the
+ *       topic whose mean vector is most similar to its own if the cosine reaches the threshold,
+ *       else it founds a new topic. The link lives in the topic's {@code childIds} only.</li>
+ * </ul>
+ * Adding episodes touches only their nodes: each node keeps its members' records and vectors and
+ * the running sum of the vectors ({@link SessionTopicNode}), and nothing is embedded or read back. Nodes
+ * of recently used sessions and users stay in memory (least recently used go first). A node not in
+ * memory is loaded from the store: its episodes (listed by scope) and their stored vectors.
+ * Loading also catches up with episodes whose level 2 was never built (a crash, a close that did
+ * not finish, a build that failed, level 2 turned on over old data): they are added then. A new
+ * session is not loaded but checked later, when the builder is idle ({@link #verify()}).
+ *
+ * <p>Forgets and adding never interleave: {@link #repair} runs under the same lock, after the
+ * forget's own deletes and writes, and rebuilds every node holding an episode the forget touched
+ * from the store. Episodes written before a forget and added after it are read back first
+ * ({@link #forgets()}), so one forgotten or rebuilt meanwhile never brings deleted text back.
+ *
+ * <p>Thread-safe: every method runs under one lock.
+ */
+final class SessionTopicNodes {
+    /** Session nodes kept in memory. */
+    static final int CACHED_SESSIONS = 512;
+    /** Users whose topic nodes are kept in memory. */
+    static final int CACHED_USERS = 256;
+    /** Most episodes (or topics) read when a session or user is loaded. */
+    static final int MAX_LISTED = 100_000;
+    private static final System.Logger LOG = System.getLogger(SessionTopicNodes.class.getName());
+
+    private final MemoryStore store;
+    private final Clock clock;
+    private final double topicThreshold;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicLong forgets = new AtomicLong();
+    private final Map<Scope, SessionTopicNode> sessions = Lru.of(CACHED_SESSIONS);
+    private final Map<Scope, List<SessionTopicNode>> topics = Lru.of(CACHED_USERS);
+    /** Sessions started without a stored node and not yet checked for episodes they miss. */
+    private final Set<Scope> unverified = ConcurrentHashMap.newKeySet();
+
+    SessionTopicNodes(MemoryStore store, Clock clock, double topicThreshold) {
+        this.store = store;
+        this.clock = clock;
+        this.topicThreshold = topicThreshold;
+    }
+
+    /** Id of the SESSION node of the session an episode of {@code scope} belongs to; null without a session. */
+    static String sessionNodeId(Scope scope) {
+        return scope.sessionId() == null ? null : MemoryIds.forClientId(scope, "session:" + scope.sessionId());
+    }
+
+    /** Scope of the topics an episode of {@code scope} may join: the same, without the session. */
+    static Scope topicScope(Scope scope) {
+        return new Scope(scope.tenant(), scope.userId(), scope.agentId(), null);
+    }
+
+    /**
+     * Episodes of one remember call as ingest wrote them, with their vectors.
+     *
+     * @param forgets {@link #forgets()} read before they were written
+     */
+    record Written(List<StoredMemory> episodes, long forgets) {
+    }
+
+    /**
+     * How many forgets have repaired level 2 so far. Ingest reads it before writing episodes: if it
+     * has not moved when the episodes are added, no forget can have deleted or rebuilt them, and
+     * they are added as written, without reading them back.
+     */
+    long forgets() {
+        return forgets.get();
+    }
+
+    /**
+     * Adds newly written episodes (with the vectors ingest gave them) to their session and topic
+     * nodes and writes the nodes that changed. On failure the touched scopes are dropped from
+     * memory, so their next episode reloads them from the store and catches up.
+     */
+    void add(List<Written> written) {
+        lock.lock();
+        Set<Scope> touched = new LinkedHashSet<>();
+        try {
+            Map<String, SessionTopicNode> changed = new LinkedHashMap<>();
+            for (SessionTopicNode.Member m : current(written)) {
+                Scope scope = m.episode().scope();
+                touched.add(scope);
+                if (scope.sessionId() != null) {
+                    SessionTopicNode session = session(scope);
+                    session.add(m.episode(), m.vector());
+                    changed.put(session.id(), session);
+                }
+                List<SessionTopicNode> userTopics = topics(topicScope(scope));
+                if (userTopics.stream().noneMatch(t -> t.contains(m.episode().id()))) {
+                    SessionTopicNode topic = assign(userTopics, topicScope(scope), m);
+                    changed.put(topic.id(), topic);
+                }
+                userTopics.stream().filter(SessionTopicNode::dirty).forEach(t -> changed.put(t.id(), t));
+            }
+            write(changed.values());
+        } catch (RuntimeException e) {
+            touched.forEach(this::drop);
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * After a forget: rebuilds, from the store as it now is, every session and topic node that
+     * holds one of the {@code changed} episodes (deleted, removed or rebuilt ones), or deletes it
+     * when none of its episodes remain. Sessions and topics among {@code changed} (deleted
+     * themselves) are only dropped from memory: they are built again from their remaining
+     * episodes when their session or user next gets an episode. Returns how many nodes were
+     * rewritten or deleted.
+     */
+    int repair(Collection<Memory> changed) {
+        if (changed.isEmpty()) {
+            return 0;
+        }
+        lock.lock();
+        try {
+            forgets.incrementAndGet();
+            Set<String> ids = new HashSet<>();
+            Set<Scope> sessionScopes = new LinkedHashSet<>();
+            Set<Scope> userScopes = new LinkedHashSet<>();
+            for (Memory e : changed) {
+                drop(e.scope());
+                if (e.kind() != Kind.EPISODE) {
+                    continue;
+                }
+                ids.add(e.id());
+                if (e.scope().sessionId() != null) {
+                    sessionScopes.add(e.scope());
+                }
+                userScopes.add(topicScope(e.scope()));
+            }
+            List<Memory> damaged = new ArrayList<>();
+            for (Scope s : sessionScopes) {
+                store.get(s.tenant(), sessionNodeId(s)).ifPresent(damaged::add);
+            }
+            for (Scope u : userScopes) {
+                for (Memory topic : listed(u, Kind.TOPIC)) {
+                    if (topic.childIds().stream().anyMatch(ids::contains)) {
+                        damaged.add(topic);
+                    }
+                }
+            }
+            List<SessionTopicNode> rebuilt = new ArrayList<>();
+            for (Memory node : damaged) {
+                SessionTopicNode n = new SessionTopicNode(node.id(), node.scope(), node.kind(), node.version(), node.recordedAt());
+                members(node.scope().tenant(), node.childIds()).forEach(m -> n.add(m.episode(), m.vector()));
+                rebuilt.add(n);
+            }
+            write(rebuilt);
+            return rebuilt.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forgets what is kept in memory about the scope's session and user; they are reloaded when next needed. */
+    private void drop(Scope scope) {
+        sessions.remove(scope);
+        topics.remove(topicScope(scope));
+    }
+
+    /**
+     * The episodes as they are stored now, each with its vector: as written unless a forget ran
+     * since, in which case each is read back (forgotten ones left out, rebuilt ones as rebuilt).
+     */
+    private List<SessionTopicNode.Member> current(List<Written> written) {
+        List<SessionTopicNode.Member> out = new ArrayList<>();
+        for (Written w : written) {
+            for (StoredMemory e : w.episodes()) {
+                Memory episode = e.memory();
+                if (w.forgets() == forgets.get()) {
+                    out.add(new SessionTopicNode.Member(episode, e.embedding()));
+                    continue;
+                }
+                Optional<Memory> now = store.get(episode.scope().tenant(), episode.id());
+                if (now.isPresent() && now.get().version() == episode.version()) {
+                    out.add(new SessionTopicNode.Member(now.get(), e.embedding()));
+                } else if (now.isPresent()) {
+                    members(episode.scope().tenant(), List.of(episode.id())).forEach(out::add);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The session's node: from memory, else loaded from the store with every episode of the
+     * session. A session without a stored node is most likely new: it starts empty, without
+     * reading anything (a listing would make the store refresh its searcher on every remember
+     * call of a bulk import), and is checked for episodes it misses later, by {@link #verify()}.
+     */
+    private SessionTopicNode session(Scope scope) {
+        SessionTopicNode cached = sessions.get(scope);
+        if (cached != null) {
+            return cached;
+        }
+        String id = sessionNodeId(scope);
+        if (store.existing(scope.tenant(), List.of(id)).isEmpty()) {
+            var node = new SessionTopicNode(id, scope, Kind.SESSION, 0, clock.instant());
+            unverified.add(scope);
+            sessions.put(scope, node);
+            return node;
+        }
+        Optional<Memory> stored = store.get(scope.tenant(), id);
+        var node = new SessionTopicNode(id, scope, Kind.SESSION, stored.map(Memory::version).orElse(0),
+                stored.map(Memory::recordedAt).orElseGet(clock::instant));
+        members(listed(scope, Kind.EPISODE)).forEach(m -> node.add(m.episode(), m.vector()));
+        node.loaded(stored.map(Memory::childIds).orElse(null));
+        sessions.put(scope, node);
+        return node;
+    }
+
+    /** Whether sessions started since the last {@link #verify()} wait to be checked. */
+    boolean unverified() {
+        return !unverified.isEmpty();
+    }
+
+    /**
+     * Adds to the sessions started without a stored node the episodes of theirs that the store
+     * holds and they miss (written before a crash, or while level 2 was off), and writes them.
+     */
+    void verify() {
+        lock.lock();
+        Set<Scope> checked = new LinkedHashSet<>(unverified);
+        try {
+            List<SessionTopicNode> changed = new ArrayList<>();
+            for (Scope scope : checked) {
+                SessionTopicNode node = sessions.get(scope);
+                if (node == null) {
+                    continue; // dropped from memory: it lists its episodes when it is loaded again
+                }
+                List<Memory> missed = listed(scope, Kind.EPISODE).stream().filter(e -> !node.contains(e.id())).toList();
+                members(missed).forEach(m -> node.add(m.episode(), m.vector()));
+                if (!missed.isEmpty()) {
+                    changed.add(node);
+                }
+            }
+            write(changed);
+        } catch (RuntimeException e) {
+            checked.forEach(this::drop);
+            throw e;
+        } finally {
+            unverified.removeAll(checked);
+            lock.unlock();
+        }
+    }
+
+    /** The user's topics, loaded with every episode of the user; episodes in no topic are assigned now. */
+    private List<SessionTopicNode> topics(Scope user) {
+        List<SessionTopicNode> cached = topics.get(user);
+        if (cached != null) {
+            return cached;
+        }
+        Map<String, SessionTopicNode.Member> unassigned = new LinkedHashMap<>();
+        members(listed(user, Kind.EPISODE)).forEach(m -> unassigned.put(m.episode().id(), m));
+        List<SessionTopicNode> nodes = new ArrayList<>();
+        for (Memory topic : listed(user, Kind.TOPIC)) {
+            var node = new SessionTopicNode(topic.id(), user, Kind.TOPIC, topic.version(), topic.recordedAt());
+            for (String child : topic.childIds()) {
+                SessionTopicNode.Member m = unassigned.remove(child);
+                if (m != null) {
+                    node.add(m.episode(), m.vector());
+                }
+            }
+            if (node.isEmpty()) { // its episodes are gone, and a crash kept a forget from removing it
+                store.delete(user.tenant(), topic.id());
+                continue;
+            }
+            node.loaded(topic.childIds());
+            nodes.add(node);
+        }
+        unassigned.values().forEach(m -> assign(nodes, user, m));
+        topics.put(user, nodes);
+        return nodes;
+    }
+
+    /** Adds the episode to the most similar topic if it is similar enough, else to a new topic. */
+    private SessionTopicNode assign(List<SessionTopicNode> userTopics, Scope user, SessionTopicNode.Member m) {
+        SessionTopicNode best = null;
+        double bestSimilarity = Double.NEGATIVE_INFINITY;
+        for (SessionTopicNode t : userTopics) {
+            double s = t.similarity(m.vector());
+            if (s > bestSimilarity) {
+                bestSimilarity = s;
+                best = t;
+            }
+        }
+        if (best == null || bestSimilarity < topicThreshold) {
+            best = new SessionTopicNode(MemoryIds.forClientId(user, "topic:" + m.episode().id()), user, Kind.TOPIC, 0,
+                    clock.instant());
+            userTopics.add(best);
+        }
+        best.add(m.episode(), m.vector());
+        return best;
+    }
+
+    /**
+     * Memories of the kind in this scope: a session's episodes, or a user's episodes (of every
+     * session) or topics. A listing by scope also finds narrower scopes (other agents when the
+     * agent is not set), so the result is narrowed to exactly the scope.
+     */
+    private List<Memory> listed(Scope scope, Kind kind) {
+        var filter = new SearchFilter(scope, Set.of(kind), null, Map.of());
+        List<Memory> found = store.list(filter, MAX_LISTED);
+        if (found.size() == MAX_LISTED) {
+            LOG.log(System.Logger.Level.WARNING, "{0} holds more than {1} {2} memories; level 2 sees the oldest only",
+                    scope, MAX_LISTED, kind);
+        }
+        boolean acrossSessions = kind == Kind.EPISODE && scope.sessionId() == null;
+        return found.stream()
+                .filter(m -> acrossSessions ? topicScope(m.scope()).equals(scope) : m.scope().equals(scope))
+                .toList();
+    }
+
+    /** These episodes, each with its stored vector (one without a vector is left out). */
+    private List<SessionTopicNode.Member> members(List<Memory> episodes) {
+        Map<String, Embedding> vectors = store.vectors(episodes.isEmpty() ? "" : episodes.get(0).scope().tenant(),
+                episodes.stream().map(Memory::id).toList());
+        List<SessionTopicNode.Member> out = new ArrayList<>(episodes.size());
+        for (Memory e : episodes) {
+            Embedding v = vectors.get(e.id());
+            if (v != null) {
+                out.add(new SessionTopicNode.Member(e, v));
+            }
+        }
+        return out;
+    }
+
+    /** The episodes with these ids that exist, with their stored vectors, in list order. */
+    private List<SessionTopicNode.Member> members(String tenant, List<String> ids) {
+        List<Memory> found = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            store.get(tenant, id).filter(e -> e.kind() == Kind.EPISODE).ifPresent(found::add);
+        }
+        return members(found);
+    }
+
+    /** Writes the dirty nodes as one batch and deletes the empty ones. */
+    private void write(Collection<SessionTopicNode> nodes) {
+        List<StoredMemory> batch = new ArrayList<>();
+        for (SessionTopicNode n : nodes) {
+            if (n.isEmpty()) {
+                store.delete(n.scope().tenant(), n.id());
+            } else if (n.dirty()) {
+                batch.add(n.build());
+            }
+        }
+        if (!batch.isEmpty()) {
+            store.write(batch);
+        }
+    }
+
+    /** An access-ordered map that drops its least recently used entry past a capacity. */
+    private static final class Lru {
+        static <K, V> Map<K, V> of(int capacity) {
+            return new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,477 @@
+package dev.loci.internal.recall;
+
+import dev.loci.ForgettingConfig;
+import dev.loci.InvalidInputException;
+import dev.loci.Kind;
+import dev.loci.RecallConfig;
+import dev.loci.Memory;
+import dev.loci.RecallQuery;
+import dev.loci.RecallResult;
+import dev.loci.Recalled;
+import dev.loci.Retention;
+import dev.loci.Scope;
+import dev.loci.Signal;
+import dev.loci.TimeRange;
+import dev.loci.internal.util.DateKeys;
+import dev.loci.spi.Embedder;
+import dev.loci.spi.Embedding;
+import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SearchFilter;
+import dev.loci.spi.SearchHits;
+import dev.loci.spi.SearchRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Recall, top to bottom:
+ * <ol>
+ *   <li>embed the query;</li>
+ *   <li>fetch BM25 and kNN candidate ids of the wanted kinds under the scope and filters, and fuse
+ *       them with weighted reciprocal rank fusion;</li>
+ *   <li>hierarchy routing: fetch and fuse the best episodes the same way; each candidate turn of such
+ *       an episode gains {@code routingWeight x} the episode's fused score, so turns whose whole
+ *       episode matches the query rise above lone word matches;</li>
+ *   <li>temporal contiguity (after EM-LLM): the turns just before and after each of the strongest
+ *       candidates in its episode score at least {@code contiguityWeight x} its score, and may enter
+ *       the ranking that way;</li>
+ *   <li>temporal steps: when the question names a time ("last weekend", "in May 2023", resolved
+ *       against {@link RecallQuery#at()}), a second search restricted to that period adds its
+ *       fused score to what it finds; and for a question asking when something happened,
+ *       candidates whose text names a time are raised by {@code temporalWeight x} their score;</li>
+ *   <li>retention (off by default): the strongest candidates are raised by
+ *       {@code retentionWeight x} their {@link Retention} as of the recall {@code x} their score, so
+ *       among equally relevant memories the recently and often recalled ones come first;</li>
+ *   <li>supersession (on by default): the k strongest turns a later turn contradicts (see
+ *       {@code FactPipeline}) keep {@code supersededFactor} (half) of their score, so the current
+ *       statement comes first;</li>
+ *   <li>diversity (maximal marginal relevance, off by default): the top places go to strong
+ *       candidates unlike those already placed;</li>
+ *   <li>load the top k, check them against the filter, and return them with every signal's view.</li>
+ * </ol>
+ * Every search sees the memories visible as of {@link RecallQuery#asOf()} (now by default): not
+ * recorded later, not closed by an update or a superseding statement by then, not expired.
+ * Unless the query names kinds, grouping levels (EPISODE, SESSION, TOPIC), facts and profiles are
+ * not returned themselves: they are reached through routing, which starts from episodes, and also from sessions
+ * and topics when the query names those kinds (their score then flows down through their
+ * episodes to the turns). Thread-safe.
+ */
+public final class RecallPipeline {
+    /**
+     * Kinds returned when a query names none: everything but the grouping levels and what Loci
+     * reads from turns (FACT: a span of its turn, which would sit next to it as a near copy;
+     * PROFILE: the context block puts it first). A query naming FACT gets the current facts.
+     */
+    static final Set<Kind> DEFAULT_KINDS = EnumSet.complementOf(EnumSet.of(Kind.EPISODE, Kind.SESSION, Kind.TOPIC,
+            Kind.FACT, Kind.PROFILE));
+    /** Level-2 kinds routing also starts from when a query asks for them (next to turns). */
+    private static final Set<Kind> LEVEL_TWO = EnumSet.of(Kind.SESSION, Kind.TOPIC);
+    /** Signal name of the routed episode score. */
+    public static final String ROUTE = "route";
+    /** Signal name of the score inherited from a neighbouring strong hit. */
+    public static final String CONTEXT = "context";
+    /** Signal name of the score a memory gets for falling in a period the question names. */
+    public static final String PERIOD = "period";
+    /** Signal name of the raise a time-carrying turn gets on a "when" question. */
+    public static final String TEMPORAL = "temporal";
+    /** Signal name of the lowering a turn gets when a later turn contradicts it. */
+    public static final String SUPERSEDED = "superseded";
+    /** Signal name of the raise a candidate gets for being well retained. */
+    public static final String RETENTION = "retention";
+    /** How many of the strongest candidates retention looks at (each is loaded). */
+    static final int RETENTION_CANDIDATES = 50;
+    /** How many of the strongest candidates pass score on to their neighbours. */
+    static final int CONTIGUITY_SOURCES = 10;
+    /** Fewest candidates diversity chooses among (at least k). */
+    static final int DIVERSITY_POOL = 30;
+    /** How many of the strongest candidates the temporal preference looks at. */
+    static final int TEMPORAL_CANDIDATES = 50;
+    private static final Pattern WHEN_QUESTION = Pattern.compile(
+            "\\bwhen\\b|\\bwhat (date|day|year|month|time)\\b|\\bhow long ago\\b|\\bwhich (year|month|day)\\b",
+            Pattern.CASE_INSENSITIVE);
+
+    private final Embedder embedder;
+    private final MemoryStore store;
+    private final Clock clock;
+    private final Retention retention;
+
+    public RecallPipeline(Embedder embedder, MemoryStore store, Clock clock) {
+        this(embedder, store, clock, ForgettingConfig.defaults().retention());
+    }
+
+    /** @param retention the curve the retention step ranks by */
+    public RecallPipeline(Embedder embedder, MemoryStore store, Clock clock, Retention retention) {
+        this.embedder = embedder;
+        this.store = store;
+        this.clock = clock;
+        this.retention = retention;
+    }
+
+    public RecallResult recall(Scope scope, RecallQuery query, RecallConfig config) {
+        if (scope == null) {
+            throw new InvalidInputException("scope", "is required (a tenant at least)");
+        }
+        if (query == null) {
+            throw new InvalidInputException("query", "is required");
+        }
+        long start = System.nanoTime();
+        Embedding vector = config.denseTopN() > 0 ? embedder.embedQuery(query.text()) : null;
+        Set<Kind> kinds = query.kinds().isEmpty() ? DEFAULT_KINDS : query.kinds();
+        Instant now = clock.instant();
+        Instant asOf = query.asOf() != null ? query.asOf() : now;
+        var filter = new SearchFilter(scope, kinds, query.timeRange(), query.metadata(), asOf);
+        var loaded = new Loaded(scope.tenant());
+
+        Map<String, Candidate> candidates = new HashMap<>();
+        int order = 0;
+        for (var f : fuse(search(filter, query.text(), vector, config.lexicalTopN(), config.denseTopN()), config,
+                Integer.MAX_VALUE)) {
+            candidates.put(f.id(), new Candidate(f.id(), f.score(), new ArrayList<>(f.signals()), order++));
+        }
+        boolean turns = kinds.contains(Kind.TURN);
+        if (turns && config.routingWeight() > 0 && config.episodeTopN() > 0) {
+            route(filter, query, vector, config, candidates, loaded);
+        }
+        if (turns && config.contiguityWeight() > 0) {
+            contiguity(config.contiguityWeight(), candidates, loaded);
+        }
+        if (config.temporalWeight() > 0) {
+            List<TimeRange> periods = DateKeys.periods(query.text(), query.at() != null ? query.at() : asOf);
+            if (!periods.isEmpty()) {
+                inPeriods(periods, filter, query.text(), vector, config, candidates);
+            }
+            if (asksWhen(query.text())) {
+                preferTimed(config.temporalWeight(), candidates, loaded);
+            }
+        }
+
+        if (config.retentionWeight() > 0) {
+            preferRetained(config.retentionWeight(), asOf, candidates, loaded);
+        }
+        if (turns && config.supersededFactor() < 1) {
+            demoteSuperseded(config.supersededFactor(), asOf, query.k(), candidates, loaded);
+        }
+        List<Candidate> ranked = ranked(candidates);
+        if (config.diversity() > 0) {
+            ranked = diversify(ranked, config.diversity(), query.k(), loaded);
+        }
+        List<Recalled> results = new ArrayList<>(query.k());
+        for (Candidate c : ranked) {
+            if (results.size() == query.k()) {
+                break;
+            }
+            Optional<Memory> m = loaded.get(c.id);
+            if (m.isPresent() && filter.matches(m.get())) {
+                results.add(new Recalled(m.get(), c.score, c.signals));
+            }
+        }
+        return new RecallResult(results, System.nanoTime() - start);
+    }
+
+    /**
+     * Adds each top episode's weighted fused score to those of its turns that are candidates; a
+     * session or topic (searched only when the query names its kind) passes its score to the turns
+     * of its episodes. A turn takes the score of the best-ranked node above it only.
+     */
+    private void route(SearchFilter filter, RecallQuery query, Embedding vector, RecallConfig config,
+                       Map<String, Candidate> candidates, Loaded loaded) {
+        Set<Kind> from = EnumSet.of(Kind.EPISODE);
+        query.kinds().stream().filter(LEVEL_TWO::contains).forEach(from::add);
+        var nodes = new SearchFilter(filter.scope(), from, null, query.metadata(), filter.visibleAt());
+        int n = config.episodeTopN();
+        var fused = fuse(search(nodes, query.text(), vector, config.lexicalTopN() > 0 ? n : 0,
+                config.denseTopN() > 0 ? n : 0), config, n);
+        int rank = 0;
+        for (var node : fused) {
+            rank++;
+            Optional<Memory> e = loaded.get(node.id());
+            if (e.isEmpty()) {
+                continue;
+            }
+            double bonus = config.routingWeight() * node.score();
+            for (String child : turnsUnder(e.get(), loaded)) {
+                Candidate c = candidates.get(child);
+                if (c != null && !c.has(ROUTE)) {
+                    c.score += bonus;
+                    c.signals.add(new Signal(ROUTE, rank, node.score(), bonus));
+                }
+            }
+        }
+    }
+
+    /** The turn ids under an episode, or under the episodes of a session or topic. */
+    private static List<String> turnsUnder(Memory node, Loaded loaded) {
+        if (node.kind() == Kind.EPISODE) {
+            return node.childIds();
+        }
+        List<String> turns = new ArrayList<>();
+        for (String episode : node.childIds()) {
+            loaded.get(episode).filter(m -> m.kind() == Kind.EPISODE).ifPresent(m -> turns.addAll(m.childIds()));
+        }
+        return turns;
+    }
+
+    /**
+     * The turns before and after each of the strongest candidates, in its episode, inherit a share
+     * of its score: they score at least that much (the largest share offered). Inheriting does not
+     * add to a score of their own, so a weak candidate next to a strong hit is not pushed past
+     * stronger direct hits.
+     */
+    private static void contiguity(double weight, Map<String, Candidate> candidates, Loaded loaded) {
+        List<Candidate> sources = ranked(candidates);
+        Map<String, Signal> inherited = new LinkedHashMap<>(); // first offered first: deterministic ties
+        int rank = 0;
+        for (Candidate source : sources.subList(0, Math.min(CONTIGUITY_SOURCES, sources.size()))) {
+            rank++;
+            Optional<Memory> m = loaded.get(source.id);
+            if (m.isEmpty() || m.get().kind() != Kind.TURN || m.get().parentId() == null) {
+                continue;
+            }
+            Optional<Memory> episode = loaded.get(m.get().parentId());
+            if (episode.isEmpty()) {
+                continue;
+            }
+            List<String> children = episode.get().childIds();
+            int at = children.indexOf(source.id);
+            for (int neighbour : new int[] {at - 1, at + 1}) {
+                if (at < 0 || neighbour < 0 || neighbour >= children.size()) {
+                    continue;
+                }
+                var offer = new Signal(CONTEXT, rank, source.score, weight * source.score);
+                inherited.merge(children.get(neighbour), offer,
+                        (a, b) -> a.contribution() >= b.contribution() ? a : b);
+            }
+        }
+        int order = 2_000_000;
+        for (var e : inherited.entrySet()) {
+            int position = order++;
+            Candidate c = candidates.computeIfAbsent(e.getKey(), id -> new Candidate(id, 0, new ArrayList<>(), position));
+            double raise = e.getValue().contribution() - c.score;
+            if (raise > 0) {
+                c.score += raise;
+                c.signals.add(new Signal(CONTEXT, e.getValue().rank(), e.getValue().score(), raise));
+            }
+        }
+    }
+
+    /**
+     * The question names a time ("last weekend", "in May 2023"): searches again restricted to the
+     * span of those periods (from the earliest start to the latest end) and adds that search's fused score to each memory it finds, so what
+     * happened then rises, and may enter the ranking, without hiding the rest.
+     */
+    private void inPeriods(List<TimeRange> periods, SearchFilter filter, String text, Embedding vector,
+                           RecallConfig config, Map<String, Candidate> candidates) {
+        Instant from = periods.stream().map(TimeRange::from).min(Comparator.naturalOrder()).orElseThrow();
+        Instant to = periods.stream().map(TimeRange::to).max(Comparator.naturalOrder()).orElseThrow();
+        TimeRange span = filter.timeRange() == null ? new TimeRange(from, to) : intersect(filter.timeRange(), from, to);
+        if (span == null) {
+            return;
+        }
+        var within = new SearchFilter(filter.scope(), filter.kinds(), span, filter.metadata(), filter.visibleAt());
+        int rank = 0;
+        int order = 3_000_000;
+        for (var f : fuse(search(within, text, vector, config.lexicalTopN(), config.denseTopN()), config,
+                Integer.MAX_VALUE)) {
+            rank++;
+            int position = order++;
+            Candidate c = candidates.computeIfAbsent(f.id(), id -> new Candidate(id, 0, new ArrayList<>(), position));
+            c.score += f.score();
+            c.signals.add(new Signal(PERIOD, rank, f.score(), f.score()));
+        }
+    }
+
+    private static TimeRange intersect(TimeRange range, Instant from, Instant to) {
+        Instant a = range.from() == null || range.from().isBefore(from) ? from : range.from();
+        Instant b = range.to() == null || range.to().isAfter(to) ? to : range.to();
+        return a.isBefore(b) ? new TimeRange(a, b) : null;
+    }
+
+    /** Raises the strongest candidates whose text names a time. */
+    private static void preferTimed(double weight, Map<String, Candidate> candidates, Loaded loaded) {
+        List<Candidate> ranked = ranked(candidates);
+        int rank = 0;
+        for (Candidate c : ranked.subList(0, Math.min(TEMPORAL_CANDIDATES, ranked.size()))) {
+            rank++;
+            Optional<Memory> m = loaded.get(c.id);
+            if (m.isPresent() && DateKeys.mentionsTime(m.get().text())) {
+                double raise = weight * c.score;
+                c.score += raise;
+                c.signals.add(new Signal(TEMPORAL, rank, 1.0, raise));
+            }
+        }
+    }
+
+    /**
+     * Lowers the k strongest turns that a later statement contradicts (a fact read from them was
+     * closed by one read from a later turn, {@code Lifecycle.supersededBy}) to
+     * {@code factor} of their score ({@code RecallConfig.supersededFactor}), when that later turn was known at {@code asOf}:
+     * "I live in Boston" gives way to "I moved to Denver" but stays in reach.
+     */
+    private static void demoteSuperseded(double factor, Instant asOf, int k, Map<String, Candidate> candidates,
+                                         Loaded loaded) {
+        List<Candidate> ranked = ranked(candidates);
+        int rank = 0;
+        // The k strongest only: the final step loads those anyway, so this costs no extra reads.
+        for (Candidate c : ranked.subList(0, Math.min(k, ranked.size()))) {
+            rank++;
+            Optional<Memory> m = loaded.get(c.id);
+            String by = m.filter(x -> x.kind() == Kind.TURN).map(x -> x.lifecycle().supersededBy()).orElse(null);
+            if (by != null && loaded.get(by).filter(newer -> newer.visibleAt(asOf)).isPresent()) {
+                double change = -(1 - factor) * c.score;
+                c.score += change;
+                c.signals.add(new Signal(SUPERSEDED, rank, factor, change));
+            }
+        }
+    }
+
+    /** Raises the strongest candidates by their retention at {@code at}: {@code weight x R x score}. */
+    private void preferRetained(double weight, Instant at, Map<String, Candidate> candidates, Loaded loaded) {
+        List<Candidate> ranked = ranked(candidates);
+        int rank = 0;
+        for (Candidate c : ranked.subList(0, Math.min(RETENTION_CANDIDATES, ranked.size()))) {
+            rank++;
+            Optional<Memory> m = loaded.get(c.id);
+            if (m.isPresent()) {
+                double r = retention.at(m.get(), at);
+                double raise = weight * r * c.score;
+                c.score += raise;
+                c.signals.add(new Signal(RETENTION, rank, r, raise));
+            }
+        }
+    }
+
+    /**
+     * Maximal marginal relevance over the strongest candidates: each next place goes to the one
+     * with the best {@code (1 - strength) x relevance - strength x similarity to those already
+     * placed}, relevance being the score over the top score and similarity the word overlap
+     * (Jaccard) of the texts. The order of the rest is kept.
+     */
+    private static List<Candidate> diversify(List<Candidate> ranked, double strength, int k, Loaded loaded) {
+        int poolSize = Math.min(ranked.size(), Math.max(k, DIVERSITY_POOL));
+        if (poolSize < 2) {
+            return ranked;
+        }
+        double top = ranked.get(0).score > 0 ? ranked.get(0).score : 1;
+        List<Candidate> pool = new ArrayList<>(ranked.subList(0, poolSize));
+        List<Set<String>> words = new ArrayList<>(poolSize);
+        for (Candidate c : pool) {
+            words.add(loaded.get(c.id).map(m -> words(m.text())).orElse(Set.of()));
+        }
+        double[] similar = new double[poolSize]; // to the most similar one placed so far
+        boolean[] taken = new boolean[poolSize];
+        List<Candidate> placed = new ArrayList<>(ranked.size());
+        for (int round = 0; round < poolSize; round++) {
+            int best = -1;
+            double bestValue = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < poolSize; i++) {
+                double value = (1 - strength) * (pool.get(i).score / top) - strength * similar[i];
+                if (!taken[i] && value > bestValue) {
+                    bestValue = value;
+                    best = i;
+                }
+            }
+            taken[best] = true;
+            placed.add(pool.get(best));
+            for (int i = 0; i < poolSize; i++) {
+                if (!taken[i]) {
+                    similar[i] = Math.max(similar[i], jaccard(words.get(i), words.get(best)));
+                }
+            }
+        }
+        placed.addAll(ranked.subList(poolSize, ranked.size()));
+        return placed;
+    }
+
+    private static Set<String> words(String text) {
+        Set<String> out = new HashSet<>();
+        for (String w : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+            if (w.length() > 2) {
+                out.add(w);
+            }
+        }
+        return out;
+    }
+
+    private static double jaccard(Set<String> a, Set<String> b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return 0;
+        }
+        int common = 0;
+        for (String w : a) {
+            if (b.contains(w)) {
+                common++;
+            }
+        }
+        return common / (double) (a.size() + b.size() - common);
+    }
+
+    static boolean asksWhen(String question) {
+        return WHEN_QUESTION.matcher(question).find();
+    }
+
+    private static List<Candidate> ranked(Map<String, Candidate> candidates) {
+        List<Candidate> ranked = new ArrayList<>(candidates.values());
+        ranked.sort(Comparator.comparingDouble((Candidate c) -> -c.score).thenComparingInt(c -> c.order)
+                .thenComparing(c -> c.id));
+        return ranked;
+    }
+
+    private SearchHits search(SearchFilter filter, String text, Embedding vector, int lexicalTopN, int denseTopN) {
+        return store.search(new SearchRequest(filter, text, denseTopN > 0 ? vector : null, lexicalTopN, denseTopN));
+    }
+
+    private static List<ReciprocalRankFusion.Fused> fuse(SearchHits hits, RecallConfig config, int limit) {
+        var lists = new ArrayList<ReciprocalRankFusion.RankedList>(2);
+        if (config.lexicalTopN() > 0) {
+            lists.add(new ReciprocalRankFusion.RankedList(Signal.BM25, config.lexicalWeight(), hits.lexical()));
+        }
+        if (config.denseTopN() > 0) {
+            lists.add(new ReciprocalRankFusion.RankedList(Signal.DENSE, config.denseWeight(), hits.dense()));
+        }
+        return ReciprocalRankFusion.fuse(config.rrfK(), lists, limit);
+    }
+
+    /** Memories loaded during one recall, each at most once. */
+    private final class Loaded {
+        private final String tenant;
+        private final Map<String, Optional<Memory>> byId = new HashMap<>();
+
+        Loaded(String tenant) {
+            this.tenant = tenant;
+        }
+
+        Optional<Memory> get(String id) {
+            return byId.computeIfAbsent(id, key -> store.get(tenant, key));
+        }
+    }
+
+    /** A result being scored: fused score so far, its signals, and its first-seen order for ties. */
+    private static final class Candidate {
+        final String id;
+        final List<Signal> signals;
+        final int order;
+        double score;
+
+        Candidate(String id, double score, List<Signal> signals, int order) {
+            this.id = id;
+            this.score = score;
+            this.signals = signals;
+            this.order = order;
+        }
+
+        boolean has(String signal) {
+            return signals.stream().anyMatch(s -> s.name().equals(signal));
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.loci.store.lucene;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Commits of the index while the store runs. A checkpoint commits the index (with the pending
+ * access counts) and drops the log segments the commit made redundant: the store takes one when
+ * the log grows past {@link LuceneStoreConfig#walBytesBeforeCommit()}, when many access counts are
+ * pending, and on close. {@link #compact} merges the index first, so deleted memories leave no
+ * bytes behind. Under {@code COMMIT_PER_WRITE} every write commits ({@link #commit}).
+ *
+ * <p>Thread-safe: checkpoints run one at a time; the write lock is held only while the log
+ * rotates, so writes wait for no fsync or commit.
+ */
+final class Checkpoints {
+    private final LuceneIndex index;
+    private final WriteAheadLog wal;
+    private final Accesses accesses;
+    private final Searchers searchers;
+    private final Object checkpointLock = new Object();
+
+    Checkpoints(LuceneIndex index, WriteAheadLog wal, Accesses accesses, Searchers searchers) {
+        this.index = index;
+        this.wal = wal;
+        this.accesses = accesses;
+        this.searchers = searchers;
+    }
+
+    /** Commits the index and truncates the log now. */
+    void checkpoint() {
+        index.ensureOpen();
+        synchronized (checkpointLock) {
+            long seq;
+            long firstKept;
+            index.writeLock.lock();
+            try {
+                seq = wal.lastSeq();
+                firstKept = wal.rotate();
+            } finally {
+                index.writeLock.unlock();
+            }
+            commit(seq);
+            wal.dropSegmentsBefore(firstKept);
+        }
+    }
+
+    /** The checkpoint of {@link LuceneMemoryStore#close}, once the store refuses new calls. */
+    void closing() {
+        synchronized (checkpointLock) {
+            long seq = wal.lastSeq();
+            long firstKept = wal.rotate();
+            commit(seq);
+            wal.dropSegmentsBefore(firstKept);
+        }
+    }
+
+    /**
+     * Commits the index, recording {@code walSeq} as the last log record it holds; once readers
+     * show the access counts the commit wrote, their pending copies are dropped.
+     */
+    void commit(long walSeq) {
+        Map<String, Accesses.Access> written = index.commit(walSeq, accesses);
+        if (!written.isEmpty()) {
+            searchers.refresh(); // readers see the doc values before the map forgets them
+            accesses.flushed(written);
+        }
+    }
+
+    /**
+     * Merges the index down to one segment, physically dropping deleted documents, then
+     * checkpoints (the log's PUT records hold the text too) and refreshes, which releases the old
+     * searcher and so lets Lucene delete the superseded segment files.
+     */
+    void compact() {
+        try {
+            index.writer().forceMergeDeletes(true);
+            index.writer().forceMerge(1, true);
+        } catch (IOException e) {
+            throw index.failure("force merge", e);
+        }
+        checkpoint();
+        searchers.refresh();
+    }
+}

@@ -1,0 +1,192 @@
+package dev.loci.store.lucene;
+
+import dev.loci.Memory;
+import dev.loci.StorageException;
+import dev.loci.spi.Embedding;
+import dev.loci.spi.MemoryCodec;
+import dev.loci.spi.SearchFilter;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.Weight;
+import org.apache.lucene.store.AlreadyClosedException;
+
+/**
+ * The store's reads other than search ({@link CandidateSearch}): by id, by filter, expired, and
+ * stored vectors. Each runs on a searcher from {@link Searchers#acquire}, so it sees every write
+ * that returned before it, and returns memories with their current access counts
+ * ({@link Accesses}: the record's, the index's doc values or a pending count, whichever is
+ * highest).
+ *
+ * <p>Thread-safe.
+ */
+final class Reads {
+    private final LuceneIndex index;
+    private final Searchers searchers;
+    private final Accesses accesses;
+
+    Reads(LuceneIndex index, Searchers searchers, Accesses accesses) {
+        this.index = index;
+        this.searchers = searchers;
+        this.accesses = accesses;
+    }
+
+    Optional<Memory> get(String tenant, String id) {
+        // Read before the searcher: a commit that moves it into the index refreshes first.
+        Accesses.Access unindexed = accesses.pending(LuceneDocuments.key(tenant, id));
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            TopDocs top = searcher.search(byKey(tenant, id), 1);
+            if (top.scoreDocs.length == 0) {
+                return Optional.empty();
+            }
+            return Optional.of(load(searcher, top.scoreDocs[0].doc, unindexed));
+        } catch (IOException | AlreadyClosedException e) {
+            throw index.failure("get", e);
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    long count(SearchFilter filter) {
+        Query query = LuceneDocuments.filter(filter);
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            return searcher.count(query);
+        } catch (IOException | AlreadyClosedException e) {
+            throw index.failure("count", e);
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    /** Oldest first: event time, then id. */
+    List<Memory> list(SearchFilter filter, int limit) {
+        var order = new Sort(new SortField(LuceneDocuments.OCCURRED, SortField.Type.LONG),
+                new SortField(LuceneDocuments.ID, SortField.Type.STRING));
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            int n = Math.min(limit, Math.max(1, searcher.getIndexReader().maxDoc()));
+            TopDocs top = searcher.search(LuceneDocuments.filter(filter), n, order);
+            var out = new ArrayList<Memory>(top.scoreDocs.length);
+            for (ScoreDoc sd : top.scoreDocs) {
+                out.add(load(searcher, sd.doc, null));
+            }
+            return out;
+        } catch (IOException | AlreadyClosedException e) {
+            throw index.failure("list", e);
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    List<Memory> expired(Instant at, int limit) {
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            return matching(searcher, LuceneDocuments.expired(at), limit);
+        } catch (IOException | AlreadyClosedException e) {
+            throw index.failure("list expired", e);
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    /** The full-precision vectors (the quantized format keeps them) of those ids that exist. */
+    Map<String, Embedding> vectors(String tenant, Collection<String> ids) {
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            Map<String, Embedding> out = new LinkedHashMap<>();
+            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+            for (String id : ids) {
+                TopDocs top = searcher.search(byKey(tenant, id), 1);
+                if (top.scoreDocs.length == 0) {
+                    continue;
+                }
+                int doc = top.scoreDocs[0].doc;
+                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+                FloatVectorValues values = leaf.reader().getFloatVectorValues(LuceneDocuments.VECTOR);
+                if (values == null) {
+                    throw new StorageException("index document of " + id + " has no vector", false);
+                }
+                KnnVectorValues.DocIndexIterator it = values.iterator();
+                if (it.advance(doc - leaf.docBase) != doc - leaf.docBase) {
+                    throw new StorageException("index document of " + id + " has no vector", false);
+                }
+                out.put(id, Embedding.of(values.vectorValue(it.index())));
+            }
+            return out;
+        } catch (IOException | AlreadyClosedException e) {
+            throw index.failure("vectors", e);
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    /** Up to {@code limit} live documents the query matches, loaded (scoring skipped). */
+    List<Memory> matching(IndexSearcher searcher, Query query, int limit) throws IOException {
+        Weight weight = searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE_NO_SCORES, 1f);
+        var out = new ArrayList<Memory>();
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            Scorer scorer = weight.scorer(leaf);
+            if (scorer == null) {
+                continue;
+            }
+            var live = leaf.reader().getLiveDocs();
+            DocIdSetIterator docs = scorer.iterator();
+            for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
+                if (out.size() >= limit) {
+                    return out;
+                }
+                if (live == null || live.get(doc)) {
+                    out.add(load(searcher, leaf.docBase + doc, null));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The memory in the document, with its current access count ({@link Accesses}). */
+    private Memory load(IndexSearcher searcher, int doc, Accesses.Access unindexed) throws IOException {
+        Memory m = decode(searcher, doc);
+        Accesses.Access pending = accesses.pending(LuceneDocuments.key(m.scope().tenant(), m.id()));
+        return Accesses.overlay(m, searcher, doc, pending == null ? unindexed : pending.max(unindexed));
+    }
+
+    /** The memory as its stored record says, without the access-count overlay. */
+    static Memory decode(IndexSearcher searcher, int doc) throws IOException {
+        Document d = searcher.storedFields().document(doc, Set.of(LuceneDocuments.RECORD));
+        var bytes = d.getBinaryValue(LuceneDocuments.RECORD);
+        return MemoryCodec.decode(Arrays.copyOfRange(bytes.bytes, bytes.offset, bytes.offset + bytes.length));
+    }
+
+    static TermQuery byKey(String tenant, String id) {
+        return byKey(LuceneDocuments.key(tenant, id));
+    }
+
+    static TermQuery byKey(String key) {
+        return new TermQuery(new Term(LuceneDocuments.KEY, key));
+    }
+}

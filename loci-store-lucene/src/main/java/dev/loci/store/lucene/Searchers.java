@@ -1,0 +1,130 @@
+package dev.loci.store.lucene;
+
+import java.io.IOException;
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.SearcherFactory;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.store.AlreadyClosedException;
+
+/**
+ * The searchers reads run on, refreshed lazily: a write bumps a generation ({@link #written}),
+ * and the first read after it ({@link #acquire}) reopens the reader once for every write since,
+ * so a burst of small writes costs one refresh, not one each. The keys written since the last
+ * refresh are kept in {@link PendingKeys}, which {@link #existing} answers from without
+ * refreshing.
+ *
+ * <p>Thread-safe.
+ */
+final class Searchers {
+    private final LuceneIndex index;
+    private final PendingKeys pending;
+    private final SearcherManager manager;
+    /** Visits the segments of one search in parallel; null when searches run on the caller only. */
+    private final ExecutorService pool;
+    /** Bumped after every applied write; readers refresh when they are behind it. */
+    private final AtomicLong writeGeneration = new AtomicLong();
+    private volatile long searcherGeneration;
+
+    private Searchers(LuceneIndex index, PendingKeys pending, SearcherManager manager, ExecutorService pool) {
+        this.index = index;
+        this.pending = pending;
+        this.manager = manager;
+        this.pool = pool;
+    }
+
+    /** Opens the first searcher on the index writer, searching with {@code threads} threads when more than one. */
+    static Searchers open(LuceneIndex index, PendingKeys pending, int threads) throws IOException {
+        ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads,
+                Thread.ofPlatform().daemon().name("loci-search-", 0).factory()) : null;
+        try {
+            var manager = new SearcherManager(index.writer(), new SearcherFactory() {
+                @Override
+                public IndexSearcher newSearcher(IndexReader reader, IndexReader previous) {
+                    return new IndexSearcher(reader, pool);
+                }
+            });
+            return new Searchers(index, pending, manager, pool);
+        } catch (IOException | RuntimeException e) {
+            if (pool != null) {
+                pool.shutdown();
+            }
+            throw e;
+        }
+    }
+
+    /** A write was applied to the index writer: the next read refreshes. */
+    void written() {
+        writeGeneration.incrementAndGet();
+    }
+
+    /** A searcher showing every write that returned before this call; {@link #release} it. */
+    IndexSearcher acquire() {
+        try {
+            long wanted = writeGeneration.get();
+            if (searcherGeneration < wanted || pending.tooMany()) {
+                long visibleUpTo = pending.lastSeq();
+                manager.maybeRefreshBlocking();
+                synchronized (this) {
+                    searcherGeneration = Math.max(searcherGeneration, wanted);
+                }
+                pending.visibleUpTo(visibleUpTo);
+            }
+            return manager.acquire();
+        } catch (IOException | AlreadyClosedException e) {
+            throw index.failure("read", e);
+        }
+    }
+
+    /**
+     * A searcher showing every change applied to the writer so far, without the generation
+     * bookkeeping of {@link #acquire}: for a caller holding the write lock, which must see the
+     * writes applied just before it.
+     */
+    IndexSearcher acquireLatest() throws IOException {
+        manager.maybeRefreshBlocking();
+        return manager.acquire();
+    }
+
+    void release(IndexSearcher searcher) {
+        try {
+            manager.release(searcher);
+        } catch (IOException e) {
+            throw index.failure("read", e);
+        }
+    }
+
+    /** Reopens the reader now (after a commit or a merge), so readers show what it wrote. */
+    void refresh() {
+        try {
+            manager.maybeRefreshBlocking();
+        } catch (IOException | AlreadyClosedException e) {
+            throw index.failure("refresh", e);
+        }
+    }
+
+    /** Those of {@code ids} stored in the tenant, as of every write that has returned, mostly without a refresh. */
+    Set<String> existing(String tenant, Collection<String> ids) {
+        if (pending.tooMany()) {
+            release(acquire()); // refreshes, and so empties the map
+        }
+        try {
+            return pending.existing(tenant, ids, manager);
+        } catch (IOException | AlreadyClosedException e) {
+            throw index.failure("read", e);
+        }
+    }
+
+    /** Closes the searchers, then stops the search threads. */
+    void close() throws IOException {
+        manager.close();
+        if (pool != null) {
+            pool.shutdown();
+        }
+    }
+}
