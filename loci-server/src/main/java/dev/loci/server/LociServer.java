@@ -1,6 +1,7 @@
 package dev.loci.server;
 
 import dev.loci.Loci;
+import dev.loci.json.LociJson;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -78,7 +79,7 @@ public final class LociServer implements AutoCloseable {
             r.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, e));
             r.exception(Exception.class, (e, ctx) -> fail(ctx, e));
             route(r, HandlerType.GET, "/health", null, ctx -> MemoryRoutes.json(ctx, 200,
-                    Render.JSON.createObjectNode().put("status", "up")));
+                    LociJson.mapper().createObjectNode().put("status", "up")));
             route(r, HandlerType.GET, "/ready", null, this::ready);
             route(r, HandlerType.GET, "/metrics", null, ctx -> ctx.contentType(
                     "text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
@@ -266,7 +267,7 @@ public final class LociServer implements AutoCloseable {
         if (state != State.RUNNING) {
             throw new ProblemException(unavailable());
         }
-        MemoryRoutes.json(ctx, 200, Render.JSON.createObjectNode().put("status", "ready"));
+        MemoryRoutes.json(ctx, 200, LociJson.mapper().createObjectNode().put("status", "ready"));
     }
 
     private void requireRunning() {

@@ -11,7 +11,7 @@ import dev.loci.RecallResult;
 import dev.loci.RememberResult;
 import dev.loci.Scope;
 import dev.loci.engine.LociEngine;
-import dev.loci.spi.StoreStats;
+import dev.loci.json.LociJson;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 /**
  * The handlers of the {@code /v1} routes, one method per operation of the Java API. Each reads its
  * request ({@link Requests}), calls the engine in the caller's tenant and renders the answer
- * ({@link Render}). Authentication, admission and errors are handled around them by
+ * ({@link LociJson}, the form the CLI prints too). Authentication, admission and errors are handled around them by
  * {@link LociServer}.
  */
 final class MemoryRoutes {
@@ -44,7 +44,7 @@ final class MemoryRoutes {
         Scope scope = Requests.scope(LociServer.tenant(ctx), in.userId(), in.agentId(), in.sessionId());
         var messages = Requests.messages(in.messages());
         RememberResult result = metrics.remember().record(() -> engine.get().remember(scope, messages));
-        json(ctx, result.added() > 0 ? 201 : 200, Render.remembered(result));
+        json(ctx, result.added() > 0 ? 201 : 200, LociJson.remembered(result));
     }
 
     /** {@code POST /v1/memories/search}: recall. */
@@ -54,7 +54,7 @@ final class MemoryRoutes {
         var query = Requests.query(in.query(), in.k(), in.kinds(), in.from(), in.to(), in.metadata(), in.at(),
                 in.asOf());
         RecallResult result = metrics.recall().record(() -> engine.get().recall(scope, query));
-        json(ctx, 200, Render.recall(result));
+        json(ctx, 200, LociJson.recallResult(result));
     }
 
     /** {@code POST /v1/context}: a prompt-ready block within a token budget. */
@@ -67,7 +67,7 @@ final class MemoryRoutes {
         var query = Requests.query(in.query(), null, in.kinds(), in.from(), in.to(), in.metadata(), in.at(),
                 in.asOf());
         ContextBlock block = metrics.context().record(() -> engine.get().context(scope, query, in.budget()));
-        json(ctx, 200, Render.context(block));
+        json(ctx, 200, LociJson.context(block));
     }
 
     /** {@code GET /v1/memories/{id}}. */
@@ -75,7 +75,7 @@ final class MemoryRoutes {
         Scope scope = queryScope(ctx, Set.of());
         String id = ctx.pathParam("id");
         Memory m = engine.get().get(scope, id).orElseThrow(() -> notFound(id));
-        json(ctx, 200, Render.memory(m));
+        json(ctx, 200, LociJson.memory(m));
     }
 
     /** {@code PATCH /v1/memories/{id}}: a new version with new text. */
@@ -87,7 +87,7 @@ final class MemoryRoutes {
         }
         String id = ctx.pathParam("id");
         Memory m = engine.get().update(scope, id, in.text()).orElseThrow(() -> notFound(id));
-        json(ctx, 200, Render.memory(m));
+        json(ctx, 200, LociJson.memory(m));
     }
 
     /** {@code GET /v1/memories/{id}/history}: every version, oldest first. */
@@ -98,7 +98,9 @@ final class MemoryRoutes {
         if (versions.isEmpty()) {
             throw notFound(id);
         }
-        json(ctx, 200, Render.history(versions));
+        ObjectNode body = LociJson.mapper().createObjectNode();
+        body.set("versions", LociJson.memories(versions));
+        json(ctx, 200, body);
     }
 
     /** {@code DELETE /v1/memories/{id}}: the memory and its earlier versions. */
@@ -122,7 +124,7 @@ final class MemoryRoutes {
                             + "DELETE /v1/memories?userId=...&confirm=true"));
         }
         ForgetResult result = engine.get().forget(scope, filter);
-        json(ctx, 200, Render.forgotten(result));
+        json(ctx, 200, LociJson.forgotten(result));
     }
 
     /** {@code DELETE /v1/memories?userId=...&confirm=true}: purge a user or a session. */
@@ -139,7 +141,7 @@ final class MemoryRoutes {
                     "must be true to purge; this would delete " + n + " memories"));
         }
         ForgetResult result = engine.get().purge(scope);
-        json(ctx, 200, Render.forgotten(result));
+        json(ctx, 200, LociJson.forgotten(result));
     }
 
     /** {@code GET /v1/memories/count}: how many memories of the scope match a filter. */
@@ -147,22 +149,17 @@ final class MemoryRoutes {
         Scope scope = queryScope(ctx, Set.of("kind", "from", "to"));
         MemoryFilter filter = Requests.filter(ctx.queryParams("kind"), single(ctx, "from"), single(ctx, "to"), null);
         long n = engine.get().count(scope, filter);
-        json(ctx, 200, Render.JSON.createObjectNode().put("count", n));
+        json(ctx, 200, LociJson.mapper().createObjectNode().put("count", n));
     }
 
     /** {@code GET /v1/stats}: store-wide size and model (admin keys only: it spans tenants). */
     void stats(Context ctx) {
         Loci loci = engine.get();
-        StoreStats s = loci.stats();
-        ObjectNode root = Render.JSON.createObjectNode();
-        root.put("memories", s.memories());
-        root.put("diskBytes", s.diskBytes());
+        ObjectNode root = LociJson.stats(loci.stats());
         if (loci instanceof LociEngine engine) {
             root.put("embedder", engine.embedder().modelId());
             root.put("dimensions", engine.embedder().dimensions());
         }
-        ObjectNode details = root.putObject("details");
-        new TreeMap<>(s.details()).forEach(details::put);
         json(ctx, 200, root);
     }
 
