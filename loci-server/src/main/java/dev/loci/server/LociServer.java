@@ -17,6 +17,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,6 +57,8 @@ public final class LociServer implements AutoCloseable {
     private final byte[] openApi;
     private volatile Loci loci;
     private volatile State state = State.STARTING;
+    private final CompletableFuture<Void> opened = new CompletableFuture<>();
+    private volatile Thread opener;
     private final Javalin app;
 
     private LociServer(ServerOptions options) {
@@ -105,6 +109,7 @@ public final class LociServer implements AutoCloseable {
         LociServer server = new LociServer(options);
         server.loci = loci;
         server.state = State.RUNNING;
+        server.opened.complete(null);
         server.listen();
         return server;
     }
@@ -118,20 +123,27 @@ public final class LociServer implements AutoCloseable {
         Objects.requireNonNull(opener, "opener");
         LociServer server = new LociServer(options);
         server.listen();
-        Thread.ofPlatform().name("loci-server-open").daemon().start(() -> {
+        server.opener = Thread.ofPlatform().name("loci-server-open").daemon().start(() -> {
             try {
                 Loci opened = opener.get();
                 synchronized (server) {
                     if (server.state == State.STARTING) {
                         server.loci = opened;
                         server.state = State.RUNNING;
+                        server.opened.complete(null);
                         LOG.log(Level.INFO, "engine open; ready on port " + server.port());
                         return;
                     }
                 }
                 opened.close(); // closed while opening
+                server.opened.completeExceptionally(new IllegalStateException("closed while opening"));
             } catch (RuntimeException e) {
-                server.state = State.FAILED;
+                synchronized (server) {
+                    if (server.state == State.STARTING) {
+                        server.state = State.FAILED;
+                    }
+                }
+                server.opened.completeExceptionally(e);
                 LOG.log(Level.ERROR, "cannot open the engine; the server stays unready", e);
             }
         });
@@ -157,6 +169,15 @@ public final class LociServer implements AutoCloseable {
         return app.port();
     }
 
+    /**
+     * Completes when the engine is open and requests are served; completes exceptionally with the
+     * reason when it could not be opened (or the server was closed first), so a command can exit
+     * instead of staying unready.
+     */
+    public CompletionStage<Void> opened() {
+        return opened.copy();
+    }
+
     /** Whether the engine is open and requests are being accepted. */
     public boolean isReady() {
         return state == State.RUNNING;
@@ -180,6 +201,14 @@ public final class LociServer implements AutoCloseable {
             }
             state = State.STOPPING;
             engine = loci;
+        }
+        Thread opening = opener;
+        if (opening != null && engine == null) {
+            try { // an engine still opening is closed by its opener: wait, so the directory is released on return
+                opening.join(options.drainTimeout());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         long deadline = System.nanoTime() + options.drainTimeout().toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
@@ -248,7 +277,8 @@ public final class LociServer implements AutoCloseable {
             String route = Objects.requireNonNullElse(ctx.attribute(ROUTE), "unmatched");
             int status = ctx.statusCode();
             metrics.request(ctx.method().name(), route, status, nanos);
-            ACCESS.log(status >= 500 ? Level.WARNING : Level.INFO, String.format(Locale.ROOT,
+            // 503 (starting, stopping) is expected and polled for by /ready: not a warning
+            ACCESS.log(status >= 500 && status != 503 ? Level.WARNING : Level.INFO, String.format(Locale.ROOT,
                     "request id=%s method=%s path=%s route=%s status=%d ms=%.2f tenant=%s key=%s",
                     ctx.<String>attribute(REQUEST_ID), ctx.method().name(), ctx.path(), route, status, nanos / 1e6,
                     Objects.requireNonNullElse(ctx.attribute(TENANT), "-"),

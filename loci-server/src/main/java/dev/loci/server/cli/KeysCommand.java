@@ -1,8 +1,11 @@
 package dev.loci.server.cli;
 
+import dev.loci.embedded.EmbeddedOptions;
 import dev.loci.server.ApiKeys;
+import dev.loci.store.lucene.LuceneMemoryStore;
 import dev.loci.server.Role;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,6 +53,7 @@ public final class KeysCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            initialise(dir.dataDir);
             ApiKeys.Created created = ApiKeys.open(dir.dataDir).create(tenant, Role.parse("--role", role));
             PrintWriter out = spec.commandLine().getOut();
             out.println(created.token());
@@ -57,6 +61,18 @@ public final class KeysCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf("created key %s (tenant %s, role %s); it is shown only now%n",
                     created.key().id(), tenant, created.key().role().label());
             return 0;
+        }
+    }
+
+    /**
+     * Makes a new directory a Loci data directory (format marker, empty store) before the first key
+     * goes in: the store refuses a directory that holds files but no marker, so a key file written
+     * first would stop {@code loci serve} from opening it. A directory with a marker is left alone
+     * (a server may hold it).
+     */
+    static void initialise(Path dataDir) {
+        if (!Files.exists(dataDir.resolve("FORMAT"))) {
+            LuceneMemoryStore.open(dataDir, EmbeddedOptions.defaults().store()).close();
         }
     }
 

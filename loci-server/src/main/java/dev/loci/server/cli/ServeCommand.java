@@ -7,7 +7,7 @@ import dev.loci.server.LociServer;
 import dev.loci.server.ServerOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,7 +45,7 @@ public final class ServeCommand implements Callable<Integer> {
     String tenant;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         ServerOptions options = ServerOptions.defaults().withHost(host).withPort(port).withMaxBodyBytes(maxBodyBytes)
                 .withMaxPendingRequests(maxPending);
         if (noAuth) {
@@ -64,14 +64,25 @@ public final class ServeCommand implements Callable<Integer> {
         }
         LociServer server = LociServer.startOpening(() -> EmbeddedLoci.open(dataDir, EmbeddedOptions.defaults()),
                 options);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        server.opened().whenComplete((ok, failure) -> {
+            if (failure != null && !exit.isDone()) {
+                System.err.println("loci serve: error: cannot open " + dataDir + ": " + failure.getMessage());
+                exit.complete(3);
+            }
+        });
+        // SIGTERM and Ctrl-C drain and close, then the command returns 0: a clean stop is a success, not
+        // the 143 a JVM reports when a signal ends it. The shutdown hook covers every other way out.
+        Runnable stop = () -> {
             server.close();
-            stopped.countDown();
-        }, "loci-server-shutdown"));
+            exit.complete(0);
+        };
+        boolean handled = Signals.onTermination(stop);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "loci-server-shutdown"));
         System.err.println("loci serve: listening on http://" + host + ":" + server.port()
-                + " (ready once the model is loaded: GET /ready)");
-        stopped.await();
-        return 0;
+                + " (ready once the model is loaded: GET /ready)" + (handled ? "" : "; SIGTERM exits with 143"));
+        int code = exit.join();
+        server.close();
+        return code;
     }
 }

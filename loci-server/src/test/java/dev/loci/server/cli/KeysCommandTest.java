@@ -3,7 +3,9 @@ package dev.loci.server.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loci.embedded.EmbeddedOptions;
 import dev.loci.server.ApiKeys;
+import dev.loci.store.lucene.LuceneMemoryStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -36,5 +38,13 @@ class KeysCommandTest {
         run(0, "revoke", "--data-dir", dir.toString(), key.id());
         run(1, "revoke", "--data-dir", dir.toString(), key.id());
         assertTrue(ApiKeys.open(dir).authenticate(token).isEmpty());
+    }
+
+    @Test
+    void aKeyCreatedFirstLeavesADirectoryTheStoreStillOpens() {
+        Path fresh = dir.resolve("new-data-dir");
+        run(0, "create", "--data-dir", fresh.toString(), "--tenant", "acme");
+        LuceneMemoryStore.open(fresh, EmbeddedOptions.defaults().store()).close(); // threw "holds files but no FORMAT"
+        assertEquals(1, ApiKeys.open(fresh).list().size());
     }
 }
