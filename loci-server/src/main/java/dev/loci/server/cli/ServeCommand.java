@@ -3,9 +3,13 @@ package dev.loci.server.cli;
 import dev.loci.embedded.EmbeddedLoci;
 import dev.loci.embedded.EmbeddedOptions;
 import dev.loci.server.ApiKeys;
+import dev.loci.server.BatchingEmbedder;
+import dev.loci.spi.Embedder;
 import dev.loci.server.LociServer;
 import dev.loci.server.ServerOptions;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
@@ -44,6 +48,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tenant", paramLabel = "T", description = "The tenant of every request with --no-auth.")
     String tenant;
 
+    @Option(names = "--no-batching", description = "Embed each request's messages on their own instead of "
+            + "gathering concurrent requests into one batch (vectors then never depend on other requests).")
+    boolean noBatching;
+
+    @Option(names = "--batch-wait-ms", defaultValue = "2", paramLabel = "MS",
+            description = "Under concurrent load, how long a batch waits for more requests (default 2 ms).")
+    long batchWaitMs;
+
     @Override
     public Integer call() {
         ServerOptions options = ServerOptions.defaults().withHost(host).withPort(port).withMaxBodyBytes(maxBodyBytes)
@@ -62,8 +74,12 @@ public final class ServeCommand implements Callable<Integer> {
             }
             options = options.withApiKeys(keys);
         }
-        LociServer server = LociServer.startOpening(() -> EmbeddedLoci.open(dataDir, EmbeddedOptions.defaults()),
-                options);
+        BatchingEmbedder.Config batching = new BatchingEmbedder.Config(Duration.ofMillis(batchWaitMs),
+                BatchingEmbedder.Config.defaults().maxTexts());
+        UnaryOperator<Embedder> embedder = noBatching ? UnaryOperator.identity()
+                : model -> BatchingEmbedder.wrap(model, batching);
+        LociServer server = LociServer.startOpening(
+                () -> EmbeddedLoci.open(dataDir, EmbeddedOptions.defaults(), embedder), options);
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         server.opened().whenComplete((ok, failure) -> {
             if (failure != null && !exit.isDone()) {
