@@ -30,13 +30,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code loci bench server}: a real server on loopback (real model, real store, the batching
  * embedder as {@code serve} wires it) driven by 1, 8 and 32 concurrent HTTP clients, each looping
  * over a mix of half remember (1 or 2 messages) and half recall, bounded in operations and time
- * per level. Reports throughput, p50/p95/p99 per operation and errors per level; a remember-only
- * run at 32 clients gives the ingest rate, set against the embedder's batched rate measured in
- * the same run; and recall p50 over HTTP is set against recall in-process, one client.
+ * per level. Reports throughput, p50/p95/p99 per operation and errors per level; remember-only
+ * rounds at 32 clients give the ingest rate, set against the embedder's batched rate measured in
+ * the same round, with batching and without (a second server); the same calls in-process show
+ * what HTTP costs; and recall p50 over HTTP is set against recall in-process, one client.
  */
 public final class ServerBenchmark {
     private static final int[] CLIENTS = {1, 8, 32};
     private static final Duration LEVEL_LIMIT = Duration.ofSeconds(20);
+    private static final int ROUNDS = 3;
     private static final String[] WORDS = ("we adopted a greyhound called biscuit who loves the beach and long walks "
             + "my sister moved to lisbon last spring for a job at the university teaching chemistry "
             + "i am allergic to peanuts so please avoid satay and most granola bars at breakfast "
@@ -54,29 +56,46 @@ public final class ServerBenchmark {
             batcher.set(BatchingEmbedder.wrap(model, BatchingEmbedder.Config.defaults()));
             return batcher.get();
         });
-        try (LociServer server = LociServer.start(engine, ServerOptions.defaults().withPort(0)
-                .withMaxPendingRequests(256).withNoAuth("bench"))) {
+        LociEngine unbatched = EmbeddedLoci.open(Files.createTempDirectory(workDir, "server-off-"));
+        ServerOptions options = ServerOptions.defaults().withPort(0).withMaxPendingRequests(256).withNoAuth("bench");
+        try (LociServer server = LociServer.start(engine, options);
+             LociServer off = LociServer.start(unbatched, options)) {
             out.printf(Locale.ROOT, "server on 127.0.0.1:%d, model %s, batching wait %s ms, max %d texts%n",
                     server.port(), engine.embedder().modelId(), BatchingEmbedder.Config.defaults().maxWait().toMillis(),
                     BatchingEmbedder.Config.defaults().maxTexts());
             out.println("load average before: " + loadAverage());
             seed(engine);
-            double batchedRate = embedderRate(engine, out);
+            seed(unbatched);
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
             AtomicInteger ids = new AtomicInteger();
             for (int clients : CLIENTS) {
                 level(http, server.port(), clients, opsPerLevel, 0.5, ids, batcher.get(), out);
             }
-            Level ingest = level(http, server.port(), 32, opsPerLevel, 1.0, ids, batcher.get(), out);
-            out.printf(Locale.ROOT, "ingest at 32 clients / embedder batched rate: %.0f / %.0f messages/s = %.0f %%%n",
-                    ingest.messagesPerSecond(), batchedRate, 100 * ingest.messagesPerSecond() / batchedRate);
-            double local = inProcessIngest(engine, 32, opsPerLevel, ids, batcher.get(), out);
+            // Ingest against the embedder, in rounds that alternate the model alone, the server with
+            // batching and one without, so all three see the same machine load.
+            double[] ratios = new double[ROUNDS];
+            double[] ratiosOff = new double[ROUNDS];
+            for (int round = 0; round < ROUNDS; round++) {
+                out.println("round " + (round + 1) + ":");
+                double rate = embedderRate(engine, out);
+                ratios[round] = level(http, server.port(), 32, opsPerLevel / 2, 1.0, ids, batcher.get(), out)
+                        .messagesPerSecond() / rate;
+                out.print("  batching off: ");
+                ratiosOff[round] = level(http, off.port(), 32, opsPerLevel / 2, 1.0, ids, null, out)
+                        .messagesPerSecond() / rate;
+            }
+            Arrays.sort(ratios);
+            Arrays.sort(ratiosOff);
+            out.printf(Locale.ROOT, "ingest at 32 clients / embedder batched rate, median of %d rounds: %.0f %% "
+                    + "(batching off: %.0f %%)%n", ROUNDS, 100 * ratios[ROUNDS / 2], 100 * ratiosOff[ROUNDS / 2]);
+            double rate = embedderRate(engine, out);
+            double local = inProcessIngest(engine, 32, opsPerLevel / 2, ids, batcher.get(), out);
             out.printf(Locale.ROOT, "the same calls in-process / embedder batched rate: %.0f / %.0f messages/s = %.0f %%%n",
-                    local, batchedRate, 100 * local / batchedRate);
+                    local, rate, 100 * local / rate);
             recallOverhead(http, server.port(), engine, Math.min(opsPerLevel, 300), out);
-            out.println("load average after: " + loadAverage());
         }
+        out.println("load average after: " + loadAverage());
     }
 
     private record Level(double messagesPerSecond) {
@@ -97,7 +116,7 @@ public final class ServerBenchmark {
     private static double embedderRate(LociEngine engine, PrintStream out) {
         Random random = new Random(2);
         List<List<String>> batches = new ArrayList<>();
-        for (int b = 0; b < 24; b++) {
+        for (int b = 0; b < 16; b++) {
             List<String> texts = new ArrayList<>();
             for (int i = 0; i < 32; i++) {
                 texts.add(sentence(random));
@@ -112,7 +131,7 @@ public final class ServerBenchmark {
             engine.embedder().embedDocuments(batches.get(b));
         }
         double rate = (batches.size() - 4) * 32 / ((System.nanoTime() - t) / 1e9);
-        out.printf(Locale.ROOT, "embedder batched rate (batches of 32, one caller): %.0f texts/s%n", rate);
+        out.printf(Locale.ROOT, "  embedder batched rate (batches of 32, one caller): %.0f texts/s%n", rate);
         return rate;
     }
 
@@ -123,7 +142,7 @@ public final class ServerBenchmark {
         AtomicInteger messages = new AtomicInteger();
         List<long[]> remember = new ArrayList<>();
         List<long[]> recall = new ArrayList<>();
-        var before = batcher.counts();
+        var before = batcher == null ? new BatchingEmbedder.Counts(0, 0, 0) : batcher.counts();
         long deadline = System.nanoTime() + LEVEL_LIMIT.toNanos();
         List<Thread> threads = new ArrayList<>();
         long start = System.nanoTime();
@@ -177,12 +196,12 @@ public final class ServerBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         long[] rem = flatten(remember);
         long[] rec = flatten(recall);
-        var after = batcher.counts();
+        var after = batcher == null ? before : batcher.counts();
         double perBatch = after.batches() == before.batches() ? 0
                 : (double) (after.calls() - before.calls()) / (after.batches() - before.batches());
         double msgRate = rem.length == 0 ? 0 : messages.get() / seconds;
         out.printf(Locale.ROOT, "%2d clients, %s: %d ops in %.1f s = %.0f ops/s, %.0f messages/s remembered, "
-                        + "%d errors, %.1f remember calls per embedder batch%n", clients,
+                        + "%d errors, %.1f embedder calls per batch%n", clients,
                 rememberShare == 1.0 ? "remember only" : "half remember, half recall", rem.length + rec.length, seconds,
                 (rem.length + rec.length) / seconds, msgRate, errors.get(), perBatch);
         out.println("    remember " + percentiles(rem));
@@ -222,7 +241,7 @@ public final class ServerBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         var after = batcher.counts();
-        out.printf(Locale.ROOT, "32 threads in-process, remember only: %.0f messages/s, %.1f remember calls per embedder batch%n",
+        out.printf(Locale.ROOT, "32 threads in-process, remember only: %.0f messages/s, %.1f embedder calls per batch%n",
                 messages.get() / seconds, (double) (after.calls() - before.calls()) / Math.max(1, after.batches() - before.batches()));
         return messages.get() / seconds;
     }
