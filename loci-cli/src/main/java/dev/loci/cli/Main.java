@@ -17,10 +17,9 @@ import picocli.CommandLine.Command;
         description = "Long-term memory for LLM agents: ingest conversations, recall what matters.",
         subcommands = {DemoCommand.class, IngestCommand.class, RecallCommand.class, ContextCommand.class,
                 GetCommand.class, UpdateCommand.class, HistoryCommand.class, ForgetCommand.class, PurgeCommand.class,
-                StatsCommand.class, EvalCommand.class, BenchCommand.class,
                 dev.loci.server.cli.ServeCommand.class,
                 dev.loci.server.cli.KeysCommand.class,
-                CommandLine.HelpCommand.class})
+                StatsCommand.class, EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input (file, field, option). */
     static final int EXIT_BAD_INPUT = 2;
