@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.loci.spi.MemoryCodec;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The codec stores a kind by its position: positions never move, so old records stay readable. */
@@ -26,8 +25,8 @@ class KindTest {
     void everyKindRoundTripsThroughTheCodec() {
         Instant t = Instant.parse("2024-05-01T10:00:00Z");
         for (Kind kind : Kind.values()) {
-            var m = new Memory("id", Scope.user("t", "u"), kind, "text", null, null, t, t, t, null, null, List.of(),
-                    null, List.of(), 1, 0.5, Map.of());
+            var m = Memory.builder().id("id").scope(Scope.user("t", "u")).kind(kind).text("text").occurredAt(t)
+                    .recordedAt(t).build();
             assertEquals(m, MemoryCodec.decode(MemoryCodec.encode(m)));
         }
     }

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,8 +18,8 @@ class RetentionTest {
     private final Retention retention = new Retention(Duration.ofDays(10));
 
     private static Memory memory(Instant occurred, Instant recorded, double importance, Lifecycle life) {
-        return new Memory("m", Scope.tenant("t"), Kind.TURN, "text", null, null, occurred, recorded, occurred, null,
-                null, List.of(), null, List.of(), 1, importance, Map.of(), life);
+        return Memory.builder().id("m").scope(Scope.tenant("t")).kind(Kind.TURN).text("text").occurredAt(occurred)
+                .recordedAt(recorded).importance(importance).lifecycle(life).build();
     }
 
     @Test

@@ -153,8 +153,9 @@ class ContextTest {
     void theProfileComesFirst() {
         rememberTwoSessions();
         String id = dev.loci.internal.util.MemoryIds.profileId("acme", "maya");
-        Memory profile = new Memory(id, MAYA, Kind.PROFILE, "Maya: allergic to peanuts; has a greyhound",
-                null, null, MARCH, MARCH, MARCH, null, null, List.of(), null, List.of(), 1, 1.0, java.util.Map.of());
+        Memory profile = Memory.builder().id(id).scope(MAYA).kind(Kind.PROFILE)
+                .text("Maya: allergic to peanuts; has a greyhound").occurredAt(MARCH).recordedAt(MARCH).importance(1.0)
+                .build();
         rig.store().write(List.of(dev.loci.testkit.TestMemories.stored(profile, rig.embedder())));
         ContextBlock block = rig.loci().context(MAYA, "greyhound", 500);
         assertTrue(block.text().startsWith("About the user:\nMaya: allergic to peanuts; has a greyhound\n\n"),

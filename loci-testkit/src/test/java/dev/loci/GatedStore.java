@@ -4,6 +4,8 @@ import dev.loci.spi.StoredMemory;
 import dev.loci.testkit.ForwardingStore;
 import dev.loci.testkit.InMemoryStore;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * An in-memory store whose writes of level-2 memories (SESSION, TOPIC) can be held at a gate or
  * made to fail, and which records the thread of each such write: to see the background builder
- * at work, stall it, and break it. Thread-safe.
+ * at work, stall it, and break it; and which signals when a given thread's write is done, so a
+ * test knows another thread got past its last store call before it blocks. Thread-safe.
  */
 final class GatedStore extends ForwardingStore {
     final InMemoryStore delegate;
@@ -20,6 +23,7 @@ final class GatedStore extends ForwardingStore {
     /** Counted down when a level-2 write reaches a closed gate. */
     final CountDownLatch held = new CountDownLatch(1);
     private volatile CountDownLatch gate = new CountDownLatch(0);
+    private final Map<String, CountDownLatch> writesBy = new ConcurrentHashMap<>();
     private volatile boolean failing;
 
     GatedStore() {
@@ -38,6 +42,13 @@ final class GatedStore extends ForwardingStore {
 
     void release() {
         gate.countDown();
+    }
+
+    /** A latch counted down each time a write by the thread named so has been done. */
+    CountDownLatch writesBy(String threadName, int writes) {
+        var latch = new CountDownLatch(writes);
+        writesBy.put(threadName, latch);
+        return latch;
     }
 
     /** Level-2 writes throw from now on (true) or succeed again (false). */
@@ -63,6 +74,10 @@ final class GatedStore extends ForwardingStore {
             }
         }
         super.write(batch);
+        CountDownLatch watched = writesBy.get(Thread.currentThread().getName());
+        if (watched != null) {
+            watched.countDown();
+        }
     }
 
     @Override

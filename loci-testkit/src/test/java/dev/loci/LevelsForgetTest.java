@@ -130,10 +130,12 @@ class LevelsForgetTest {
         loci.remember(MAYA.withSession("s1"), call("v", T, VIOLIN));
         assertTrue(store.held.await(30, TimeUnit.SECONDS), "the builder waits at the gate");
         String secret = loci.remember(s2, call("s", T.plusSeconds(600), SECRET)).ids().get(1); // queued
-        var forgetting = Thread.ofPlatform().start(() -> loci.forget(s2, secret));
-        while (forgetting.getState() != Thread.State.WAITING && forgetting.isAlive()) {
-            Thread.sleep(5); // the turn and its episode are repaired; level 2 waits for the builder
-        }
+        // The forget's one write is the repair of the turn's episode; right after it, the forget
+        // waits for the builder to repair level 2. Whichever of them then builds the queued
+        // session first, the other finds the forget's outcome.
+        var repaired = store.writesBy("forgetting", 1);
+        var forgetting = Thread.ofPlatform().name("forgetting").start(() -> loci.forget(s2, secret));
+        assertTrue(repaired.await(30, TimeUnit.SECONDS), "the turn and its episode are repaired");
         store.release();
         forgetting.join(30_000);
         await();

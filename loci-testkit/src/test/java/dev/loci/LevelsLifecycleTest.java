@@ -10,6 +10,7 @@ import static dev.loci.LevelsTest.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loci.internal.hierarchy.SessionTopicBuilder;
 import dev.loci.spi.SearchFilter;
 import dev.loci.testkit.HashingEmbedder;
 import dev.loci.testkit.ManualClock;
@@ -19,7 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,10 +77,14 @@ class LevelsLifecycleTest {
         loci.remember(MAYA.withSession("s1"), call("a", T, VIOLIN));
         awaitHeld(); // the builder holds s1's nodes at the gate
         loci.remember(MAYA.withSession("s2"), call("b", T.plusSeconds(60), COOKING)); // fills the queue
-        var caller = Thread.ofPlatform().name("caller").start(() ->
-                loci.remember(MAYA.withSession("s3"), call("c", T.plusSeconds(120), VIOLIN_AGAIN)));
-        while (caller.getState() != Thread.State.WAITING && caller.isAlive()) {
-            Thread.sleep(5);
+        Thread caller;
+        var full = new CallerBuilds("caller");
+        try {
+            caller = Thread.ofPlatform().name("caller").start(() ->
+                    loci.remember(MAYA.withSession("s3"), call("c", T.plusSeconds(120), VIOLIN_AGAIN)));
+            assertTrue(full.queueFull.await(30, TimeUnit.SECONDS), "the third call finds the queue full");
+        } finally {
+            full.close();
         }
         assertTrue(caller.isAlive(), "the third call waits: it builds its own level 2, behind the builder");
         store.release();
@@ -85,6 +95,41 @@ class LevelsLifecycleTest {
         assertTrue(store.levelTwoWriters.stream().anyMatch(n -> n.startsWith("loci-consolidator-")),
                 "and the rest in the background: " + store.levelTwoWriters);
         assertEverySessionComplete(3);
+    }
+
+    /**
+     * Listens, while open, for the builder's note that a remember call on the named thread found
+     * the queue full and builds its own level 2: from then on that call's outcome is settled,
+     * whenever the builder moves on.
+     */
+    private static final class CallerBuilds extends Handler implements AutoCloseable {
+        private final Logger logger = Logger.getLogger(SessionTopicBuilder.class.getName());
+        private final Level level = logger.getLevel();
+        private final String thread;
+        final CountDownLatch queueFull = new CountDownLatch(1);
+
+        CallerBuilds(String thread) {
+            this.thread = thread;
+            logger.setLevel(Level.FINE);
+            logger.addHandler(this);
+        }
+
+        @Override
+        public void publish(LogRecord record) {
+            if (thread.equals(Thread.currentThread().getName()) && record.getMessage().contains("queue is full")) {
+                queueFull.countDown();
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+            logger.removeHandler(this);
+            logger.setLevel(level);
+        }
     }
 
     @Test

@@ -164,7 +164,7 @@ public final class LociEngine implements Loci {
     public Optional<Memory> update(Scope scope, String id, String text) {
         ensureOpen();
         requireId(scope, id);
-        ingest.forgotten(scope.tenant(), id); // the next call must not be keyed with the old text
+        ingest.forgetLastTurn(scope.tenant(), id); // the next call must not be keyed with the old text
         return update.update(scope, id, text);
     }
 
@@ -179,7 +179,7 @@ public final class LociEngine implements Loci {
     public boolean forget(Scope scope, String id) {
         ensureOpen();
         requireId(scope, id);
-        ingest.forgotten(scope.tenant(), id);
+        ingest.forgetLastTurn(scope.tenant(), id);
         return forget.forget(scope, id);
     }
 
@@ -187,7 +187,7 @@ public final class LociEngine implements Loci {
     public ForgetResult forget(Scope scope, MemoryFilter filter) {
         ensureOpen();
         requireScopeAndFilter(scope, filter);
-        ingest.forgotten(scope);
+        ingest.forgetLastTurns(scope);
         return forget.forget(scope, filter);
     }
 

@@ -124,9 +124,7 @@ class MemoryCodecTest {
     void surrogatePairsAndEmojiSurviveExactly() {
         String text = "👩‍👩‍👧 family, 🐈 cat, 𝄞 clef, 𐍈 hwair, 猫, e\u0301";
         Memory m = MemoryCodecGolden.v1();
-        Memory withText = new Memory(m.id(), m.scope(), m.kind(), text, m.role(), m.speaker(), m.occurredAt(),
-                m.recordedAt(), m.validFrom(), m.validTo(), m.clientId(), m.sourceIds(), m.parentId(), m.childIds(),
-                m.version(), m.importance(), Map.of("😀", "🐈‍⬛"));
+        Memory withText = m.toBuilder().text(text).metadata(Map.of("😀", "🐈‍⬛")).build();
         Memory back = MemoryCodec.decode(MemoryCodec.encode(withText));
         assertEquals(text, back.text());
         assertEquals(text.length(), back.text().length());
@@ -146,9 +144,7 @@ class MemoryCodecTest {
     }
 
     private static Memory withMetadata(Memory m, Map<String, String> metadata) {
-        return new Memory(m.id(), m.scope(), m.kind(), m.text(), m.role(), m.speaker(), m.occurredAt(),
-                m.recordedAt(), m.validFrom(), m.validTo(), m.clientId(), m.sourceIds(), m.parentId(), m.childIds(),
-                m.version(), m.importance(), metadata);
+        return m.toBuilder().metadata(metadata).build();
     }
 
     // ---- golden file ------------------------------------------------------------------------

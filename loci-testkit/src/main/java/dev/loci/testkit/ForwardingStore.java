@@ -22,8 +22,11 @@ import java.util.Set;
  *
  * <p>It forwards the {@link MemoryStore} port only: it is neither
  * {@link dev.loci.spi.AccessRecording} nor {@link dev.loci.spi.Compactable}, whatever the
- * delegate is, so the engine treats a wrapped store as one without those capabilities. A test that
- * needs them implements them in its subclass.
+ * delegate is, so the engine treats a wrapped store as one without those capabilities (recalls
+ * are not counted, {@code compact} does nothing). On purpose: a class cannot implement an
+ * interface only when its delegate does, so forwarding them would take a wrapper type per
+ * combination, or claim a capability the delegate may lack. A test that needs them implements
+ * them in its subclass, forwarding to the delegate it knows.
  */
 public abstract class ForwardingStore implements MemoryStore {
     private final MemoryStore delegate;

@@ -167,10 +167,18 @@ public abstract class MemoryStoreContract {
         assertEquals(Set.of("m2"), store.existing("t1", List.of("m1", "m2")), "a delete, no read in between");
         store.write(List.of(s(turn("m1", scope, "Anna", "back again", T0))));
         assertEquals(Set.of("m1", "m2"), store.existing("t1", List.of("m1", "m2")), "written again after a delete");
-        if (durable()) {
-            reopen();
-            assertEquals(Set.of("m1", "m2"), store.existing("t1", List.of("m1", "m2", "m3")), "after reopen");
-        }
+    }
+
+    @Test
+    void existingSeesWritesAndDeletesAfterReopen() {
+        assumeDurable();
+        var scope = Scope.user("t1", "u1");
+        store.write(List.of(s(turn("m1", scope, "Anna", "the blue bicycle", T0)),
+                s(turn("m2", scope, "Ben", "a red car", T0))));
+        assertTrue(store.delete("t1", "m1"));
+        store.write(List.of(s(turn("m1", scope, "Anna", "back again", T0))));
+        reopen();
+        assertEquals(Set.of("m1", "m2"), store.existing("t1", List.of("m1", "m2", "m3")), "after reopen");
     }
 
     @Test
@@ -215,14 +223,14 @@ public abstract class MemoryStoreContract {
     void visibleAtHidesWhatWasNotYetRecordedClosedOrExpired() {
         var u = Scope.user("t1", "u1");
         Memory plain = turn("plain", u, "Anna", "hiking plain", T0);
-        Memory closed = new Memory("closed", u, Kind.FACT, "hiking closed", null, "Anna", T0, T0, T0,
-                T0.plusSeconds(100), null, List.of(), null, List.of(), 1, 0.5, Map.of());
-        Memory later = new Memory("later", u, Kind.FACT, "hiking recorded later", null, "Anna", T0,
-                T0.plusSeconds(50), T0, null, null, List.of(), null, List.of(), 1, 0.5, Map.of());
+        Memory closed = Memory.builder().id("closed").scope(u).kind(Kind.FACT).text("hiking closed").speaker("Anna")
+                .occurredAt(T0).recordedAt(T0).validTo(T0.plusSeconds(100)).build();
+        Memory later = Memory.builder().id("later").scope(u).kind(Kind.FACT).text("hiking recorded later")
+                .speaker("Anna").occurredAt(T0).recordedAt(T0.plusSeconds(50)).validFrom(T0).build();
         Memory expiring = turn("expiring", u, "Anna", "hiking expiring", T0)
                 .withLifecycle(Lifecycle.NONE.withExpiresAt(T0.plusSeconds(200)));
-        Memory future = new Memory("future", u, Kind.FACT, "hiking next year", null, "Anna", T0.plusSeconds(10_000),
-                T0, T0.plusSeconds(10_000), null, null, List.of(), null, List.of(), 1, 0.5, Map.of());
+        Memory future = Memory.builder().id("future").scope(u).kind(Kind.FACT).text("hiking next year").speaker("Anna")
+                .occurredAt(T0.plusSeconds(10_000)).recordedAt(T0).build();
         store.write(List.of(s(plain), s(closed), s(later), s(expiring), s(future)));
         var all = SearchFilter.of(u);
         assertEquals(Set.of("plain", "closed", "later", "expiring", "future"), both(all));
@@ -248,10 +256,16 @@ public abstract class MemoryStoreContract {
         Memory m = turn("m", u, "Anna", "a pinned memory", T0).withLifecycle(life);
         store.write(List.of(s(m)));
         assertEquals(m, store.get("t1", "m").orElseThrow());
-        if (durable()) {
-            reopen();
-            assertEquals(m, store.get("t1", "m").orElseThrow(), "after reopening");
-        }
+    }
+
+    @Test
+    void lifecycleSurvivesReopen() {
+        assumeDurable();
+        var life = new Lifecycle(3, T0.plusSeconds(5), T0.plusSeconds(3600), true, "older", null);
+        Memory m = turn("m", Scope.user("t1", "u1"), "Anna", "a pinned memory", T0).withLifecycle(life);
+        store.write(List.of(s(m)));
+        reopen();
+        assertEquals(m, store.get("t1", "m").orElseThrow(), "after reopening");
     }
 
     private Set<String> both(SearchFilter filter) {
@@ -434,9 +448,19 @@ public abstract class MemoryStoreContract {
             }
         }
         assertEquals(Map.of(), store.vectors("t2", List.of("a")), "never across tenants");
-        if (durable()) {
-            reopen();
-            assertEquals(Set.of("a", "b"), store.vectors("t1", List.of("a", "b")).keySet(), "after reopen");
+    }
+
+    @Test
+    void vectorsSurviveReopen() {
+        assumeDurable();
+        var u1 = Scope.user("t1", "u1");
+        StoredMemory a = s(turn("a", u1, "Anna", "violin lessons on Tuesday", T0));
+        store.write(List.of(a, s(turn("b", u1, "Anna", "a red bicycle", T0))));
+        reopen();
+        var vectors = store.vectors("t1", List.of("a", "b"));
+        assertEquals(Set.of("a", "b"), vectors.keySet(), "after reopen");
+        for (int d = 0; d < a.embedding().dimensions(); d++) {
+            assertEquals(a.embedding().get(d), vectors.get("a").get(d), 1e-6, "full precision, dimension " + d);
         }
     }
 
@@ -476,7 +500,7 @@ public abstract class MemoryStoreContract {
     }
 
     @Test
-    void recordedAccessesCountAndSurviveReopen() {
+    void recordedAccessesCount() {
         AccessRecording recording = accessRecording();
         var u = Scope.user("t1", "u1");
         store.write(List.of(s(turn("a", u, "Anna", "recalled often", T0)), s(turn("b", u, "Anna", "never recalled", T0)),
@@ -493,15 +517,22 @@ public abstract class MemoryStoreContract {
                 "the last access never moves back");
         assertEquals(3, store.list(SearchFilter.of(u), 10).stream().filter(m -> m.id().equals("a")).findFirst()
                 .orElseThrow().lifecycle().accessCount(), "list shows the counts too");
-        if (durable()) {
-            reopen();
-            assertEquals(3, store.get("t1", "a").orElseThrow().lifecycle().accessCount(), "after reopening");
-            accessRecording().recordAccess("t1", List.of("a", "b"), T0.plusSeconds(120));
-            reopen();
-            assertEquals(new Lifecycle(4, T0.plusSeconds(120), null, false, null, null),
-                    store.get("t1", "a").orElseThrow().lifecycle(), "counted on top of the reopened value");
-            assertEquals(1, store.get("t1", "b").orElseThrow().lifecycle().accessCount());
-        }
+    }
+
+    @Test
+    void recordedAccessesSurviveReopen() {
+        AccessRecording recording = accessRecording();
+        assumeDurable();
+        var u = Scope.user("t1", "u1");
+        store.write(List.of(s(turn("a", u, "Anna", "recalled often", T0)), s(turn("b", u, "Anna", "never recalled", T0))));
+        recording.recordAccess("t1", List.of("a", "a", "a"), T0.plusSeconds(60));
+        reopen();
+        assertEquals(3, store.get("t1", "a").orElseThrow().lifecycle().accessCount(), "after reopening");
+        accessRecording().recordAccess("t1", List.of("a", "b"), T0.plusSeconds(120));
+        reopen();
+        assertEquals(new Lifecycle(4, T0.plusSeconds(120), null, false, null, null),
+                store.get("t1", "a").orElseThrow().lifecycle(), "counted on top of the reopened value");
+        assertEquals(1, store.get("t1", "b").orElseThrow().lifecycle().accessCount());
     }
 
     @Test

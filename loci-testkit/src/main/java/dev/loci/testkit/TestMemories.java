@@ -1,6 +1,7 @@
 package dev.loci.testkit;
 
 import dev.loci.Kind;
+import dev.loci.Lifecycle;
 import dev.loci.Memory;
 import dev.loci.Scope;
 import dev.loci.spi.Embedder;
@@ -15,14 +16,12 @@ public final class TestMemories {
     }
 
     public static Memory turn(String id, Scope scope, String speaker, String text, Instant at) {
-        return new Memory(id, scope, Kind.TURN, text, "user", speaker, at, at, at, null, null, List.of(), null,
-                List.of(), 1, 0.5, Map.of());
+        return Memory.builder().id(id).scope(scope).kind(Kind.TURN).text(text).role("user").speaker(speaker)
+                .occurredAt(at).recordedAt(at).build();
     }
 
     public static Memory withKindAndMeta(Memory m, Kind kind, Map<String, String> metadata) {
-        return new Memory(m.id(), m.scope(), kind, m.text(), m.role(), m.speaker(), m.occurredAt(), m.recordedAt(),
-                m.validFrom(), m.validTo(), m.clientId(), m.sourceIds(), m.parentId(), m.childIds(), m.version(),
-                m.importance(), metadata);
+        return m.toBuilder().kind(kind).metadata(metadata).lifecycle(Lifecycle.NONE).build();
     }
 
     public static StoredMemory stored(Memory m, Embedder embedder) {

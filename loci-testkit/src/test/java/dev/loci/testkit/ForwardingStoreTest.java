@@ -1,8 +1,11 @@
 package dev.loci.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loci.spi.AccessRecording;
+import dev.loci.spi.Compactable;
 import dev.loci.spi.MemoryStore;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -13,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link ForwardingStore} declares every {@link MemoryStore} method, defaults included (a default
- * it did not override would run on the forwarding store instead of the delegate), and, wrapped
- * around the reference store, passes the store contract.
+ * it did not override would run on the forwarding store instead of the delegate), forwards no
+ * optional capability, and, wrapped around the reference store, passes the store contract.
  */
 class ForwardingStoreTest extends MemoryStoreContract {
     @Override
@@ -37,6 +40,22 @@ class ForwardingStoreTest extends MemoryStoreContract {
                 .toList();
         assertEquals(List.of(), missing, "MemoryStore methods ForwardingStore does not forward");
         assertTrue(MemoryStore.class.getMethods().length > 10, "the port was read");
+    }
+
+    /**
+     * Capabilities are not forwarded, on purpose: a class cannot implement an interface only when
+     * its delegate does, so forwarding them would take one wrapper type per combination, or a
+     * wrapper claiming a capability its delegate may lack (a method that throws, which the ports
+     * rule out). A wrapped store is honestly one without them; the contract skips their checks.
+     */
+    @Test
+    void forwardsNoOptionalCapability() {
+        var delegate = new InMemoryStore();
+        assertTrue(delegate instanceof AccessRecording, "the delegate records accesses");
+        MemoryStore wrapped = new ForwardingStore(delegate) {
+        };
+        assertFalse(wrapped instanceof AccessRecording);
+        assertFalse(wrapped instanceof Compactable);
     }
 
     private static boolean declares(Method m) {

@@ -37,7 +37,7 @@ final class ProfileText {
     static Memory profile(String id, Scope user, List<Memory> facts, int version, Instant created, Instant now) {
         Map<String, Map<Statement.Category, List<Memory>>> bySubject = new LinkedHashMap<>();
         for (Memory f : facts) {
-            Statement st = FactPipeline.statementOf(f);
+            Statement st = FactRecords.statementOf(f);
             bySubject.computeIfAbsent(st.subject(), s -> new LinkedHashMap<>())
                     .computeIfAbsent(st.category(), c -> new ArrayList<>()).add(f);
         }
@@ -70,7 +70,7 @@ final class ProfileText {
 
     /** {@code attribute: value (date)}; the words said instead of the value when they named none. */
     private static String line(Memory fact) {
-        Statement st = FactPipeline.statementOf(fact);
+        Statement st = FactRecords.statementOf(fact);
         String value = st.valueUnspecified() ? "\"" + fact.text().strip() + "\"" : st.value();
         return st.attribute() + ": " + (st.negated() ? "not " : "") + value + " (" + DAY.format(fact.occurredAt()) + ")";
     }

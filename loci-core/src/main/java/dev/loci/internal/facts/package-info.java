@@ -1,7 +1,10 @@
 /**
  * Facts read from user turns, reinforced or superseded against the user's current facts, and the
- * profile written from them, plus the repairs after a forget or an update
- * ({@link dev.loci.internal.facts.FactPipeline} is the entry point). Depends on {@code facts.extract}
- * and {@code util}.
+ * profile written from them, plus the repairs after a forget or an update.
+ * {@link dev.loci.internal.facts.FactPipeline} is the entry point and says the order of the jobs;
+ * each job is one class ({@code FactReader}, {@code FactConsolidator}, {@code ProfileBuilder} with
+ * {@code ProfileText}, {@code FactRepairs}, and {@code KnownFacts}, the bounded cache of users'
+ * current facts), sharing only {@code FactRecords} and {@code FactBatch}. Depends on
+ * {@code facts.extract} and {@code util}.
  */
 package dev.loci.internal.facts;

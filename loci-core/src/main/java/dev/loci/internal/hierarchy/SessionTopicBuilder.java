@@ -92,6 +92,8 @@ public final class SessionTopicBuilder implements AutoCloseable {
                 return;
             }
             done(1);
+            LOG.log(System.Logger.Level.DEBUG, "the level-2 queue is full; this remember call builds its own"
+                    + " sessions and topics");
         }
         build(List.of(written));
     }

@@ -87,10 +87,10 @@ final class SessionTopicNode {
     }
 
     /**
-     * The node was just loaded with its members from the store: it needs writing only if it was
-     * never written or its stored children differ (episodes added or lost since).
+     * Compares the node, just loaded with its members from the store, with its stored children:
+     * it needs writing only if it was never written or they differ (episodes added or lost since).
      */
-    void loaded(List<String> storedChildIds) {
+    void compareWithStored(List<String> storedChildIds) {
         dirty = storedChildIds == null || !storedChildIds.equals(childIds());
     }
 

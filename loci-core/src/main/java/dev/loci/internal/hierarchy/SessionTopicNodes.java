@@ -237,7 +237,7 @@ final class SessionTopicNodes {
         var node = new SessionTopicNode(id, scope, Kind.SESSION, stored.map(Memory::version).orElse(0),
                 stored.map(Memory::recordedAt).orElseGet(clock::instant));
         members(listed(scope, Kind.EPISODE)).forEach(m -> node.add(m.episode(), m.vector()));
-        node.loaded(stored.map(Memory::childIds).orElse(null));
+        node.compareWithStored(stored.map(Memory::childIds).orElse(null));
         sessions.put(scope, node);
         return node;
     }
@@ -298,7 +298,7 @@ final class SessionTopicNodes {
                 store.delete(user.tenant(), topic.id());
                 continue;
             }
-            node.loaded(topic.childIds());
+            node.compareWithStored(topic.childIds());
             nodes.add(node);
         }
         unassigned.values().forEach(m -> assign(nodes, user, m));

@@ -184,7 +184,7 @@ public final class IngestPipeline {
                 return;
             }
             store.write(all);
-            facts.committed(all);
+            facts.rememberCurrentFacts(all);
         } finally {
             rewrites.unlock();
         }
@@ -267,16 +267,20 @@ public final class IngestPipeline {
         }
     }
 
-    /** A memory is being forgotten: it must not become the context key of a later turn. */
-    public void forgotten(String tenant, String id) {
+    /**
+     * Forgets the memory as the latest turn of its scope: it is about to be forgotten or its text
+     * replaced, so it must not become the context key of a later turn.
+     */
+    public void forgetLastTurn(String tenant, String id) {
         lastTurns.forget(tenant, id);
     }
 
     /**
-     * Memories of the scope are being forgotten by a filter: no turn cached for the scope may
-     * become the context key of a later turn (the next call in such a scope goes without one).
+     * Forgets the latest turns of the scope and the scopes within it: memories of the scope are
+     * about to be forgotten by a filter, so no turn cached for it may become the context key of a
+     * later turn (the next call in such a scope goes without one).
      */
-    public void forgotten(Scope scope) {
+    public void forgetLastTurns(Scope scope) {
         lastTurns.forget(scope);
     }
 

@@ -51,7 +51,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ol>
  * Then level 2: every SESSION and TOPIC node holding an episode that was deleted, removed or
  * rebuilt is rebuilt from the episodes that remain, or deleted when none do
- * ({@link SessionTopicBuilder#repair}). Last, facts ({@link FactPipeline#forgotten}): the facts read from
+ * ({@link SessionTopicBuilder#repair}). Last, facts ({@link FactPipeline#repairAfterForget}): the facts read from
  * a deleted turn are deleted (they quote it), what they had closed is opened again, and the
  * profiles of the users concerned are rebuilt or removed. A purge needs none of the episode
  * repairs (a turn's episode and neighbours share its scope, so they go too) but may need the last
@@ -185,7 +185,7 @@ public final class ForgetPipeline {
      * episode is rebuilt over the new text and the turns keyed with it (itself, the turn after it)
      * are re-keyed.
      */
-    public void changed(String tenant, Memory before) {
+    public void repairAfterUpdate(String tenant, Memory before) {
         lock.lock();
         try {
             var repair = new Repair(tenant);
@@ -335,7 +335,7 @@ public final class ForgetPipeline {
     /** Step 5: the facts read from deleted turns go, and the profiles over them are rebuilt. */
     private void repairFacts(String tenant, Collection<Memory> deleted) {
         if (facts != null) {
-            facts.forgotten(tenant, deleted, clock.instant());
+            facts.repairAfterForget(tenant, deleted, clock.instant());
         }
     }
 

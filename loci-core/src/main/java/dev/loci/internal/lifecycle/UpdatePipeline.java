@@ -31,7 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *       a recall as of an earlier moment finds it; the memory itself takes the new text, the next
  *       version number, and {@code recordedAt = validFrom = now}; both are written in one atomic
  *       batch. Then what quoted the old text is repaired as after a forget: the episode is
- *       rebuilt, the turn keyed with it re-keyed ({@link ForgetPipeline#changed});</li>
+ *       rebuilt, the turn keyed with it re-keyed ({@link ForgetPipeline#repairAfterUpdate});</li>
  *   <li>{@link #history}: the earlier versions and the current one, oldest first, preceded by the
  *       history of the statement it superseded, if any ({@link dev.loci.Lifecycle#supersedes}).</li>
  * </ol>
@@ -101,9 +101,9 @@ public final class UpdatePipeline {
             store.write(List.of(
                     new StoredMemory(kept, vectors.get(0), IndexKeys.keys(List.of(kept), consolidation).get(0)),
                     new StoredMemory(next, vectors.get(1), IndexKeys.keys(List.of(next), consolidation).get(0))));
-            repairs.changed(scope.tenant(), current);
+            repairs.repairAfterUpdate(scope.tenant(), current);
             if (facts != null && next.kind() == Kind.TURN) {
-                facts.changed(current, next, vectors.get(1), now);
+                facts.repairAfterUpdate(current, next, vectors.get(1), now);
             }
             return Optional.of(next);
         } finally {

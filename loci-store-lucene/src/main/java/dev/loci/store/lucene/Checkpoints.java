@@ -30,6 +30,21 @@ final class Checkpoints {
     /** Commits the index and truncates the log now. */
     void checkpoint() {
         index.ensureOpen();
+        commitAndTruncate();
+    }
+
+    /**
+     * The checkpoint of {@link LuceneMemoryStore#close}, once the store refuses new calls. It
+     * takes the write lock like any checkpoint: a write that passed its open check before the
+     * store was marked closed holds that lock until its record is logged and its document in the
+     * index, so the log position read here is past it and the commit holds it. Without the lock,
+     * such a write could land in a log segment this checkpoint then drops, uncommitted.
+     */
+    void closing() {
+        commitAndTruncate();
+    }
+
+    private void commitAndTruncate() {
         synchronized (checkpointLock) {
             long seq;
             long firstKept;
@@ -40,16 +55,6 @@ final class Checkpoints {
             } finally {
                 index.writeLock.unlock();
             }
-            commit(seq);
-            wal.dropSegmentsBefore(firstKept);
-        }
-    }
-
-    /** The checkpoint of {@link LuceneMemoryStore#close}, once the store refuses new calls. */
-    void closing() {
-        synchronized (checkpointLock) {
-            long seq = wal.lastSeq();
-            long firstKept = wal.rotate();
             commit(seq);
             wal.dropSegmentsBefore(firstKept);
         }

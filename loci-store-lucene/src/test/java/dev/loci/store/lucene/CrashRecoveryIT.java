@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashRecoveryIT {
     private static final int ROUNDS = 6;
+    /** Acknowledged batches a child writes before it is killed: a seeded number in [MIN, MAX). */
+    private static final int MIN_ACKS = 5;
+    private static final int MAX_ACKS = 120;
 
     @TempDir
     Path dir;
@@ -39,19 +43,25 @@ class CrashRecoveryIT {
             String first = reader.readLine();
             assertTrue(first != null && first.startsWith("OPEN"), "child failed to open: " + first + "\n" + errors(child));
             int r = round;
+            // Killed after a seeded number of acknowledged batches, not after a time: as far into
+            // its writes (checkpoints included) however slow the machine; the kill still lands
+            // wherever the child happens to be in the writes that follow.
+            var acksBeforeKill = new CountDownLatch(MIN_ACKS + random.nextInt(MAX_ACKS - MIN_ACKS));
             var pump = Thread.ofVirtual().start(() -> {
                 try {
                     for (String line; (line = reader.readLine()) != null; ) {
                         String[] p = line.split(" ");
                         if (p[0].equals("ACK")) {
                             acked.put(r + "/" + p[1], Integer.parseInt(p[2]));
+                            acksBeforeKill.countDown();
                         }
                     }
                 } catch (IOException ignored) {
                     // the child died mid-line
                 }
             });
-            Thread.sleep(200 + random.nextInt(1500));
+            assertTrue(acksBeforeKill.await(120, TimeUnit.SECONDS),
+                    "the child stopped acknowledging\n" + errors(child));
             child.destroyForcibly(); // SIGKILL on Linux
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
             pump.join();

@@ -8,11 +8,9 @@ import dev.loci.Lifecycle;
 import dev.loci.Scope;
 import dev.loci.testkit.HashingEmbedder;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,26 +61,6 @@ class LuceneAccessTest {
         try (var store = LuceneMemoryStore.open(dir, LuceneStoreConfig.defaults())) {
             assertEquals(new Lifecycle(2, T0.plusSeconds(2), null, false, null, null),
                     store.get("t1", "a").orElseThrow().lifecycle());
-        }
-    }
-
-    /** What kill -9 would leave: the copy holds the last commit plus the log (locks left out). */
-    static final class CrashCopy {
-        private CrashCopy() {
-        }
-
-        static void copyAsAfterACrash(Path from, Path to) throws IOException {
-            try (Stream<Path> paths = Files.walk(from)) {
-                for (Path p : paths.toList()) {
-                    Path target = to.resolve(from.relativize(p).toString());
-                    String name = p.getFileName().toString();
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(target);
-                    } else if (!name.equals("loci.lock") && !name.equals("write.lock")) {
-                        Files.copy(p, target);
-                    }
-                }
-            }
         }
     }
 }

@@ -10,12 +10,10 @@ import dev.loci.Scope;
 import dev.loci.spi.SearchFilter;
 import dev.loci.testkit.HashingEmbedder;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +39,7 @@ class LuceneDeletionTest {
                     stored(turn("b", BEN, "Ben", "another user", T0), embedder)));
             assertEquals(1, store.deleteMatching(SearchFilter.of(ANNA)).size());
             store.write(List.of(stored(turn("c", ANNA, "Anna", "after the delete", T0), embedder)));
-            copyAsAfterACrash(data, crashed); // what kill -9 would leave: the open-time commit plus the log
+            CrashCopy.copyAsAfterACrash(data, crashed); // what kill -9 would leave: the open-time commit plus the log
         }
         try (var store = LuceneMemoryStore.open(crashed, LOG_ONLY)) {
             assertEquals(Set.of("b", "c"), store.existing("t1", List.of("a", "b", "c")),
@@ -67,20 +65,6 @@ class LuceneDeletionTest {
             assertEquals(List.of(), DataDirScan.found(dir, annas));
             assertFalse(DataDirScan.found(dir, bens).isEmpty(), "the other user's memory is still on disk");
             assertTrue(store.get("t1", "b").isPresent());
-        }
-    }
-
-    private static void copyAsAfterACrash(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                String name = p.getFileName().toString();
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!name.equals("loci.lock") && !name.equals("write.lock")) {
-                    Files.copy(p, target);
-                }
-            }
         }
     }
 }

@@ -1,0 +1,136 @@
+package dev.loci.internal.facts;
+
+import static dev.loci.internal.facts.FactRecords.userOf;
+
+import dev.loci.Kind;
+import dev.loci.Memory;
+import dev.loci.Scope;
+import dev.loci.internal.util.MemoryIds;
+import dev.loci.spi.Embedding;
+import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SearchFilter;
+import dev.loci.spi.StoredMemory;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Users' current facts as last written, kept in memory so a remember call compares statements and
+ * rewrites the profile without reading the store (with Lucene, without a searcher refresh). Each
+ * user's are read from the store once ({@link #of}), then kept up to date with what is written
+ * ({@link #rememberCurrentFacts}); forgets and updates {@link #drop} them. Bounded: at most
+ * {@value #MAX_KNOWN_FACTS} facts across users, the least recently used users dropped first. Not
+ * thread-safe: callers guard it with one lock (the engine's rewrite lock).
+ */
+final class KnownFacts {
+    /** Most facts kept in memory across users; the least recently used users go first. */
+    static final int MAX_KNOWN_FACTS = 20_000;
+    /** Most current facts a profile is built from (the oldest first when a user has more). */
+    static final int MAX_PROFILE_FACTS = 10_000;
+
+    /**
+     * A user's current facts (no {@code validTo}; expiry is checked when they are used), their
+     * vectors, and their profile's version, as last written.
+     */
+    static final class UserFacts {
+        final Map<String, Memory> facts = new LinkedHashMap<>();
+        final Map<String, Embedding> vectors = new HashMap<>();
+        /** 0 when the user has no profile yet. */
+        int profileVersion;
+        Instant profileCreated;
+    }
+
+    private final MemoryStore store;
+    /** Least recently used first. */
+    private final LinkedHashMap<Scope, UserFacts> byUser = new LinkedHashMap<>(16, 0.75f, true);
+    private int count;
+
+    KnownFacts(MemoryStore store) {
+        this.store = store;
+    }
+
+    /** The user's current facts: kept ones, else read from the store (and kept). */
+    UserFacts of(Scope user, Instant now) {
+        UserFacts k = byUser.get(user);
+        if (k != null) {
+            return k;
+        }
+        k = new UserFacts();
+        var filter = new SearchFilter(user, Set.of(Kind.FACT), null, Map.of()).visibleAt(now);
+        for (Memory m : store.list(filter, MAX_PROFILE_FACTS)) {
+            if (m.validTo() == null) {
+                k.facts.put(m.id(), m);
+            }
+        }
+        if (!k.facts.isEmpty()) {
+            k.vectors.putAll(store.vectors(user.tenant(), k.facts.keySet()));
+        }
+        Optional<Memory> profile = store.get(user.tenant(), MemoryIds.profileId(user.tenant(), user.userId()))
+                .filter(m -> m.kind() == Kind.PROFILE);
+        k.profileVersion = profile.map(Memory::version).orElse(0);
+        k.profileCreated = profile.map(Memory::recordedAt).orElse(null);
+        byUser.put(user, k);
+        count += k.facts.size();
+        evict(user);
+        return k;
+    }
+
+    /** The kept vector of a fact; null when its user's facts are not kept or it is not among them. */
+    Embedding vector(Memory fact) {
+        UserFacts k = userOf(fact.scope()).map(byUser::get).orElse(null);
+        return k == null ? null : k.vectors.get(fact.id());
+    }
+
+    /**
+     * Brings the kept facts of the users concerned up to date with records just written: current
+     * facts are added, closed ones removed, the profile's version noted. Users not kept are left
+     * to be read from the store at next use.
+     */
+    void rememberCurrentFacts(List<StoredMemory> written) {
+        for (StoredMemory r : written) {
+            Memory m = r.memory();
+            UserFacts k = userOf(m.scope()).map(byUser::get).orElse(null);
+            if (k == null) {
+                continue;
+            }
+            if (m.kind() == Kind.PROFILE) {
+                k.profileVersion = m.version();
+                k.profileCreated = m.recordedAt();
+            } else if (m.kind() == Kind.FACT && m.validTo() == null) {
+                if (k.facts.put(m.id(), m) == null) {
+                    count++;
+                }
+                k.vectors.put(m.id(), r.embedding());
+            } else if (m.kind() == Kind.FACT && k.facts.remove(m.id()) != null) {
+                k.vectors.remove(m.id());
+                count--;
+            }
+        }
+        evict(null);
+    }
+
+    /** Drops what is kept of the user: read from the store again at next use. */
+    void drop(Scope user) {
+        UserFacts k = byUser.remove(user);
+        if (k != null) {
+            count -= k.facts.size();
+        }
+    }
+
+    /** Drops the least recently used users (but {@code keep}) while more than {@link #MAX_KNOWN_FACTS} are kept. */
+    private void evict(Scope keep) {
+        var it = byUser.entrySet().iterator();
+        while (count > MAX_KNOWN_FACTS && it.hasNext()) {
+            var e = it.next();
+            if (e.getKey().equals(keep)) {
+                continue;
+            }
+            count -= e.getValue().facts.size();
+            it.remove();
+        }
+    }
+}
