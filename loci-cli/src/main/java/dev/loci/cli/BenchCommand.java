@@ -48,6 +48,7 @@ final class BenchCommand implements Callable<Integer> {
             case "ingest" -> IngestBenchmark.run(new IngestBenchmark.Options(turns, batch, rounds, queries, dir), System.out);
             case "recall" -> RecallBenchmark.run(new RecallBenchmark.Options(sizes, queries, dir), System.out);
             case "durability" -> DurabilityBenchmark.run(new DurabilityBenchmark.Options(perCase, dir), System.out);
+            case "server" -> dev.loci.server.bench.ServerBenchmark.run(dir, queries, System.out);
             default -> throw new dev.loci.InvalidInputException("WHAT", "'" + what
                     + "' is not a benchmark; use ingest, recall or durability");
         }

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
         description = "Long-term memory for LLM agents: ingest conversations, recall what matters.",
         subcommands = {DemoCommand.class, IngestCommand.class, RecallCommand.class, ContextCommand.class,
                 GetCommand.class, UpdateCommand.class, HistoryCommand.class, ForgetCommand.class, PurgeCommand.class,
+                dev.loci.server.cli.ServeCommand.class,
+                dev.loci.server.cli.KeysCommand.class,
                 StatsCommand.class, EvalCommand.class, BenchCommand.class, dev.loci.mcp.McpCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /**
  * Opens Loci on the embedded defaults: a local ONNX embedding model (no network, no API key)
@@ -48,6 +49,18 @@ public final class EmbeddedLoci {
      * @throws DataDirLockedException when another process holds the directory
      */
     public static LociEngine open(Path dataDir, EmbeddedOptions options) {
+        return open(dataDir, options, UnaryOperator.identity());
+    }
+
+    /**
+     * Opens Loci as {@link #open(Path, EmbeddedOptions)} does, with the local model wrapped by
+     * {@code decorator} (e.g. the server's batching of concurrent calls). The decorator must keep the
+     * model's id and dimensions, and owns the model: closing what it returns closes the model.
+     */
+    public static LociEngine open(Path dataDir, EmbeddedOptions options, UnaryOperator<Embedder> decorator) {
+        if (decorator == null) {
+            throw new InvalidInputException("decorator", "is required (UnaryOperator.identity() for none)");
+        }
         if (dataDir == null) {
             throw new InvalidInputException("dataDir", "is required");
         }
@@ -60,7 +73,7 @@ public final class EmbeddedLoci {
         LuceneMemoryStore store = LuceneMemoryStore.open(dataDir, options.store());
         Embedder embedder = null;
         try {
-            embedder = OnnxEmbedder.create(options.embedder());
+            embedder = decorator.apply(OnnxEmbedder.create(options.embedder()));
             checkModel(dataDir, embedder);
             return LociEngine.builder().store(store).embedder(embedder).config(options.loci())
                     .tokenCounter(JtokkitTokenCounter.named(options.tokens())).build();

@@ -161,13 +161,14 @@ public final class LociJson {
         return node;
     }
 
-    /** What a forget or purge deleted. */
+    /** What a forget or purge deleted; {@code totalRemoved} counts the matched memories plus the episodes removed with them. */
     public static ObjectNode forgotten(ForgetResult result) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("deleted", result.deleted());
         node.put("episodesRebuilt", result.episodesRebuilt());
         node.put("episodesRemoved", result.episodesRemoved());
         node.put("turnsRewritten", result.turnsRewritten());
+        node.put("totalRemoved", result.totalRemoved());
         return node;
     }
 

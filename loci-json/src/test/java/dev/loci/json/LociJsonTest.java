@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loci.ContextBlock;
+import dev.loci.ForgetResult;
 import dev.loci.InvalidInputException;
 import dev.loci.Kind;
 import dev.loci.Lifecycle;
@@ -57,6 +58,14 @@ class LociJsonTest {
         assertEquals("cl100k", node.get("encoding").asText());
         assertEquals("SUMMARY", node.at("/items/0/fidelity").asText());
         assertEquals("t2", node.at("/items/0/covers/1").asText());
+    }
+
+    @Test
+    void aForgetResultCountsTheEpisodesRemovedWithTheMatches() {
+        JsonNode node = LociJson.forgotten(new ForgetResult(3, 1, 2, 4));
+        assertEquals(3, node.get("deleted").asLong());
+        assertEquals(2, node.get("episodesRemoved").asInt());
+        assertEquals(5, node.get("totalRemoved").asLong());
     }
 
     @Test

@@ -78,10 +78,12 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
     private final CandidateSearch search;
     private final Writes writes;
     private final AccessRecorder accessRecorder;
+    private final int recoveredRecords;
 
     private LuceneMemoryStore(LuceneStoreConfig config, DataDir dataDir, LuceneIndex index, WriteAheadLog wal,
-            Accesses accesses, PendingKeys pending, Searchers searchers) {
+            int recoveredRecords, Accesses accesses, PendingKeys pending, Searchers searchers) {
         this.config = config;
+        this.recoveredRecords = recoveredRecords;
         this.dataDir = dataDir;
         this.index = index;
         this.wal = wal;
@@ -105,10 +107,11 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
         try {
             index = LuceneIndex.open(dataDir, config);
             var accesses = new Accesses();
-            wal = Recovery.run(dataDir, index, accesses); // replays the log past the last commit, commits
+            Recovery.Recovered recovered = Recovery.run(dataDir, index, accesses); // replays the log past the last commit, commits
+            wal = recovered.log();
             var pending = new PendingKeys();
             Searchers searchers = Searchers.open(index, pending, config.searchThreads());
-            return new LuceneMemoryStore(config, dataDir, index, wal, accesses, pending, searchers);
+            return new LuceneMemoryStore(config, dataDir, index, wal, recovered.replayed(), accesses, pending, searchers);
         } catch (IOException | RuntimeException e) {
             closeAfterFailedOpen(wal, index, dataDir);
             if (e instanceof IOException io) {
@@ -218,7 +221,8 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
                     "durability", config.durability().name(),
                     "segments", Integer.toString(reader.leaves().size()),
                     "walBytes", Long.toString(wal.bytes()),
-                    "vectorDimensions", Integer.toString(index.dimensions())));
+                    "vectorDimensions", Integer.toString(index.dimensions()),
+                    "recoveredRecords", Integer.toString(recoveredRecords)));
         } finally {
             searchers.release(searcher);
         }

@@ -35,10 +35,17 @@ final class Recovery {
     }
 
     /**
+     * What recovery left: the log, open for appending, and how many records it replayed (0 after a
+     * clean close, which commits everything the log held).
+     */
+    record Recovered(WriteAheadLog log, int replayed) {
+    }
+
+    /**
      * Replays the log in {@code dataDir} into {@code index} (access counts into {@code accesses}),
      * commits, drops the replayed segments, and returns the log, open for appending.
      */
-    static WriteAheadLog run(DataDir dataDir, LuceneIndex index, Accesses accesses) throws IOException {
+    static Recovered run(DataDir dataDir, LuceneIndex index, Accesses accesses) throws IOException {
         long committedSeq = index.committedWalSeq();
         var records = new ArrayList<WriteAheadLog.Entry>();
         WriteAheadLog wal = WriteAheadLog.open(dataDir.wal(), committedSeq, records);
@@ -56,7 +63,7 @@ final class Recovery {
             wal.dropSegmentsBefore(firstKept);
             LOG.log(System.Logger.Level.DEBUG, "opened {0}: replayed {1} log records after commit {2}",
                     dataDir.root(), replayed, committedSeq);
-            return wal;
+            return new Recovered(wal, replayed);
         } catch (IOException | RuntimeException e) {
             try {
                 wal.close();

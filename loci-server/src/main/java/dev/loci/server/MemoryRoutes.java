@@ -1,0 +1,196 @@
+package dev.loci.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loci.ContextBlock;
+import dev.loci.ForgetResult;
+import dev.loci.Loci;
+import dev.loci.Memory;
+import dev.loci.MemoryFilter;
+import dev.loci.RecallResult;
+import dev.loci.RememberResult;
+import dev.loci.Scope;
+import dev.loci.engine.LociEngine;
+import dev.loci.json.LociJson;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The handlers of the {@code /v1} routes, one method per operation of the Java API. Each reads its
+ * request ({@link Requests}), calls the engine in the caller's tenant and renders the answer
+ * ({@link LociJson}, the form the CLI prints too). Authentication, admission and errors are handled around them by
+ * {@link LociServer}.
+ */
+final class MemoryRoutes {
+    private static final Set<String> SCOPE_PARAMS = Set.of("userId", "agentId", "sessionId");
+
+    private final Supplier<Loci> engine;
+    private final ServerMetrics metrics;
+    private final long maxBodyBytes;
+
+    MemoryRoutes(Supplier<Loci> engine, ServerMetrics metrics, long maxBodyBytes) {
+        this.engine = engine;
+        this.metrics = metrics;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** {@code POST /v1/memories}: remember messages; retrying with the same client ids adds nothing. */
+    void remember(Context ctx) {
+        Requests.RememberIn in = Requests.body(ctx, Requests.RememberIn.class, maxBodyBytes);
+        Scope scope = Requests.scope(LociServer.tenant(ctx), in.userId(), in.agentId(), in.sessionId());
+        var messages = Requests.messages(in.messages());
+        RememberResult result = metrics.remember().record(() -> engine.get().remember(scope, messages));
+        json(ctx, result.added() > 0 ? 201 : 200, LociJson.remembered(result));
+    }
+
+    /** {@code POST /v1/memories/search}: recall. */
+    void search(Context ctx) {
+        Requests.SearchIn in = Requests.body(ctx, Requests.SearchIn.class, maxBodyBytes);
+        Scope scope = Requests.scope(LociServer.tenant(ctx), in.userId(), in.agentId(), in.sessionId());
+        var query = Requests.query(in.query(), in.k(), in.kinds(), in.from(), in.to(), in.metadata(), in.at(),
+                in.asOf());
+        RecallResult result = metrics.recall().record(() -> engine.get().recall(scope, query));
+        json(ctx, 200, LociJson.recallResult(result));
+    }
+
+    /** {@code POST /v1/context}: a prompt-ready block within a token budget. */
+    void context(Context ctx) {
+        Requests.ContextIn in = Requests.body(ctx, Requests.ContextIn.class, maxBodyBytes);
+        Scope scope = Requests.scope(LociServer.tenant(ctx), in.userId(), in.agentId(), in.sessionId());
+        if (in.budget() == null) {
+            throw new ProblemException(Problem.unprocessable("budget", "is required: the most tokens the block may take"));
+        }
+        var query = Requests.query(in.query(), null, in.kinds(), in.from(), in.to(), in.metadata(), in.at(),
+                in.asOf());
+        ContextBlock block = metrics.context().record(() -> engine.get().context(scope, query, in.budget()));
+        json(ctx, 200, LociJson.context(block));
+    }
+
+    /** {@code GET /v1/memories/{id}}. */
+    void get(Context ctx) {
+        Scope scope = queryScope(ctx, Set.of());
+        String id = ctx.pathParam("id");
+        Memory m = engine.get().get(scope, id).orElseThrow(() -> notFound(id));
+        json(ctx, 200, LociJson.memory(m));
+    }
+
+    /** {@code PATCH /v1/memories/{id}}: a new version with new text. */
+    void update(Context ctx) {
+        Requests.UpdateIn in = Requests.body(ctx, Requests.UpdateIn.class, maxBodyBytes);
+        Scope scope = Requests.scope(LociServer.tenant(ctx), in.userId(), in.agentId(), in.sessionId());
+        if (in.text() == null) {
+            throw new ProblemException(Problem.unprocessable("text", "is required: the new text"));
+        }
+        String id = ctx.pathParam("id");
+        Memory m = engine.get().update(scope, id, in.text()).orElseThrow(() -> notFound(id));
+        json(ctx, 200, LociJson.memory(m));
+    }
+
+    /** {@code GET /v1/memories/{id}/history}: every version, oldest first. */
+    void history(Context ctx) {
+        Scope scope = queryScope(ctx, Set.of());
+        String id = ctx.pathParam("id");
+        List<Memory> versions = engine.get().history(scope, id);
+        if (versions.isEmpty()) {
+            throw notFound(id);
+        }
+        ObjectNode body = LociJson.mapper().createObjectNode();
+        body.set("versions", LociJson.memories(versions));
+        json(ctx, 200, body);
+    }
+
+    /** {@code DELETE /v1/memories/{id}}: the memory and its earlier versions. */
+    void delete(Context ctx) {
+        Scope scope = queryScope(ctx, Set.of());
+        String id = ctx.pathParam("id");
+        if (!engine.get().forget(scope, id)) {
+            throw notFound(id);
+        }
+        ctx.status(204);
+    }
+
+    /** {@code POST /v1/memories/forget}: every memory of the scope that a (narrowing) filter matches. */
+    void forget(Context ctx) {
+        Requests.ForgetIn in = Requests.body(ctx, Requests.ForgetIn.class, maxBodyBytes);
+        Scope scope = Requests.scope(LociServer.tenant(ctx), in.userId(), in.agentId(), in.sessionId());
+        MemoryFilter filter = Requests.filter(in.kinds(), in.from(), in.to(), in.metadata());
+        if (filter.isAll()) {
+            throw new ProblemException(Problem.unprocessable("kinds",
+                    "a filter is required (kinds, from, to or metadata); to delete a whole user or session use "
+                            + "DELETE /v1/memories?userId=...&confirm=true"));
+        }
+        ForgetResult result = engine.get().forget(scope, filter);
+        json(ctx, 200, LociJson.forgotten(result));
+    }
+
+    /** {@code DELETE /v1/memories?userId=...&confirm=true}: purge a user or a session. */
+    void purge(Context ctx) {
+        Scope scope = queryScope(ctx, Set.of("confirm"));
+        if (scope.userId() == null && scope.sessionId() == null) {
+            throw new ProblemException(Problem.unprocessable("userId",
+                    "a userId or sessionId is required: a whole tenant cannot be purged over HTTP"));
+        }
+        String confirm = ctx.queryParam("confirm");
+        if (!"true".equals(confirm)) {
+            long n = engine.get().count(scope, MemoryFilter.all());
+            throw new ProblemException(Problem.unprocessable("confirm",
+                    "must be true to purge; this would delete " + n + " memories"));
+        }
+        ForgetResult result = engine.get().purge(scope);
+        json(ctx, 200, LociJson.forgotten(result));
+    }
+
+    /** {@code GET /v1/memories/count}: how many memories of the scope match a filter. */
+    void count(Context ctx) {
+        Scope scope = queryScope(ctx, Set.of("kind", "from", "to"));
+        MemoryFilter filter = Requests.filter(ctx.queryParams("kind"), single(ctx, "from"), single(ctx, "to"), null);
+        long n = engine.get().count(scope, filter);
+        json(ctx, 200, LociJson.mapper().createObjectNode().put("count", n));
+    }
+
+    /** {@code GET /v1/stats}: store-wide size and model (admin keys only: it spans tenants). */
+    void stats(Context ctx) {
+        Loci loci = engine.get();
+        ObjectNode root = LociJson.stats(loci.stats());
+        if (loci instanceof LociEngine engine) {
+            root.put("embedder", engine.embedder().modelId());
+            root.put("dimensions", engine.embedder().dimensions());
+        }
+        json(ctx, 200, root);
+    }
+
+    private static Scope queryScope(Context ctx, Set<String> extra) {
+        Map<String, List<String>> params = ctx.queryParamMap();
+        for (var e : params.entrySet()) {
+            String name = e.getKey();
+            if (!SCOPE_PARAMS.contains(name) && !extra.contains(name)) {
+                throw new ProblemException(Problem.malformed(name, "is not a known query parameter; known: "
+                        + new TreeMap<>(Map.of("scope", SCOPE_PARAMS, "also", extra))));
+            }
+            if (e.getValue().size() > 1 && !name.equals("kind")) {
+                throw new ProblemException(Problem.malformed(name, "is given more than once"));
+            }
+        }
+        return Requests.scope(LociServer.tenant(ctx), single(ctx, "userId"), single(ctx, "agentId"),
+                single(ctx, "sessionId"));
+    }
+
+    private static String single(Context ctx, String name) {
+        return ctx.queryParam(name);
+    }
+
+    private static ProblemException notFound(String id) {
+        return new ProblemException(Problem.of(404, "not-found", "Not found",
+                "no memory " + id + " in this scope"));
+    }
+
+    static void json(Context ctx, int status, JsonNode body) {
+        ctx.status(status);
+        ctx.contentType("application/json");
+        ctx.result(body.toString());
+    }
+}

@@ -1,0 +1,243 @@
+package dev.loci.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loci.InvalidInputException;
+import dev.loci.LociException;
+import dev.loci.spi.Embedder;
+import dev.loci.spi.Embedding;
+import dev.loci.testkit.HashingEmbedder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The batcher over a fake embedder that records every batch it is given and can hold a batch
+ * until the test lets it go, so which calls share a batch is decided by latches, never by timing.
+ */
+class BatchingEmbedderTest {
+    private static final Duration FOREVER = Duration.ofHours(1);
+
+    /** HashingEmbedder vectors; records batch sizes; the n-th batch may be held at a gate or made to fail. */
+    static final class CountingEmbedder implements Embedder {
+        final HashingEmbedder real = new HashingEmbedder();
+        final List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
+        final Semaphore entered = new Semaphore(0);
+        volatile CountDownLatch gate = new CountDownLatch(0);
+        volatile RuntimeException failWith;
+        volatile boolean closed;
+
+        @Override
+        public int dimensions() {
+            return real.dimensions();
+        }
+
+        @Override
+        public String modelId() {
+            return "counting";
+        }
+
+        @Override
+        public List<Embedding> embedDocuments(List<String> texts) {
+            batchSizes.add(texts.size());
+            entered.release();
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            if (failWith != null) {
+                throw failWith;
+            }
+            for (int i = 0; i < texts.size(); i++) {
+                if (texts.get(i).isBlank()) {
+                    throw new InvalidInputException("texts[" + i + "]", "must not be blank");
+                }
+            }
+            return real.embedDocuments(texts);
+        }
+
+        @Override
+        public Embedding embedQuery(String text) {
+            return real.embedQuery(text);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    private final CountingEmbedder fake = new CountingEmbedder();
+    private BatchingEmbedder batcher;
+
+    @AfterEach
+    void close() {
+        fake.gate = new CountDownLatch(0);
+        if (batcher != null) {
+            batcher.close();
+        }
+    }
+
+    private static <T> CompletableFuture<T> async(Supplier<T> call) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Thread.ofPlatform().start(() -> {
+            try {
+                f.complete(call.get());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+
+    /** Holds the next batch at the gate once it reaches the fake; returns the gate to open. */
+    private CountDownLatch holdNextBatch() {
+        CountDownLatch gate = new CountDownLatch(1);
+        fake.gate = gate;
+        return gate;
+    }
+
+    private void awaitQueued(int n) {
+        while (batcher.queued() < n) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Starts one call, waits until the fake holds it, then queues {@code others} behind it. */
+    private List<CompletableFuture<List<Embedding>>> queueBehindAHeldBatch(List<List<String>> others)
+            throws InterruptedException {
+        var first = async(() -> batcher.embedDocuments(List.of("first")));
+        fake.entered.acquire();
+        List<CompletableFuture<List<Embedding>>> calls = new ArrayList<>();
+        calls.add(first);
+        for (List<String> texts : others) {
+            calls.add(async(() -> batcher.embedDocuments(texts)));
+        }
+        awaitQueued(others.size());
+        return calls;
+    }
+
+    @Test
+    void aSingleCallOnAnIdleEmbedderIsNotKeptWaiting() {
+        batcher = BatchingEmbedder.wrap(fake, new BatchingEmbedder.Config(FOREVER, 64));
+        // maxWait is an hour: returning at all shows an idle, single call does not wait for company
+        List<Embedding> v = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> batcher.embedDocuments(List.of("hello there")));
+        assertEquals(fake.real.embedDocuments(List.of("hello there")), v);
+        assertEquals(List.of(1), fake.batchSizes);
+    }
+
+    @Test
+    void callsThatArriveDuringABatchShareTheNextOneAndEachGetsItsOwnVectors() throws Exception {
+        batcher = BatchingEmbedder.wrap(fake, new BatchingEmbedder.Config(Duration.ZERO, 64));
+        CountDownLatch gate = holdNextBatch();
+        var calls = queueBehindAHeldBatch(List.of(List.of("a1", "a2"), List.of("b1"), List.of("c1", "c2", "c3")));
+        gate.countDown();
+        assertEquals(fake.real.embedDocuments(List.of("a1", "a2")), calls.get(1).get());
+        assertEquals(fake.real.embedDocuments(List.of("b1")), calls.get(2).get());
+        assertEquals(fake.real.embedDocuments(List.of("c1", "c2", "c3")), calls.get(3).get());
+        assertEquals(List.of(1, 6), fake.batchSizes);
+        assertEquals(new BatchingEmbedder.Counts(2, 4, 7), batcher.counts());
+    }
+
+    @Test
+    void aBatchStopsGatheringAtMaxTexts() throws Exception {
+        batcher = BatchingEmbedder.wrap(fake, new BatchingEmbedder.Config(Duration.ZERO, 3));
+        CountDownLatch gate = holdNextBatch();
+        var calls = queueBehindAHeldBatch(List.of(List.of("a1", "a2"), List.of("b1", "b2"), List.of("c1")));
+        gate.countDown();
+        for (var c : calls) {
+            c.get();
+        }
+        assertEquals(List.of(1, 4, 1), fake.batchSizes, "a1 a2 + b1 b2 reach 3 texts; c1 goes next");
+    }
+
+    @Test
+    void underConcurrentLoadABatchWaitsForMoreCalls() throws Exception {
+        batcher = BatchingEmbedder.wrap(fake, new BatchingEmbedder.Config(FOREVER, 4));
+        CountDownLatch gate = holdNextBatch();
+        var warm = queueBehindAHeldBatch(List.of(List.of("x"), List.of("y")));
+        gate.countDown();
+        for (var c : warm) {
+            c.get(); // batches [1] and [2]: the last gathered two calls, so the next one waits
+        }
+        var e = async(() -> batcher.embedDocuments(List.of("e")));
+        var f = async(() -> batcher.embedDocuments(List.of("f")));
+        var g = async(() -> batcher.embedDocuments(List.of("g", "h")));
+        e.get();
+        f.get();
+        g.get();
+        assertEquals(List.of(1, 2, 4), fake.batchSizes, "e, f and g+h gathered up to maxTexts = 4");
+    }
+
+    @Test
+    void aFailureReachesEveryCallerOfTheBatch() throws Exception {
+        batcher = BatchingEmbedder.wrap(fake, new BatchingEmbedder.Config(Duration.ZERO, 64));
+        CountDownLatch gate = holdNextBatch();
+        var calls = queueBehindAHeldBatch(List.of(List.of("a"), List.of("b"), List.of("c")));
+        RuntimeException boom = new LociException("model crashed");
+        fake.failWith = boom;
+        gate.countDown();
+        for (var c : calls) {
+            var thrown = assertThrows(Exception.class, c::get);
+            assertSame(boom, thrown.getCause());
+        }
+        assertEquals(List.of(1, 3), fake.batchSizes);
+    }
+
+    @Test
+    void invalidInputFailsOnlyTheCallerWhoseTextWasBad() throws Exception {
+        batcher = BatchingEmbedder.wrap(fake, new BatchingEmbedder.Config(Duration.ZERO, 64));
+        CountDownLatch gate = holdNextBatch();
+        var calls = queueBehindAHeldBatch(List.of(List.of("a"), List.of("b", " "), List.of("c")));
+        gate.countDown();
+        assertEquals(fake.real.embedDocuments(List.of("a")), calls.get(1).get());
+        var thrown = assertThrows(Exception.class, () -> calls.get(2).get());
+        assertTrue(thrown.getCause() instanceof InvalidInputException e && e.getMessage().contains("texts[1]"),
+                "its own index: " + thrown.getCause());
+        assertEquals(fake.real.embedDocuments(List.of("c")), calls.get(3).get());
+    }
+
+    @Test
+    void closeEmbedsWhatIsQueuedRefusesNewCallsThenClosesTheModel() throws Exception {
+        batcher = BatchingEmbedder.wrap(fake, new BatchingEmbedder.Config(Duration.ZERO, 64));
+        CountDownLatch gate = holdNextBatch();
+        var calls = queueBehindAHeldBatch(List.of(List.of("a"), List.of("b")));
+        var closing = async(() -> {
+            batcher.close();
+            return fake.closed;
+        });
+        while (!batcher.isClosed()) {
+            Thread.onSpinWait();
+        }
+        var late = assertThrows(LociException.class, () -> batcher.embedDocuments(List.of("late")));
+        assertTrue(late.getMessage().contains("closed"), late.getMessage());
+        assertFalse(fake.closed, "the model closed before the queued calls were embedded");
+        gate.countDown();
+        for (var c : calls) {
+            assertEquals(1, c.get().size());
+        }
+        assertTrue(closing.get());
+        assertEquals(List.of(1, 2), fake.batchSizes);
+    }
+
+    @Test
+    void queriesGoStraightThrough() {
+        batcher = BatchingEmbedder.wrap(fake, BatchingEmbedder.Config.defaults());
+        assertEquals(fake.real.embedQuery("q"), batcher.embedQuery("q"));
+        assertEquals(List.of(), fake.batchSizes);
+    }
+}

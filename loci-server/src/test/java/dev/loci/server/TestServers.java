@@ -1,0 +1,26 @@
+package dev.loci.server;
+
+import dev.loci.Loci;
+import dev.loci.engine.LociEngine;
+import dev.loci.testkit.HashingEmbedder;
+import dev.loci.testkit.InMemoryStore;
+import java.nio.file.Path;
+
+/** Real servers on a free loopback port over the testkit's deterministic engine. */
+final class TestServers {
+    private TestServers() {
+    }
+
+    static Loci fakeEngine() {
+        return LociEngine.builder().embedder(new HashingEmbedder()).store(new InMemoryStore()).build();
+    }
+
+    static ServerOptions options(Path dataDir) {
+        return ServerOptions.defaults().withPort(0).withApiKeys(ApiKeys.open(dataDir));
+    }
+
+    /** A JSON string literal. */
+    static String q(String s) {
+        return Http.JSON.getNodeFactory().textNode(s).toString();
+    }
+}

@@ -1,0 +1,175 @@
+package dev.loci.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loci.Scope;
+import dev.loci.embedded.EmbeddedLoci;
+import dev.loci.embedded.EmbeddedOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code loci serve} in a real child JVM (real ONNX model, real Lucene store) gets SIGTERM while
+ * concurrent remember requests are in flight. It must exit 0; every request answered 2xx must be in
+ * the store when the directory is opened again; that open must replay nothing from the log (the
+ * server closed the store cleanly, it did not leave a crash to recover from); and the JVM must not
+ * have crashed (no hs_err file).
+ */
+class ServeSigtermIT {
+    private static final int CLIENTS = 8;
+    private static final int ACKED_BEFORE_SIGTERM = 40;
+    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sigtermDrainsExitsZeroAndLosesNothingAcknowledged() throws Exception {
+        Path data = tmp.resolve("data");
+        Path work = Files.createDirectories(tmp.resolve("cwd")); // where an hs_err file would be written
+        Path log = tmp.resolve("serve.log");
+        Process child = start(data, work, log);
+        try {
+            int port = awaitPort(child, log);
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            awaitReady(http, port, child, log);
+
+            Map<String, String> acked = new ConcurrentHashMap<>(); // memory id -> userId
+            var statuses = new ConcurrentLinkedQueue<Integer>();
+            AtomicInteger inFlight = new AtomicInteger();
+            AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch enoughAcked = new CountDownLatch(ACKED_BEFORE_SIGTERM);
+            List<Thread> clients = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                int client = c;
+                clients.add(Thread.ofPlatform().name("client-" + c).start(() -> {
+                    String user = "user" + client;
+                    for (int i = 0; !stop.get(); i++) {
+                        String body = "{\"userId\":\"" + user + "\",\"sessionId\":\"s" + (i / 10) + "\",\"messages\":["
+                                + "{\"clientId\":\"" + user + "-" + i + "\",\"speaker\":\"U" + client
+                                + "\",\"text\":\"Message " + i + " from client " + client + ": the weather in Lisbon was warm.\"}]}";
+                        inFlight.incrementAndGet();
+                        try {
+                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + port + "/v1/memories"))
+                                    .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            statuses.add(r.statusCode());
+                            if (r.statusCode() / 100 == 2) {
+                                JSON.readTree(r.body()).get("ids").forEach(id -> acked.put(id.asText(), user));
+                                enoughAcked.countDown();
+                            } else if (r.statusCode() == 503) {
+                                return; // stopping: refused, nothing stored
+                            }
+                        } catch (IOException e) {
+                            return; // the port closed
+                        } catch (InterruptedException e) {
+                            return;
+                        } finally {
+                            inFlight.decrementAndGet();
+                        }
+                    }
+                }));
+            }
+            assertTrue(enoughAcked.await(120, TimeUnit.SECONDS), "server acknowledged too few requests\n" + tail(log));
+            int inFlightAtSigterm = inFlight.get();
+            child.destroy(); // SIGTERM on Linux
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "no exit within 60 s of SIGTERM\n" + tail(log));
+            stop.set(true);
+            for (Thread t : clients) {
+                t.join(TimeUnit.SECONDS.toMillis(70));
+            }
+            assertEquals(0, child.exitValue(), "exit code after SIGTERM\n" + tail(log));
+            assertTrue(inFlightAtSigterm > 0, "no request was in flight at SIGTERM; the test proved nothing");
+            assertTrue(statuses.stream().allMatch(s -> s / 100 == 2 || s == 503),
+                    "only 2xx, or 503 while stopping: " + statuses);
+
+            try (var loci = EmbeddedLoci.open(data, EmbeddedOptions.defaults().withCreateIfMissing(false))) {
+                assertEquals("0", loci.stats().details().get("recoveredRecords"),
+                        "the reopened store replayed its log: the server did not close it cleanly");
+                for (var e : acked.entrySet()) {
+                    assertTrue(loci.get(new Scope("dev", e.getValue(), null, null), e.getKey()).isPresent(),
+                            "acknowledged memory " + e.getKey() + " of " + e.getValue() + " is missing");
+                }
+            }
+            assertTrue(acked.size() >= ACKED_BEFORE_SIGTERM, "acknowledged: " + acked.size());
+            try (Stream<Path> files = Stream.concat(Files.list(work), Files.list(tmp))) {
+                assertEquals(List.of(), files.filter(p -> p.getFileName().toString().startsWith("hs_err")).toList(),
+                        "the child JVM crashed");
+            }
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    private static Process start(Path data, Path work, Path log) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var cmd = List.of(java, "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
+                "-Xmx1g", "-cp", System.getProperty("java.class.path"), ServeChild.class.getName(),
+                "--data-dir", data.toString(), "--port", "0", "--no-auth", "--tenant", "dev");
+        return new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+    }
+
+    private static int awaitPort(Process child, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && child.isAlive()) {
+            Matcher m = LISTENING.matcher(Files.readString(log));
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the child never said where it listens\n" + tail(log));
+    }
+
+    private static void awaitReady(HttpClient http, int port, Process child, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && child.isAlive()) {
+            try {
+                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the child never became ready\n" + tail(log));
+    }
+
+    private static String tail(Path log) {
+        try {
+            String s = Files.readString(log);
+            return s.substring(Math.max(0, s.length() - 4000));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+}
