@@ -98,6 +98,7 @@ public final class LociServer implements AutoCloseable {
             route(r, HandlerType.PATCH, "/v1/memories/{id}", Role.WRITE, api::update);
             route(r, HandlerType.DELETE, "/v1/memories/{id}", Role.WRITE, api::delete);
             route(r, HandlerType.GET, "/v1/memories/{id}/history", Role.READ, api::history);
+            route(r, HandlerType.PUT, "/v1/memories/{id}/pinned", Role.WRITE, api::pin);
             route(r, HandlerType.POST, "/v1/context", Role.READ, api::context);
             route(r, HandlerType.GET, "/v1/stats", Role.ADMIN, api::stats);
         });

@@ -90,6 +90,18 @@ final class MemoryRoutes {
         json(ctx, 200, LociJson.memory(m));
     }
 
+    /** {@code PUT /v1/memories/{id}/pinned}: pin (never evicted for capacity) or unpin a level-0 memory. */
+    void pin(Context ctx) {
+        Requests.PinIn in = Requests.body(ctx, Requests.PinIn.class, maxBodyBytes);
+        Scope scope = Requests.scope(LociServer.tenant(ctx), in.userId(), in.agentId(), in.sessionId());
+        if (in.pinned() == null) {
+            throw new ProblemException(Problem.unprocessable("pinned", "is required: true or false"));
+        }
+        String id = ctx.pathParam("id");
+        Memory m = engine.get().pin(scope, id, in.pinned()).orElseThrow(() -> notFound(id));
+        json(ctx, 200, LociJson.memory(m));
+    }
+
     /** {@code GET /v1/memories/{id}/history}: every version, oldest first. */
     void history(Context ctx) {
         Scope scope = queryScope(ctx, Set.of());

@@ -69,6 +69,9 @@ final class Requests {
     record UpdateIn(String userId, String agentId, String sessionId, String text) {
     }
 
+    record PinIn(String userId, String agentId, String sessionId, Boolean pinned) {
+    }
+
     record ForgetIn(String userId, String agentId, String sessionId, List<String> kinds, String from, String to,
                     Map<String, String> metadata) {
     }

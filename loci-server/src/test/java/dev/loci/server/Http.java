@@ -64,6 +64,10 @@ final class Http {
         return send("PATCH", path, json.getBytes(StandardCharsets.UTF_8), b -> { });
     }
 
+    Exchange put(String path, String json) {
+        return send("PUT", path, json.getBytes(StandardCharsets.UTF_8), b -> { });
+    }
+
     Exchange send(String method, String path, byte[] body, Consumer<HttpRequest.Builder> extra) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()

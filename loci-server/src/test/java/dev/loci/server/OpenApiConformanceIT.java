@@ -126,6 +126,7 @@ class OpenApiConformanceIT {
         r.get("/v1/memories/count?userId=maya&kind=TURN&kind=FACT&from=2024-01-01T00:00:00Z");
         Http.Exchange updated = w.patch("/v1/memories/" + id, "{\"userId\":\"maya\",\"text\":\"Biscuit is a whippet.\"}");
         r.get("/v1/memories/" + updated.json().get("id").asText() + "/history?userId=maya");
+        w.put("/v1/memories/" + updated.json().get("id").asText() + "/pinned", "{\"userId\":\"maya\",\"pinned\":true}");
         w.post("/v1/memories/forget", "{\"userId\":\"maya\",\"kinds\":[\"TURN\"],\"to\":\"2024-03-02T18:11:00Z\"}");
         w.delete("/v1/memories/" + added.json().get("ids").get(1).asText());
         w.post("/v1/memories", "{\"userId\":\"tom\",\"messages\":[{\"text\":\"Tom plays the piano.\"}]}");
@@ -148,6 +149,8 @@ class OpenApiConformanceIT {
         r.get("/v1/memories/nope/history");
         w.patch("/v1/memories/nope", "{\"text\":\"x\"}");
         w.delete("/v1/memories/nope");
+        w.put("/v1/memories/nope/pinned", "{\"pinned\":false}");
+        w.put("/v1/memories/nope/pinned", "{}");
         w.delete("/v1/memories?userId=maya");
         r.get("/v1/memories/count?kind=DOG");
         r.get("/v1/memories/count?size=3");
@@ -171,6 +174,10 @@ class OpenApiConformanceIT {
 
         Http.Exchange patch(String path, String body) {
             return keep(http.patch(path, body), body);
+        }
+
+        Http.Exchange put(String path, String body) {
+            return keep(http.put(path, body), body);
         }
 
         private Http.Exchange keep(Http.Exchange e, String body) {

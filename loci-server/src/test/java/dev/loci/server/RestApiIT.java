@@ -108,6 +108,30 @@ class RestApiIT {
     }
 
     @Test
+    void pinAndUnpin() {
+        String id = remember("pin", "k1", "Keep this one whatever happens.");
+        var pinned = writer.put("/v1/memories/" + id + "/pinned", """
+                {"userId":"pin","pinned":true}""");
+        assertEquals(200, pinned.status(), pinned.body());
+        assertTrue(pinned.json().get("lifecycle").get("pinned").asBoolean(), pinned.body());
+        assertTrue(reader.get("/v1/memories/" + id + "?userId=pin").json().get("lifecycle").get("pinned")
+                .asBoolean());
+        var again = writer.put("/v1/memories/" + id + "/pinned", "{\"userId\":\"pin\",\"pinned\":true}");
+        assertEquals(200, again.status(), again.body());
+        var unpinned = writer.put("/v1/memories/" + id + "/pinned", "{\"pinned\":false}");
+        assertEquals(200, unpinned.status(), unpinned.body());
+        assertFalse(unpinned.json().path("lifecycle").path("pinned").asBoolean(), unpinned.body());
+
+        assertEquals(404, writer.put("/v1/memories/nope/pinned", "{\"pinned\":true}").status());
+        assertEquals(404, writer.put("/v1/memories/" + id + "/pinned", "{\"userId\":\"other\",\"pinned\":true}")
+                .status());
+        var missing = writer.put("/v1/memories/" + id + "/pinned", "{\"userId\":\"pin\"}");
+        assertEquals(422, missing.status(), missing.body());
+        assertEquals("pinned", missing.json().get("errors").get(0).get("field").asText());
+        assertEquals(403, reader.put("/v1/memories/" + id + "/pinned", "{\"pinned\":true}").status());
+    }
+
+    @Test
     void forgetByFilterCountAndPurge() {
         remember("purge", "p1", "First thing to forget.");
         remember("purge", "p2", "Second thing to forget.");
