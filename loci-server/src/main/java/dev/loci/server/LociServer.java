@@ -1,5 +1,7 @@
 package dev.loci.server;
 
+import dev.loci.mcp.McpHttp;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import dev.loci.Loci;
 import dev.loci.json.LociJson;
 import io.javalin.Javalin;
@@ -17,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
@@ -77,6 +80,12 @@ public final class LociServer implements AutoCloseable {
             config.jetty.host = options.host();
             config.jetty.port = options.port();
             config.jetty.modifyServer(server -> server.setStopTimeout(options.drainTimeout().toMillis()));
+            config.jetty.modifyServletContextHandler(handler -> {
+                // MCP over streamable HTTP beside the REST API, with the same keys; "/mcp" outranks Javalin's "/*"
+                var mcp = new ServletHolder("mcp", McpHttp.servlet(new DeferredLoci(this::engine), this::mcpTenant));
+                mcp.setAsyncSupported(true);
+                handler.addServlet(mcp, McpHttp.ENDPOINT);
+            });
             var r = config.routes;
             r.before(this::beforeEach);
             r.after(this::afterEach);
@@ -357,6 +366,17 @@ public final class LociServer implements AutoCloseable {
             throw new IllegalStateException("route reached without authentication");
         }
         return tenant;
+    }
+
+    /**
+     * The tenant an MCP request's key stands for. MCP tools both read and write, so a key needs the
+     * write role; without keys (loopback development) any bearer token works in the fixed tenant.
+     */
+    private Optional<String> mcpTenant(String token) {
+        if (options.noAuthTenant() != null) {
+            return Optional.of(options.noAuthTenant());
+        }
+        return options.apiKeys().authenticate(token).filter(k -> k.role().allows(Role.WRITE)).map(ApiKeys.Key::tenant);
     }
 
     private Loci engine() {
