@@ -5,7 +5,6 @@ import dev.loci.DataDirLockedException;
 import dev.loci.FormatVersionException;
 import dev.loci.InvalidInputException;
 import dev.loci.StorageException;
-import dev.loci.embed.onnx.OnnxEmbedder;
 import dev.loci.spi.Embedder;
 import dev.loci.store.lucene.LuceneMemoryStore;
 import java.io.IOException;
@@ -24,7 +23,9 @@ import java.nio.file.Path;
  * }</pre>
  *
  * <p>The data directory records which embedding model wrote it ({@code EMBEDDER}); opening it
- * with another model fails instead of mixing incompatible vectors.
+ * with another model fails instead of mixing incompatible vectors. The model itself is loaded on
+ * the first call that embeds (remember, recall, context, update), so opening to read, count or
+ * delete is quick.
  */
 public final class EmbeddedLoci {
     static final String EMBEDDER_FILE = "EMBEDDER";
@@ -60,10 +61,11 @@ public final class EmbeddedLoci {
         LuceneMemoryStore store = LuceneMemoryStore.open(dataDir, options.store());
         Embedder embedder = null;
         try {
-            embedder = OnnxEmbedder.create(options.embedder());
+            // The model is loaded on the first embed: reading and deleting need none.
+            embedder = new LazyEmbedder(options.embedder());
             checkModel(dataDir, embedder);
             return LociEngine.builder().store(store).embedder(embedder).config(options.loci())
-                    .tokenCounter(JtokkitTokenCounter.named(options.tokens())).build();
+                    .tokenCounter(JtokkitTokenCounter.lazy(options.tokens())).build();
         } catch (RuntimeException e) {
             if (embedder != null) {
                 embedder.close();

@@ -75,6 +75,11 @@ public final class OnnxEmbedder implements Embedder {
             return t;
         });
         this.dimensions = runBatch(List.of(new long[] {cls, sep}))[0].length;
+        if (dimensions != model.dimensions()) {
+            close();
+            throw new IOException("the model gives " + dimensions + "-dimensional vectors, but " + model.id()
+                    + " is declared with " + model.dimensions());
+        }
         LOG.log(System.Logger.Level.INFO, "embedding model {0}: {1} dimensions, batch {2}, {3} worker threads x {4}"
                         + " intra-op threads", model.id(), dimensions, config.batchSize(), config.workerThreads(),
                 config.intraOpThreads());
