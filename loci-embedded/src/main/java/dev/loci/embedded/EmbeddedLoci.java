@@ -58,18 +58,25 @@ public final class EmbeddedLoci {
         if (!options.createIfMissing() && !Files.isDirectory(dataDir)) {
             throw new InvalidInputException("dataDir", dataDir + ": no such data directory");
         }
-        LuceneMemoryStore store = LuceneMemoryStore.open(dataDir, options.store());
-        Embedder embedder = null;
+        // The model is loaded on the first embed (reading and deleting need none), or from now on in
+        // the background, while the index opens, when the caller says it will embed.
+        LazyEmbedder embedder = new LazyEmbedder(options.embedder());
+        if (options.preloadModel()) {
+            embedder.preload();
+        }
+        LuceneMemoryStore store;
         try {
-            // The model is loaded on the first embed: reading and deleting need none.
-            embedder = new LazyEmbedder(options.embedder());
+            store = LuceneMemoryStore.open(dataDir, options.store());
+        } catch (RuntimeException e) {
+            embedder.close();
+            throw e;
+        }
+        try {
             checkModel(dataDir, embedder);
             return LociEngine.builder().store(store).embedder(embedder).config(options.loci())
                     .tokenCounter(JtokkitTokenCounter.lazy(options.tokens())).build();
         } catch (RuntimeException e) {
-            if (embedder != null) {
-                embedder.close();
-            }
+            embedder.close();
             store.close();
             throw e;
         }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.loci.InvalidInputException;
 import dev.loci.embed.onnx.EmbeddingModel;
 import dev.loci.embed.onnx.OnnxEmbedderConfig;
+import dev.loci.spi.Embedder;
+import dev.loci.spi.Embedding;
 import dev.loci.testkit.HashingEmbedder;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,5 +68,67 @@ class LazyEmbedderTest {
         e.close();
         assertThrows(InvalidInputException.class, () -> e.embedQuery("anything"));
         assertEquals(0, loads.get());
+    }
+
+    @Test
+    void preloadLoadsInTheBackgroundOnce() {
+        try (LazyEmbedder e = lazy()) {
+            e.preload();
+            e.preload();
+            assertEquals(384, e.embedQuery("q").dimensions());
+            assertTrue(e.isLoaded());
+        }
+        assertEquals(1, loads.get());
+    }
+
+    @Test
+    void closingDuringABackgroundLoadReleasesWhatItMakes() throws Exception {
+        var started = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        var closedModels = new AtomicInteger();
+        LazyEmbedder e = new LazyEmbedder(OnnxEmbedderConfig.defaults(), c -> {
+            started.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+            var inner = new HashingEmbedder(384);
+            return new Embedder() {
+                @Override
+                public int dimensions() {
+                    return inner.dimensions();
+                }
+
+                @Override
+                public String modelId() {
+                    return inner.modelId();
+                }
+
+                @Override
+                public List<Embedding> embedDocuments(List<String> texts) {
+                    return inner.embedDocuments(texts);
+                }
+
+                @Override
+                public Embedding embedQuery(String text) {
+                    return inner.embedQuery(text);
+                }
+
+                @Override
+                public void close() {
+                    closedModels.incrementAndGet();
+                }
+            };
+        });
+        e.preload();
+        started.await();
+        e.close();
+        release.countDown();
+        for (int i = 0; i < 500 && closedModels.get() == 0; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, closedModels.get(), "the model loaded after close is closed");
+        assertThrows(InvalidInputException.class, () -> e.embedQuery("anything"));
     }
 }
