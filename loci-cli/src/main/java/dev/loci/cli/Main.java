@@ -24,6 +24,13 @@ public final class Main implements Runnable {
     /** Exit code for storage problems (locked, corrupt, I/O). */
     static final int EXIT_STORAGE = 3;
 
+    /**
+     * Lucene warns when it runs without its SIMD module, which the launcher leaves out on purpose
+     * (docs/BENCHMARKS.md); held here because the logging framework keeps loggers only weakly.
+     */
+    private static final java.util.logging.Logger LUCENE_VECTORS =
+            java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -34,6 +41,7 @@ public final class Main implements Runnable {
             for (var h : java.util.logging.Logger.getLogger("").getHandlers()) {
                 h.setLevel(java.util.logging.Level.WARNING);
             }
+            LUCENE_VECTORS.setLevel(java.util.logging.Level.SEVERE);
         }
         System.exit(run(args));
     }

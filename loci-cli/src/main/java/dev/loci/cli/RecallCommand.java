@@ -44,7 +44,7 @@ final class RecallCommand implements Callable<Integer> {
         RecallQuery q = RecallQuery.of(query).withK(k).withKinds(filter.kindSet()).withTimeRange(filter.timeRange())
                 .withMetadata(filter.metadata).withAt(asked)
                 .withAsOf(ConversationFiles.time(asOf, java.nio.file.Path.of("--as-of"), ""));
-        try (Loci loci = store.open()) {
+        try (Loci loci = store.openToEmbed()) {
             RecallResult result = loci.recall(store.scope(), q);
             if (json) {
                 Output.json(System.out, result.results());

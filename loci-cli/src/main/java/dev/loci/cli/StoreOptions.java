@@ -37,8 +37,16 @@ final class StoreOptions {
         return dataDir.open(options.withCreateIfMissing(false));
     }
 
-    /** Opens the data directory, creating it if needed (ingest). */
+    /**
+     * Opens an existing data directory for a command that will embed (recall, update): the model
+     * starts loading in the background while the index opens.
+     */
+    LociEngine openToEmbed() {
+        return open(EmbeddedOptions.defaults().withPreloadModel(true));
+    }
+
+    /** Opens the data directory, creating it if needed (ingest), loading the model meanwhile. */
     LociEngine openOrCreate() {
-        return dataDir.open(EmbeddedOptions.defaults().withCreateIfMissing(true));
+        return dataDir.open(EmbeddedOptions.defaults().withCreateIfMissing(true).withPreloadModel(true));
     }
 }
