@@ -49,7 +49,7 @@ final class RecallCommand implements Callable<Integer> {
             if (json) {
                 Output.json(System.out, result.results());
             } else {
-                Output.table(System.out, result.results(), 100);
+                Output.table(System.out, result.results(), 80, true);
                 System.out.printf(Locale.ROOT, "(%d results in %.1f ms)%n", result.results().size(),
                         result.tookNanos() / 1e6);
             }

@@ -141,9 +141,11 @@ class CliEndToEndTest {
         CliRun run = ok(withStore("recall", "--k", "3", "What is the name of Maya's dog?"));
         List<String> lines = run.out().lines().toList();
 
-        assertTrue(lines.get(0).matches("#\\s+fused\\s+bm25 rank/sc\\s+dense rank/sc\\s+date\\s+speaker\\s+text"), lines.get(0));
+        assertTrue(lines.get(0).matches("#\\s+id\\s+fused\\s+bm25 rank/sc\\s+dense rank/sc\\s+date\\s+speaker\\s+text"),
+                lines.get(0));
         assertEquals(5, lines.size(), "header, three rows, summary: " + run.out());
-        assertTrue(lines.get(1).matches("1\\s+0\\.\\d{5}\\s+.*"), lines.get(1));
+        assertTrue(lines.get(1).matches("1\\s+\\S+\\s+0\\.\\d{5}\\s+.*"), lines.get(1));
+        assertEquals(lines.get(0).indexOf("fused"), lines.get(1).indexOf("0."), "columns line up: " + run.out());
         assertTrue(lines.subList(1, 4).stream().anyMatch(l -> l.contains("We called her Biscuit")), run.out());
         assertTrue(lines.get(4).matches("\\(3 results in \\d+\\.\\d ms\\)"), lines.get(4));
     }
@@ -168,6 +170,18 @@ class CliEndToEndTest {
         CliRun plain = ok(withStore("context", "--budget", "60", "--encoding", "o200k", "peanut allergy"));
         assertTrue(plain.out().strip().lines().reduce((a, b) -> b).orElseThrow()
                 .matches("\\(\\d+ of 60 o200k_base tokens, \\d+ lines\\)"), plain.out());
+    }
+
+    @Test
+    @Order(4)
+    void theIdsInTheTableAreTheOnesGetTakes() throws IOException {
+        CliRun run = ok(withStore("recall", "--k", "3", "What is the name of Maya's dog?"));
+        for (String row : run.out().lines().toList().subList(1, 4)) {
+            String id = row.split("\\s+")[1];
+            JsonNode memory = JSON.readTree(ok(withStore("get", id)).out());
+            assertEquals(id, memory.get("id").asText());
+            assertTrue(row.contains(Output.clip(memory.get("text").asText(), 80)), row);
+        }
     }
 
     @Test
