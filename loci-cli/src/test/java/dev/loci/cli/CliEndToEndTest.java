@@ -91,6 +91,23 @@ class CliEndToEndTest {
 
     @Test
     @Order(2)
+    void statsCountsMemoriesByKindInAlignedColumns() {
+        List<String> lines = ok("stats", "--data-dir", data.toString()).out().lines().toList();
+        int column = lines.get(0).indexOf(data.toAbsolutePath().toString());
+        long byKind = 0;
+        for (String line : lines) {
+            assertTrue(line.length() > column && line.charAt(column - 1) == ' ' && line.charAt(column) != ' ',
+                    "every value starts in column " + column + ": " + String.join("\n", lines));
+            if (line.startsWith("  ")) {
+                byKind += Long.parseLong(line.substring(column).strip());
+            }
+        }
+        assertTrue(lines.contains("  TURN" + " ".repeat(column - 6) + "36"), String.join("\n", lines));
+        assertEquals(memoriesAfterIngest, byKind, "the kinds add up to the memories");
+    }
+
+    @Test
+    @Order(2)
     void ingestingTheSameFileAgainAddsNothing() {
         CliRun run = ok(withStore("ingest", conversation.toString()));
         assertTrue(run.out().startsWith("ingested 36 messages (0 new, 36 already present) in "), run.out());
@@ -147,7 +164,8 @@ class CliEndToEndTest {
         assertTrue(lines.get(1).matches("1\\s+\\S+\\s+0\\.\\d{5}\\s+.*"), lines.get(1));
         assertEquals(lines.get(0).indexOf("fused"), lines.get(1).indexOf("0."), "columns line up: " + run.out());
         assertTrue(lines.subList(1, 4).stream().anyMatch(l -> l.contains("We called her Biscuit")), run.out());
-        assertTrue(lines.get(4).matches("\\(3 results in \\d+\\.\\d ms\\)"), lines.get(4));
+        assertTrue(lines.get(4).matches("\\(3 results in \\d+\\.\\d ms; loading the embedding model took \\d+\\.\\d s\\)"),
+                lines.get(4));
     }
 
     @Test
