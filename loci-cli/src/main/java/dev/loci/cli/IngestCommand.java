@@ -45,10 +45,18 @@ final class IngestCommand implements Callable<Integer> {
         Scope base = store.scope();
         List<ScopedBatch> batches = new ArrayList<>();
         for (Path file : files) {
+            if (Files.isDirectory(file)) {
+                throw new InputFileException(file, null, "is a directory; give the conversation files in it");
+            }
             if (!Files.isRegularFile(file)) {
                 throw new InputFileException(file, null, "no such file");
             }
-            batches.addAll(InputFormat.read(format, file, base, !noCaptions));
+            ConversationFiles.checkText(file);
+            List<ScopedBatch> read = InputFormat.read(format, file, base, !noCaptions);
+            if (read.stream().allMatch(b -> b.messages().isEmpty())) {
+                throw new InputFileException(file, null, "holds no messages to ingest");
+            }
+            batches.addAll(read);
         }
         // Every message was checked while reading (ConversationFiles.check), so nothing below
         // is refused half-way through.

@@ -6,6 +6,7 @@ import dev.loci.LociException;
 import dev.loci.StorageException;
 import dev.loci.eval.EvalDataException;
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -58,11 +59,41 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /**
+     * The engine names what is wrong by its API field ({@code query.k}); on the command line that is
+     * an option or an argument ({@code --k}), so the message says that instead.
+     */
+    private static final Map<String, String> OPTION_OF_FIELD = Map.ofEntries(
+            Map.entry("dataDir", "--data-dir"),
+            Map.entry("scope.tenant", "--tenant"),
+            Map.entry("scope.userId", "--user"),
+            Map.entry("scope.agentId", "--agent"),
+            Map.entry("scope.sessionId", "--session"),
+            Map.entry("query", "QUERY"),
+            Map.entry("query.text", "QUERY"),
+            Map.entry("query.k", "--k"),
+            Map.entry("budget", "--budget"),
+            Map.entry("encoding", "--encoding"),
+            Map.entry("timeRange", "--from/--to"),
+            Map.entry("filter.metadata", "--meta"),
+            Map.entry("id", "ID"),
+            Map.entry("text", "TEXT"));
+
+    static String inUserTerms(InvalidInputException e) {
+        String option = OPTION_OF_FIELD.get(e.field());
+        String message = e.getMessage();
+        return option != null && message.startsWith(e.field() + ": ")
+                ? option + message.substring(e.field().length()) : message;
+    }
+
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
         int code;
         String message;
-        if (e instanceof InvalidInputException || e instanceof InputFileException || e instanceof EvalDataException) {
+        if (e instanceof InvalidInputException invalid) {
+            code = EXIT_BAD_INPUT;
+            message = inUserTerms(invalid);
+        } else if (e instanceof InputFileException || e instanceof EvalDataException) {
             code = EXIT_BAD_INPUT;
             message = e.getMessage();
         } else if (e instanceof DataDirLockedException || e instanceof StorageException) {
