@@ -27,6 +27,21 @@ final class StoreOptions {
         return new Scope(tenant, user, agent, session);
     }
 
+    /** The scope as the options gave it: {@code --tenant acme --user maya}. */
+    String describe() {
+        var sb = new StringBuilder("--tenant ").append(tenant);
+        if (user != null) {
+            sb.append(" --user ").append(user);
+        }
+        if (agent != null) {
+            sb.append(" --agent ").append(agent);
+        }
+        if (session != null) {
+            sb.append(" --session ").append(session);
+        }
+        return sb.toString();
+    }
+
     /** Opens an existing data directory: a mistyped --data-dir must not become a new, empty one. */
     LociEngine open() {
         return dataDir.open(DataDirOption.existing());

@@ -222,7 +222,7 @@ class CliEndToEndTest {
         CliRun get = CliRun.of(withStore("get", allergyId()));
         assertEquals(1, get.exit(), get.transcript());
         assertEquals("", get.out());
-        assertEquals("loci get: no memory " + allergyId() + " in Scope[acme, user=maya]", get.err().strip());
+        assertEquals("loci get: no memory " + allergyId() + " in --tenant acme --user maya", get.err().strip());
 
         assertEquals(memoriesAfterIngest - 1, memories());
     }
@@ -232,7 +232,7 @@ class CliEndToEndTest {
     void forgettingItAgainSaysThereIsNothingToForget() {
         CliRun again = CliRun.of(withStore("forget", allergyId()));
         assertEquals(1, again.exit(), again.transcript());
-        assertEquals("loci forget: no memory " + allergyId() + " in Scope[acme, user=maya]", again.err().strip());
+        assertEquals("loci forget: no memory " + allergyId() + " in --tenant acme --user maya", again.err().strip());
     }
 
     @Test
