@@ -32,7 +32,7 @@ final class ContextCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        EmbeddedOptions options = EmbeddedOptions.defaults().withTokens(encoding);
+        EmbeddedOptions options = EmbeddedOptions.defaults().withTokens(encoding).withPreloadModel(true);
         try (Loci loci = store.open(options)) {
             ContextBlock block = loci.context(store.scope(), query, budget);
             if (json) {

@@ -11,6 +11,10 @@ import dev.loci.Message;
 import dev.loci.Scope;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +48,60 @@ final class ConversationFiles {
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ConversationFiles() {
+    }
+
+    /**
+     * Checks that a file is UTF-8 text with something in it, before any format reads it: a byte
+     * that is not UTF-8 is reported with its line and byte offset (a decoder's "Input length = 2"
+     * says neither), and an empty file is an error in every format (docs/FORMATS.md).
+     */
+    static void checkText(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new InputFileException(file, null, "cannot read: " + e.getMessage());
+        }
+        if (bytes.length >= 2 && ((bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE)
+                || (bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF))) {
+            throw new InputFileException(file, "1", "not UTF-8: the file starts with a UTF-16 byte order mark; "
+                    + "save it as UTF-8");
+        }
+        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(8192);
+        boolean blank = true;
+        while (true) {
+            CoderResult r = decoder.decode(in, out, true);
+            out.flip();
+            for (int i = 0; i < out.length() && blank; i++) {
+                char c = out.charAt(i);
+                blank = Character.isWhitespace(c) || c == '\uFEFF';
+            }
+            out.clear();
+            if (r.isError()) {
+                int offset = in.position();
+                int line = 1;
+                int lineStart = 0;
+                for (int i = 0; i < offset; i++) {
+                    if (bytes[i] == '\n') {
+                        line++;
+                        lineStart = i + 1;
+                    }
+                }
+                throw new InputFileException(file, Integer.toString(line), String.format(
+                        "not UTF-8: byte 0x%02X at byte offset %d (byte %d of the line) is not valid UTF-8; "
+                                + "is it a binary file, or text in another encoding? Save it as UTF-8",
+                        bytes[offset] & 0xFF, offset, offset - lineStart + 1));
+            }
+            if (r.isUnderflow()) {
+                break;
+            }
+        }
+        if (blank) {
+            throw new InputFileException(file, null, "is empty: no messages to ingest");
+        }
     }
 
     static List<ConversationBatch> readJsonl(Path file) {

@@ -59,9 +59,12 @@ final class DemoCommand implements Callable<Integer> {
         }
         Scope user = Scope.user("demo", "maya");
         System.out.println("Loci demo: remembering a sample conversation (4 sessions) in " + dir);
-        try (var loci = EmbeddedLoci.open(dir, EmbeddedOptions.defaults())) {
-            System.out.println("embedder: " + loci.embedder().modelId() + " (local ONNX, "
-                    + loci.embedder().dimensions() + " dimensions); store: Lucene (BM25 + int8 HNSW)");
+        long opening = System.nanoTime();
+        try (var loci = EmbeddedLoci.open(dir, EmbeddedOptions.defaults().withPreloadModel(true))) {
+            loci.embedder().embedQuery("warm-up"); // the model loads in the background: wait for it here
+            System.out.printf(Locale.ROOT, "embedder: %s (local ONNX, %d dimensions, loaded in %.1f s); "
+                            + "store: Lucene (BM25 + int8 HNSW)%n", loci.embedder().modelId(),
+                    loci.embedder().dimensions(), (System.nanoTime() - opening) / 1e9);
             var batches = IngestCommand.InputFormat.read(IngestCommand.InputFormat.conversation, sample, user, true);
             long start = System.nanoTime();
             int added = 0;

@@ -9,10 +9,6 @@ import dev.loci.eval.ProgressListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -83,24 +79,23 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Progress bars on standard error, one per phase. */
+    /** Progress on standard error, one bar (or, off a terminal, a line now and then) per phase. */
     private static final class Bars implements ProgressListener {
-        private ProgressBar bar;
+        private Progress progress = new Progress.None();
 
         @Override
         public void start(String phase, long total) {
-            bar = new ProgressBarBuilder().setTaskName(phase).setInitialMax(total).showSpeed()
-                    .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+            progress = Progress.start(phase, total, "items", true);
         }
 
         @Override
         public void step(long n) {
-            bar.stepBy(n);
+            progress.step(n);
         }
 
         @Override
         public void done() {
-            bar.close();
+            progress.close();
         }
     }
 }

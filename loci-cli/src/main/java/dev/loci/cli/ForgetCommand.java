@@ -51,7 +51,7 @@ final class ForgetCommand implements Callable<Integer> {
         try (Loci loci = store.open()) {
             if (!allMatching) {
                 if (!loci.forget(store.scope(), id)) {
-                    System.err.println("loci forget: no memory " + id + " in " + store.scope());
+                    System.err.println("loci forget: no memory " + id + " in " + store.describe());
                     return 1;
                 }
                 System.out.println("forgot " + id);

@@ -21,7 +21,7 @@ final class GetCommand implements Callable<Integer> {
         try (Loci loci = store.open()) {
             var memory = loci.get(store.scope(), id);
             if (memory.isEmpty()) {
-                System.err.println("loci get: no memory " + id + " in " + store.scope());
+                System.err.println("loci get: no memory " + id + " in " + store.describe());
                 return 1;
             }
             Output.print(System.out, LociJson.memory(memory.get()));

@@ -30,7 +30,7 @@ final class HistoryCommand implements Callable<Integer> {
         try (Loci loci = store.open()) {
             List<Memory> versions = loci.history(store.scope(), id);
             if (versions.isEmpty()) {
-                System.err.println("loci history: no memory " + id + " in " + store.scope());
+                System.err.println("loci history: no memory " + id + " in " + store.describe());
                 return 1;
             }
             if (json) {

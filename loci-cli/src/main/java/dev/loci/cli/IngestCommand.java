@@ -1,7 +1,7 @@
 package dev.loci.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.loci.Loci;
+import dev.loci.engine.LociEngine;
 import dev.loci.Message;
 import dev.loci.RememberResult;
 import dev.loci.Scope;
@@ -11,9 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,7 +34,7 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--no-captions", description = "LoCoMo: leave out image captions of image turns.")
     boolean noCaptions;
 
-    @Option(names = "--no-progress", description = "Do not draw a progress bar.")
+    @Option(names = "--no-progress", description = "Print no progress (by default a bar on a terminal, a line every 10 s otherwise).")
     boolean noProgress;
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to ingest.")
@@ -48,10 +45,18 @@ final class IngestCommand implements Callable<Integer> {
         Scope base = store.scope();
         List<ScopedBatch> batches = new ArrayList<>();
         for (Path file : files) {
+            if (Files.isDirectory(file)) {
+                throw new InputFileException(file, null, "is a directory; give the conversation files in it");
+            }
             if (!Files.isRegularFile(file)) {
                 throw new InputFileException(file, null, "no such file");
             }
-            batches.addAll(InputFormat.read(format, file, base, !noCaptions));
+            ConversationFiles.checkText(file);
+            List<ScopedBatch> read = InputFormat.read(format, file, base, !noCaptions);
+            if (read.stream().allMatch(b -> b.messages().isEmpty())) {
+                throw new InputFileException(file, null, "holds no messages to ingest");
+            }
+            batches.addAll(read);
         }
         // Every message was checked while reading (ConversationFiles.check), so nothing below
         // is refused half-way through.
@@ -61,34 +66,36 @@ final class IngestCommand implements Callable<Integer> {
         }
         long added = 0;
         long skipped = 0;
-        long start = System.nanoTime();
-        try (Loci loci = store.openOrCreate(); ProgressBar bar = progress(total)) {
-            for (ScopedBatch b : batches) {
-                List<Message> msgs = b.messages();
-                for (int from = 0; from < msgs.size(); from += CHUNK) {
-                    List<Message> chunk = msgs.subList(from, Math.min(msgs.size(), from + CHUNK));
-                    RememberResult r = loci.remember(b.scope(), chunk);
-                    added += r.added();
-                    skipped += r.skipped();
-                    if (bar != null) {
-                        bar.stepBy(chunk.size());
+        long opening = System.nanoTime();
+        try (LociEngine loci = store.openOrCreate()) {
+            // The model loads in the background from the open; wait for it here (one short embed), so
+            // that the rate below counts the ingest itself and the load is reported on its own.
+            loci.embedder().embedQuery("warm-up");
+            long start = System.nanoTime();
+            try (Progress progress = Progress.start("ingest", total, "messages", !noProgress)) {
+                for (ScopedBatch b : batches) {
+                    List<Message> msgs = b.messages();
+                    for (int from = 0; from < msgs.size(); from += CHUNK) {
+                        List<Message> chunk = msgs.subList(from, Math.min(msgs.size(), from + CHUNK));
+                        RememberResult r = loci.remember(b.scope(), chunk);
+                        added += r.added();
+                        skipped += r.skipped();
+                        progress.step(chunk.size());
                     }
                 }
             }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double loading = (start - opening) / 1e9;
+            System.out.printf(Locale.ROOT, "ingested %d messages (%d new, %d already present) in %.1f s (%s), "
+                            + "after %.1f s loading the embedding model and opening %s%n", total, added, skipped,
+                    seconds, rate(total, seconds), loading, store.dataDir.path);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "ingested %d messages (%d new, %d already present) in %.1f s: %.0f turns/s%n",
-                total, added, skipped, seconds, total / Math.max(seconds, 1e-9));
         return 0;
     }
 
-    private ProgressBar progress(long total) {
-        if (noProgress) {
-            return null;
-        }
-        return new ProgressBarBuilder().setTaskName("ingest").setInitialMax(total).setUnit(" turns", 1)
-                .showSpeed().setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-                .build();
+    /** Messages per second, or "too quick to time" when the work took under a tenth of a second. */
+    static String rate(long n, double seconds) {
+        return seconds < 0.1 ? "too quick to time" : String.format(Locale.ROOT, "%.0f messages/s", n / seconds);
     }
 
     /** Messages bound for one scope. */

@@ -6,6 +6,7 @@ import dev.loci.LociException;
 import dev.loci.StorageException;
 import dev.loci.eval.EvalDataException;
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,6 +28,13 @@ public final class Main implements Runnable {
     /** Exit code for storage problems (locked, corrupt, I/O). */
     static final int EXIT_STORAGE = 3;
 
+    /**
+     * Lucene warns when it runs without its SIMD module, which the launcher leaves out on purpose
+     * (docs/BENCHMARKS.md); held here because the logging framework keeps loggers only weakly.
+     */
+    private static final java.util.logging.Logger LUCENE_VECTORS =
+            java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -37,6 +45,7 @@ public final class Main implements Runnable {
             for (var h : java.util.logging.Logger.getLogger("").getHandlers()) {
                 h.setLevel(java.util.logging.Level.WARNING);
             }
+            LUCENE_VECTORS.setLevel(java.util.logging.Level.SEVERE);
         }
         System.exit(run(args));
     }
@@ -53,11 +62,41 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /**
+     * The engine names what is wrong by its API field ({@code query.k}); on the command line that is
+     * an option or an argument ({@code --k}), so the message says that instead.
+     */
+    private static final Map<String, String> OPTION_OF_FIELD = Map.ofEntries(
+            Map.entry("dataDir", "--data-dir"),
+            Map.entry("scope.tenant", "--tenant"),
+            Map.entry("scope.userId", "--user"),
+            Map.entry("scope.agentId", "--agent"),
+            Map.entry("scope.sessionId", "--session"),
+            Map.entry("query", "QUERY"),
+            Map.entry("query.text", "QUERY"),
+            Map.entry("query.k", "--k"),
+            Map.entry("budget", "--budget"),
+            Map.entry("encoding", "--encoding"),
+            Map.entry("timeRange", "--from/--to"),
+            Map.entry("filter.metadata", "--meta"),
+            Map.entry("id", "ID"),
+            Map.entry("text", "TEXT"));
+
+    static String inUserTerms(InvalidInputException e) {
+        String option = OPTION_OF_FIELD.get(e.field());
+        String message = e.getMessage();
+        return option != null && message.startsWith(e.field() + ": ")
+                ? option + message.substring(e.field().length()) : message;
+    }
+
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
         int code;
         String message;
-        if (e instanceof InvalidInputException || e instanceof InputFileException || e instanceof EvalDataException) {
+        if (e instanceof InvalidInputException invalid) {
+            code = EXIT_BAD_INPUT;
+            message = inUserTerms(invalid);
+        } else if (e instanceof InputFileException || e instanceof EvalDataException) {
             code = EXIT_BAD_INPUT;
             message = e.getMessage();
         } else if (e instanceof DataDirLockedException || e instanceof StorageException) {

@@ -14,20 +14,32 @@ final class Output {
     private Output() {
     }
 
+    /** A table without ids (the demo, whose data directory is gone when it ends). */
     static void table(PrintStream out, List<Recalled> results, int textWidth) {
+        table(out, results, textWidth, false);
+    }
+
+    /**
+     * A table of results; with {@code ids}, each row starts with the memory's full id, which
+     * {@code get}, {@code update}, {@code history} and {@code forget} take.
+     */
+    static void table(PrintStream out, List<Recalled> results, int textWidth, boolean ids) {
         if (results.isEmpty()) {
             out.println("(no memories found)");
             return;
         }
-        out.printf(Locale.ROOT, "%-4s %-8s %-13s %-13s %-10s %-12s %s%n",
-                "#", "fused", "bm25 rank/sc", "dense rank/sc", "date", "speaker", "text");
+        int idWidth = ids ? results.stream().mapToInt(r -> r.memory().id().length()).max().orElse(2) : 0;
+        String idColumn = ids ? "%-" + idWidth + "s " : "%s";
+        out.printf(Locale.ROOT, "%-4s " + idColumn + "%-8s %-13s %-13s %-10s %-12s %s%n",
+                "#", ids ? "id" : "", "fused", "bm25 rank/sc", "dense rank/sc", "date", "speaker", "text");
         int rank = 0;
         for (Recalled r : results) {
             rank++;
             Memory m = r.memory();
-            out.printf(Locale.ROOT, "%-4d %-8.5f %-13s %-13s %-10s %-12s %s%n", rank, r.score(),
-                    signal(r, Signal.BM25), signal(r, Signal.DENSE), m.occurredAt().toString().substring(0, 10),
-                    clip(m.speaker() == null ? "-" : m.speaker(), 12), clip(m.text(), textWidth));
+            out.printf(Locale.ROOT, "%-4d " + idColumn + "%-8.5f %-13s %-13s %-10s %-12s %s%n", rank,
+                    ids ? m.id() : "", r.score(), signal(r, Signal.BM25), signal(r, Signal.DENSE),
+                    m.occurredAt().toString().substring(0, 10), clip(m.speaker() == null ? "-" : m.speaker(), 12),
+                    clip(m.text(), textWidth));
         }
     }
 

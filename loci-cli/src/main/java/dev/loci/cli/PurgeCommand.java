@@ -31,13 +31,13 @@ final class PurgeCommand implements Callable<Integer> {
         try (Loci loci = store.open()) {
             if (!yes) {
                 long n = loci.count(scope, MemoryFilter.all());
-                System.err.println("loci purge: would delete " + memories(n) + " of " + scope
+                System.err.println("loci purge: would delete " + memories(n) + " of " + store.describe()
                         + "; nothing deleted. Run again with --yes to delete them.");
                 return Main.EXIT_BAD_INPUT;
             }
             ForgetResult result = loci.purge(scope);
             loci.compact();
-            System.out.println("purged " + memories(result.totalRemoved()) + " of " + scope + "; data directory compacted");
+            System.out.println("purged " + memories(result.totalRemoved()) + " of " + store.describe() + "; data directory compacted");
             return 0;
         }
     }

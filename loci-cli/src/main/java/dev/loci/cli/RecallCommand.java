@@ -1,6 +1,6 @@
 package dev.loci.cli;
 
-import dev.loci.Loci;
+import dev.loci.engine.LociEngine;
 import dev.loci.RecallQuery;
 import dev.loci.RecallResult;
 import java.time.Instant;
@@ -44,14 +44,22 @@ final class RecallCommand implements Callable<Integer> {
         RecallQuery q = RecallQuery.of(query).withK(k).withKinds(filter.kindSet()).withTimeRange(filter.timeRange())
                 .withMetadata(filter.metadata).withAt(asked)
                 .withAsOf(ConversationFiles.time(asOf, java.nio.file.Path.of("--as-of"), ""));
-        try (Loci loci = store.open()) {
+        try (LociEngine loci = store.openToEmbed()) {
+            long loading = 0;
+            if (!json) {
+                // Wait for the model (loading in the background since the open), so that the time
+                // printed is the recall's own and the load is reported apart.
+                long start = System.nanoTime();
+                loci.embedder().embedQuery("warm-up");
+                loading = System.nanoTime() - start;
+            }
             RecallResult result = loci.recall(store.scope(), q);
             if (json) {
                 Output.json(System.out, result.results());
             } else {
-                Output.table(System.out, result.results(), 100);
-                System.out.printf(Locale.ROOT, "(%d results in %.1f ms)%n", result.results().size(),
-                        result.tookNanos() / 1e6);
+                Output.table(System.out, result.results(), 80, true);
+                System.out.printf(Locale.ROOT, "(%d results in %.1f ms; loading the embedding model took %.1f s)%n",
+                        result.results().size(), result.tookNanos() / 1e6, loading / 1e9);
             }
         }
         return 0;

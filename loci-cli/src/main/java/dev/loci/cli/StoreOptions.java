@@ -27,6 +27,21 @@ final class StoreOptions {
         return new Scope(tenant, user, agent, session);
     }
 
+    /** The scope as the options gave it: {@code --tenant acme --user maya}. */
+    String describe() {
+        var sb = new StringBuilder("--tenant ").append(tenant);
+        if (user != null) {
+            sb.append(" --user ").append(user);
+        }
+        if (agent != null) {
+            sb.append(" --agent ").append(agent);
+        }
+        if (session != null) {
+            sb.append(" --session ").append(session);
+        }
+        return sb.toString();
+    }
+
     /** Opens an existing data directory: a mistyped --data-dir must not become a new, empty one. */
     LociEngine open() {
         return dataDir.open(DataDirOption.existing());
@@ -37,8 +52,16 @@ final class StoreOptions {
         return dataDir.open(options.withCreateIfMissing(false));
     }
 
-    /** Opens the data directory, creating it if needed (ingest). */
+    /**
+     * Opens an existing data directory for a command that will embed (recall, update): the model
+     * starts loading in the background while the index opens.
+     */
+    LociEngine openToEmbed() {
+        return open(EmbeddedOptions.defaults().withPreloadModel(true));
+    }
+
+    /** Opens the data directory, creating it if needed (ingest), loading the model meanwhile. */
     LociEngine openOrCreate() {
-        return dataDir.open(EmbeddedOptions.defaults().withCreateIfMissing(true));
+        return dataDir.open(EmbeddedOptions.defaults().withCreateIfMissing(true).withPreloadModel(true));
     }
 }

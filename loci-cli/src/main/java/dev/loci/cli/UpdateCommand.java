@@ -24,10 +24,10 @@ final class UpdateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Loci loci = store.open()) {
+        try (Loci loci = store.openToEmbed()) {
             Optional<Memory> updated = loci.update(store.scope(), id, text);
             if (updated.isEmpty()) {
-                System.err.println("loci update: no memory " + id + " in " + store.scope());
+                System.err.println("loci update: no memory " + id + " in " + store.describe());
                 return 1;
             }
             Output.print(System.out, LociJson.memory(updated.get()));

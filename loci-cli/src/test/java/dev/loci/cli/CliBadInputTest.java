@@ -278,9 +278,9 @@ class CliBadInputTest {
     }
 
     @Test
-    void blankTenantNamesTheScopeField() throws IOException {
+    void blankTenantNamesTheOption() throws IOException {
         Path good = file("ok.jsonl", OK_LINE);
-        assertMentions(rejected("--tenant", "  ", good.toString()), "scope.tenant: must not be blank");
+        assertMentions(rejected("--tenant", "  ", good.toString()), "loci ingest: error: --tenant: must not be blank");
     }
 
     @Test
@@ -301,6 +301,51 @@ class CliBadInputTest {
     void missingFileIsNamed() {
         Path missing = dir.resolve("nope.jsonl");
         assertMentions(rejected("--tenant", "acme", missing.toString()), missing + ": no such file");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"empty.jsonl", "empty.json", "blank.jsonl", "blank.json"})
+    void anEmptyFileIsAnErrorInEveryFormat(String name) throws IOException {
+        Path empty = file(name, name.startsWith("blank") ? "\n  \n\t\n" : "");
+        assertMentions(rejected("--tenant", "acme", empty.toString()), empty + ": is empty: no messages to ingest");
+    }
+
+    @Test
+    void aFileOfNoMessagesIsAnErrorToo() throws IOException {
+        Path none = file("none.json", "{\"sessions\": []}");
+        assertMentions(rejected("--tenant", "acme", none.toString()), none + ": holds no messages to ingest");
+    }
+
+    @Test
+    void aFileThatIsNotUtf8NamesTheLineAndTheByte() throws IOException {
+        byte[] latin1 = (OK_LINE + "{\"text\": \"caf\u00e9\"}\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Path bad = Files.write(dir.resolve("latin1.jsonl"), latin1);
+        int offset = OK_LINE.length() + "{\"text\": \"caf".length();
+        assertMentions(rejected("--tenant", "acme", bad.toString()), bad + ":2: not UTF-8: byte 0xE9 at byte offset "
+                + offset + " (byte " + (offset - OK_LINE.length() + 1) + " of the line)", "Save it as UTF-8");
+    }
+
+    @Test
+    void aBinaryJsonFileIsNotUtf8Either() throws IOException {
+        Path bad = Files.write(dir.resolve("image.json"), new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A});
+        assertMentions(rejected("--tenant", "acme", bad.toString()), bad + ":1: not UTF-8: byte 0x89 at byte offset 0",
+                "binary file");
+    }
+
+    @Test
+    void aUtf16FileIsNamedAsSuch() throws IOException {
+        Path bad = Files.write(dir.resolve("utf16.jsonl"), OK_LINE.getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+        byte[] withBom = new byte[Files.size(bad) > 0 ? (int) Files.size(bad) + 2 : 2];
+        withBom[0] = (byte) 0xFF;
+        withBom[1] = (byte) 0xFE;
+        System.arraycopy(Files.readAllBytes(bad), 0, withBom, 2, withBom.length - 2);
+        Files.write(bad, withBom);
+        assertMentions(rejected("--tenant", "acme", bad.toString()), bad + ":1: not UTF-8", "UTF-16");
+    }
+
+    @Test
+    void aDirectoryGivenAsAFileIsNamedAsSuch() {
+        assertMentions(rejected("--tenant", "acme", dir.toString()), dir + ": is a directory");
     }
 
     @Test

@@ -76,13 +76,15 @@ class CliCommandLineTest {
     @Test
     void recallWithATimeRangeBackwardsNamesIt() {
         assertBadInput(CliRun.of("recall", "--data-dir", dir.resolve("data").toString(), "--tenant", "acme",
-                "--from", "2024-06-01", "--to", "2024-05-01", "dogs"), "timeRange");
+                "--from", "2024-06-01", "--to", "2024-05-01", "dogs"), "--from/--to: from (");
     }
 
     @Test
     void recallWithZeroResultsWantedNamesK() {
         assertBadInput(CliRun.of("recall", "--data-dir", dir.resolve("data").toString(), "--tenant", "acme",
-                "--k", "0", "dogs"), "query.k");
+                "--k", "0", "dogs"), "--k: must be in 1..");
+        assertFalse(CliRun.of("recall", "--data-dir", dir.resolve("data").toString(), "--tenant", "acme",
+                "--k", "0", "dogs").err().contains("query.k"), "no internal field names");
     }
 
     @Test
@@ -94,7 +96,7 @@ class CliCommandLineTest {
     @Test
     void recallOfABlankQueryNamesTheQuery() {
         assertBadInput(CliRun.of("recall", "--data-dir", dir.resolve("data").toString(), "--tenant", "acme", "  "),
-                "query.text: must not be blank");
+                "QUERY: must not be blank");
     }
 
     @ParameterizedTest
@@ -107,6 +109,24 @@ class CliCommandLineTest {
         CliRun run = CliRun.of(args.toArray(String[]::new));
         assertBadInput(run, typo + ": no such data directory");
         assertFalse(Files.exists(typo), command + " created " + typo);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ingest", "recall", "context", "get", "update", "history", "forget", "purge", "stats", "demo"})
+    void aDataDirThatIsAFileIsNamedByItsOption(String command) throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+        Path input = Files.writeString(dir.resolve("in.jsonl"), "{\"text\": \"hello\"}\n");
+        List<String> args = switch (command) {
+            case "stats", "demo" -> List.of(command, "--data-dir", file.toString());
+            case "ingest" -> List.of(command, "--data-dir", file.toString(), "--tenant", "acme", input.toString());
+            case "context" -> List.of(command, "--data-dir", file.toString(), "--tenant", "acme", "--budget", "100", "q");
+            case "update" -> List.of(command, "--data-dir", file.toString(), "--tenant", "acme", "some-id", "new text");
+            case "purge" -> List.of(command, "--data-dir", file.toString(), "--tenant", "acme", "--user", "maya");
+            default -> List.of(command, "--data-dir", file.toString(), "--tenant", "acme", "some-id-or-query");
+        };
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertBadInput(run, "loci " + command + ": error: --data-dir: " + file + ": is a file, not a data directory");
+        assertEquals("x", Files.readString(file), "left as it was");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.loci.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -90,10 +91,27 @@ class CliEndToEndTest {
 
     @Test
     @Order(2)
+    void statsCountsMemoriesByKindInAlignedColumns() {
+        List<String> lines = ok("stats", "--data-dir", data.toString()).out().lines().toList();
+        int column = lines.get(0).indexOf(data.toAbsolutePath().toString());
+        long byKind = 0;
+        for (String line : lines) {
+            assertTrue(line.length() > column && line.charAt(column - 1) == ' ' && line.charAt(column) != ' ',
+                    "every value starts in column " + column + ": " + String.join("\n", lines));
+            if (line.startsWith("  ")) {
+                byKind += Long.parseLong(line.substring(column).strip());
+            }
+        }
+        assertTrue(lines.contains("  TURN" + " ".repeat(column - 6) + "36"), String.join("\n", lines));
+        assertEquals(memoriesAfterIngest, byKind, "the kinds add up to the memories");
+    }
+
+    @Test
+    @Order(2)
     void ingestingTheSameFileAgainAddsNothing() {
         CliRun run = ok(withStore("ingest", conversation.toString()));
         assertTrue(run.out().startsWith("ingested 36 messages (0 new, 36 already present) in "), run.out());
-        assertTrue(run.err().contains("ingest"), "a progress bar on stderr: " + run.err());
+        assertFalse(run.err().contains("\r"), "off a terminal, no redrawn progress bar: " + run.err());
 
         assertEquals(memoriesAfterIngest, memories());
     }
@@ -140,11 +158,16 @@ class CliEndToEndTest {
         CliRun run = ok(withStore("recall", "--k", "3", "What is the name of Maya's dog?"));
         List<String> lines = run.out().lines().toList();
 
-        assertTrue(lines.get(0).matches("#\\s+fused\\s+bm25 rank/sc\\s+dense rank/sc\\s+date\\s+speaker\\s+text"), lines.get(0));
+        assertTrue(lines.get(0).matches("#\\s+id\\s+fused\\s+bm25 rank/sc\\s+dense rank/sc\\s+date\\s+speaker\\s+text"),
+                lines.get(0));
         assertEquals(5, lines.size(), "header, three rows, summary: " + run.out());
-        assertTrue(lines.get(1).matches("1\\s+\\d\\.\\d{5}\\s+.*"), lines.get(1)); // score fusion sums to 0..2
+        // rank, id, then the fused score (score fusion sums two normalised scores: 0..2)
+        var row = java.util.regex.Pattern.compile("1\\s+\\S+\\s+(\\d\\.\\d{5})\\s+.*").matcher(lines.get(1));
+        assertTrue(row.matches(), lines.get(1));
+        assertEquals(lines.get(0).indexOf("fused"), row.start(1), "columns line up: " + run.out());
         assertTrue(lines.subList(1, 4).stream().anyMatch(l -> l.contains("We called her Biscuit")), run.out());
-        assertTrue(lines.get(4).matches("\\(3 results in \\d+\\.\\d ms\\)"), lines.get(4));
+        assertTrue(lines.get(4).matches("\\(3 results in \\d+\\.\\d ms; loading the embedding model took \\d+\\.\\d s\\)"),
+                lines.get(4));
     }
 
     @Test
@@ -170,6 +193,18 @@ class CliEndToEndTest {
     }
 
     @Test
+    @Order(4)
+    void theIdsInTheTableAreTheOnesGetTakes() throws IOException {
+        CliRun run = ok(withStore("recall", "--k", "3", "What is the name of Maya's dog?"));
+        for (String row : run.out().lines().toList().subList(1, 4)) {
+            String id = row.split("\\s+")[1];
+            JsonNode memory = JSON.readTree(ok(withStore("get", id)).out());
+            assertEquals(id, memory.get("id").asText());
+            assertTrue(row.contains(Output.clip(memory.get("text").asText(), 80)), row);
+        }
+    }
+
+    @Test
     @Order(5)
     void getPrintsTheMemoryAsJson() throws IOException {
         CliRun run = ok(withStore("get", allergyId()));
@@ -189,7 +224,7 @@ class CliEndToEndTest {
         CliRun get = CliRun.of(withStore("get", allergyId()));
         assertEquals(1, get.exit(), get.transcript());
         assertEquals("", get.out());
-        assertEquals("loci get: no memory " + allergyId() + " in Scope[acme, user=maya]", get.err().strip());
+        assertEquals("loci get: no memory " + allergyId() + " in --tenant acme --user maya", get.err().strip());
 
         assertEquals(memoriesAfterIngest - 1, memories());
     }
@@ -199,7 +234,7 @@ class CliEndToEndTest {
     void forgettingItAgainSaysThereIsNothingToForget() {
         CliRun again = CliRun.of(withStore("forget", allergyId()));
         assertEquals(1, again.exit(), again.transcript());
-        assertEquals("loci forget: no memory " + allergyId() + " in Scope[acme, user=maya]", again.err().strip());
+        assertEquals("loci forget: no memory " + allergyId() + " in --tenant acme --user maya", again.err().strip());
     }
 
     @Test

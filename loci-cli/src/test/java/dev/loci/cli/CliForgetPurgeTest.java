@@ -92,7 +92,7 @@ class CliForgetPurgeTest {
         CliRun run = CliRun.of(store("purge", "maya"));
 
         assertEquals(Main.EXIT_BAD_INPUT, run.exit(), run.transcript());
-        Matcher m = Pattern.compile("^loci purge: would delete (\\d+) memories of Scope\\[acme, user=maya\\]; "
+        Matcher m = Pattern.compile("^loci purge: would delete (\\d+) memories of --tenant acme --user maya; "
                 + "nothing deleted\\. Run again with --yes to delete them\\.$").matcher(run.err().strip());
         assertTrue(m.matches(), run.err());
         mayasCount = Long.parseLong(m.group(1));
@@ -116,7 +116,7 @@ class CliForgetPurgeTest {
 
         CliRun run = ok(store("purge", "maya", "--yes"));
 
-        assertEquals("purged " + mayasCount + " memories of Scope[acme, user=maya]; data directory compacted",
+        assertEquals("purged " + mayasCount + " memories of --tenant acme --user maya; data directory compacted",
                 run.out().strip());
         assertEquals(List.of(), filesHoldingAnyOf(MAYAS), "no byte of Maya's words is left in the data directory");
     }

@@ -75,7 +75,7 @@ class CliHistoryTest {
         JsonNode found = JSON.readTree(ok(store("recall", "--json", "--k", "1", "seascapes")).out());
         CliRun blank = CliRun.of(store("update", found.get(0).get("id").asText(), " "));
         assertEquals(Main.EXIT_BAD_INPUT, blank.exit(), blank.transcript());
-        assertTrue(blank.err().contains("text"), blank.transcript());
+        assertTrue(blank.err().contains("TEXT: must not be empty"), blank.transcript());
         CliRun badTime = CliRun.of(store("recall", "--as-of", "last week", "seascapes"));
         assertEquals(Main.EXIT_BAD_INPUT, badTime.exit(), badTime.transcript());
         assertTrue(badTime.err().contains("--as-of"), badTime.transcript());

@@ -5,7 +5,6 @@ import dev.loci.DataDirLockedException;
 import dev.loci.FormatVersionException;
 import dev.loci.InvalidInputException;
 import dev.loci.StorageException;
-import dev.loci.embed.onnx.OnnxEmbedder;
 import dev.loci.spi.Embedder;
 import dev.loci.store.lucene.LuceneMemoryStore;
 import java.io.IOException;
@@ -25,7 +24,9 @@ import java.util.function.UnaryOperator;
  * }</pre>
  *
  * <p>The data directory records which embedding model wrote it ({@code EMBEDDER}); opening it
- * with another model fails instead of mixing incompatible vectors.
+ * with another model fails instead of mixing incompatible vectors. The model itself is loaded on
+ * the first call that embeds (remember, recall, context, update), so opening to read, count or
+ * delete is quick.
  */
 public final class EmbeddedLoci {
     static final String EMBEDDER_FILE = "EMBEDDER";
@@ -70,17 +71,27 @@ public final class EmbeddedLoci {
         if (!options.createIfMissing() && !Files.isDirectory(dataDir)) {
             throw new InvalidInputException("dataDir", dataDir + ": no such data directory");
         }
-        LuceneMemoryStore store = LuceneMemoryStore.open(dataDir, options.store());
-        Embedder embedder = null;
+        // The model is loaded on the first embed (reading and deleting need none), or from now on in
+        // the background, while the index opens, when the caller says it will embed.
+        LazyEmbedder model = new LazyEmbedder(options.embedder());
+        if (options.preloadModel()) {
+            model.preload();
+        }
+        Embedder embedder = model;
+        LuceneMemoryStore store;
         try {
-            embedder = decorator.apply(OnnxEmbedder.create(options.embedder()));
+            store = LuceneMemoryStore.open(dataDir, options.store());
+        } catch (RuntimeException e) {
+            embedder.close();
+            throw e;
+        }
+        try {
+            embedder = decorator.apply(model);
             checkModel(dataDir, embedder);
             return LociEngine.builder().store(store).embedder(embedder).config(options.loci())
-                    .tokenCounter(JtokkitTokenCounter.named(options.tokens())).build();
+                    .tokenCounter(JtokkitTokenCounter.lazy(options.tokens())).build();
         } catch (RuntimeException e) {
-            if (embedder != null) {
-                embedder.close();
-            }
+            embedder.close();
             store.close();
             throw e;
         }

@@ -29,10 +29,23 @@ public final class JtokkitTokenCounter implements TokenCounter {
 
     /** By name: {@code cl100k} or {@code o200k} (with or without the {@code _base} suffix). */
     public static JtokkitTokenCounter named(String encoding) {
+        return new JtokkitTokenCounter(type(encoding));
+    }
+
+    /**
+     * As {@link #named}, but the encoding tables (a noticeable part of a command's start-up) are
+     * read on the first count; an unknown name still fails here.
+     */
+    static TokenCounter lazy(String encoding) {
+        EncodingType type = type(encoding);
+        return new LazyTokenCounter(type.getName(), () -> new JtokkitTokenCounter(type));
+    }
+
+    private static EncodingType type(String encoding) {
         String n = encoding == null ? "" : encoding.toLowerCase(Locale.ROOT).replace("_base", "");
         return switch (n) {
-            case "cl100k" -> cl100k();
-            case "o200k" -> o200k();
+            case "cl100k" -> EncodingType.CL100K_BASE;
+            case "o200k" -> EncodingType.O200K_BASE;
             default -> throw new InvalidInputException("encoding", "'" + encoding + "' is not known; use cl100k or o200k");
         };
     }

@@ -56,4 +56,21 @@ class EmbeddedLociIT {
         assertTrue(e.getMessage().contains("bge-small-en-v1.5-q"), e.getMessage());
         EmbeddedLoci.open(dir).close(); // the refused open released the directory
     }
+
+    @Test
+    void readingNeedsNoModelEmbeddingLoadsIt() {
+        var scope = Scope.user("acme", "maya");
+        try (Loci loci = EmbeddedLoci.open(dir)) {
+            loci.remember(scope, List.of(Message.of("Maya", "We adopted a greyhound called Biscuit.", T).withClientId("1")));
+        }
+        try (var loci = EmbeddedLoci.open(dir)) {
+            var embedder = (LazyEmbedder) loci.embedder();
+            assertEquals(1, loci.stats().memories());
+            assertEquals(1, loci.count(scope, dev.loci.MemoryFilter.all()));
+            assertTrue(loci.get(scope, "no-such-id").isEmpty());
+            assertTrue(!embedder.isLoaded(), "stats, count and get load no model");
+            loci.recall(scope, RecallQuery.of("dog"));
+            assertTrue(embedder.isLoaded());
+        }
+    }
 }

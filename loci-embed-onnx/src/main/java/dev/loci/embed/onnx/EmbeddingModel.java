@@ -6,10 +6,10 @@ package dev.loci.embed.onnx;
 public enum EmbeddingModel {
     /** BAAI bge-small-en-v1.5, int8-quantized. CLS pooling; queries carry an instruction prefix. Default. */
     BGE_SMALL_EN_V15_Q("bge-small-en-v1.5-q", "bge-small-en-v1.5-q.onnx", "bge-small-en-v1.5-q-tokenizer.json",
-            Pooling.CLS, "Represent this sentence for searching relevant passages: ", 512),
+            Pooling.CLS, "Represent this sentence for searching relevant passages: ", 512, 384),
     /** sentence-transformers all-MiniLM-L6-v2, int8-quantized. Mean pooling; no prefix; faster, weaker. */
     ALL_MINILM_L6_V2_Q("all-minilm-l6-v2-q", "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json",
-            Pooling.MEAN, "", 256);
+            Pooling.MEAN, "", 256, 384);
 
     /** How token vectors become one text vector. */
     public enum Pooling {
@@ -25,15 +25,17 @@ public enum EmbeddingModel {
     private final Pooling pooling;
     private final String queryPrefix;
     private final int maxTokens;
+    private final int dimensions;
 
     EmbeddingModel(String id, String modelResource, String tokenizerResource, Pooling pooling, String queryPrefix,
-                   int maxTokens) {
+                   int maxTokens, int dimensions) {
         this.id = id;
         this.modelResource = modelResource;
         this.tokenizerResource = tokenizerResource;
         this.pooling = pooling;
         this.queryPrefix = queryPrefix;
         this.maxTokens = maxTokens;
+        this.dimensions = dimensions;
     }
 
     /** Stable id recorded with the data. */
@@ -61,6 +63,14 @@ public enum EmbeddingModel {
     /** The model window in tokens, special tokens included. */
     public int maxTokens() {
         return maxTokens;
+    }
+
+    /**
+     * Length of the vectors the model produces, known without loading it (a data directory's
+     * model check needs no ONNX session); {@link OnnxEmbedder} checks it against the loaded model.
+     */
+    public int dimensions() {
+        return dimensions;
     }
 
     /** Parses a model by id or enum name, e.g. {@code bge-small-en-v1.5-q} or {@code minilm}. */

@@ -10,11 +10,13 @@ import dev.loci.spi.Embedder;
 import dev.loci.spi.Embedding;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -75,6 +77,11 @@ public final class OnnxEmbedder implements Embedder {
             return t;
         });
         this.dimensions = runBatch(List.of(new long[] {cls, sep}))[0].length;
+        if (dimensions != model.dimensions()) {
+            close();
+            throw new IOException("the model gives " + dimensions + "-dimensional vectors, but " + model.id()
+                    + " is declared with " + model.dimensions());
+        }
         LOG.log(System.Logger.Level.INFO, "embedding model {0}: {1} dimensions, batch {2}, {3} worker threads x {4}"
                         + " intra-op threads", model.id(), dimensions, config.batchSize(), config.workerThreads(),
                 config.intraOpThreads());
@@ -267,10 +274,23 @@ public final class OnnxEmbedder implements Embedder {
         }
     }
 
+    /**
+     * Model files read from their jars, kept while memory allows: inflating one (34 MB) takes about
+     * half a second, which a process that opens several data directories (the evaluation, the tests)
+     * would otherwise pay on every open. The arrays are never written to.
+     */
+    private static final Map<String, SoftReference<byte[]>> MODEL_BYTES = new ConcurrentHashMap<>();
+
     private static byte[] resource(String name) throws IOException {
-        try (InputStream in = stream(name)) {
-            return in.readAllBytes();
+        SoftReference<byte[]> cached = MODEL_BYTES.get(name);
+        byte[] bytes = cached == null ? null : cached.get();
+        if (bytes == null) {
+            try (InputStream in = stream(name)) {
+                bytes = in.readAllBytes();
+            }
+            MODEL_BYTES.put(name, new SoftReference<>(bytes));
         }
+        return bytes;
     }
 
     private static InputStream stream(String name) throws IOException {

@@ -1,5 +1,6 @@
 package dev.loci.store.lucene;
 
+import dev.loci.Kind;
 import dev.loci.Memory;
 import dev.loci.StorageException;
 import dev.loci.spi.AccessRecording;
@@ -19,7 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.TermQuery;
 
 /**
  * The embedded default {@link MemoryStore}: one Lucene index holding, per memory, the stored
@@ -67,6 +70,8 @@ import org.apache.lucene.search.IndexSearcher;
  */
 public final class LuceneMemoryStore implements MemoryStore, Compactable, AccessRecording {
     private static final System.Logger LOG = System.getLogger(LuceneMemoryStore.class.getName());
+    /** Prefix of the {@link #stats()} details that count memories by kind: {@code memories.TURN}. */
+    public static final String KIND_COUNT_PREFIX = "memories.";
 
     private final LuceneStoreConfig config;
     private final DataDir dataDir;
@@ -209,13 +214,19 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
         return search.search(request);
     }
 
+    /**
+     * Size and format of the store. Besides the format figures, {@code details} holds one entry per
+     * kind of memory the store holds, {@code memories.<KIND>} (e.g. {@code memories.TURN}), with the
+     * number of memories of that kind across all tenants, every version counted, as
+     * {@link StoreStats#memories()} counts them.
+     */
     @Override
     public StoreStats stats() {
         index.ensureOpen();
         IndexSearcher searcher = searchers.acquire();
         try {
             var reader = searcher.getIndexReader();
-            return new StoreStats(reader.numDocs(), dataDir.diskBytes(), Map.of(
+            var details = new java.util.HashMap<String, String>(Map.of(
                     "store", "lucene",
                     "formatVersion", Integer.toString(DataDir.FORMAT_VERSION),
                     "durability", config.durability().name(),
@@ -223,6 +234,15 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
                     "walBytes", Long.toString(wal.bytes()),
                     "vectorDimensions", Integer.toString(index.dimensions()),
                     "recoveredRecords", Integer.toString(recoveredRecords)));
+            for (Kind kind : Kind.values()) {
+                int n = searcher.count(new TermQuery(new Term(LuceneDocuments.KIND, kind.name())));
+                if (n > 0) {
+                    details.put(KIND_COUNT_PREFIX + kind.name(), Integer.toString(n));
+                }
+            }
+            return new StoreStats(reader.numDocs(), dataDir.diskBytes(), details);
+        } catch (IOException e) {
+            throw new StorageException("cannot count memories by kind: " + e.getMessage(), true, e);
         } finally {
             searchers.release(searcher);
         }
