@@ -34,7 +34,7 @@ public final class ElasticsearchCluster implements BeforeAllCallback {
     }
 
     /** Closed by JUnit after the whole run: stops the cluster if this run started it. */
-    record Started(boolean here) implements ExtensionContext.Store.CloseableResource {
+    record Started(boolean here) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() throws Exception {
             if (here) {
@@ -49,6 +49,15 @@ public final class ElasticsearchCluster implements BeforeAllCallback {
         }
         script("start", "--nodes", String.valueOf(NODES), "--heap", "384m");
         return new Started(true);
+    }
+
+    /** Every node's HTTP endpoint, comma-separated. */
+    static String hosts() {
+        var out = new java.util.ArrayList<String>();
+        for (int i = 0; i < NODES; i++) {
+            out.add("127.0.0.1:" + (BASE_PORT + i));
+        }
+        return String.join(",", out);
     }
 
     static String url() {

@@ -22,7 +22,8 @@ final class TestIndices {
     }
 
     static ElasticsearchStoreConfig.Builder config(String index) {
-        return ElasticsearchStoreConfig.builder().hosts(ElasticsearchCluster.url()).index(index).shards(3).replicas(1)
+        // every node, as a deployment lists them: the client moves on when one dies
+        return ElasticsearchStoreConfig.builder().hosts(ElasticsearchCluster.hosts()).index(index).shards(3).replicas(1)
                 // a short refresh keeps writes (which wait for it) quick in tests
                 .refreshInterval(Duration.ofMillis(100));
     }
