@@ -1,0 +1,452 @@
+package dev.loci.store.elasticsearch;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.Refresh;
+import co.elastic.clients.elasticsearch._types.SortOptions;
+import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch._types.WaitForActiveShardOptions;
+import co.elastic.clients.elasticsearch._types.WaitForActiveShards;
+import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import co.elastic.clients.json.jackson.Jackson3JsonpMapper;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
+import dev.loci.InvalidInputException;
+import dev.loci.Memory;
+import dev.loci.StorageException;
+import dev.loci.spi.AccessRecording;
+import dev.loci.spi.Embedding;
+import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SearchFilter;
+import dev.loci.spi.SearchHits;
+import dev.loci.spi.SearchRequest;
+import dev.loci.spi.StoreHit;
+import dev.loci.spi.StoreStats;
+import dev.loci.spi.StoredMemory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.http.HttpHost;
+import org.elasticsearch.client.RestClient;
+
+/**
+ * A {@link MemoryStore} over an Elasticsearch cluster: one index per Loci deployment
+ * ({@link IndexLayout}), every document routed by its tenant, searched with BM25 over text
+ * analysed in Loci ({@link EnglishTokens}) and filtered int8-HNSW kNN; Loci fuses the two lists.
+ *
+ * <p>Design note (why it is shaped this way):
+ * <ul>
+ *   <li>Identity: the document id is {@code <tenant length>:<tenant>:<memory id>}, so the same
+ *       memory id in two tenants is two documents, and every get, delete and update names the
+ *       tenant twice (id and routing). Every search and count is routed by the tenant and filtered
+ *       on it ({@link Queries}); only {@link #expired} and {@link #stats} span tenants.</li>
+ *   <li>Durability: the index fsyncs its translog on every request
+ *       ({@code index.translog.durability: request}); a write waits for
+ *       {@link ElasticsearchStoreConfig#waitForActiveShards()} copies before it starts and returns
+ *       once the primary and every in-sync replica hold it, so an acknowledged write survives a
+ *       {@code kill -9} of any one node when replicas >= 1.</li>
+ *   <li>Visibility: gets, {@link #existing} and {@link #vectors} are real-time reads (they see the
+ *       translog); searches, counts and listings see what a refresh published, so every write,
+ *       delete and recall count waits for the next refresh ({@code refresh=wait_for}) before it
+ *       returns. That keeps the port's read-your-writes promise for every Loci node over the same
+ *       cluster, at the price of up to one refresh interval per write (no forced refreshes, which
+ *       would make tiny segments under load).</li>
+ *   <li>Atomicity: Elasticsearch writes each document atomically, not a batch. A batch that fails
+ *       part-way throws, with the documents written so far left in place; since writing an id
+ *       again replaces it, the caller's retry of the same batch converges. This is weaker than the
+ *       port's all-or-nothing batch and is the one documented gap.</li>
+ *   <li>Delete by filter: the cluster has no {@code _delete_by_query} here (and it is not atomic
+ *       anyway): the matching documents are listed page by page ({@code search_after} on a unique
+ *       sort key) and deleted by id in bulk, waiting for the refresh.</li>
+ *   <li>Recall counts ({@link AccessRecording}): fields beside the record, bumped by partial
+ *       updates under optimistic concurrency ({@code if_seq_no}); a conflicting concurrent bump is
+ *       retried, so every call counts. No scripts (the test cluster has no painless).</li>
+ * </ul>
+ *
+ * <p>Not {@link dev.loci.spi.Compactable}: with soft deletes, Elasticsearch keeps deleted
+ * documents' bytes for replica recovery (retention leases) whatever a force merge is asked, so
+ * the promise "no file holds a byte of a deleted memory" cannot be kept from a client.
+ *
+ * <p>Thread-safe: the client is. {@link #close} releases the HTTP connections.
+ */
+public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecording {
+    /** Documents per search page and per bulk request of a delete by filter. */
+    private static final int PAGE = 500;
+    /** Ids per multi-get. */
+    private static final int MGET_CHUNK = 1000;
+    private static final int MAX_ID_BYTES = 512;
+    private static final int ACCESS_RETRIES = 50;
+
+    private final ElasticsearchStoreConfig config;
+    private final String index;
+    private final RestClient rest;
+    private final ElasticsearchClient client;
+    private final EnglishTokens tokens = new EnglishTokens();
+
+    private ElasticsearchMemoryStore(ElasticsearchStoreConfig config, RestClient rest) {
+        this.config = config;
+        this.index = config.index();
+        this.rest = rest;
+        this.client = new ElasticsearchClient(new RestClientTransport(rest, new Jackson3JsonpMapper()));
+    }
+
+    /**
+     * Connects, creates the index if missing and checks its mapping version. Throws a retriable
+     * {@link StorageException} if the cluster cannot be reached, and a
+     * {@link dev.loci.FormatVersionException} if the index holds another mapping version.
+     */
+    public static ElasticsearchMemoryStore open(ElasticsearchStoreConfig config) {
+        HttpHost[] hosts = config.hosts().stream().map(u -> new HttpHost(u.getHost(), u.getPort(), u.getScheme()))
+                .toArray(HttpHost[]::new);
+        RestClient rest = RestClient.builder(hosts).setRequestConfigCallback(rc -> rc
+                .setConnectTimeout((int) config.connectTimeout().toMillis())
+                .setSocketTimeout((int) config.requestTimeout().toMillis())).build();
+        var store = new ElasticsearchMemoryStore(config, rest);
+        try {
+            IndexLayout.ensure(store.client, config);
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw Failures.of("opening index " + config.index(), e);
+        }
+        return store;
+    }
+
+    public ElasticsearchStoreConfig config() {
+        return config;
+    }
+
+    static String docId(String tenant, String id) {
+        String doc = tenant.length() + ":" + tenant + ":" + id;
+        if (doc.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
+            throw new InvalidInputException("id", "tenant and id together must fit in " + (MAX_ID_BYTES - 12)
+                    + " UTF-8 bytes for the Elasticsearch store, were " + doc.length() + " characters");
+        }
+        return doc;
+    }
+
+    private WaitForActiveShards activeShards() {
+        int n = config.waitForActiveShards();
+        return n == 0 ? WaitForActiveShards.of(w -> w.option(WaitForActiveShardOptions.All))
+                : WaitForActiveShards.of(w -> w.count(n));
+    }
+
+    @Override
+    public void write(List<StoredMemory> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        var ops = new ArrayList<BulkOperation>(batch.size());
+        for (StoredMemory s : batch) {
+            Memory m = s.memory();
+            EsDocument doc = EsDocument.of(s, tokens.indexForm(s.indexText()));
+            String tenant = m.scope().tenant();
+            ops.add(BulkOperation.of(b -> b.index(i -> i.index(index).id(docId(tenant, m.id())).routing(tenant)
+                    .document(doc))));
+        }
+        bulk("write", ops).items().forEach(item -> {
+            if (item.error() != null) {
+                throw Failures.item("write of " + item.id(), item.status(), item.error());
+            }
+        });
+    }
+
+    private BulkResponse bulk(String action, List<BulkOperation> ops) {
+        try {
+            return client.bulk(b -> b.index(index).operations(ops).refresh(Refresh.WaitFor)
+                    .waitForActiveShards(activeShards()).timeout(t -> t.time(config.requestTimeout().toMillis() + "ms")));
+        } catch (IOException | RuntimeException e) {
+            throw Failures.of(action, e);
+        }
+    }
+
+    @Override
+    public Optional<Memory> get(String tenant, String id) {
+        try {
+            var r = client.get(g -> g.index(index).id(docId(tenant, id)).routing(tenant)
+                    .sourceIncludes(EsDocument.MEMORY_FIELDS), EsDocument.class);
+            return r.found() ? Optional.of(r.source().memory()).filter(m -> m.scope().tenant().equals(tenant))
+                    : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            throw Failures.of("get", e);
+        }
+    }
+
+    @Override
+    public Set<String> existing(String tenant, Collection<String> ids) {
+        var out = new HashSet<String>();
+        multiGet(tenant, ids, List.of(), (id, doc) -> out.add(id));
+        return out;
+    }
+
+    /** Real-time reads of these ids in the tenant; calls {@code found} for each that exists. */
+    private void multiGet(String tenant, Collection<String> ids, List<String> fields,
+                          java.util.function.BiConsumer<String, Hit0> found) {
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
+        for (int from = 0; from < all.size(); from += MGET_CHUNK) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + MGET_CHUNK));
+            Map<String, String> byDocId = new HashMap<>();
+            chunk.forEach(id -> byDocId.put(docId(tenant, id), id));
+            try {
+                var r = client.mget(m -> {
+                    m.index(index).realtime(true);
+                    byDocId.keySet().forEach(d -> m.docs(x -> x.id(d).routing(tenant)));
+                    return fields.isEmpty() ? m.source(s -> s.fetch(false)) : m.sourceIncludes(fields);
+                }, EsDocument.class);
+                for (MultiGetResponseItem<EsDocument> item : r.docs()) {
+                    if (item.isFailure()) {
+                        throw new StorageException("Elasticsearch multi-get failed: " + Failures.describe(
+                                item.failure().error()), true);
+                    }
+                    var got = item.result();
+                    if (got.found()) {
+                        found.accept(byDocId.get(got.id()), new Hit0(got.source(), got.seqNo(), got.primaryTerm()));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                throw Failures.of("multi-get", e);
+            }
+        }
+    }
+
+    /** A document read by id, with the sequence number an optimistic update needs. */
+    private record Hit0(EsDocument doc, Long seqNo, Long primaryTerm) {
+    }
+
+    @Override
+    public boolean delete(String tenant, String id) {
+        try {
+            var r = client.delete(d -> d.index(index).id(docId(tenant, id)).routing(tenant).refresh(Refresh.WaitFor)
+                    .waitForActiveShards(activeShards()));
+            return r.result() == co.elastic.clients.elasticsearch._types.Result.Deleted;
+        } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+            if (e.status() == 404) {
+                return false;
+            }
+            throw Failures.of("delete", e);
+        } catch (IOException | RuntimeException e) {
+            throw Failures.of("delete", e);
+        }
+    }
+
+    @Override
+    public List<Memory> deleteMatching(SearchFilter filter) {
+        if (filter.visibleAt() != null) {
+            throw new IllegalArgumentException("deleteMatching selects by what is stored: visibleAt must be null");
+        }
+        String tenant = filter.scope().tenant();
+        var matched = new LinkedHashMap<String, Memory>();
+        scan(tenant, Queries.filter(filter), byId(), Integer.MAX_VALUE, EsDocument.MEMORY_FIELDS,
+                h -> matched.put(h.id(), h.source().memory()));
+        var deleted = new ArrayList<Memory>(matched.size());
+        List<String> docIds = List.copyOf(matched.keySet());
+        for (int from = 0; from < docIds.size(); from += PAGE) {
+            var ops = docIds.subList(from, Math.min(docIds.size(), from + PAGE)).stream()
+                    .map(d -> BulkOperation.of(b -> b.delete(x -> x.index(index).id(d).routing(tenant)))).toList();
+            for (BulkResponseItem item : bulk("delete by filter", ops).items()) {
+                if ("deleted".equals(item.result())) {
+                    deleted.add(matched.get(item.id()));
+                } else if (item.error() != null && item.status() != 404) {
+                    throw Failures.item("delete by filter of " + item.id(), item.status(), item.error());
+                }
+            }
+        }
+        return deleted;
+    }
+
+    @Override
+    public long count(SearchFilter filter) {
+        String tenant = filter.scope().tenant();
+        try {
+            return client.count(c -> c.index(index).routing(tenant).query(Queries.filter(filter))).count();
+        } catch (IOException | RuntimeException e) {
+            throw Failures.of("count", e);
+        }
+    }
+
+    @Override
+    public List<Memory> list(SearchFilter filter, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        var out = new ArrayList<Memory>();
+        var sort = List.of(asc(EsDocument.OCCURRED), asc(EsDocument.ID));
+        scan(filter.scope().tenant(), Queries.filter(filter), sort, limit, EsDocument.MEMORY_FIELDS,
+                h -> out.add(h.source().memory()));
+        return out;
+    }
+
+    @Override
+    public Map<String, Embedding> vectors(String tenant, Collection<String> ids) {
+        var out = new HashMap<String, Embedding>();
+        multiGet(tenant, ids, List.of(EsDocument.VECTOR), (id, hit) -> out.put(id, hit.doc().embedding()));
+        return out;
+    }
+
+    @Override
+    public List<Memory> expired(Instant at, int limit) {
+        var out = new ArrayList<Memory>();
+        var sort = List.of(asc(EsDocument.EXPIRES), asc(EsDocument.TENANT), asc(EsDocument.ID));
+        scan(null, Queries.expired(at), sort, limit, EsDocument.MEMORY_FIELDS, h -> out.add(h.source().memory()));
+        return out;
+    }
+
+    @Override
+    public SearchHits search(SearchRequest request) {
+        String tenant = request.filter().scope().tenant();
+        Query filter = Queries.filter(request.filter());
+        List<StoreHit> lexical = List.of();
+        List<String> terms = request.lexicalTopN() > 0 ? tokens.queryTerms(request.text()) : List.of();
+        try {
+            if (!terms.isEmpty()) {
+                var r = client.search(s -> s.index(index).routing(tenant).preference(tenant)
+                        .query(q -> q.bool(b -> b.must(m -> m.match(t -> t.field(EsDocument.TEXT)
+                                .query(String.join(" ", terms)).analyzer("whitespace"))).filter(filter)))
+                        .size(request.lexicalTopN()).source(src -> src.filter(f -> f.includes(EsDocument.ID)))
+                        .trackTotalHits(t -> t.enabled(false)), EsDocument.class);
+                lexical = r.hits().hits().stream().map(h -> new StoreHit(h.source().id(), h.score())).toList();
+            }
+            List<StoreHit> dense = List.of();
+            if (request.denseTopN() > 0) {
+                int k = request.denseTopN();
+                var vector = new ArrayList<Float>(request.vector().dimensions());
+                for (float v : request.vector().toArray()) {
+                    vector.add(v);
+                }
+                var r = client.search(s -> s.index(index).routing(tenant).preference(tenant)
+                        .knn(n -> n.field(EsDocument.VECTOR).queryVector(vector).k(k)
+                                .numCandidates(Math.min(10_000, Math.max(100, 2 * k))).filter(filter)
+                                .rescoreVector(v -> v.oversample(2f)))
+                        .size(k).source(src -> src.filter(f -> f.includes(EsDocument.ID))), EsDocument.class);
+                // cosine scores come as (1 + cos) / 2; report the cosine itself, as the Lucene store does
+                dense = r.hits().hits().stream().map(h -> new StoreHit(h.source().id(), 2.0 * h.score() - 1.0))
+                        .toList();
+            }
+            return new SearchHits(lexical, dense);
+        } catch (IOException | RuntimeException e) {
+            throw Failures.of("search", e);
+        }
+    }
+
+    @Override
+    public StoreStats stats() {
+        try {
+            long memories = client.count(c -> c.index(index)).count();
+            var stats = client.indices().stats(s -> s.index(index).metric("store", "docs")).indices().get(index);
+            long total = stats.total().store().sizeInBytes();
+            long primaries = stats.primaries().store().sizeInBytes();
+            return new StoreStats(memories, total, Map.of("index", index, "mappingVersion",
+                    String.valueOf(IndexLayout.MAPPING_VERSION), "primaryBytes", String.valueOf(primaries),
+                    "shards", String.valueOf(config.shards()), "replicas", String.valueOf(config.replicas())));
+        } catch (IOException | RuntimeException e) {
+            throw Failures.of("stats", e);
+        }
+    }
+
+    @Override
+    public void recordAccess(String tenant, Collection<String> ids, Instant at) {
+        var times = new LinkedHashMap<String, Integer>();
+        ids.forEach(id -> times.merge(id, 1, Integer::sum));
+        long atMicros = EsDocument.micros(at);
+        for (int attempt = 0; attempt < ACCESS_RETRIES && !times.isEmpty(); attempt++) {
+            var ops = new ArrayList<BulkOperation>();
+            multiGet(tenant, times.keySet(), List.of(EsDocument.ACCESS_COUNT, EsDocument.LAST_ACCESS), (id, hit) -> {
+                EsDocument d = hit.doc();
+                int count = (d.accessCount() == null ? 0 : d.accessCount()) + times.get(id);
+                Long last = d.lastAccess() == null ? atMicros : Math.max(d.lastAccess(), atMicros);
+                ops.add(BulkOperation.of(b -> b.update(u -> u.index(index).id(docId(tenant, id)).routing(tenant)
+                        .ifSeqNo(hit.seqNo()).ifPrimaryTerm(hit.primaryTerm())
+                        .action(a -> a.doc(EsDocument.counts(count, last))))));
+            });
+            times.keySet().retainAll(ops.stream().map(o -> idOf(tenant, o.update().id())).toList());
+            if (ops.isEmpty()) {
+                return;
+            }
+            for (BulkResponseItem item : bulk("recording accesses", ops).items()) {
+                String id = idOf(tenant, item.id());
+                if (item.error() == null || item.status() == 404) {
+                    times.remove(id); // counted, or deleted meanwhile
+                } else if (item.status() != 409) {
+                    throw Failures.item("recording accesses of " + id, item.status(), item.error());
+                }
+            }
+        }
+        if (!times.isEmpty()) {
+            throw new StorageException("recording accesses of " + times.keySet() + " conflicted " + ACCESS_RETRIES
+                    + " times with concurrent updates", true);
+        }
+    }
+
+    private static String idOf(String tenant, String docId) {
+        return docId.substring(String.valueOf(tenant.length()).length() + 1 + tenant.length() + 1);
+    }
+
+    /**
+     * Up to {@code limit} hits of the query, in the sort's order, page by page with
+     * {@code search_after} (the sort must end on a key unique within the routing). A null routing
+     * searches every shard.
+     */
+    private void scan(String routing, Query query, List<SortOptions> sort, int limit, List<String> fields,
+                      Consumer<Hit<EsDocument>> each) {
+        List<FieldValue> after = null;
+        int left = limit;
+        while (left > 0) {
+            int size = Math.min(PAGE, left);
+            List<FieldValue> from = after;
+            try {
+                var r = client.search(s -> {
+                    s.index(index).query(query).size(size).sort(sort).trackTotalHits(t -> t.enabled(false))
+                            .source(src -> src.filter(f -> f.includes(fields)));
+                    if (routing != null) {
+                        s.routing(routing).preference(routing);
+                    }
+                    if (from != null) {
+                        s.searchAfter(from);
+                    }
+                    return s;
+                }, EsDocument.class);
+                var hits = r.hits().hits();
+                hits.forEach(each);
+                left -= hits.size();
+                if (hits.size() < size) {
+                    return;
+                }
+                after = hits.get(hits.size() - 1).sort();
+            } catch (IOException | RuntimeException e) {
+                throw Failures.of("search", e);
+            }
+        }
+    }
+
+    private static List<SortOptions> byId() {
+        return List.of(asc(EsDocument.ID));
+    }
+
+    private static SortOptions asc(String field) {
+        // missing values last, so documents without the field still page in a stable order
+        return SortOptions.of(s -> s.field(f -> f.field(field).order(SortOrder.Asc)));
+    }
+
+    @Override
+    public void close() {
+        tokens.close();
+        try {
+            rest.close();
+        } catch (IOException e) {
+            throw Failures.of("close", e);
+        }
+    }
+}
