@@ -2,6 +2,7 @@ package dev.loci.cli;
 
 import dev.loci.embedded.EmbeddedLoci;
 import dev.loci.embedded.EmbeddedOptions;
+import dev.loci.embedded.TerminationSignals;
 import dev.loci.engine.LociEngine;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -17,7 +18,11 @@ final class DataDirOption {
      * directory that exists (a mistyped --data-dir must not become a new, empty one).
      */
     LociEngine open(EmbeddedOptions options) {
-        return EmbeddedLoci.open(path, options);
+        LociEngine engine = EmbeddedLoci.open(path, options);
+        // SIGTERM / Ctrl-C: close the engine (it waits for embedding runs in flight, then commits the
+        // store) before the JVM's exit releases ONNX Runtime under a run that is still going.
+        TerminationSignals.closeOnTermination(engine);
+        return engine;
     }
 
     /** Settings for commands that read or change what is there: the directory must exist. */

@@ -20,7 +20,8 @@ import java.util.function.Function;
  * it does other work (opening the index).
  *
  * <p>Thread-safe: concurrent first calls load the model once; the others wait for it. After
- * {@link #close()} it refuses to load.
+ * {@link #close()} it refuses to load; close waits (bounded) for a load under way to end, and for
+ * the loaded model's runs in flight.
  */
 final class LazyEmbedder implements Embedder {
     private final OnnxEmbedderConfig config;
@@ -29,6 +30,10 @@ final class LazyEmbedder implements Embedder {
     private volatile boolean closed;
     /** What the load created, guarded by this: closed here or by {@link #close()}, whichever comes last. */
     private Embedder created;
+    private volatile boolean loadStarted;
+    private final java.util.concurrent.CountDownLatch loadEnded = new java.util.concurrent.CountDownLatch(1);
+    /** How long {@link #close()} waits for a load under way (it creates native resources). */
+    private static final java.time.Duration LOAD_WAIT = java.time.Duration.ofSeconds(30);
 
     LazyEmbedder(OnnxEmbedderConfig config) {
         this(config, OnnxEmbedder::create);
@@ -38,14 +43,19 @@ final class LazyEmbedder implements Embedder {
     LazyEmbedder(OnnxEmbedderConfig config, Function<OnnxEmbedderConfig, ? extends Embedder> factory) {
         this.config = config;
         this.load = new FutureTask<>(() -> {
-            Embedder e = factory.apply(config);
-            synchronized (this) {
-                if (closed) {
-                    e.close(); // closed while loading in the background
-                    throw new CancellationException("closed");
+            loadStarted = true;
+            try {
+                Embedder e = factory.apply(config);
+                synchronized (this) {
+                    if (closed) {
+                        e.close(); // closed while loading in the background
+                        throw new CancellationException("closed");
+                    }
+                    created = e;
+                    return e;
                 }
-                created = e;
-                return e;
+            } finally {
+                loadEnded.countDown();
             }
         });
     }
@@ -138,6 +148,15 @@ final class LazyEmbedder implements Embedder {
         }
         if (toClose != null) {
             toClose.close();
+        } else if (loadStarted) {
+            // A load under way is in native code (creating the ONNX session) and closes what it makes
+            // when it ends: wait for that, so a process exiting after close() does not release ONNX
+            // Runtime's environment under it (SIGSEGV).
+            try {
+                loadEnded.await(LOAD_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

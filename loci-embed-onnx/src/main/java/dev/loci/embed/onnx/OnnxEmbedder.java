@@ -21,6 +21,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Embeds text in-process with a local ONNX model, loaded from the model jar's resources.
@@ -33,6 +35,12 @@ import java.util.concurrent.Future;
  * <p><b>Long texts.</b> A text longer than the model window is never cut: its tokens are split
  * into overlapping windows, each window is embedded, and the text's vector is the token-weighted
  * mean of the window vectors, re-normalised.
+ *
+ * <p><b>Closing.</b> Every call holds a read lock while it uses native code (tokenizer, session);
+ * {@link #close()} takes the write lock, so it waits for calls in flight (up to
+ * {@link #CLOSE_WAIT}) before it releases the native session and tokenizer: releasing them under a
+ * running {@code OrtSession.run} crashes the JVM (SIGSEGV in libonnxruntime). Calls after close
+ * fail with {@link EmbeddingException}.
  *
  * <p>Thread-safe: any number of threads may call it at once (ONNX Runtime sessions are).
  */
@@ -50,6 +58,12 @@ public final class OnnxEmbedder implements Embedder {
     private final long cls;
     private final long sep;
     private final int dimensions;
+    /** Read-held by every use of native resources, write-held by {@link #close()}. */
+    private final ReentrantReadWriteLock nativeUse = new ReentrantReadWriteLock();
+    private volatile boolean closed;
+
+    /** How long {@link #close()} waits for calls in flight before it gives up and leaks the session. */
+    static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(30);
 
     private OnnxEmbedder(OnnxEmbedderConfig config) throws OrtException, IOException {
         this.config = config;
@@ -113,7 +127,21 @@ public final class OnnxEmbedder implements Embedder {
 
     /** Tokens of {@code text} without special tokens (for callers that want to count them). */
     public int countTokens(String text) {
-        return tokenizer.encode(text, false, false).getIds().length;
+        enter();
+        try {
+            return tokenizer.encode(text, false, false).getIds().length;
+        } finally {
+            nativeUse.readLock().unlock();
+        }
+    }
+
+    /** Takes the read lock, or throws if closed (then holding nothing). */
+    private void enter() {
+        nativeUse.readLock().lock();
+        if (closed) {
+            nativeUse.readLock().unlock();
+            throw new EmbeddingException("embedding model " + model.id() + " is closed", null);
+        }
     }
 
     @Override
@@ -135,6 +163,15 @@ public final class OnnxEmbedder implements Embedder {
     }
 
     private List<Embedding> embed(List<String> texts) {
+        enter();
+        try {
+            return embedOpen(texts);
+        } finally {
+            nativeUse.readLock().unlock();
+        }
+    }
+
+    private List<Embedding> embedOpen(List<String> texts) {
         // 1. Tokenize and split each text into windows that fit the model.
         record Window(int text, long[] ids) {
         }
@@ -179,7 +216,11 @@ public final class OnnxEmbedder implements Embedder {
             if (order.size() <= size) {
                 job.run();
             } else {
-                running.add(pool.submit(job));
+                try {
+                    running.add(pool.submit(job));
+                } catch (java.util.concurrent.RejectedExecutionException e) { // closed since this call began
+                    throw new EmbeddingException("embedding model " + model.id() + " is closed", e);
+                }
             }
         }
         await(running);
@@ -204,6 +245,23 @@ public final class OnnxEmbedder implements Embedder {
     }
 
     private float[][] runBatch(List<long[]> sequences) {
+        // Again on the worker: it may still run after its caller gave up waiting (interrupted). A
+        // tryLock, which barges past a waiting close(): a blocking lock would queue behind it while
+        // the caller, holding its read lock, waits for this worker (deadlock until the close times out).
+        if (!nativeUse.readLock().tryLock()) {
+            throw new EmbeddingException("embedding model " + model.id() + " is closed", null);
+        }
+        try {
+            if (closed) {
+                throw new EmbeddingException("embedding model " + model.id() + " is closed", null);
+            }
+            return runBatchOpen(sequences);
+        } finally {
+            nativeUse.readLock().unlock();
+        }
+    }
+
+    private float[][] runBatchOpen(List<long[]> sequences) {
         int batch = sequences.size();
         int len = sequences.stream().mapToInt(s -> s.length).max().orElse(0);
         long[][] ids = new long[batch][len];
@@ -301,14 +359,41 @@ public final class OnnxEmbedder implements Embedder {
         return in;
     }
 
+    /**
+     * Refuses new calls, waits (up to {@link #CLOSE_WAIT}) for calls in flight, then releases the
+     * session and tokenizer. If calls are still running after the wait, the native resources are
+     * left to the process's exit rather than freed under them. Idempotent.
+     */
     @Override
     public void close() {
-        pool.shutdownNow();
-        tokenizer.close();
+        closed = true;
+        pool.shutdown(); // not shutdownNow: a native run cannot be interrupted, and queued jobs fail fast
+        boolean locked = false;
         try {
-            session.close();
-        } catch (OrtException e) {
-            LOG.log(System.Logger.Level.WARNING, "closing the ONNX session failed", e);
+            locked = nativeUse.writeLock().tryLock(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!locked) {
+            LOG.log(System.Logger.Level.WARNING, "embedding calls still running after " + CLOSE_WAIT
+                    + "; leaving the ONNX session open rather than freeing it under them");
+            return;
+        }
+        try {
+            if (released) {
+                return;
+            }
+            released = true;
+            tokenizer.close();
+            try {
+                session.close();
+            } catch (OrtException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the ONNX session failed", e);
+            }
+        } finally {
+            nativeUse.writeLock().unlock();
         }
     }
+
+    private boolean released; // guarded by nativeUse's write lock
 }
