@@ -4,6 +4,7 @@ import dev.loci.InvalidInputException;
 import dev.loci.Loci;
 import dev.loci.LociException;
 import dev.loci.embedded.EmbeddedLoci;
+import dev.loci.embedded.TerminationSignals;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -48,7 +49,9 @@ public final class McpCommand implements Callable<Integer> {
         System.setOut(System.err);
         System.err.println("loci mcp: opening " + dataDir.toAbsolutePath() + " for " + scope);
         try (Loci loci = EmbeddedLoci.open(dataDir)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(loci::close, "loci-mcp-shutdown"));
+            // On SIGTERM/SIGINT close the engine before ONNX Runtime's own shutdown hook frees the model
+            // under a running embedding (a plain shutdown hook races it).
+            TerminationSignals.closeOnTermination(loci);
             System.err.println("loci mcp: serving on stdio");
             McpStdio.serve(loci, scope, System.in, protocol);
         } catch (InvalidInputException e) {
