@@ -217,6 +217,27 @@ class ConsoleIT {
         assertTrue(stats.getText().contains("memories"), stats.getText());
     }
 
+    @Test
+    void purgeNeedsTheUserIdTypedOut() throws IOException {
+        remember("pat", "s1", "2024-04-04T12:", "I collect vintage fountain pens.", "My cat is called Miso.");
+        remember("quinn", "s1", "2024-04-04T12:", "I play the cello.");
+        logIn(writeKey, "pat");
+        waitVisible("search-view");
+        browser.findElement(By.cssSelector("#nav a[data-view=health]")).click();
+        wait(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("table#counts")));
+        WebElement button = browser.findElement(By.id("purge"));
+        WebElement confirm = browser.findElement(By.id("purge-confirm"));
+        confirm.sendKeys("pa");
+        assertFalse(button.isEnabled(), "disabled until the user id is typed exactly");
+        confirm.sendKeys("t");
+        assertTrue(button.isEnabled());
+        screenshot("purge");
+        button.click();
+        wait(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Deleted all memories of pat"));
+        assertEquals(0, http.get("/v1/memories/count?userId=pat").json().get("count").asLong());
+        assertTrue(http.get("/v1/memories/count?userId=quinn").json().get("count").asLong() > 0, "only pat's");
+    }
+
     // ---- helpers ----
 
     /** Remembers one turn a minute from {@code hourPrefix + "00:00Z"}. */

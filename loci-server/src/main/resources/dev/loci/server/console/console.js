@@ -96,7 +96,13 @@ async function route() {
     case 'memory': show('memory'); await openMemory(decodeURIComponent(arg || '')); break;
     case 'profile': show('profile'); await loadProfile(); break;
     case 'context': show('context'); $('context-query').focus(); break;
-    case 'health': show('health'); await loadHealth(); break;
+    case 'health':
+      show('health');
+      $('purge-user').textContent = session.user;
+      $('purge-confirm').value = '';
+      $('purge').disabled = true;
+      await loadHealth();
+      break;
     default: show('search'); $('query').focus();
   }
 }
@@ -391,6 +397,20 @@ async function loadHealth() {
   } catch (err) { showProblem('health-error', err); }
 }
 
+async function purge(event) {
+  event.preventDefault();
+  clearProblem('purge-error');
+  const user = session.user;
+  if ($('purge-confirm').value !== user) return;
+  try {
+    const r = await api('DELETE', `/v1/memories?${userQuery()}&confirm=true`);
+    $('purge-confirm').value = '';
+    $('purge').disabled = true;
+    status(`Deleted all memories of ${user}: ${r.totalRemoved} records removed.`);
+    await loadHealth();
+  } catch (err) { showProblem('purge-error', err); }
+}
+
 // ---- wiring ----
 
 document.addEventListener('DOMContentLoaded', () => {
@@ -406,6 +426,8 @@ document.addEventListener('DOMContentLoaded', () => {
   $('forget-cancel').addEventListener('click', () => $('forget-dialog').close());
   $('forget-confirm').addEventListener('click', confirmForget);
   $('context-form').addEventListener('submit', previewContext);
+  $('purge-form').addEventListener('submit', purge);
+  $('purge-confirm').addEventListener('input', () => { $('purge').disabled = $('purge-confirm').value !== session.user; });
   $('memory-title').setAttribute('tabindex', '-1');
   window.addEventListener('hashchange', route);
   route();
