@@ -29,7 +29,8 @@ import java.util.function.Supplier;
 
 /**
  * Loci as an HTTP service: the REST API under {@code /v1} (described by {@code /v1/openapi.json}),
- * {@code /health}, {@code /ready} and Prometheus {@code /metrics}, on Javalin.
+ * {@code /health}, {@code /ready} and Prometheus {@code /metrics}, on Javalin; and the memory console,
+ * a page at {@code /console} that calls the REST API ({@link ConsoleAssets}).
  *
  * <p>Every {@code /v1} request but the OpenAPI document carries an API key
  * ({@code Authorization: Bearer loci_...}); its tenant scopes everything the request touches, so
@@ -72,6 +73,7 @@ public final class LociServer implements AutoCloseable {
         this.metrics = new ServerMetrics(this, LociServer::memoriesGauge,
                 () -> options.maxPendingRequests() - pending.availablePermits());
         MemoryRoutes api = new MemoryRoutes(this::engine, metrics, options.maxBodyBytes());
+        ConsoleAssets console = ConsoleAssets.load();
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.startupWatcherEnabled = false;
@@ -110,6 +112,12 @@ public final class LociServer implements AutoCloseable {
             route(r, HandlerType.PUT, "/v1/memories/{id}/pinned", Role.WRITE, api::pin);
             route(r, HandlerType.POST, "/v1/context", Role.READ, api::context);
             route(r, HandlerType.GET, "/v1/stats", Role.ADMIN, api::stats);
+            for (String path : console.paths()) { // pages, not API: kept out of routes() and the OpenAPI document
+                r.addHttpHandler(HandlerType.GET, path, ctx -> {
+                    ctx.attribute(ROUTE, path);
+                    console.serve(ctx, path);
+                });
+            }
         });
     }
 
@@ -193,7 +201,10 @@ public final class LociServer implements AutoCloseable {
         return state == State.RUNNING;
     }
 
-    /** Method and path of every route, e.g. {@code GET /v1/memories/{id}}, in registration order. */
+    /**
+     * Method and path of every API route, e.g. {@code GET /v1/memories/{id}}, in registration order
+     * (the console's static files are not among them).
+     */
     List<String> routes() {
         return List.copyOf(routes);
     }

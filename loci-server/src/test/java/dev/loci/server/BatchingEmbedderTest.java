@@ -116,7 +116,11 @@ class BatchingEmbedderTest {
         }
     }
 
-    /** Starts one call, waits until the fake holds it, then queues {@code others} behind it. */
+    /**
+     * Starts one call, waits until the fake holds it, then queues {@code others} behind it in their
+     * order: each is started only once the one before is queued, since threads started in order may
+     * still reach the queue in any order.
+     */
     private List<CompletableFuture<List<Embedding>>> queueBehindAHeldBatch(List<List<String>> others)
             throws InterruptedException {
         var first = async(() -> batcher.embedDocuments(List.of("first")));
@@ -125,8 +129,8 @@ class BatchingEmbedderTest {
         calls.add(first);
         for (List<String> texts : others) {
             calls.add(async(() -> batcher.embedDocuments(texts)));
+            awaitQueued(calls.size() - 1);
         }
-        awaitQueued(others.size());
         return calls;
     }
 

@@ -1,0 +1,434 @@
+// Loci memory console: a page over the REST API (/v1), no framework, no build.
+// The API key lives in sessionStorage only and goes out as "Authorization: Bearer ...".
+// Views are chosen by the location hash: #/search, #/memory/<id>, #/profile, #/context, #/health.
+// Text from memories is only ever set with textContent, never parsed as HTML.
+'use strict';
+
+const KINDS = ['TURN', 'CHUNK', 'EPISODE', 'FACT', 'PROCEDURE', 'SESSION', 'PROFILE', 'TOPIC'];
+const VIEWS = ['login', 'search', 'memory', 'profile', 'context', 'health'];
+const session = {
+  get key() { return sessionStorage.getItem('loci.key'); },
+  get user() { return sessionStorage.getItem('loci.user'); },
+  set(key, user) { sessionStorage.setItem('loci.key', key); sessionStorage.setItem('loci.user', user); },
+  setUser(user) { sessionStorage.setItem('loci.user', user); },
+  clear() { sessionStorage.removeItem('loci.key'); sessionStorage.removeItem('loci.user'); },
+};
+let lastSearch = null;
+
+const $ = (id) => document.getElementById(id);
+
+/** An element with attributes and children (strings become text nodes). */
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+class ApiError extends Error {
+  constructor(status, problem, text) {
+    super(problem && problem.detail ? problem.detail : `HTTP ${status}: ${text}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+async function api(method, path, body, key) {
+  const headers = { 'Accept': 'application/json', 'Authorization': 'Bearer ' + (key || session.key) };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status === 204) return null;
+  const text = await res.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
+  if (!res.ok) throw new ApiError(res.status, json, text);
+  return json;
+}
+
+/** Shows an error (a problem document when the server sent one) in the alert box `id`. */
+function showProblem(id, err) {
+  const box = $(id);
+  box.replaceChildren();
+  const p = err.problem;
+  if (p) {
+    box.append(el('strong', { text: `${p.title} (${p.status})` }), el('span', { class: 'detail', text: p.detail }));
+    for (const f of p.errors || []) box.append(el('div', { class: 'mono', text: `${f.field}: ${f.message}` }));
+  } else {
+    box.append(el('strong', { text: 'Request failed' }), el('span', { class: 'detail', text: err.message }));
+  }
+  box.hidden = false;
+}
+
+function clearProblem(id) { $(id).hidden = true; $(id).replaceChildren(); }
+function status(text) { $('status').textContent = text; }
+function userQuery() { return 'userId=' + encodeURIComponent(session.user); }
+function fmt(t) { return t ? t.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC') : '—'; }
+function memoryLink(id, label, cls) {
+  return el('a', { href: '#/memory/' + encodeURIComponent(id), class: cls, text: label || id });
+}
+
+// ---- views ----
+
+function show(view) {
+  for (const v of VIEWS) $(v + '-view').hidden = v !== view;
+  const loggedIn = view !== 'login';
+  $('nav').hidden = !loggedIn;
+  $('user-form').hidden = !loggedIn;
+  $('logout').hidden = !loggedIn;
+  for (const a of document.querySelectorAll('#nav a')) {
+    if (a.dataset.view === view) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+}
+
+async function route() {
+  if (!session.key) { show('login'); $('api-key').focus(); return; }
+  $('user-id-current').value = session.user;
+  const [, view, arg] = (location.hash || '#/search').split('/');
+  switch (view) {
+    case 'memory': show('memory'); await openMemory(decodeURIComponent(arg || '')); break;
+    case 'profile': show('profile'); await loadProfile(); break;
+    case 'context': show('context'); $('context-query').focus(); break;
+    case 'health':
+      show('health');
+      $('purge-user').textContent = session.user;
+      $('purge-confirm').value = '';
+      $('purge').disabled = true;
+      await loadHealth();
+      break;
+    default: show('search'); $('query').focus();
+  }
+}
+
+// ---- 1. log in ----
+
+async function login(event) {
+  event.preventDefault();
+  clearProblem('login-error');
+  const key = $('api-key').value.trim();
+  const user = $('user-id').value.trim();
+  try {
+    await api('GET', '/v1/memories/count?userId=' + encodeURIComponent(user), undefined, key); // proves the key
+  } catch (err) {
+    showProblem('login-error', err);
+    $('api-key').focus();
+    return;
+  }
+  session.set(key, user);
+  $('api-key').value = '';
+  status(`Logged in; looking at the memory of ${user}.`);
+  if (location.hash === '#/search') await route(); else location.hash = '#/search';
+}
+
+function logout() {
+  session.clear();
+  lastSearch = null;
+  $('results').replaceChildren();
+  $('search-summary').textContent = '';
+  status('Logged out.');
+  location.hash = '';
+  route();
+}
+
+function switchUser(event) {
+  event.preventDefault();
+  const user = $('user-id-current').value.trim();
+  if (!user) return;
+  session.setUser(user);
+  lastSearch = null;
+  $('results').replaceChildren();
+  $('search-summary').textContent = '';
+  status(`Now looking at the memory of ${user}.`);
+  route();
+}
+
+// ---- 2. search ----
+
+async function search(event) {
+  if (event) event.preventDefault();
+  const body = { userId: session.user, query: $('query').value.trim(), k: Number($('k').value || 10) };
+  const kinds = KINDS.filter((k) => $('kind-' + k).checked);
+  if (kinds.length) body.kinds = kinds;
+  if ($('from').value) body.from = $('from').value + 'T00:00:00Z';
+  if ($('to').value) body.to = $('to').value + 'T23:59:59Z';
+  lastSearch = body;
+  await runSearch(body);
+}
+
+async function runSearch(body) {
+  clearProblem('search-error');
+  const list = $('results');
+  list.setAttribute('aria-busy', 'true');
+  try {
+    const answer = await api('POST', '/v1/memories/search', body);
+    renderResults(answer);
+  } catch (err) {
+    list.replaceChildren();
+    showProblem('search-error', err);
+  } finally {
+    list.setAttribute('aria-busy', 'false');
+  }
+}
+
+function renderResults(answer) {
+  const results = answer.results;
+  $('search-summary').textContent = `${results.length} result${results.length === 1 ? '' : 's'} in ${answer.tookMs.toFixed(1)} ms`
+      + ' — bars: what each signal contributed to the fused score';
+  const max = Math.max(1e-12, ...results.flatMap((r) => Object.values(r.signals).map((s) => Math.abs(s.contribution))));
+  $('results').replaceChildren(...results.map((r) => {
+    const when = r.occurredAt ? fmt(r.occurredAt) : '';
+    return el('li', { class: 'result', 'data-id': r.id },
+      el('div', {},
+        memoryLink(r.id, r.text, 'text'),
+        el('div', { class: 'meta' },
+          el('span', { class: 'badge', text: r.kind }),
+          r.validTo ? el('span', { class: 'badge warn', text: 'SUPERSEDED' }) : null,
+          [when, r.speaker, `score ${r.score.toFixed(4)}`].filter(Boolean).join(' · '))),
+      signalChart(r.signals, max));
+  }));
+}
+
+/** One bar per signal, its length the signal's share of the largest contribution on the page. */
+function signalChart(signals, max) {
+  const names = Object.keys(signals);
+  const chart = el('dl', { class: 'signals', 'aria-label': 'signal contributions: '
+      + names.map((n) => `${n} ${signals[n].contribution.toFixed(4)}`).join(', ') });
+  for (const name of names) {
+    const c = signals[name].contribution;
+    const bar = el('div', { class: 'bar ' + (c < 0 ? 'negative' : name) });
+    bar.style.width = (100 * Math.abs(c) / max).toFixed(1) + '%';
+    chart.append(el('dt', { text: name }), el('dd', {}, bar), el('dd', { class: 'val', text: c.toFixed(4) }));
+  }
+  return chart;
+}
+
+// ---- 3. a memory ----
+
+let current = null;
+
+async function openMemory(id) {
+  clearProblem('memory-error');
+  $('memory-body').replaceChildren();
+  $('memory-actions').hidden = true;
+  current = null;
+  let memory, history;
+  try {
+    [memory, history] = await Promise.all([
+      api('GET', `/v1/memories/${encodeURIComponent(id)}?${userQuery()}`),
+      api('GET', `/v1/memories/${encodeURIComponent(id)}/history?${userQuery()}`)]);
+  } catch (err) {
+    showProblem('memory-error', err);
+    return;
+  }
+  current = memory;
+  const life = memory.lifecycle || {};
+  const props = el('dl', { class: 'props' });
+  const prop = (name, ...value) => props.append(el('dt', { text: name }), el('dd', {}, ...value));
+  prop('id', el('span', { class: 'mono', text: memory.id }));
+  prop('kind', `${memory.kind} (level ${memory.level})`);
+  prop('scope', Object.entries(memory.scope).filter(([, v]) => v !== null).map(([k, v]) => `${k}=${v}`).join(', '));
+  if (memory.speaker) prop('speaker', memory.speaker);
+  prop('said', fmt(memory.occurredAt));
+  prop('recorded', fmt(memory.recordedAt));
+  prop('valid', `${fmt(memory.validFrom)} → ${memory.validTo ? fmt(memory.validTo) : 'now'}`);
+  prop('version', String(memory.version));
+  prop('accessed', `${life.accessCount || 0} times` + (life.lastAccessedAt ? `, last ${fmt(life.lastAccessedAt)}` : ''));
+  prop('expires', life.expiresAt ? fmt(life.expiresAt) : 'never');
+  prop('pinned', life.pinned ? 'yes' : 'no');
+  if (memory.parentId) prop('parent', el('span', { class: 'ids' }, memoryLink(memory.parentId)));
+  if (memory.childIds) prop('children', el('span', { class: 'ids' }, memory.childIds.map((c) => memoryLink(c))));
+  if (memory.sourceIds) prop('from turns', el('span', { class: 'ids' }, memory.sourceIds.map((c) => memoryLink(c))));
+  if (life.supersedes) prop('supersedes', el('span', { class: 'ids' }, memoryLink(life.supersedes)));
+  if (life.supersededBy) prop('superseded by', el('span', { class: 'ids' }, memoryLink(life.supersededBy)));
+  const meta = Object.entries(memory.metadata || {});
+  if (meta.length) prop('metadata', meta.map(([k, v]) => `${k}=${v}`).join(', '));
+
+  const timeline = el('ol', { class: 'timeline', id: 'history' }, history.versions.map((v) =>
+    el('li', { class: v.id === memory.id ? 'current' : '' },
+      el('div', { class: 'when' }, `v${v.version} · ${fmt(v.validFrom)} → ${v.validTo ? fmt(v.validTo) : 'now'}`,
+        v.id === memory.id ? ' (this one)' : ''),
+      v.id === memory.id ? el('div', { text: v.text }) : memoryLink(v.id, v.text))));
+  $('memory-body').replaceChildren(
+    el('div', { class: 'card' }, el('p', { class: 'memtext', id: 'memory-text', text: memory.text }), props),
+    el('h3', { text: `History: ${history.versions.length} version${history.versions.length === 1 ? '' : 's'}, what held when` }),
+    timeline);
+  $('update-text').value = memory.text;
+  $('pin').textContent = life.pinned ? 'Unpin' : 'Pin';
+  $('pin').hidden = memory.level !== 0;
+  $('memory-actions').hidden = false;
+  $('memory-title').focus();
+}
+
+async function update(event) {
+  event.preventDefault();
+  clearProblem('memory-error');
+  try {
+    const m = await api('PATCH', `/v1/memories/${encodeURIComponent(current.id)}`,
+      { userId: session.user, text: $('update-text').value });
+    status(`Updated: now version ${m.version}.`);
+    if (location.hash === '#/memory/' + encodeURIComponent(m.id)) await openMemory(m.id);
+    else location.hash = '#/memory/' + encodeURIComponent(m.id);
+  } catch (err) { showProblem('memory-error', err); }
+}
+
+async function togglePin() {
+  clearProblem('memory-error');
+  const pinned = !(current.lifecycle && current.lifecycle.pinned);
+  try {
+    await api('PUT', `/v1/memories/${encodeURIComponent(current.id)}/pinned`, { userId: session.user, pinned });
+    status(pinned ? 'Pinned: never evicted for capacity.' : 'Unpinned.');
+    await openMemory(current.id);
+  } catch (err) { showProblem('memory-error', err); }
+}
+
+function askForget() {
+  const m = current;
+  const rebuilt = {
+    TURN: 'Its episode summary is rebuilt from the other turns (or removed if this was its last turn), '
+      + 'and the session and topic summaries over that episode are rebuilt too. Facts read only from it go as well.',
+    EPISODE: 'Its turns lose their link to it; the session and topic summaries over it are rebuilt.',
+  }[m.kind] || 'Summaries built over it are rebuilt without it.';
+  $('forget-text').replaceChildren(
+    el('p', {}, 'This deletes “', el('strong', { text: m.text.length > 120 ? m.text.slice(0, 117) + '…' : m.text }),
+      `” (${m.kind}) and its earlier versions, for good.`),
+    el('p', { text: rebuilt }),
+    m.parentId ? el('p', { class: 'mono', text: `Rebuilt: ${m.parentId}` }) : null);
+  $('forget-dialog').showModal();
+}
+
+async function confirmForget() {
+  $('forget-dialog').close();
+  const m = current;
+  try {
+    await api('DELETE', `/v1/memories/${encodeURIComponent(m.id)}?${userQuery()}`);
+  } catch (err) { showProblem('memory-error', err); return; }
+  status(`Forgotten: “${m.text}”.`);
+  location.hash = '#/search';
+  if (lastSearch) await runSearch(lastSearch);
+}
+
+// ---- 4. profile ----
+
+async function loadProfile() {
+  clearProblem('profile-error');
+  const body = $('profile-body');
+  body.replaceChildren();
+  body.setAttribute('aria-busy', 'true');
+  try {
+    const [facts, profiles] = await Promise.all([
+      api('POST', '/v1/memories/search', { userId: session.user, query: `facts about ${session.user}`, k: 200, kinds: ['FACT'] }),
+      api('POST', '/v1/memories/search', { userId: session.user, query: `profile of ${session.user}`, k: 1, kinds: ['PROFILE'] })]);
+    const currentFacts = facts.results.filter((f) => !f.validTo)
+      .sort((a, b) => (a.metadata['loci.attribute'] || '').localeCompare(b.metadata['loci.attribute'] || ''));
+    const histories = await Promise.all(currentFacts.map((f) =>
+      api('GET', `/v1/memories/${encodeURIComponent(f.id)}/history?${userQuery()}`)));
+    const superseded = histories.flatMap((h, i) => h.versions.filter((v) => v.id !== currentFacts[i].id)
+      .map((v) => ({ old: v, by: currentFacts[i] })));
+    body.append(el('h3', { text: 'Profile summary' }),
+      profiles.results.length
+        ? el('div', { class: 'card', id: 'profile-summary' }, el('p', { class: 'memtext', text: profiles.results[0].text }),
+            memoryLink(profiles.results[0].id, 'open the PROFILE memory'))
+        : el('p', { class: 'summary', text: 'No PROFILE memory yet (it is built from the facts as they accumulate).' }));
+    body.append(el('h3', { text: `Current facts (${currentFacts.length})` }),
+      factTable('current-facts', ['Attribute', 'Fact', 'Since', 'From turns'], currentFacts.map((f) => [
+        f.metadata['loci.attribute'] || '', memoryLink(f.id, f.text), fmt(f.validFrom),
+        el('span', { class: 'ids' }, (f.sourceIds || []).map((s) => memoryLink(s, 'turn ' + s.slice(0, 8))))])));
+    body.append(el('h3', { text: `Superseded facts (${superseded.length})` }),
+      factTable('superseded-facts', ['Attribute', 'Fact', 'Held', 'Replaced by', 'From turns'], superseded.map(({ old, by }) => [
+        old.metadata['loci.attribute'] || '', el('span', { class: 'superseded' }, el('s', { text: old.text })),
+        `${fmt(old.validFrom)} → ${fmt(old.validTo)}`, memoryLink(by.id, by.text),
+        el('span', { class: 'ids' }, (old.sourceIds || []).map((s) => memoryLink(s, 'turn ' + s.slice(0, 8))))])));
+  } catch (err) {
+    showProblem('profile-error', err);
+  } finally {
+    body.setAttribute('aria-busy', 'false');
+  }
+}
+
+function factTable(id, headers, rows) {
+  if (!rows.length) return el('p', { class: 'summary', id, text: 'None.' });
+  return el('table', { id },
+    el('thead', {}, el('tr', {}, headers.map((h) => el('th', { scope: 'col', text: h })))),
+    el('tbody', {}, rows.map((cells) => el('tr', {}, cells.map((c) => el('td', {}, c))))));
+}
+
+// ---- 5. context preview and health ----
+
+async function previewContext(event) {
+  event.preventDefault();
+  clearProblem('context-error');
+  const body = $('context-body');
+  try {
+    const block = await api('POST', '/v1/context',
+      { userId: session.user, query: $('context-query').value.trim(), budget: Number($('budget').value) });
+    body.replaceChildren(
+      el('p', { class: 'summary', id: 'context-tokens', text: `${block.tokens} of ${block.budget} tokens (${block.encoding})` }),
+      el('pre', { class: 'block', id: 'context-text', text: block.text }),
+      factTable('context-items', ['Memory', 'Fidelity', 'Relevance'], block.items.map((i) => [
+        memoryLink(i.id), i.fidelity, i.relevance.toFixed(4)])));
+  } catch (err) { body.replaceChildren(); showProblem('context-error', err); }
+}
+
+async function loadHealth() {
+  clearProblem('health-error');
+  const body = $('health-body');
+  body.replaceChildren();
+  try {
+    const stats = await api('GET', '/v1/stats');
+    body.append(el('p', { text: 'Store-wide figures (this key is an admin key):' }),
+      factTable('stats', ['Figure', 'Value'], Object.entries(stats).filter(([, v]) => typeof v !== 'object')
+        .map(([k, v]) => [k, String(v)])));
+    return;
+  } catch (err) {
+    if (err.status !== 403) { showProblem('health-error', err); return; }
+  }
+  try {
+    const counts = await Promise.all(KINDS.map((k) =>
+      api('GET', `/v1/memories/count?${userQuery()}&kind=${k}`).then((c) => [k, String(c.count)])));
+    body.append(el('p', { text: `Memories of ${session.user} by kind (store-wide figures need an admin key):` }),
+      factTable('counts', ['Kind', 'Memories'], counts));
+  } catch (err) { showProblem('health-error', err); }
+}
+
+async function purge(event) {
+  event.preventDefault();
+  clearProblem('purge-error');
+  const user = session.user;
+  if ($('purge-confirm').value !== user) return;
+  try {
+    const r = await api('DELETE', `/v1/memories?${userQuery()}&confirm=true`);
+    $('purge-confirm').value = '';
+    $('purge').disabled = true;
+    status(`Deleted all memories of ${user}: ${r.totalRemoved} records removed.`);
+    await loadHealth();
+  } catch (err) { showProblem('purge-error', err); }
+}
+
+// ---- wiring ----
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('kind-boxes').replaceChildren(...KINDS.map((k) =>
+    el('label', {}, el('input', { type: 'checkbox', id: 'kind-' + k, value: k }), ' ' + k)));
+  $('login-form').addEventListener('submit', login);
+  $('user-form').addEventListener('submit', switchUser);
+  $('logout').addEventListener('click', logout);
+  $('search-form').addEventListener('submit', search);
+  $('update-form').addEventListener('submit', update);
+  $('pin').addEventListener('click', togglePin);
+  $('forget').addEventListener('click', askForget);
+  $('forget-cancel').addEventListener('click', () => $('forget-dialog').close());
+  $('forget-confirm').addEventListener('click', confirmForget);
+  $('context-form').addEventListener('submit', previewContext);
+  $('purge-form').addEventListener('submit', purge);
+  $('purge-confirm').addEventListener('input', () => { $('purge').disabled = $('purge-confirm').value !== session.user; });
+  $('memory-title').setAttribute('tabindex', '-1');
+  window.addEventListener('hashchange', route);
+  route();
+});

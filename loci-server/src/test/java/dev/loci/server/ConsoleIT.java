@@ -1,0 +1,291 @@
+package dev.loci.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loci.embedded.EmbeddedLoci;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The memory console in a real browser: headless Chromium (Debian's {@code chromium} and
+ * {@code chromedriver}, installed by {@code scripts/install-browser}) driven by Selenium against a
+ * real {@link LociServer} on a loopback port over the real embedded engine ({@code EmbeddedLoci}:
+ * the ONNX model and the Lucene store in a temporary data directory), because what the page shows
+ * for a search (the first result, the dense signal's bar) is only meaningful with the real model.
+ * Each test looks at its own user, so they share one server and one browser. Screenshots go to
+ * {@code target/console-screenshots/}. Without the browser the class fails, naming the script.
+ */
+class ConsoleIT {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+
+    @TempDir
+    static Path dir;
+    private static LociServer server;
+    private static ChromeDriver browser;
+    private static String base;
+    private static String writeKey;
+    private static String adminKey;
+    private static Http http;
+
+    @BeforeAll
+    static void start() throws IOException {
+        assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "ConsoleIT needs Chromium and its driver at " + CHROMIUM + " and " + CHROMEDRIVER
+                        + ": run scripts/install-browser (as root on Debian: apt-get install chromium chromium-driver)");
+        ApiKeys keys = ApiKeys.open(dir);
+        writeKey = keys.create("acme", Role.WRITE).token();
+        adminKey = keys.create("acme", Role.ADMIN).token();
+        server = LociServer.start(EmbeddedLoci.open(dir.resolve("data")),
+                ServerOptions.defaults().withPort(0).withApiKeys(keys));
+        base = "http://127.0.0.1:" + server.port();
+        http = new Http(server.port(), writeKey);
+        Files.createDirectories(SCREENSHOTS);
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                        "--window-size=1280,860", "--force-device-scale-factor=1", "--lang=en-US");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (browser != null) {
+                browser.quit();
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    @Test
+    void thePageLoadsWithoutAKeyUnderASelfOnlyPolicy() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        for (var asset : List.of(List.of("/console", "text/html"), List.of("/console/console.js", "text/javascript"),
+                List.of("/console/console.css", "text/css"))) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + asset.get(0))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), asset.get(0));
+            assertTrue(r.headers().firstValue("Content-Type").orElseThrow().startsWith(asset.get(1)), asset.get(0));
+            assertEquals(ConsoleAssets.CSP, r.headers().firstValue("Content-Security-Policy").orElseThrow());
+            assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElseThrow());
+        }
+        assertTrue(ConsoleAssets.CSP.contains("script-src 'self'") && !ConsoleAssets.CSP.contains("unsafe"));
+        assertEquals(401, new Http(server.port(), null).get("/v1/memories/count?userId=maya").status(),
+                "the page is open, the API is not");
+    }
+
+    @Test
+    void aWrongKeyIsRefusedWithTheServersProblemDetail() throws IOException {
+        logIn("loci_nosuchkey_0000000000000000", "maya");
+        WebElement error = waitVisible("login-error");
+        assertTrue(error.getText().contains("Unauthorized (401)"), error.getText());
+        assertTrue(error.getText().contains("the API key is not valid"), error.getText());
+        assertTrue(browser.findElement(By.id("login-view")).isDisplayed(), "still on the log-in form");
+        assertFalse(browser.findElement(By.id("nav")).isDisplayed(), "no views before logging in");
+        assertFalse(browser.findElement(By.id("user-form")).isDisplayed());
+        assertNull(storage("loci.key"), "a refused key is not kept");
+        screenshot("wrong-key");
+    }
+
+    @Test
+    void logInSearchOpenAMemoryUpdateItAndSeeItsHistory() throws IOException {
+        remember("maya", "s1", "2024-03-02T18:", "We adopted a greyhound and called her Biscuit.",
+                "I'm seriously allergic to peanuts.", "My sister Ana is visiting from Lisbon next week.",
+                "Work has been busy: the quarterly report is due on Friday.");
+        logIn(writeKey, "maya");
+        waitVisible("search-view");
+        assertEquals(writeKey, storage("loci.key"), "the key is kept in sessionStorage");
+        assertEquals(0L, ((JavascriptExecutor) browser).executeScript("return localStorage.length"), "and nowhere else");
+
+        List<WebElement> results = search("What is the dog called?");
+        assertTrue(results.get(0).getText().contains("Biscuit"), results.get(0).getText());
+        assertTrue(results.get(0).findElement(By.cssSelector(".signals")).getText().contains("dense"),
+                "a bar per signal: " + results.get(0).getText());
+        assertFalse(results.get(0).findElements(By.cssSelector(".bar")).isEmpty());
+        screenshot("search");
+
+        results.get(0).findElement(By.cssSelector("a.text")).click();
+        wait(ExpectedConditions.textToBe(By.id("memory-text"), "We adopted a greyhound and called her Biscuit."));
+        WebElement text = browser.findElement(By.id("update-text"));
+        text.clear();
+        text.sendKeys("We adopted a whippet and called her Biscuit.");
+        browser.findElement(By.cssSelector("#update-form button[type=submit]")).click();
+        wait(ExpectedConditions.textToBe(By.id("memory-text"), "We adopted a whippet and called her Biscuit."));
+        List<WebElement> versions = browser.findElements(By.cssSelector("#history li"));
+        assertEquals(2, versions.size(), browser.findElement(By.id("history")).getText());
+        assertTrue(versions.get(0).getText().contains("greyhound"), versions.get(0).getText());
+        assertTrue(versions.get(1).getText().contains("whippet") && versions.get(1).getText().contains("now"),
+                versions.get(1).getText());
+        screenshot("memory");
+    }
+
+    @Test
+    void forgettingAMemoryAsksFirstThenSearchNoLongerFindsIt() throws IOException {
+        remember("sam", "s1", "2024-05-10T09:", "I'm allergic to shellfish, especially shrimp.",
+                "The garden needs watering twice a week in summer.", "We are planning a trip to Kyoto in April.");
+        logIn(writeKey, "sam");
+        List<WebElement> results = search("shellfish allergy");
+        assertTrue(results.get(0).getText().contains("shellfish"), results.get(0).getText());
+        String id = results.get(0).getAttribute("data-id");
+        results.get(0).findElement(By.cssSelector("a.text")).click();
+        wait(ExpectedConditions.textToBePresentInElementLocated(By.id("memory-text"), "shellfish"));
+
+        browser.findElement(By.id("forget")).click();
+        WebElement dialog = waitVisible("forget-dialog");
+        assertTrue(dialog.getText().contains("episode summary is rebuilt"), dialog.getText());
+        screenshot("forget-dialog");
+        browser.findElement(By.id("forget-cancel")).click();
+        wait(ExpectedConditions.invisibilityOfElementLocated(By.id("forget-dialog")));
+        assertEquals(200, http.get("/v1/memories/" + id + "?userId=sam").status(), "cancel keeps it");
+
+        browser.findElement(By.id("forget")).click();
+        waitVisible("forget-dialog");
+        browser.findElement(By.id("forget-confirm")).click();
+        wait(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Forgotten"));
+        waitVisible("search-view");
+        wait(d -> d.findElements(By.cssSelector("#results li")).stream().noneMatch(li -> id.equals(li.getAttribute("data-id")))
+                && !d.findElements(By.cssSelector("#results li")).isEmpty());
+        assertTrue(browser.findElements(By.cssSelector("#results li")).stream()
+                .noneMatch(li -> li.getText().contains("shellfish")), "the search shown again no longer finds it");
+        assertEquals(404, http.get("/v1/memories/" + id + "?userId=sam").status());
+    }
+
+    @Test
+    void theProfileShowsTheCurrentFactAndTheOneItSuperseded() throws IOException {
+        remember("lee", "s1", "2024-01-15T10:", "I live in Boston.");
+        remember("lee", "s2", "2024-06-20T10:", "I moved to Denver last month.");
+        logIn(writeKey, "lee");
+        waitVisible("search-view");
+        browser.findElement(By.cssSelector("#nav a[data-view=profile]")).click();
+        WebElement current = wait(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("table#current-facts")));
+        WebElement superseded = browser.findElement(By.id("superseded-facts"));
+        assertTrue(current.getText().contains("Denver"), current.getText());
+        assertFalse(current.getText().contains("Boston"), current.getText());
+        assertTrue(superseded.getText().contains("Boston"), superseded.getText());
+        assertTrue(superseded.getText().contains("Denver"), "says what replaced it: " + superseded.getText());
+        screenshot("profile");
+
+        current.findElement(By.cssSelector(".ids a")).click(); // the turn the current fact was read from
+        wait(ExpectedConditions.textToBe(By.id("memory-text"), "I moved to Denver last month."));
+    }
+
+    @Test
+    void contextPreviewAndHealthForAnAdminKey() throws IOException {
+        remember("kim", "s1", "2024-02-01T08:", "My favourite tea is genmaicha.", "I run every Sunday morning.");
+        logIn(adminKey, "kim");
+        waitVisible("search-view");
+        browser.findElement(By.cssSelector("#nav a[data-view=context]")).click();
+        WebElement query = waitVisible("context-query");
+        query.sendKeys("what tea does Kim like", Keys.ENTER);
+        WebElement block = waitVisible("context-text");
+        assertTrue(block.getText().contains("genmaicha"), block.getText());
+        assertTrue(browser.findElement(By.id("context-tokens")).getText().matches("\\d+ of 500 tokens.*"));
+        screenshot("context");
+        browser.findElement(By.cssSelector("#nav a[data-view=health]")).click();
+        WebElement stats = wait(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("table#stats")));
+        assertTrue(stats.getText().contains("memories"), stats.getText());
+    }
+
+    @Test
+    void purgeNeedsTheUserIdTypedOut() throws IOException {
+        remember("pat", "s1", "2024-04-04T12:", "I collect vintage fountain pens.", "My cat is called Miso.");
+        remember("quinn", "s1", "2024-04-04T12:", "I play the cello.");
+        logIn(writeKey, "pat");
+        waitVisible("search-view");
+        browser.findElement(By.cssSelector("#nav a[data-view=health]")).click();
+        wait(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("table#counts")));
+        WebElement button = browser.findElement(By.id("purge"));
+        WebElement confirm = browser.findElement(By.id("purge-confirm"));
+        confirm.sendKeys("pa");
+        assertFalse(button.isEnabled(), "disabled until the user id is typed exactly");
+        confirm.sendKeys("t");
+        assertTrue(button.isEnabled());
+        screenshot("purge");
+        button.click();
+        wait(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Deleted all memories of pat"));
+        assertEquals(0, http.get("/v1/memories/count?userId=pat").json().get("count").asLong());
+        assertTrue(http.get("/v1/memories/count?userId=quinn").json().get("count").asLong() > 0, "only pat's");
+    }
+
+    // ---- helpers ----
+
+    /** Remembers one turn a minute from {@code hourPrefix + "00:00Z"}. */
+    private static void remember(String user, String session, String hourPrefix, String... texts) {
+        StringBuilder messages = new StringBuilder();
+        for (int i = 0; i < texts.length; i++) {
+            messages.append(i == 0 ? "" : ",").append(String.format(
+                    "{\"role\":\"user\",\"speaker\":%s,\"text\":%s,\"timestamp\":\"%s%02d:00Z\"}",
+                    TestServers.q(user), TestServers.q(texts[i]), hourPrefix, i));
+        }
+        var r = http.post("/v1/memories", "{\"userId\":" + TestServers.q(user) + ",\"sessionId\":"
+                + TestServers.q(session) + ",\"messages\":[" + messages + "]}");
+        assertEquals(201, r.status(), r.body());
+    }
+
+    private static void logIn(String key, String user) {
+        browser.get(base + "/console");
+        ((JavascriptExecutor) browser).executeScript("sessionStorage.clear(); location.hash = '';");
+        browser.navigate().refresh();
+        waitVisible("api-key").sendKeys(key);
+        WebElement userId = browser.findElement(By.id("user-id"));
+        userId.clear();
+        userId.sendKeys(user);
+        browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    }
+
+    private static List<WebElement> search(String text) {
+        WebElement query = waitVisible("query");
+        query.clear();
+        query.sendKeys(text, Keys.ENTER);
+        wait(d -> "false".equals(d.findElement(By.id("results")).getAttribute("aria-busy"))
+                && !d.findElements(By.cssSelector("#results li")).isEmpty());
+        return browser.findElements(By.cssSelector("#results li"));
+    }
+
+    private static String storage(String name) {
+        return (String) ((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem(arguments[0])", name);
+    }
+
+    private static WebElement waitVisible(String id) {
+        return wait(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+    }
+
+    private static <T> T wait(java.util.function.Function<? super org.openqa.selenium.WebDriver, T> condition) {
+        return new WebDriverWait(browser, Duration.ofSeconds(20)).until(condition);
+    }
+
+    private static void screenshot(String name) throws IOException {
+        Files.write(SCREENSHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+    }
+}
