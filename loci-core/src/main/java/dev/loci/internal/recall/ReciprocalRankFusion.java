@@ -2,11 +2,7 @@ package dev.loci.internal.recall;
 
 import dev.loci.Signal;
 import dev.loci.spi.StoreHit;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Weighted reciprocal rank fusion: a memory at 1-based rank r in a list of weight w gains
@@ -34,27 +30,14 @@ public final class ReciprocalRankFusion {
     }
 
     public static List<Fused> fuse(int k, List<RankedList> lists, int limit) {
-        record Acc(String id, List<Signal> signals, double[] score, int[] bestRank) {
-        }
-        Map<String, Acc> byId = new LinkedHashMap<>();
+        FusedScores fused = new FusedScores();
         for (RankedList list : lists) {
             int rank = 0;
             for (StoreHit hit : list.hits()) {
                 rank++;
-                double contribution = list.weight() / (k + rank);
-                var acc = byId.computeIfAbsent(hit.id(),
-                        id -> new Acc(id, new ArrayList<>(), new double[1], new int[] {Integer.MAX_VALUE}));
-                acc.signals().add(new Signal(list.signal(), rank, hit.score(), contribution));
-                acc.score()[0] += contribution;
-                acc.bestRank()[0] = Math.min(acc.bestRank()[0], rank);
+                fused.add(hit.id(), list.signal(), rank, hit.score(), list.weight() / (k + rank));
             }
         }
-        return byId.values().stream()
-                .sorted(Comparator.comparingDouble((Acc a) -> -a.score()[0])
-                        .thenComparingInt(a -> a.bestRank()[0])
-                        .thenComparing(Acc::id))
-                .limit(limit)
-                .map(a -> new Fused(a.id(), a.score()[0], a.signals()))
-                .toList();
+        return fused.top(limit);
     }
 }

@@ -1,12 +1,7 @@
 package dev.loci.internal.recall;
 
-import dev.loci.Signal;
 import dev.loci.spi.StoreHit;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Score-aware fusion: a convex combination of each list's scores, normalised within the list so
@@ -43,9 +38,7 @@ public final class ScoreFusion {
     }
 
     public static List<ReciprocalRankFusion.Fused> fuse(List<ScoredList> lists, int limit) {
-        record Acc(String id, List<Signal> signals, double[] score, int[] bestRank) {
-        }
-        Map<String, Acc> byId = new LinkedHashMap<>();
+        FusedScores fused = new FusedScores();
         for (ScoredList list : lists) {
             if (list.hits().isEmpty()) {
                 continue;
@@ -60,21 +53,10 @@ public final class ScoreFusion {
             for (StoreHit hit : list.hits()) {
                 rank++;
                 double normalised = normalise(list.normalisation(), hit.score(), top, worst);
-                double contribution = list.weight() * normalised;
-                var acc = byId.computeIfAbsent(hit.id(),
-                        id -> new Acc(id, new ArrayList<>(), new double[1], new int[] {Integer.MAX_VALUE}));
-                acc.signals().add(new Signal(list.signal(), rank, hit.score(), contribution));
-                acc.score()[0] += contribution;
-                acc.bestRank()[0] = Math.min(acc.bestRank()[0], rank);
+                fused.add(hit.id(), list.signal(), rank, hit.score(), list.weight() * normalised);
             }
         }
-        return byId.values().stream()
-                .sorted(Comparator.comparingDouble((Acc a) -> -a.score()[0])
-                        .thenComparingInt(a -> a.bestRank()[0])
-                        .thenComparing(Acc::id))
-                .limit(limit)
-                .map(a -> new ReciprocalRankFusion.Fused(a.id(), a.score()[0], a.signals()))
-                .toList();
+        return fused.top(limit);
     }
 
     static double normalise(Normalisation how, double score, double top, double worst) {
