@@ -74,6 +74,11 @@ final class Http {
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
+            if (body.length > 1 << 20) {
+                // Over the server's default limit: it answers 413 from the headers and closes. Without
+                // "Expect: 100-continue" the client may still be writing the body then, and reads no reply.
+                b.expectContinue(true);
+            }
         }
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
