@@ -1,5 +1,6 @@
 package dev.loci.embedded;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class TerminationSignals {
     private static final System.Logger LOG = System.getLogger(TerminationSignals.class.getName());
-    private static final List<AutoCloseable> OPEN = new ArrayList<>(); // guarded by itself
+    /** Weakly held: an instance its owner closed and dropped is not kept alive by being registered. */
+    private static final List<WeakReference<AutoCloseable>> OPEN = new ArrayList<>(); // guarded by itself
     private static final AtomicBoolean INSTALLED = new AtomicBoolean();
     private static final AtomicBoolean STOPPING = new AtomicBoolean();
 
@@ -34,7 +36,8 @@ public final class TerminationSignals {
      */
     public static void closeOnTermination(AutoCloseable resource) {
         synchronized (OPEN) {
-            OPEN.add(resource);
+            OPEN.removeIf(r -> r.get() == null);
+            OPEN.add(new WeakReference<>(resource));
         }
         if (INSTALLED.compareAndSet(false, true)) {
             install();
@@ -64,7 +67,13 @@ public final class TerminationSignals {
     private static void closeAll() {
         List<AutoCloseable> all;
         synchronized (OPEN) {
-            all = new ArrayList<>(OPEN.reversed());
+            all = new ArrayList<>();
+            for (WeakReference<AutoCloseable> r : OPEN.reversed()) {
+                AutoCloseable c = r.get();
+                if (c != null) {
+                    all.add(c);
+                }
+            }
             OPEN.clear();
         }
         for (AutoCloseable c : all) {
