@@ -87,15 +87,7 @@ public record EvalReport(String benchmark, String defaultPipeline, Map<String, P
         ObjectNode pipes = root.putObject("pipelines");
         pipelines.forEach((name, r) -> {
             ObjectNode p = pipes.putObject(name);
-            ObjectNode overall = p.putObject("overall");
-            r.overall().forEach((k, v) -> overall.put(k, round(v)));
-            ObjectNode groups = p.putObject("groups");
-            r.groups().forEach((g, m) -> {
-                ObjectNode gn = groups.putObject(g);
-                m.forEach((k, v) -> gn.put(k, round(v)));
-            });
-            ObjectNode sizes = p.putObject("group_sizes");
-            r.groupSizes().forEach(sizes::put);
+            putMetrics(p, r.overall(), r.groups(), r.groupSizes());
             ObjectNode lat = p.putObject("latency_ms");
             r.latencyMs().forEach((k, v) -> lat.put(k, round(v)));
             p.put("tokens_per_query", round(r.tokensPerQuery()));
@@ -120,20 +112,25 @@ public record EvalReport(String benchmark, String defaultPipeline, Map<String, P
             splits.forEach((split, rows) -> {
                 ObjectNode sn = sp.putObject(split);
                 rows.forEach((name, r) -> {
-                    ObjectNode p = sn.putObject(name);
-                    ObjectNode overall = p.putObject("overall");
-                    r.overall().forEach((k, v) -> overall.put(k, round(v)));
-                    ObjectNode groups = p.putObject("groups");
-                    r.groups().forEach((g, m) -> {
-                        ObjectNode gn = groups.putObject(g);
-                        m.forEach((k, v) -> gn.put(k, round(v)));
-                    });
-                    ObjectNode sizes = p.putObject("group_sizes");
-                    r.groupSizes().forEach(sizes::put);
+                    putMetrics(sn.putObject(name), r.overall(), r.groups(), r.groupSizes());
                 });
             });
         }
         return root;
+    }
+
+    /** A pipeline's figures, overall and per group with each group's size, as a report row holds them. */
+    private static void putMetrics(ObjectNode p, Map<String, Double> overall, Map<String, Map<String, Double>> groups,
+                                   Map<String, Integer> groupSizes) {
+        ObjectNode o = p.putObject("overall");
+        overall.forEach((k, v) -> o.put(k, round(v)));
+        ObjectNode gs = p.putObject("groups");
+        groups.forEach((g, m) -> {
+            ObjectNode gn = gs.putObject(g);
+            m.forEach((k, v) -> gn.put(k, round(v)));
+        });
+        ObjectNode sizes = p.putObject("group_sizes");
+        groupSizes.forEach(sizes::put);
     }
 
     String toMarkdown() {
