@@ -86,8 +86,9 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             Files.deleteIfExists(sample);
         }
-        System.out.println("Each result shows its fused score (reciprocal rank fusion) and the rank/score it got from");
-        System.out.println("BM25 and from dense (embedding) search. Try: ./loci ingest / ./loci recall --help");
+        System.out.println("Each result shows its fused score (BM25 over its best score plus dense similarity scaled");
+        System.out.println("within the candidates, so 0..2) and the rank/score it got from BM25 and from dense");
+        System.out.println("(embedding) search. Try: ./loci ingest / ./loci recall --help");
     }
 
     private static void show(Loci loci, Scope scope, RecallQuery query, String title) {
