@@ -18,9 +18,16 @@ final class DataDirOption {
      * directory that exists (a mistyped --data-dir must not become a new, empty one).
      */
     LociEngine open(EmbeddedOptions options) {
-        LociEngine engine = EmbeddedLoci.open(path, options);
-        // SIGTERM / Ctrl-C: close the engine (it waits for embedding runs in flight, then commits the
-        // store) before the JVM's exit releases ONNX Runtime under a run that is still going.
+        return open(path, options);
+    }
+
+    /**
+     * Every command opens the engine through here (demo and eval on directories of their own):
+     * on SIGTERM / Ctrl-C the engine is closed (it waits for embedding runs in flight, then commits
+     * the store) before the JVM's exit releases ONNX Runtime under a run that is still going.
+     */
+    static LociEngine open(Path dir, EmbeddedOptions options) {
+        LociEngine engine = EmbeddedLoci.open(dir, options);
         TerminationSignals.closeOnTermination(engine);
         return engine;
     }

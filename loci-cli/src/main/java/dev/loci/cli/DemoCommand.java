@@ -6,7 +6,6 @@ import dev.loci.RecallResult;
 import dev.loci.RememberResult;
 import dev.loci.Scope;
 import dev.loci.TimeRange;
-import dev.loci.embedded.EmbeddedLoci;
 import dev.loci.embedded.EmbeddedOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
         Scope user = Scope.user("demo", "maya");
         System.out.println("Loci demo: remembering a sample conversation (4 sessions) in " + dir);
         long opening = System.nanoTime();
-        try (var loci = EmbeddedLoci.open(dir, EmbeddedOptions.defaults().withPreloadModel(true))) {
+        try (var loci = DataDirOption.open(dir, EmbeddedOptions.defaults().withPreloadModel(true))) {
             loci.embedder().embedQuery("warm-up"); // the model loads in the background: wait for it here
             System.out.printf(Locale.ROOT, "embedder: %s (local ONNX, %d dimensions, loaded in %.1f s); "
                             + "store: Lucene (BM25 + int8 HNSW)%n", loci.embedder().modelId(),

@@ -1,6 +1,5 @@
 package dev.loci.cli;
 
-import dev.loci.embedded.EmbeddedLoci;
 import dev.loci.embedded.EmbeddedOptions;
 import dev.loci.eval.EvalReport;
 import dev.loci.eval.LocomoBenchmark;
@@ -66,10 +65,10 @@ final class EvalCommand implements Callable<Integer> {
             case "locomo" -> new LocomoBenchmark(LocomoBenchmark.Options.defaults().withAdversarial(adversarial)
                     .withCaptions(!noCaptions).withSplit(split)
                     .withConversations(conversations == null ? java.util.List.of()
-                            : LocomoBenchmark.Options.positions(conversations))).run(file, out, dir -> EmbeddedLoci.open(dir, engine()),
+                            : LocomoBenchmark.Options.positions(conversations))).run(file, out, dir -> DataDirOption.open(dir, engine()),
                     progress);
             case "longmemeval" -> new LongMemEvalBenchmark(LongMemEvalBenchmark.Options.defaults())
-                    .run(file, out, dir -> EmbeddedLoci.open(dir, engine()), progress);
+                    .run(file, out, dir -> DataDirOption.open(dir, engine()), progress);
             default -> throw new dev.loci.InvalidInputException("BENCHMARK", "'" + benchmark
                     + "' is not a benchmark; use locomo or longmemeval");
         };
