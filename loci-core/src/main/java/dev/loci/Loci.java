@@ -54,7 +54,12 @@ public interface Loci extends AutoCloseable {
      * if there is one, then memories oldest first, at falling fidelity (full text, episode
      * summary, one-line placeholder) so the most relevant get the most room.
      */
-    ContextBlock context(Scope scope, String query, int tokenBudget);
+    default ContextBlock context(Scope scope, String query, int tokenBudget) {
+        if (query == null) {
+            throw new InvalidInputException("query", "is required");
+        }
+        return context(scope, RecallQuery.of(query), tokenBudget);
+    }
 
     /**
      * As {@link #context(Scope, String, int)}, with the query's filters applied to what is packed.

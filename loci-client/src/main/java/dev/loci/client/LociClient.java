@@ -122,14 +122,6 @@ public final class LociClient implements Loci {
     }
 
     @Override
-    public ContextBlock context(Scope scope, String query, int tokenBudget) {
-        if (query == null) {
-            throw new InvalidInputException("query", "is required");
-        }
-        return context(scope, RecallQuery.of(query), tokenBudget);
-    }
-
-    @Override
     public ContextBlock context(Scope scope, RecallQuery query, int tokenBudget) {
         check(scope);
         if (query == null) {

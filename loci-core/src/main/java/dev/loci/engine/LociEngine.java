@@ -138,14 +138,6 @@ public final class LociEngine implements Loci {
     }
 
     @Override
-    public ContextBlock context(Scope scope, String query, int tokenBudget) {
-        if (query == null) {
-            throw new InvalidInputException("query", "is required");
-        }
-        return context(scope, RecallQuery.of(query), tokenBudget);
-    }
-
-    @Override
     public ContextBlock context(Scope scope, RecallQuery query, int tokenBudget) {
         ensureOpen();
         ContextBlock block = context.context(scope, query, tokenBudget, config.recall());

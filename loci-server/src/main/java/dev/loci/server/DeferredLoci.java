@@ -45,11 +45,6 @@ final class DeferredLoci implements Loci {
     }
 
     @Override
-    public ContextBlock context(Scope scope, String query, int tokenBudget) {
-        return engine.get().context(scope, query, tokenBudget);
-    }
-
-    @Override
     public ContextBlock context(Scope scope, RecallQuery query, int tokenBudget) {
         return engine.get().context(scope, query, tokenBudget);
     }
