@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
 
 /**
  * LangChain4j messages to and from Loci turns. A turn keeps the role ({@code system}, {@code user},
- * {@code assistant}), the user's name as speaker, and the text. What has no text of its own is not
- * a turn: tool results, an assistant message that only requests tools, images without a caption.
+ * {@code assistant}), the user's name as speaker, and the text. What is not a statement of the
+ * conversation is not a turn: tool results, an assistant message that requests tools (whatever
+ * text comes with the request), images without a caption.
  */
 final class ChatMessages {
     static final String SYSTEM = "system";
@@ -50,6 +51,9 @@ final class ChatMessages {
                         .map(c -> ((TextContent) c).text()).collect(Collectors.joining("\n"));
             }
             case AiMessage a -> {
+                if (a.hasToolExecutionRequests()) {
+                    return Optional.empty();
+                }
                 role = ASSISTANT;
                 text = a.text();
             }

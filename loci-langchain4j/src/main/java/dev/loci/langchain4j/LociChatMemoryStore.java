@@ -16,7 +16,9 @@ import dev.loci.internal.util.MemoryIds;
 import dev.loci.langchain4j.ChatMessages.Turn;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -41,13 +43,17 @@ import java.util.function.Function;
  * client id ({@code lc4j-<n>}), and a window is compared with the conversation's latest stored
  * messages: what follows the longest start of the window that equals the stored tail is new. So a
  * window handed again, a retried call, or a window that lost its oldest messages adds nothing, and
- * a message said twice in a row is kept twice. A system message is kept apart, numbered on its own
+ * a message said twice in a row is kept twice. (The one window that cannot be told from a re-sent
+ * one is a window each of whose messages repeats the one before it, same role and text: its newest
+ * message is taken as re-sent.) A system message is kept apart, numbered on its own
  * ({@code lc4j-system-<n>}), remembered when its text changes, and returned first.
  *
  * <p><b>What is kept.</b> System, user and assistant messages, by role, with the user's name as
- * speaker. Tool results and assistant messages that only request tools have no text of their own
- * and are not kept (so the window handed back never holds a tool request without its result).
- * A window rewritten in place ({@code ChatMemory.set}) is appended, not replaced: Loci keeps what
+ * speaker. Tool requests and their results are not statements of the conversation and are not
+ * remembered: while the model is still at work on a message (it asked for tools and has not
+ * answered in words yet) they are held in this instance's memory and returned after the stored
+ * messages, so the tool loop of an AI service sees them; once the model answers they are dropped,
+ * requests and results together. A window rewritten in place ({@code ChatMemory.set}) is appended, not replaced: Loci keeps what
  * was said; {@link #deleteMessages} forgets a whole conversation.
  *
  * <p><b>Reads</b> find the stored messages by their client ids, so a conversation continues where
@@ -65,11 +71,19 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
     static final String TURN_PREFIX = "lc4j-";
     static final String SYSTEM_PREFIX = "lc4j-system-";
     private static final int LOCK_STRIPES = 64;
+    private static final int MAX_PENDING = 10_000;
 
     private final Loci loci;
     private final ConversationScopes scopes;
     private final int maxMessages;
     private final Object[] locks = new Object[LOCK_STRIPES];
+    /** Per conversation, the tool requests and results since its newest stored message; least recently used dropped. */
+    private final Map<Scope, Pending> pending = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Scope, Pending> eldest) {
+            return size() > MAX_PENDING;
+        }
+    });
 
     private LociChatMemoryStore(Builder b) {
         this.loci = Objects.requireNonNull(b.loci, "loci is required");
@@ -90,10 +104,20 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
         Scope scope = scopes.session(memoryId);
         List<ChatMessage> out = new ArrayList<>();
         latestSystem(scope).ifPresent(m -> out.add(ChatMessages.message(Turn.of(m))));
-        for (Memory m : latestTurns(scope, highest(scope, TURN_PREFIX, turnCount(scope)), maxMessages)) {
+        List<Memory> turns = latestTurns(scope, highest(scope, TURN_PREFIX, turnCount(scope)), maxMessages);
+        for (Memory m : turns) {
             out.add(ChatMessages.message(Turn.of(m)));
         }
+        Pending p = pending.get(scope);
+        if (p != null && (p.after == null ? turns.isEmpty()
+                : !turns.isEmpty() && Turn.of(turns.getLast()).sameAs(p.after))) {
+            out.addAll(p.messages);
+        }
         return out;
+    }
+
+    /** Tool requests and results that follow the stored message {@code after} (null: follow nothing). */
+    private record Pending(Turn after, List<ChatMessage> messages) {
     }
 
     /** Remembers the messages of the window that are not stored yet (see the class comment). */
@@ -104,6 +128,7 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
             throw new InvalidInputException("messages", "is required");
         }
         List<Turn> window = new ArrayList<>();
+        List<ChatMessage> since = new ArrayList<>();
         Turn system = null;
         for (ChatMessage m : messages) {
             if (m == null) {
@@ -111,12 +136,12 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
             }
             Optional<Turn> t = ChatMessages.turn(m);
             if (t.isEmpty()) {
-                continue;
-            }
-            if (m instanceof SystemMessage) {
+                since.add(m);
+            } else if (m instanceof SystemMessage) {
                 system = t.get();
             } else {
                 window.add(t.get());
+                since.clear();
             }
         }
         synchronized (locks[Math.floorMod(scope.hashCode(), LOCK_STRIPES)]) {
@@ -146,6 +171,11 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
                     }
                 }
             }
+            if (since.isEmpty()) {
+                pending.remove(scope);
+            } else {
+                pending.put(scope, new Pending(window.isEmpty() ? null : window.getLast(), List.copyOf(since)));
+            }
         }
     }
 
@@ -154,6 +184,7 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
     public void deleteMessages(Object memoryId) {
         Scope scope = scopes.session(memoryId);
         synchronized (locks[Math.floorMod(scope.hashCode(), LOCK_STRIPES)]) {
+            pending.remove(scope);
             loci.purge(scope);
         }
     }

@@ -60,7 +60,7 @@ public final class LociTools {
     @Tool("Searches what the user said or was told in earlier conversations. Returns one memory per "
             + "line as [id] (date) text, best match first, or 'No memories found.'")
     public String searchMemories(@ToolMemoryId Object memoryId,
-                                 @P("what to look for, in the user's words") String query) {
+                                 @P(name = "query", value = "what to look for, in the user's words") String query) {
         if (query == null || query.isBlank()) {
             return "Error: query must not be blank.";
         }
@@ -86,7 +86,7 @@ public final class LociTools {
     @Tool("Remembers a fact about the user for later conversations, e.g. 'The user is allergic to "
             + "peanuts'. Remembering the same fact again changes nothing. Returns the memory's id.")
     public String rememberFact(@ToolMemoryId Object memoryId,
-                               @P("the fact, as one self-contained sentence") String fact) {
+                               @P(name = "fact", value = "the fact, as one self-contained sentence") String fact) {
         if (fact == null || fact.isBlank()) {
             return "Error: fact must not be blank.";
         }
@@ -102,7 +102,7 @@ public final class LociTools {
     }
 
     @Tool("Forgets one memory of the user for good, by the id that searchMemories showed in brackets.")
-    public String forgetMemory(@ToolMemoryId Object memoryId, @P("the memory's id, e.g. m3f2a...") String id) {
+    public String forgetMemory(@ToolMemoryId Object memoryId, @P(name = "id", value = "the memory's id, as shown in brackets") String id) {
         if (id == null || id.isBlank()) {
             return "Error: id must not be blank.";
         }
