@@ -59,7 +59,11 @@ import java.util.function.Function;
  * <p><b>Reads</b> find the stored messages by their client ids, so a conversation continues where
  * it stopped after a restart or on another instance sharing a Loci server: a count and a few
  * look-ups find the newest number, then one look-up per message of the window
- * ({@link Builder#maxMessages(int)}).
+ * ({@link Builder#maxMessages(int)}). The window read or written last is kept for each of the
+ * 1,024 most recent conversations and used again while the session's count of turns is unchanged,
+ * so a call usually costs one count; a message added or forgotten anywhere changes the count and
+ * the window is read again. (A stored message whose text is edited with {@code Loci.update} keeps
+ * its old text in a window kept here until then.)
  *
  * <p>Thread-safe. Calls for the same conversation are serialised within this instance; two
  * instances writing the same conversation at the same moment may keep only one of two messages
@@ -67,23 +71,23 @@ import java.util.function.Function;
  */
 public final class LociChatMemoryStore implements ChatMemoryStore {
     /** Messages {@link #getMessages} returns when no other number is set. */
-    public static final int DEFAULT_MAX_MESSAGES = 50;
+    public static final int DEFAULT_MAX_MESSAGES = 20;
     static final String TURN_PREFIX = "lc4j-";
     static final String SYSTEM_PREFIX = "lc4j-system-";
     private static final int LOCK_STRIPES = 64;
-    private static final int MAX_PENDING = 10_000;
+    /** Numbers looked at above the guess for the newest message, past messages forgotten there. */
+    private static final int GAP_PROBES = 4;
+    /** Conversations whose window (and pending tool messages) this instance keeps; least recently used dropped. */
+    private static final int MAX_CONVERSATIONS = 1024;
 
     private final Loci loci;
     private final ConversationScopes scopes;
     private final int maxMessages;
     private final Object[] locks = new Object[LOCK_STRIPES];
-    /** Per conversation, the tool requests and results since its newest stored message; least recently used dropped. */
-    private final Map<Scope, Pending> pending = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Scope, Pending> eldest) {
-            return size() > MAX_PENDING;
-        }
-    });
+    /** Per conversation, the tool requests and results since its newest stored message. */
+    private final Map<Scope, Pending> pending = lru();
+    /** Per conversation, its window as last read or written. */
+    private final Map<Scope, Window> windows = lru();
 
     private LociChatMemoryStore(Builder b) {
         this.loci = Objects.requireNonNull(b.loci, "loci is required");
@@ -98,26 +102,33 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
         return new Builder();
     }
 
+    private static <V> Map<Scope, V> lru() {
+        return Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Scope, V> eldest) {
+                return size() > MAX_CONVERSATIONS;
+            }
+        });
+    }
+
     /** The conversation's system message (if any) followed by its latest messages, oldest first. */
     @Override
     public List<ChatMessage> getMessages(Object memoryId) {
         Scope scope = scopes.session(memoryId);
+        Window w = window(scope, maxMessages);
         List<ChatMessage> out = new ArrayList<>();
-        latestSystem(scope).ifPresent(m -> out.add(ChatMessages.message(Turn.of(m))));
-        List<Memory> turns = latestTurns(scope, highest(scope, TURN_PREFIX, turnCount(scope)), maxMessages);
-        for (Memory m : turns) {
-            out.add(ChatMessages.message(Turn.of(m)));
+        if (w.system != null) {
+            out.add(ChatMessages.message(w.system));
+        }
+        List<Turn> turns = w.turns.subList(Math.max(0, w.turns.size() - maxMessages), w.turns.size());
+        for (Turn t : turns) {
+            out.add(ChatMessages.message(t));
         }
         Pending p = pending.get(scope);
-        if (p != null && (p.after == null ? turns.isEmpty()
-                : !turns.isEmpty() && Turn.of(turns.getLast()).sameAs(p.after))) {
+        if (p != null && (p.after == null ? turns.isEmpty() : !turns.isEmpty() && turns.getLast().sameAs(p.after))) {
             out.addAll(p.messages);
         }
         return out;
-    }
-
-    /** Tool requests and results that follow the stored message {@code after} (null: follow nothing). */
-    private record Pending(Turn after, List<ChatMessage> messages) {
     }
 
     /** Remembers the messages of the window that are not stored yet (see the class comment). */
@@ -145,31 +156,36 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
             }
         }
         synchronized (locks[Math.floorMod(scope.hashCode(), LOCK_STRIPES)]) {
+            Window w = window(scope, Math.max(maxMessages, window.size()));
             List<Message> fresh = new ArrayList<>();
-            if (system != null) {
-                long top = highest(scope, SYSTEM_PREFIX, 1);
-                Optional<Memory> current = top < 0 ? Optional.empty() : get(scope, SYSTEM_PREFIX + top);
-                if (current.isEmpty() || !Turn.of(current.get()).sameAs(system)) {
-                    fresh.add(message(system, SYSTEM_PREFIX + (top + 1)));
-                }
+            long systemTop = w.systemTop;
+            Turn newSystem = w.system;
+            if (system != null && (w.system == null || !w.system.sameAs(system))) {
+                fresh.add(message(system, SYSTEM_PREFIX + ++systemTop));
+                newSystem = system;
             }
+            long top = w.top;
+            List<Turn> turns = new ArrayList<>(w.turns);
             if (!window.isEmpty()) {
-                long top = highest(scope, TURN_PREFIX, turnCount(scope));
-                List<Turn> stored = latestTurns(scope, top, window.size()).stream().map(Turn::of).toList();
-                long next = top + 1;
-                for (Turn t : window.subList(storedPrefix(stored, window), window.size())) {
-                    fresh.add(message(t, TURN_PREFIX + next++));
+                List<Turn> tail = w.turns.subList(Math.max(0, w.turns.size() - window.size()), w.turns.size());
+                for (Turn t : window.subList(storedPrefix(tail, window), window.size())) {
+                    fresh.add(message(t, TURN_PREFIX + ++top));
+                    turns.add(t);
                 }
             }
             if (!fresh.isEmpty()) {
                 RememberResult r = loci.remember(scope, fresh);
                 for (int i = 0; i < fresh.size(); i++) {
                     if (!r.ids().get(i).equals(idOf(scope, fresh.get(i).clientId()))) {
+                        windows.remove(scope);
                         throw new LociException("Loci stored the messages of " + scope + " under other ids than "
                                 + "their client ids give: the scope's tenant must be the tenant the server "
                                 + "works in (the tenant of its API key)");
                     }
                 }
+                int limit = w.limit;
+                windows.put(scope, new Window(w.turnCount + r.added(), systemTop, newSystem, top,
+                        List.copyOf(turns.subList(Math.max(0, turns.size() - limit), turns.size())), limit));
             }
             if (since.isEmpty()) {
                 pending.remove(scope);
@@ -179,12 +195,45 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
         }
     }
 
+    /**
+     * What this instance knows of a conversation: how many turns its session held, the numbers of
+     * its newest system message and newest message, the system message and up to {@code limit}
+     * latest messages, oldest first.
+     */
+    private record Window(long turnCount, long systemTop, Turn system, long top, List<Turn> turns, int limit) {
+    }
+
+    /** Tool requests and results that follow the stored message {@code after} (null: follow nothing). */
+    private record Pending(Turn after, List<ChatMessage> messages) {
+    }
+
+    /**
+     * The conversation as stored, with at least {@code limit} of its latest messages when it has
+     * them. The copy kept from the last call is used while the session's turn count is unchanged
+     * (one request): a message added or forgotten by anyone changes it, and the window is read again.
+     */
+    private Window window(Scope scope, int limit) {
+        long count = turnCount(scope);
+        Window w = windows.get(scope);
+        if (w != null && w.turnCount == count && w.limit >= limit) {
+            return w;
+        }
+        long systemTop = highest(scope, SYSTEM_PREFIX, 1);
+        Turn system = systemTop < 0 ? null : get(scope, SYSTEM_PREFIX + systemTop).map(Turn::of).orElse(null);
+        long top = highest(scope, TURN_PREFIX, count - (systemTop + 1));
+        List<Turn> turns = latestTurns(scope, top, limit).stream().map(Turn::of).toList();
+        w = new Window(count, systemTop, system, top, turns, limit);
+        windows.put(scope, w);
+        return w;
+    }
+
     /** Forgets the whole conversation: every message and what Loci derived from them. */
     @Override
     public void deleteMessages(Object memoryId) {
         Scope scope = scopes.session(memoryId);
         synchronized (locks[Math.floorMod(scope.hashCode(), LOCK_STRIPES)]) {
             pending.remove(scope);
+            windows.remove(scope);
             loci.purge(scope);
         }
     }
@@ -219,11 +268,6 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
         return best;
     }
 
-    private Optional<Memory> latestSystem(Scope scope) {
-        long top = highest(scope, SYSTEM_PREFIX, 1);
-        return top < 0 ? Optional.empty() : get(scope, SYSTEM_PREFIX + top);
-    }
-
     /**
      * Up to {@code limit} stored messages numbered {@code top} and below, oldest first. Numbers with
      * nothing behind them (a forgotten message) are passed over, looking at most a few times the
@@ -240,16 +284,21 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
     }
 
     /**
-     * The highest number stored under the prefix, -1 for none. Starts from a guess (how many turns
-     * the session holds), gallops up or down from it, then halves the gap between a number present
-     * and one absent.
+     * The highest number stored under the prefix, -1 for none. Starts from a guess (how many such
+     * messages the session holds, which forgotten ones make too low and other writers' turns too
+     * high): from the first number present at the guess or a few above it, gallops up; with none
+     * there, gallops down; then halves the gap between a number present and one absent.
      */
     private long highest(Scope scope, String prefix, long guess) {
-        long lo;
-        long hi;
         long start = Math.max(0, guess - 1);
-        if (present(scope, prefix + start)) {
-            lo = start;
+        long lo = -1;
+        for (long n = start; n <= start + GAP_PROBES && lo < 0; n++) {
+            if (present(scope, prefix + n)) {
+                lo = n;
+            }
+        }
+        long hi;
+        if (lo >= 0) {
             long step = 1;
             hi = lo + step;
             while (present(scope, prefix + hi)) {
@@ -355,7 +404,8 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
             return this;
         }
 
-        /** How many messages (besides the system message) {@link #getMessages} returns, 1..1000; default 50. */
+        /** How many messages (besides the system message) {@link #getMessages} returns, 1..1000; default 20.
+         * At least the {@code maxMessages} of the chat memory over it, which keeps no more than that. */
         public Builder maxMessages(int n) {
             if (n < 1 || n > 1000) {
                 throw new InvalidInputException("maxMessages", "must be in 1..1000, was " + n);

@@ -32,8 +32,8 @@ import java.util.function.Function;
  *
  * <p>Each tool works within the user of the conversation it is called from: the chat memory id
  * LangChain4j passes in ({@link ToolMemoryId}) is mapped to a scope as by
- * {@link LociChatMemoryStore}; search and forget cover all of the user's sessions, a fact is
- * remembered in the current one. Answers are short plain text for the model, errors included (a
+ * {@link LociChatMemoryStore}; search and forget cover all of the user's sessions, and a fact is
+ * remembered for the user, outside any one conversation (deleting the conversation keeps it). Answers are short plain text for the model, errors included (a
  * tool that throws would end the model's turn): bad input reads {@code Error: ...}.
  *
  * <p>Thread-safe.
@@ -91,7 +91,7 @@ public final class LociTools {
             return "Error: fact must not be blank.";
         }
         try {
-            Scope scope = scopes.session(memoryId);
+            Scope scope = scopes.user(memoryId);
             String text = fact.strip();
             var r = loci.remember(scope, List.of(new Message(ChatMessages.USER, null, text, null,
                     "lc4j-fact-" + digest(text), Map.of("source", "tool"))));

@@ -24,7 +24,11 @@ import dev.loci.Kind;
 import dev.loci.Loci;
 import dev.loci.MemoryFilter;
 import dev.loci.Scope;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -95,6 +99,28 @@ abstract class LangChain4jAdapterContract {
         List<ChatMessage> window = model.requests().getLast().messages();
         assertEquals(1, window.size(), prompt);
         assertInstanceOf(UserMessage.class, window.getFirst());
+    }
+
+    @Test
+    void usersTakenFromTheMemoryIdKeepTheirMemoriesApart() {
+        // one AI service for everyone: memory ids like "<user>/<conversation>"
+        var store = LociChatMemoryStore.builder().loci(loci()).tenant(TENANT)
+                .userId(id -> user + "-" + id.toString().split("/")[0]).build();
+        var retriever = LociContentRetriever.builder().loci(loci()).tenant(TENANT)
+                .userId(q -> user + "-" + q.metadata().chatMemoryId().toString().split("/")[0]).build();
+        var model = new RecordingChatModel("Noted.");
+        Assistant assistant = AiServices.builder(Assistant.class).chatModel(model)
+                .chatMemoryProvider(id -> MessageWindowChatMemory.builder().id(id).maxMessages(6)
+                        .chatMemoryStore(store).build())
+                .contentRetriever(retriever).storeRetrievedContentInChatMemory(false).build();
+
+        assistant.chat("ana/1", "My favourite colour is teal.");
+        assistant.chat("ben/1", "My favourite colour is orange.");
+        assistant.chat("ana/2", "What is my favourite colour?");
+        assertTrue(model.lastPrompt().contains("teal"), model.lastPrompt());
+        assertFalse(model.lastPrompt().contains("orange"), model.lastPrompt());
+        assertEquals(2, loci().count(new Scope(TENANT, user + "-ana", null, "ana/1"),
+                MemoryFilter.all().withKinds(Set.of(Kind.TURN))));
     }
 
     @Test
@@ -188,6 +214,58 @@ abstract class LangChain4jAdapterContract {
     }
 
     @Test
+    void aMessageForgottenElsewhereLeavesTheWindowAndAnotherInstancesMessagesEnterIt() {
+        var store = store();
+        store.updateMessages("shared", List.of(UserMessage.from("My locker is number 12."),
+                AiMessage.from("Got it."), UserMessage.from("And my bike is blue.")));
+        assertEquals(3, store.getMessages("shared").size());
+        Scope session = new Scope(TENANT, user, null, "shared");
+        String gotIt = loci().recall(session, dev.loci.RecallQuery.of("Got it.").withK(3)).results().stream()
+                .filter(r -> r.memory().text().equals("Got it.")).findFirst().orElseThrow().memory().id();
+        assertTrue(loci().forget(session, gotIt));
+        assertEquals(List.of(UserMessage.from("My locker is number 12."), UserMessage.from("And my bike is blue.")),
+                store.getMessages("shared"));
+
+        // another instance (another server node, say) carries the conversation on
+        store().updateMessages("shared", List.of(UserMessage.from("My locker is number 12."),
+                UserMessage.from("And my bike is blue."), AiMessage.from("Noted both.")));
+        assertEquals(AiMessage.from("Noted both."), store.getMessages("shared").getLast());
+        store.updateMessages("shared", List.of(UserMessage.from("And my bike is blue."), AiMessage.from("Noted both."),
+                UserMessage.from("Thanks.")));
+        assertEquals(4, turns("shared"));
+    }
+
+    @Test
+    void anExchangeInALongConversationReadsTheWindowOnceNotOnceAMessage() {
+        Map<String, AtomicInteger> calls = new TreeMap<>();
+        Loci target = loci();
+        Loci counting = (Loci) Proxy.newProxyInstance(Loci.class.getClassLoader(), new Class<?>[] {Loci.class},
+                (proxy, method, args) -> {
+                    calls.computeIfAbsent(method.getName(), k -> new AtomicInteger()).incrementAndGet();
+                    try {
+                        return method.invoke(target, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        var store = LociChatMemoryStore.builder().loci(counting).tenant(TENANT).userId(user).build();
+        Assistant assistant = AiServices.builder(Assistant.class).chatModel(new RecordingChatModel("Fine."))
+                .chatMemoryProvider(id -> MessageWindowChatMemory.builder().id(id).maxMessages(20)
+                        .chatMemoryStore(store).build())
+                .build();
+        for (int i = 0; i < 15; i++) {
+            assistant.chat("long", "Message " + i);
+        }
+        calls.clear();
+        assistant.chat("long", "One more.");
+        // a count per read of the window and one remember per new message: no look-up per message
+        assertEquals(null, calls.get("get"), calls.toString());
+        assertEquals(2, calls.get("remember").get(), calls.toString());
+        assertTrue(calls.get("count").get() <= 8, calls.toString());
+        assertEquals(32, turns("long"));
+    }
+
+    @Test
     void deleteMessagesForgetsOneConversationAndKeepsTheOthers() {
         var store = store();
         store.updateMessages("keep", List.of(UserMessage.from("My passport number ends in 42.")));
@@ -264,8 +342,8 @@ abstract class LangChain4jAdapterContract {
         assistant.chat("kitchen", "Please keep in mind that I am allergic to peanuts.");
         String remembered = lastToolResult(model);
         assertTrue(remembered.startsWith("Remembered as m"), remembered);
-        // the tool request and its result are not turns: the user's message, the fact, the reply
-        assertEquals(3, turns("kitchen"));
+        // the tool request and its result are not turns: the user's message and the reply (the fact is the user's)
+        assertEquals(2, turns("kitchen"));
 
         model.callToolNext("searchMemories", "{\"query\": \"peanuts allergy\"}");
         assistant.chat("menu", "Can I eat satay?");
