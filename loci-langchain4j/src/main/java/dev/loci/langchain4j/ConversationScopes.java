@@ -27,7 +27,7 @@ final class ConversationScopes {
     static ConversationScopes perSession(String tenant, Function<Object, String> userOf) {
         Objects.requireNonNull(userOf, "userId");
         Scope.tenant(tenant); // validates the tenant now, not at the first message
-        return new ConversationScopes(id -> new Scope(tenant, userOf.apply(id), null, sessionId(id)));
+        return new ConversationScopes(id -> new Scope(tenant, user(userOf.apply(id), id), null, sessionId(id)));
     }
 
     /** The conversation's scope, session included. */
@@ -46,6 +46,14 @@ final class ConversationScopes {
     Scope user(Object memoryId) {
         Scope s = session(memoryId);
         return new Scope(s.tenant(), s.userId(), s.agentId(), null);
+    }
+
+    /** The user a mapping gave, refused when there is none: a scope without a user spans the whole tenant. */
+    static String user(String user, Object from) {
+        if (user == null) {
+            throw new InvalidInputException("userId", "the user mapping gave no user for " + from);
+        }
+        return user;
     }
 
     static String sessionId(Object memoryId) {

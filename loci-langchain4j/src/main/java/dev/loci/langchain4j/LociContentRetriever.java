@@ -235,7 +235,8 @@ public final class LociContentRetriever implements ContentRetriever {
             Function<Query, String> users = userOf;
             String t = tenant;
             Scope.tenant(t);
-            return q -> new Scope(t, users.apply(q), null, ConversationScopes.sessionId(memoryId(q)));
+            return q -> new Scope(t, ConversationScopes.user(users.apply(q), "the query " + q.text()), null,
+                    ConversationScopes.sessionId(memoryId(q)));
         }
     }
 }

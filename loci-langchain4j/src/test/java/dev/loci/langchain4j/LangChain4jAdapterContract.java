@@ -387,6 +387,9 @@ abstract class LangChain4jAdapterContract {
         e = assertThrows(InvalidInputException.class,
                 () -> LociChatMemoryStore.builder().loci(loci()).tenant(" ").userId("u").build());
         assertEquals("scope.tenant", e.field());
+        var noUser = LociChatMemoryStore.builder().loci(loci()).tenant(TENANT).userId(id -> null).build();
+        e = assertThrows(InvalidInputException.class, () -> noUser.getMessages("c"));
+        assertEquals("userId", e.field());
         // a window with nothing of its own to keep (only a tool result) is not an error and adds nothing
         store.updateMessages("c", List.of(ToolExecutionResultMessage.from("1", "t", "42")));
         assertEquals(0, turns("c"));
