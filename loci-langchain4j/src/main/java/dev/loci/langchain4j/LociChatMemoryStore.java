@@ -53,8 +53,8 @@ import java.util.function.Function;
  * remembered: while the model is still at work on a message (it asked for tools and has not
  * answered in words yet) they are held in this instance's memory and returned after the stored
  * messages, so the tool loop of an AI service sees them; once the model answers they are dropped,
- * requests and results together. A window rewritten in place ({@code ChatMemory.set}) is appended, not replaced: Loci keeps what
- * was said; {@link #deleteMessages} forgets a whole conversation.
+ * requests and results together. A window rewritten in place ({@code ChatMemory.set}) is appended,
+ * not replaced: Loci keeps what was said; {@link #deleteMessages} forgets a whole conversation.
  *
  * <p><b>Reads</b> find the stored messages by their client ids, so a conversation continues where
  * it stopped after a restart or on another instance sharing a Loci server: a count and a few
@@ -349,7 +349,11 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
         return loci.get(scope, idOf(scope, clientId));
     }
 
-    /** The id Loci gives a message with this client id in this scope (remembering it again finds it). */
+    /**
+     * The id Loci gives a message with this client id in this scope: the derivation that makes
+     * remember idempotent, here used to find a conversation's messages, since {@link Loci} has no
+     * listing of a session. {@link #updateMessages} checks that Loci answered with these ids.
+     */
     private static String idOf(Scope scope, String clientId) {
         return MemoryIds.forClientId(scope, clientId);
     }
