@@ -7,6 +7,7 @@ import dev.langchain4j.rag.content.Content;
 import dev.langchain4j.rag.content.ContentMetadata;
 import dev.langchain4j.rag.content.retriever.ContentRetriever;
 import dev.langchain4j.rag.query.Query;
+import dev.loci.ContextBlock;
 import dev.loci.InvalidInputException;
 import dev.loci.Kind;
 import dev.loci.Loci;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * A LangChain4j {@link ContentRetriever} that recalls from Loci what matters for the user's message:
@@ -47,6 +49,12 @@ import java.util.function.Function;
  * ({@link ContentMetadata#EMBEDDING_ID}). System messages are never returned, nor a memory whose
  * text is already in the conversation's window (it is in the prompt anyway).
  *
+ * <p><b>Or one budgeted block.</b> With {@link Builder#contextTokens(int)} the retriever returns a
+ * single {@link Content}: Loci's context block for the message, the user's profile of current
+ * facts first, then the most useful memories at falling fidelity, within that many tokens. Its
+ * segment's metadata holds {@code kind} {@code CONTEXT}, {@code tokens} and {@code memory_ids}
+ * (comma-separated ids of the memories it stands for). Nothing is left out of the block afterwards.
+ *
  * <p>Pair it with {@code storeRetrievedContentInChatMemory(false)} on the AI service: otherwise the
  * chat memory keeps the user's message with the recalled memories pasted in, and remembers them
  * again as if the user had said them.
@@ -63,6 +71,7 @@ public final class LociContentRetriever implements ContentRetriever {
     private final Set<Kind> kinds;
     private final double minScore;
     private final boolean currentSessionOnly;
+    private final int contextTokens;
 
     private LociContentRetriever(Builder b) {
         this.loci = Objects.requireNonNull(b.loci, "loci is required");
@@ -71,6 +80,7 @@ public final class LociContentRetriever implements ContentRetriever {
         this.kinds = b.kinds;
         this.minScore = b.minScore;
         this.currentSessionOnly = b.currentSessionOnly;
+        this.contextTokens = b.contextTokens;
     }
 
     public static Builder builder() {
@@ -88,6 +98,9 @@ public final class LociContentRetriever implements ContentRetriever {
         }
         Scope scope = currentSessionOnly ? session
                 : new Scope(session.tenant(), session.userId(), session.agentId(), null);
+        if (contextTokens > 0) {
+            return block(scope, query.text());
+        }
         Set<String> inWindow = windowTexts(query);
         // ask for a few more than wanted: system messages and memories already in the window are dropped
         int k = Math.min(RecallQuery.MAX_K, maxResults + inWindow.size() + 2);
@@ -103,6 +116,18 @@ public final class LociContentRetriever implements ContentRetriever {
             out.add(content(r));
         }
         return out;
+    }
+
+    private List<Content> block(Scope scope, String text) {
+        RecallQuery q = RecallQuery.of(text).withKinds(kinds);
+        ContextBlock block = loci.context(scope, q, contextTokens);
+        if (block.text().isBlank()) {
+            return List.of();
+        }
+        String ids = block.items().stream().flatMap(i -> i.covers().stream()).distinct()
+                .collect(Collectors.joining(","));
+        Metadata md = new Metadata().put("kind", "CONTEXT").put("tokens", block.tokens()).put("memory_ids", ids);
+        return List.of(Content.from(TextSegment.from(block.text(), md)));
     }
 
     private static Content content(Recalled r) {
@@ -147,6 +172,7 @@ public final class LociContentRetriever implements ContentRetriever {
         private Set<Kind> kinds = Set.of();
         private double minScore = 0;
         private boolean currentSessionOnly;
+        private int contextTokens;
 
         private Builder() {
         }
@@ -218,6 +244,19 @@ public final class LociContentRetriever implements ContentRetriever {
         /** Recall from the current conversation only, not from all of the user's; default false. */
         public Builder currentSessionOnly(boolean on) {
             this.currentSessionOnly = on;
+            return this;
+        }
+
+        /**
+         * Return one content, Loci's context block within this many tokens (1..100,000), instead of
+         * one content per memory; 0 (the default) for one per memory. {@link #maxResults} and
+         * {@link #minScore} do not apply to the block.
+         */
+        public Builder contextTokens(int tokens) {
+            if (tokens < 0 || tokens > 100_000) {
+                throw new InvalidInputException("contextTokens", "must be in 0..100000, was " + tokens);
+            }
+            this.contextTokens = tokens;
             return this;
         }
 

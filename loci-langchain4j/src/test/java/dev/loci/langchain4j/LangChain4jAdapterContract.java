@@ -330,6 +330,23 @@ abstract class LangChain4jAdapterContract {
     }
 
     @Test
+    void aContextBlockWithinATokenBudgetCanStandForTheMemories() {
+        store().updateMessages("pets", List.of(UserMessage.from("We adopted a greyhound called Biscuit."),
+                AiMessage.from("What a lovely name."), UserMessage.from("Biscuit sleeps on the sofa all day.")));
+        var retriever = LociContentRetriever.builder().loci(loci()).tenant(TENANT).userId(user)
+                .contextTokens(60).build();
+        List<Content> found = retriever.retrieve(Query.from("What is my dog called?"));
+        assertEquals(1, found.size());
+        var md = found.getFirst().textSegment().metadata();
+        assertEquals("CONTEXT", md.getString("kind"));
+        assertTrue(md.getInteger("tokens") > 0 && md.getInteger("tokens") <= 60, md.toString());
+        assertTrue(found.getFirst().textSegment().text().contains("Biscuit"), found.getFirst().textSegment().text());
+        assertFalse(md.getString("memory_ids").isEmpty());
+        assertEquals(List.of(), LociContentRetriever.builder().loci(loci()).tenant(TENANT).userId(user + "-nobody")
+                .contextTokens(60).build().retrieve(Query.from("What is my dog called?")));
+    }
+
+    @Test
     void theModelRemembersSearchesAndForgetsThroughTheTools() {
         var model = new RecordingChatModel("Done.");
         var tools = LociTools.builder().loci(loci()).tenant(TENANT).userId(user).build();
