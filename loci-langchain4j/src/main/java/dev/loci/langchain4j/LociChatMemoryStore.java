@@ -43,7 +43,8 @@ import java.util.function.Function;
  * client id ({@code lc4j-<n>}), and a window is compared with the conversation's latest stored
  * messages: what follows the longest start of the window that equals the stored tail is new. So a
  * window handed again, a retried call, or a window that lost its oldest messages adds nothing, and
- * a message said twice in a row is kept twice. (The one window that cannot be told from a re-sent
+ * a message said twice in a row is kept twice; a window read before another call stored more (two
+ * messages sent at once) adds only its own new message. (The one window that cannot be told from a re-sent
  * one is a window each of whose messages repeats the one before it, same role and text: its newest
  * message is taken as re-sent.) A system message is kept apart, numbered on its own
  * ({@code lc4j-system-<n>}), remembered when its text changes, and returned first.
@@ -167,8 +168,7 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
             long top = w.top;
             List<Turn> turns = new ArrayList<>(w.turns);
             if (!window.isEmpty()) {
-                List<Turn> tail = w.turns.subList(Math.max(0, w.turns.size() - window.size()), w.turns.size());
-                for (Turn t : window.subList(storedPrefix(tail, window), window.size())) {
+                for (Turn t : window.subList(storedPrefix(w.turns, window), window.size())) {
                     fresh.add(message(t, TURN_PREFIX + ++top));
                     turns.add(t);
                 }
@@ -241,9 +241,10 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
     /**
      * How many of the window's first messages are stored already. A window is the stored tail
      * followed by what is new, so the answer is the longest start of the window that equals the
-     * stored tail message for message. When none does (a message of the tail was forgotten since),
-     * the cut whose run back from the newest stored message is longest; 0 when nothing matches
-     * (all of the window is new).
+     * stored tail message for message. When none does: if a message of the tail was forgotten since,
+     * the cut whose run back from the newest stored message is longest; else (the window was read
+     * before another call stored more: two messages sent at once, a late retry) the longest start
+     * of the window found anywhere in the stored messages; 0 when nothing matches (all is new).
      */
     static int storedPrefix(List<Turn> stored, List<Turn> window) {
         if (stored.isEmpty()) {
@@ -265,7 +266,21 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
                 bestRun = run;
             }
         }
-        return best;
+        if (best > 0) {
+            return best;
+        }
+        for (int cut = Math.min(window.size(), stored.size()); cut >= 1; cut--) {
+            for (int from = stored.size() - cut; from >= 0; from--) {
+                int i = 0;
+                while (i < cut && window.get(i).sameAs(stored.get(from + i))) {
+                    i++;
+                }
+                if (i == cut) {
+                    return cut;
+                }
+            }
+        }
+        return 0;
     }
 
     /**

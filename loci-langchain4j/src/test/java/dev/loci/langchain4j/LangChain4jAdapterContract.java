@@ -145,6 +145,31 @@ abstract class LangChain4jAdapterContract {
     }
 
     @Test
+    void threadsHandingOverlappingWindowsOfOneConversationStoreEachMessageOnce() throws Exception {
+        var store = store();
+        List<ChatMessage> said = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            said.add(i % 2 == 0 ? UserMessage.from("Question " + i) : AiMessage.from("Answer " + i));
+        }
+        // each thread hands every growing window of the last 4 messages (as retries would, in any order)
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(3)) {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                done.add(pool.submit(() -> {
+                    for (int n = 1; n <= said.size(); n++) {
+                        store.updateMessages("race", said.subList(Math.max(0, n - 4), n));
+                    }
+                }));
+            }
+            for (var f : done) {
+                f.get();
+            }
+        }
+        assertEquals(12, turns("race"));
+        assertEquals(said, store.getMessages("race"));
+    }
+
+    @Test
     void getMessagesReturnsTheRecentWindowInOrderWithTheRightTypes() {
         var store = LociChatMemoryStore.builder().loci(loci()).tenant(TENANT).userId(user).maxMessages(3).build();
         List<ChatMessage> window = new ArrayList<>();

@@ -42,6 +42,14 @@ class StoredPrefixTest {
     }
 
     @Test
+    void aWindowReadBeforeAnotherCallStoredMoreAddsOnlyItsOwnNewMessage() {
+        // two messages sent at once: both windows were built on "a b"; the other one's "c" is stored first
+        assertEquals(2, LociChatMemoryStore.storedPrefix(turns("a b c"), turns("a b d")));
+        // a late retry of an older window: all of it is stored
+        assertEquals(3, LociChatMemoryStore.storedPrefix(turns("a b c d e"), turns("a b c")));
+    }
+
+    @Test
     void theSameTextInAnotherRoleIsAnotherMessage() {
         List<Turn> stored = List.of(new Turn("user", null, "hi"));
         List<Turn> window = List.of(new Turn("user", null, "hi"), new Turn("assistant", null, "hi"));
