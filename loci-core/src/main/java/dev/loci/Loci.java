@@ -49,6 +49,21 @@ public interface Loci extends AutoCloseable {
     Optional<Memory> get(Scope scope, String id);
 
     /**
+     * The scope's memories, newest first by when they happened, a page at a time: what Mem0 calls
+     * {@code get_all}, and the way to read a session's latest turns. Only what a recall sees is
+     * listed: current versions (earlier ones and superseded statements as of
+     * {@link ListQuery#asOf()} only), nothing expired. Listing reads; it embeds nothing and does not
+     * count as recalling.
+     *
+     * <p>Paging is stable while writes happen: a cursor names the last memory of its page, so the
+     * next page starts right after it whatever was stored, updated or forgotten since; a memory stored
+     * later at a later time shows up on a new first page, never on the following pages.
+     *
+     * @throws InvalidInputException for a cursor no listing returned
+     */
+    MemoryPage list(Scope scope, ListQuery query);
+
+    /**
      * A prompt-ready block of the memories most useful for {@code query}, within
      * {@code tokenBudget} tokens as the configured tokenizer counts them: the user's profile first
      * if there is one, then memories oldest first, at falling fidelity (full text, episode

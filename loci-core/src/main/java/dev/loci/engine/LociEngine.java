@@ -7,9 +7,11 @@ import dev.loci.ForgettingConfig;
 import dev.loci.InvalidInputException;
 import dev.loci.Loci;
 import dev.loci.LociConfig;
+import dev.loci.ListQuery;
 import dev.loci.LociException;
 import dev.loci.Memory;
 import dev.loci.MemoryFilter;
+import dev.loci.MemoryPage;
 import dev.loci.Message;
 import dev.loci.RecallConfig;
 import dev.loci.RecallQuery;
@@ -27,16 +29,20 @@ import dev.loci.internal.lifecycle.ForgetPipeline;
 import dev.loci.internal.lifecycle.RetentionPipeline;
 import dev.loci.internal.lifecycle.UpdatePipeline;
 import dev.loci.internal.recall.RecallPipeline;
+import dev.loci.internal.util.Listings;
 import dev.loci.internal.util.MemoryIds;
 import dev.loci.spi.Compactable;
 import dev.loci.spi.Embedder;
 import dev.loci.spi.Extractor;
+import dev.loci.spi.ListPosition;
 import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SearchFilter;
 import dev.loci.spi.StoreStats;
 import dev.loci.spi.TokenCounter;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -135,6 +141,27 @@ public final class LociEngine implements Loci {
         requireId(scope, id);
         return store.get(scope.tenant(), id).filter(m -> scope.covers(m.scope()))
                 .filter(m -> !m.lifecycle().expiredAt(clock.instant()));
+    }
+
+    @Override
+    public MemoryPage list(Scope scope, ListQuery query) {
+        ensureOpen();
+        if (scope == null) {
+            throw new InvalidInputException("scope", "is required (a tenant at least)");
+        }
+        if (query == null) {
+            throw new InvalidInputException("query", "is required (ListQuery.of() for the newest memories)");
+        }
+        ListPosition after = query.cursor() == null ? null : Listings.position(query.cursor());
+        Instant at = query.asOf() == null ? clock.instant() : query.asOf();
+        var filter = new SearchFilter(scope, query.effectiveKinds(), query.timeRange(), query.metadata()).visibleAt(at);
+        // One more than the page: a next cursor only when a next page has something.
+        List<Memory> got = Listings.newestFirst(store, filter, after, query.limit() + 1);
+        if (got.size() <= query.limit()) {
+            return new MemoryPage(got, null);
+        }
+        List<Memory> page = got.subList(0, query.limit());
+        return new MemoryPage(page, Listings.cursor(page.getLast()));
     }
 
     @Override

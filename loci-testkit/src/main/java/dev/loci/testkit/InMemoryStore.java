@@ -3,7 +3,9 @@ package dev.loci.testkit;
 import dev.loci.Memory;
 import dev.loci.spi.AccessRecording;
 import dev.loci.spi.Embedding;
+import dev.loci.spi.ListPosition;
 import dev.loci.spi.MemoryStore;
+import dev.loci.spi.NewestFirstListing;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchHits;
 import dev.loci.spi.SearchRequest;
@@ -28,7 +30,7 @@ import java.util.stream.Collectors;
  * query terms weighted by inverse document frequency). Not durable. Thread-safe (synchronized).
  * It is the reference the contract suite and unit tests run against.
  */
-public final class InMemoryStore implements MemoryStore, AccessRecording {
+public final class InMemoryStore implements MemoryStore, AccessRecording, NewestFirstListing {
     private final Map<String, StoredMemory> byKey = new LinkedHashMap<>();
 
     @Override
@@ -77,6 +79,15 @@ public final class InMemoryStore implements MemoryStore, AccessRecording {
         }
         return byKey.values().stream().map(StoredMemory::memory).filter(filter::matches)
                 .sorted(Comparator.comparing(Memory::occurredAt).thenComparing(Memory::id)).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized List<Memory> listNewestFirst(SearchFilter filter, ListPosition after, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        return byKey.values().stream().map(StoredMemory::memory).filter(filter::matches)
+                .filter(m -> after == null || after.isBefore(m)).sorted(ListPosition.NEWEST_FIRST).limit(limit).toList();
     }
 
     @Override

@@ -16,7 +16,9 @@ import dev.loci.Scope;
 import dev.loci.TimeRange;
 import dev.loci.spi.AccessRecording;
 import dev.loci.spi.Compactable;
+import dev.loci.spi.ListPosition;
 import dev.loci.spi.MemoryStore;
+import dev.loci.spi.NewestFirstListing;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchHits;
 import dev.loci.spi.SearchRequest;
@@ -25,6 +27,7 @@ import dev.loci.spi.StoredMemory;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +45,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * says how to open its store on a directory. Checks that need what not every store has are
  * skipped (JUnit assumptions, reported as skipped, never as passed) for a store without it: the
  * reopen checks for a store that is not {@link #durable()}, the {@link AccessRecording} and
- * {@link Compactable} checks for a store that does not implement them.
+ * {@link Compactable} and {@link NewestFirstListing} checks for a store that does not implement them.
  *
  * <p>Design note: one class of some 650 lines, on purpose. An adapter extends one suite and gets
  * every check, the optional capabilities included, so no capability's checks can be forgotten by
@@ -430,6 +433,112 @@ public abstract class MemoryStoreContract {
         assertEquals(List.of("early", "topicB"), store.list(topics, 10).stream().map(Memory::id).toList(),
                 "a delete, no read in between");
         assertEquals(store.get("t1", "early").orElseThrow(), store.list(topics, 1).get(0), "whole records");
+    }
+
+    @Test
+    void listNewestFirstPagesInOrderFromACursor() {
+        assumeTrue(store instanceof NewestFirstListing, "the store lists newest first");
+        var listing = (NewestFirstListing) store;
+        var u1 = Scope.user("t1", "u1");
+        store.write(List.of(
+                s(turn("b", u1.withSession("s1"), "Anna", "b", T0.plusSeconds(10))),
+                s(turn("a", u1.withSession("s1"), "Anna", "a", T0.plusSeconds(10))),
+                s(turn("c", u1.withSession("s2"), "Anna", "c", T0.plusSeconds(10))),
+                s(turn("new", u1, "Anna", "new", T0.plusSeconds(30))),
+                s(turn("old", u1, "Anna", "old", T0)),
+                s(withKindAndMeta(turn("topic", u1, "Anna", "t", T0.plusSeconds(20)), Kind.TOPIC, Map.of())),
+                s(turn("ben", Scope.user("t1", "u2"), "Ben", "x", T0.plusSeconds(5))),
+                s(turn("foreign", Scope.user("t2", "u1"), "Ann", "y", T0.plusSeconds(5)))));
+        var turns = new SearchFilter(u1, Set.of(Kind.TURN), null, Map.of());
+        assertEquals(List.of("new", "c", "b", "a", "old"), memoryIds(listing.listNewestFirst(turns, null, 10)),
+                "event time descending, then id descending; no other kind, user or tenant");
+        assertEquals(List.of("new", "c"), memoryIds(listing.listNewestFirst(turns, null, 2)), "limit");
+        Memory c = store.get("t1", "c").orElseThrow();
+        assertEquals(List.of("b", "a"), memoryIds(listing.listNewestFirst(turns, ListPosition.of(c), 2)),
+                "after a position: the rest of its moment, then older");
+        assertEquals(List.of("old"), memoryIds(listing.listNewestFirst(turns, new ListPosition(T0.plusSeconds(10), "a"),
+                10)));
+        assertEquals(List.of(), listing.listNewestFirst(turns, new ListPosition(T0, "old"), 10), "nothing after the last");
+        assertEquals(List.of("b", "a"), memoryIds(listing.listNewestFirst(
+                new SearchFilter(u1.withSession("s1"), Set.of(), null, Map.of()), null, 10)), "a session");
+        assertEquals(List.of("topic", "c"), memoryIds(listing.listNewestFirst(new SearchFilter(u1, Set.of(),
+                new TimeRange(T0.plusSeconds(10), T0.plusSeconds(30)), Map.of()), new ListPosition(T0.plusSeconds(25),
+                "z"), 2)), "time range, every kind, a position between memories");
+        assertEquals(store.get("t1", "new").orElseThrow(), listing.listNewestFirst(turns, null, 1).get(0),
+                "whole records");
+    }
+
+    /**
+     * Random memories (many at the same moment, some closed, of several users and tenants) paged
+     * through with random page sizes while memories are written and deleted between pages: every
+     * page is what the filter's model says comes after the previous page's last memory, so no
+     * memory is repeated, and none that existed throughout is skipped.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void listNewestFirstPagesAsTheModelSaysWhileWritesHappen(long seed) {
+        assumeTrue(store instanceof NewestFirstListing, "the store lists newest first");
+        var listing = (NewestFirstListing) store;
+        var random = new Random(seed);
+        var scopes = List.of(Scope.user("t1", "anna").withSession("s1"), Scope.user("t1", "anna").withSession("s2"),
+                Scope.user("t1", "ben"), Scope.user("t2", "anna").withSession("s1"));
+        var kinds = List.of(Kind.TURN, Kind.TURN, Kind.FACT, Kind.EPISODE);
+        var model = new java.util.LinkedHashMap<String, Memory>();
+        var next = new int[] {0};
+        java.util.function.Supplier<Memory> make = () -> {
+            Scope scope = scopes.get(random.nextInt(scopes.size()));
+            Instant at = T0.plusSeconds(random.nextInt(12));
+            Memory m = withKindAndMeta(turn("m" + (next[0]++), scope, "Anna", "note", at),
+                    kinds.get(random.nextInt(kinds.size())), Map.of());
+            if (random.nextInt(5) == 0) {
+                m = m.toBuilder().validTo(at.plusSeconds(1)).build();
+            }
+            return m;
+        };
+        var batch = new ArrayList<StoredMemory>();
+        for (int i = 0; i < 80; i++) {
+            Memory m = make.get();
+            model.put(key(m), m);
+            batch.add(s(m));
+        }
+        store.write(batch);
+        var filter = new SearchFilter(Scope.user("t1", "anna"), Set.of(Kind.TURN, Kind.FACT), null, Map.of())
+                .visibleAt(T0.plusSeconds(100));
+        Comparator<Memory> order = ListPosition.NEWEST_FIRST;
+        ListPosition after = null;
+        Set<String> seen = new HashSet<>();
+        for (int page = 0; page < 100; page++) {
+            int limit = 1 + random.nextInt(7);
+            ListPosition from = after;
+            List<String> expected = model.values().stream().filter(filter::matches)
+                    .filter(m -> from == null || from.isBefore(m)).sorted(order).limit(limit).map(Memory::id).toList();
+            List<Memory> got = listing.listNewestFirst(filter, after, limit);
+            assertEquals(expected, memoryIds(got), "seed " + seed + " page " + page);
+            if (got.isEmpty()) {
+                return;
+            }
+            for (Memory m : got) {
+                assertTrue(seen.add(m.id()), "listed twice: " + m.id());
+            }
+            after = ListPosition.of(got.getLast());
+            Memory m = make.get(); // a write between pages, sometimes older than the cursor
+            model.put(key(m), m);
+            store.write(List.of(s(m)));
+            if (random.nextBoolean()) {
+                var ids = new ArrayList<>(model.keySet());
+                Memory gone = model.remove(ids.get(random.nextInt(ids.size())));
+                assertTrue(store.delete(gone.scope().tenant(), gone.id()));
+            }
+        }
+        throw new AssertionError("seed " + seed + ": paging did not end");
+    }
+
+    private static String key(Memory m) {
+        return m.scope().tenant() + "/" + m.id();
+    }
+
+    private static List<String> memoryIds(List<Memory> memories) {
+        return memories.stream().map(Memory::id).toList();
     }
 
     @Test

@@ -20,7 +20,9 @@ import dev.loci.Memory;
 import dev.loci.StorageException;
 import dev.loci.spi.AccessRecording;
 import dev.loci.spi.Embedding;
+import dev.loci.spi.ListPosition;
 import dev.loci.spi.MemoryStore;
+import dev.loci.spi.NewestFirstListing;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchHits;
 import dev.loci.spi.SearchRequest;
@@ -83,7 +85,7 @@ import org.elasticsearch.client.RestClient;
  *
  * <p>Thread-safe: the client is. {@link #close} releases the HTTP connections.
  */
-public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecording {
+public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecording, NewestFirstListing {
     /** Documents per search page and per bulk request of a delete by filter. */
     private static final int PAGE = 500;
     /** Ids per multi-get. */
@@ -290,6 +292,21 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
     }
 
     @Override
+    public List<Memory> listNewestFirst(SearchFilter filter, ListPosition after, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        var out = new ArrayList<Memory>();
+        var sort = List.of(desc(EsDocument.OCCURRED), desc(EsDocument.ID));
+        // (event time, id) is unique within a tenant, so search_after from it skips exactly that memory
+        List<FieldValue> start = after == null ? null
+                : List.of(FieldValue.of(EsDocument.micros(after.occurredAt())), FieldValue.of(after.id()));
+        scan(filter.scope().tenant(), Queries.filter(filter), sort, limit, EsDocument.MEMORY_FIELDS, start,
+                h -> out.add(h.source().memory()));
+        return out;
+    }
+
+    @Override
     public Map<String, Embedding> vectors(String tenant, Collection<String> ids) {
         var out = new HashMap<String, Embedding>();
         multiGet(tenant, ids, List.of(EsDocument.VECTOR), (id, hit) -> out.put(id, hit.doc().embedding()));
@@ -401,7 +418,13 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
      */
     private void scan(String routing, Query query, List<SortOptions> sort, int limit, List<String> fields,
                       Consumer<Hit<EsDocument>> each) {
-        List<FieldValue> after = null;
+        scan(routing, query, sort, limit, fields, null, each);
+    }
+
+    /** As above, starting after the documents up to the sort values {@code start} (null: from the first). */
+    private void scan(String routing, Query query, List<SortOptions> sort, int limit, List<String> fields,
+                      List<FieldValue> start, Consumer<Hit<EsDocument>> each) {
+        List<FieldValue> after = start;
         int left = limit;
         while (left > 0) {
             int size = Math.min(PAGE, left);
@@ -433,6 +456,10 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
 
     private static List<SortOptions> byId() {
         return List.of(asc(EsDocument.ID));
+    }
+
+    private static SortOptions desc(String field) {
+        return SortOptions.of(s -> s.field(f -> f.field(field).order(SortOrder.Desc)));
     }
 
     private static SortOptions asc(String field) {

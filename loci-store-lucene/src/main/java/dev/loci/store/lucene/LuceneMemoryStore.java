@@ -6,7 +6,9 @@ import dev.loci.StorageException;
 import dev.loci.spi.AccessRecording;
 import dev.loci.spi.Compactable;
 import dev.loci.spi.Embedding;
+import dev.loci.spi.ListPosition;
 import dev.loci.spi.MemoryStore;
+import dev.loci.spi.NewestFirstListing;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchHits;
 import dev.loci.spi.SearchRequest;
@@ -63,12 +65,12 @@ import org.apache.lucene.search.TermQuery;
  *
  * <p><b>Parts.</b> This class only checks that the store is open and hands each call to the part
  * that does the job: {@link Writes} (write, delete, delete by filter), {@link Reads} (get, count,
- * list, expired, vectors), {@link CandidateSearch} (BM25 and rescored kNN), {@link AccessRecorder}
+ * list, list newest first, expired, vectors), {@link CandidateSearch} (BM25 and rescored kNN), {@link AccessRecorder}
  * (recall counts, kept in {@link Accesses}), {@link Checkpoints} (commit, log truncation,
  * compaction), on top of {@link Searchers} (lazy refresh, with {@link PendingKeys} for
  * {@link #existing}) and the log's record format ({@link WalRecordFormat}).
  */
-public final class LuceneMemoryStore implements MemoryStore, Compactable, AccessRecording {
+public final class LuceneMemoryStore implements MemoryStore, Compactable, AccessRecording, NewestFirstListing {
     private static final System.Logger LOG = System.getLogger(LuceneMemoryStore.class.getName());
     /** Prefix of the {@link #stats()} details that count memories by kind: {@code memories.TURN}. */
     public static final String KIND_COUNT_PREFIX = "memories.";
@@ -183,6 +185,15 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
         }
         index.ensureOpen();
         return reads.list(filter, limit);
+    }
+
+    @Override
+    public List<Memory> listNewestFirst(SearchFilter filter, ListPosition after, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        index.ensureOpen();
+        return reads.listNewestFirst(filter, after, limit);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.loci.store.lucene;
 import dev.loci.Memory;
 import dev.loci.StorageException;
 import dev.loci.spi.Embedding;
+import dev.loci.spi.ListPosition;
 import dev.loci.spi.MemoryCodec;
 import dev.loci.spi.SearchFilter;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
@@ -33,9 +35,11 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.util.BytesRef;
 
 /**
- * The store's reads other than search ({@link CandidateSearch}): by id, by filter, expired, and
+ * The store's reads other than search ({@link CandidateSearch}): by id, by filter (oldest or newest
+ * first), expired, and
  * stored vectors. Each runs on a searcher from {@link Searchers#acquire}, so it sees every write
  * that returned before it, and returns memories with their current access counts
  * ({@link Accesses}: the record's, the index's doc values or a pending count, whichever is
@@ -91,6 +95,37 @@ final class Reads {
         try {
             int n = Math.min(limit, Math.max(1, searcher.getIndexReader().maxDoc()));
             TopDocs top = searcher.search(LuceneDocuments.filter(filter), n, order);
+            var out = new ArrayList<Memory>(top.scoreDocs.length);
+            for (ScoreDoc sd : top.scoreDocs) {
+                out.add(load(searcher, sd.doc, null));
+            }
+            return out;
+        } catch (IOException | AlreadyClosedException e) {
+            throw index.failure("list", e);
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    /**
+     * Newest first: event time (microseconds) descending, then id descending, after {@code after}.
+     * The position is given to Lucene as the sort values of the last document (equal sort values go
+     * by document number), so the memory it names is not listed again.
+     */
+    List<Memory> listNewestFirst(SearchFilter filter, ListPosition after, int limit) {
+        var order = new Sort(new SortField(LuceneDocuments.OCCURRED, SortField.Type.LONG, true),
+                new SortField(LuceneDocuments.ID, SortField.Type.STRING, true));
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            int maxDoc = searcher.getIndexReader().maxDoc();
+            if (maxDoc == 0) {
+                return List.of();
+            }
+            int n = Math.min(limit, maxDoc);
+            Query query = LuceneDocuments.filter(filter);
+            TopDocs top = after == null ? searcher.search(query, n, order)
+                    : searcher.searchAfter(new FieldDoc(maxDoc - 1, Float.NaN, new Object[] {
+                            LuceneDocuments.micros(after.occurredAt()), new BytesRef(after.id())}), query, n, order);
             var out = new ArrayList<Memory>(top.scoreDocs.length);
             for (ScoreDoc sd : top.scoreDocs) {
                 out.add(load(searcher, sd.doc, null));
