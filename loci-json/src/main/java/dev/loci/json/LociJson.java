@@ -12,6 +12,7 @@ import dev.loci.InvalidInputException;
 import dev.loci.Kind;
 import dev.loci.Lifecycle;
 import dev.loci.Memory;
+import dev.loci.MemoryPage;
 import dev.loci.RecallResult;
 import dev.loci.Recalled;
 import dev.loci.RememberResult;
@@ -95,6 +96,14 @@ public final class LociJson {
         ArrayNode array = MAPPER.createArrayNode();
         memories.forEach(m -> array.add(memory(m)));
         return array;
+    }
+
+    /** A page of a listing: {@code memories} newest first and the {@code nextCursor} (null on the last page). */
+    public static ObjectNode page(MemoryPage page) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.set("memories", memories(page.memories()));
+        node.put("nextCursor", page.nextCursor());
+        return node;
     }
 
     /** The scope's four parts (null where unset). */

@@ -2,9 +2,11 @@ package dev.loci.server;
 
 import dev.loci.ContextBlock;
 import dev.loci.ForgetResult;
+import dev.loci.ListQuery;
 import dev.loci.Loci;
 import dev.loci.Memory;
 import dev.loci.MemoryFilter;
+import dev.loci.MemoryPage;
 import dev.loci.Message;
 import dev.loci.RecallQuery;
 import dev.loci.RecallResult;
@@ -72,6 +74,11 @@ final class DeferredLoci implements Loci {
     @Override
     public ForgetResult purge(Scope scope) {
         return engine.get().purge(scope);
+    }
+
+    @Override
+    public MemoryPage list(Scope scope, ListQuery query) {
+        return engine.get().list(scope, query);
     }
 
     @Override

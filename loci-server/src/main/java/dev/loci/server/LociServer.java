@@ -104,6 +104,7 @@ public final class LociServer implements AutoCloseable {
             route(r, HandlerType.POST, "/v1/memories/search", Role.READ, api::search);
             route(r, HandlerType.POST, "/v1/memories/forget", Role.WRITE, api::forget);
             route(r, HandlerType.GET, "/v1/memories/count", Role.READ, api::count);
+            route(r, HandlerType.GET, "/v1/memories", Role.READ, api::list);
             route(r, HandlerType.DELETE, "/v1/memories", Role.WRITE, api::purge);
             route(r, HandlerType.GET, "/v1/memories/{id}", Role.READ, api::get);
             route(r, HandlerType.PATCH, "/v1/memories/{id}", Role.WRITE, api::update);

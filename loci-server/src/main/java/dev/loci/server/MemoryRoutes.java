@@ -4,15 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loci.ContextBlock;
 import dev.loci.ForgetResult;
+import dev.loci.ListQuery;
 import dev.loci.Loci;
 import dev.loci.Memory;
 import dev.loci.MemoryFilter;
+import dev.loci.MemoryPage;
 import dev.loci.RecallResult;
 import dev.loci.RememberResult;
 import dev.loci.Scope;
 import dev.loci.engine.LociEngine;
 import dev.loci.json.LociJson;
 import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +31,7 @@ import java.util.function.Supplier;
  */
 final class MemoryRoutes {
     private static final Set<String> SCOPE_PARAMS = Set.of("userId", "agentId", "sessionId");
+    private static final Set<String> LIST_PARAMS = Set.of("kind", "from", "to", "metadata", "limit", "cursor", "asOf");
 
     private final Supplier<Loci> engine;
     private final ServerMetrics metrics;
@@ -164,6 +169,70 @@ final class MemoryRoutes {
         json(ctx, 200, LociJson.mapper().createObjectNode().put("count", n));
     }
 
+    /**
+     * {@code GET /v1/memories?userId=...}: the scope's memories newest first, a page at a time
+     * (Mem0: get_all). The next page's address is in the body ({@code nextCursor}) and in a
+     * {@code Link: <...>; rel="next"} header.
+     */
+    void list(Context ctx) {
+        Scope scope = queryScope(ctx, LIST_PARAMS);
+        ListQuery query = new ListQuery(Requests.kinds("kind", ctx.queryParams("kind")),
+                Requests.range(single(ctx, "from"), single(ctx, "to")), metadataParams(ctx.queryParams("metadata")),
+                limit(single(ctx, "limit")), single(ctx, "cursor"), Requests.instant("asOf", single(ctx, "asOf")));
+        MemoryPage page = engine.get().list(scope, query);
+        if (page.nextCursor() != null) {
+            ctx.header("Link", "<" + nextLink(ctx, page.nextCursor()) + ">; rel=\"next\"");
+        }
+        json(ctx, 200, LociJson.page(page));
+    }
+
+    private static int limit(String value) {
+        if (value == null) {
+            return ListQuery.DEFAULT_LIMIT;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new ProblemException(Problem.malformed("limit", "must be a whole number in 1.."
+                    + ListQuery.MAX_LIMIT + ", was " + value));
+        }
+    }
+
+    /** {@code metadata=key:value} pairs, each given as its own parameter. */
+    private static Map<String, String> metadataParams(List<String> pairs) {
+        Map<String, String> out = new TreeMap<>();
+        for (String pair : pairs) {
+            int colon = pair.indexOf(':');
+            if (colon <= 0) {
+                throw new ProblemException(Problem.malformed("metadata", "must be key:value, was " + pair));
+            }
+            if (out.put(pair.substring(0, colon), pair.substring(colon + 1)) != null) {
+                throw new ProblemException(Problem.malformed("metadata", "names " + pair.substring(0, colon)
+                        + " more than once"));
+            }
+        }
+        return out;
+    }
+
+    /** This request's path and query with the cursor replaced by {@code cursor}. */
+    private static String nextLink(Context ctx, String cursor) {
+        var query = new StringBuilder();
+        for (var e : ctx.queryParamMap().entrySet()) {
+            if (e.getKey().equals("cursor")) {
+                continue;
+            }
+            for (String v : e.getValue()) {
+                query.append(encode(e.getKey())).append('=').append(encode(v)).append('&');
+            }
+        }
+        query.append("cursor=").append(encode(cursor));
+        return ctx.path() + "?" + query;
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
     /** {@code GET /v1/stats}: store-wide size and model (admin keys only: it spans tenants). */
     void stats(Context ctx) {
         Loci loci = engine.get();
@@ -183,7 +252,7 @@ final class MemoryRoutes {
                 throw new ProblemException(Problem.malformed(name, "is not a known query parameter; known: "
                         + new TreeMap<>(Map.of("scope", SCOPE_PARAMS, "also", extra))));
             }
-            if (e.getValue().size() > 1 && !name.equals("kind")) {
+            if (e.getValue().size() > 1 && !name.equals("kind") && !name.equals("metadata")) {
                 throw new ProblemException(Problem.malformed(name, "is given more than once"));
             }
         }

@@ -18,8 +18,8 @@ import java.util.function.Consumer;
 final class Http {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One request and its answer. */
-    record Exchange(String method, String path, int status, String contentType, String body) {
+    /** One request and its answer ({@code link}: its Link header, "" when none). */
+    record Exchange(String method, String path, int status, String contentType, String body, String link) {
         JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -87,7 +87,8 @@ final class Http {
         try {
             HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
             Exchange e = new Exchange(method, path, r.statusCode(),
-                    r.headers().firstValue("Content-Type").orElse(""), r.body());
+                    r.headers().firstValue("Content-Type").orElse(""), r.body(),
+                    r.headers().firstValue("Link").orElse(""));
             if (log != null) {
                 synchronized (log) {
                     log.add(e);

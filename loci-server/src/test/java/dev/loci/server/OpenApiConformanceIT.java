@@ -80,6 +80,10 @@ class OpenApiConformanceIT {
                             s.requestBody(), "request of " + where);
                 }
             }
+            if (!e.link().isEmpty()) {
+                assertTrue(response.has("headers") && response.get("headers").has("Link"),
+                        "Link header not documented: " + where);
+            }
             JsonNode content = response.get("content");
             if (content == null) {
                 assertTrue(e.body().isEmpty(), "documented without a body: " + where);
@@ -124,6 +128,16 @@ class OpenApiConformanceIT {
         r.post("/v1/context", "{\"userId\":\"maya\",\"query\":\"what about the dog\",\"budget\":100}");
         r.get("/v1/memories/" + id + "?userId=maya");
         r.get("/v1/memories/count?userId=maya&kind=TURN&kind=FACT&from=2024-01-01T00:00:00Z");
+        Http.Exchange first = r.get("/v1/memories?userId=maya&sessionId=s1&kind=TURN&limit=1&from=2024-01-01T00:00:00Z"
+                + "&to=2025-01-01T00:00:00Z&metadata=topic:pets");
+        assertEquals(1, first.json().get("memories").size(), first.body());
+        r.get("/v1/memories?userId=maya&limit=1");
+        Http.Exchange next = r.get("/v1/memories?userId=maya&limit=1");
+        assertTrue(next.link().matches("</v1/memories\\?.*cursor=[^&>]+>; rel=\"next\""), next.link());
+        Http.Exchange last = r.get(next.link().substring(1, next.link().indexOf('>')));
+        assertEquals("", last.link(), "the last page has no next link");
+        assertTrue(last.json().get("nextCursor").isNull());
+        r.get("/v1/memories?userId=maya&asOf=2030-01-01T00:00:00Z");
         Http.Exchange updated = w.patch("/v1/memories/" + id, "{\"userId\":\"maya\",\"text\":\"Biscuit is a whippet.\"}");
         r.get("/v1/memories/" + updated.json().get("id").asText() + "/history?userId=maya");
         w.put("/v1/memories/" + updated.json().get("id").asText() + "/pinned", "{\"userId\":\"maya\",\"pinned\":true}");
@@ -154,6 +168,12 @@ class OpenApiConformanceIT {
         w.delete("/v1/memories?userId=maya");
         r.get("/v1/memories/count?kind=DOG");
         r.get("/v1/memories/count?size=3");
+        r.get("/v1/memories?userId=maya&limit=0");
+        r.get("/v1/memories?userId=maya&limit=ten");
+        r.get("/v1/memories?userId=maya&cursor=bogus");
+        r.get("/v1/memories?userId=maya&kind=DOG");
+        r.get("/v1/memories?userId=maya&metadata=novalue");
+        r.get("/v1/memories?userId=maya&page=2");
         r.post("/v1/context", "{\"query\":\"x\",\"budget\":0}");
         w.post("/v1/memories/forget", "{}");
     }
