@@ -5,9 +5,11 @@ import dev.loci.ContextBlock;
 import dev.loci.ForgetResult;
 import dev.loci.InvalidInputException;
 import dev.loci.Loci;
+import dev.loci.ListQuery;
 import dev.loci.LociException;
 import dev.loci.Memory;
 import dev.loci.MemoryFilter;
+import dev.loci.MemoryPage;
 import dev.loci.Message;
 import dev.loci.RecallQuery;
 import dev.loci.RecallResult;
@@ -51,7 +53,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code POST /v1/memories/forget}, or the purge route for {@link MemoryFilter#all()};
  * {@code purge} is {@code DELETE /v1/memories?confirm=true} and needs a user or session in the scope
  * (the server does not purge a whole tenant); {@code count} is {@code GET /v1/memories/count}, which
- * has no metadata filter; {@code stats} is {@code GET /v1/stats} and needs an admin key.
+ * has no metadata filter; {@code list} is {@code GET /v1/memories} (a metadata key holding {@code :}
+ * cannot be sent there); {@code stats} is {@code GET /v1/stats} and needs an admin key.
  * <b>Not available over REST</b>, so they throw {@link UnsupportedOperationException}:
  * {@link #compact()} and {@link #evictExpired()} (store-wide maintenance across tenants, run by the
  * server's operator; expiry also runs in the server's background), {@link #awaitConsolidation}
@@ -64,7 +67,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * retriable {@link dev.loci.StorageException}; anything else a {@link LociException}.
  *
  * <p><b>Retries</b> with exponential backoff and jitter, honouring {@code Retry-After}, for calls
- * that are safe to repeat: the reads ({@code get}, {@code history}, {@code count}, {@code stats},
+ * that are safe to repeat: the reads ({@code get}, {@code history}, {@code count}, {@code list}, {@code stats},
  * and {@code recall} and {@code context}, which change nothing but retention), {@code pin},
  * {@code forget(scope, id)}, and {@code remember} when every message carries a client id (the
  * server skips those it already has). Other writes are sent once.
@@ -207,6 +210,45 @@ public final class LociClient implements Loci {
         }
         return transport.send("GET", "/v1/memories/count" + Wire.queryString(scope, params), null, true, false)
                 .json().path("count").asLong();
+    }
+
+    @Override
+    public MemoryPage list(Scope scope, ListQuery query) {
+        check(scope);
+        if (query == null) {
+            throw new InvalidInputException("query", "is required (ListQuery.of() for the newest memories)");
+        }
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        if (!query.kinds().isEmpty()) {
+            params.put("kind", query.kinds().stream().sorted().map(Enum::name).toList());
+        }
+        if (query.timeRange() != null && query.timeRange().from() != null) {
+            params.put("from", List.of(query.timeRange().from().toString()));
+        }
+        if (query.timeRange() != null && query.timeRange().to() != null) {
+            params.put("to", List.of(query.timeRange().to().toString()));
+        }
+        if (!query.metadata().isEmpty()) {
+            List<String> pairs = new ArrayList<>();
+            query.metadata().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+                if (e.getKey().indexOf(':') >= 0) {
+                    throw new InvalidInputException("query.metadata", "a listing cannot send the key " + e.getKey()
+                            + " (GET /v1/memories takes key:value pairs; a key must not hold ':')");
+                }
+                pairs.add(e.getKey() + ":" + e.getValue());
+            });
+            params.put("metadata", pairs);
+        }
+        params.put("limit", List.of(Integer.toString(query.limit())));
+        if (query.cursor() != null) {
+            params.put("cursor", List.of(query.cursor()));
+        }
+        if (query.asOf() != null) {
+            params.put("asOf", List.of(query.asOf().toString()));
+        }
+        var json = transport.send("GET", "/v1/memories" + Wire.queryString(scope, params), null, true, false).json();
+        return new MemoryPage(Wire.memories(json.path("memories")),
+                json.path("nextCursor").isTextual() ? json.path("nextCursor").asText() : null);
     }
 
     /**

@@ -9,9 +9,11 @@ import dev.loci.ContextBlock;
 import dev.loci.ForgetResult;
 import dev.loci.InvalidInputException;
 import dev.loci.Kind;
+import dev.loci.ListQuery;
 import dev.loci.Loci;
 import dev.loci.Memory;
 import dev.loci.MemoryFilter;
+import dev.loci.MemoryPage;
 import dev.loci.Message;
 import dev.loci.RecallQuery;
 import dev.loci.RecallResult;
@@ -140,6 +142,34 @@ abstract class LociBehaviourContract {
         assertTrue(loci().pin(maya, id, true).orElseThrow().lifecycle().pinned());
         assertTrue(loci().get(maya, id).orElseThrow().lifecycle().pinned());
         assertFalse(loci().pin(maya, id, false).orElseThrow().lifecycle().pinned());
+    }
+
+    @Test
+    void listPagesNewestFirstFromTheCursor() throws InterruptedException {
+        List<String> ids = loci().remember(maya, conversation()).ids();
+        MemoryPage first = loci().list(maya, ListQuery.of().withLimit(2));
+        assertEquals(List.of(ids.get(2), ids.get(1)), first.memories().stream().map(Memory::id).toList());
+        assertEquals(loci().get(maya, ids.get(2)).orElseThrow().text(), first.memories().get(0).text());
+        assertTrue(first.hasMore());
+        MemoryPage second = loci().list(maya, ListQuery.of().withLimit(2).after(first));
+        assertEquals(List.of(ids.get(0)), second.memories().stream().map(Memory::id).toList());
+        assertEquals(null, second.nextCursor());
+        assertEquals(List.of(ids.get(1), ids.get(0)), loci().list(maya, ListQuery.of()
+                .withMetadata(Map.of("topic", "pets")).withKinds(Set.of(Kind.TURN))
+                .withTimeRange(new TimeRange(T0, T0.plusSeconds(120)))).memories().stream().map(Memory::id).toList());
+        assertEquals(List.of(), loci().list(Scope.user("acme", "tom-" + UUID.randomUUID()), ListQuery.of())
+                .memories());
+
+        Thread.sleep(5);
+        Instant before = Instant.now();
+        Thread.sleep(5);
+        loci().update(maya, ids.get(2), "I moved to Boulder last spring.");
+        assertEquals("I moved to Boulder last spring.", loci().list(maya, ListQuery.of().withLimit(1)).memories()
+                .get(0).text());
+        assertEquals("I moved to Denver last spring for a new job.", loci().list(maya, ListQuery.of().withLimit(1)
+                .withAsOf(before)).memories().get(0).text());
+        assertEquals("cursor", assertThrows(InvalidInputException.class,
+                () -> loci().list(maya, ListQuery.of().withCursor("bogus"))).field());
     }
 
     @Test
