@@ -68,7 +68,8 @@ class EmbeddedLociIT {
             assertEquals(1, loci.stats().memories());
             assertEquals(1, loci.count(scope, dev.loci.MemoryFilter.all()));
             assertTrue(loci.get(scope, "no-such-id").isEmpty());
-            assertTrue(!embedder.isLoaded(), "stats, count and get load no model");
+            assertEquals(1, loci.list(scope, dev.loci.ListQuery.of()).memories().size());
+            assertTrue(!embedder.isLoaded(), "stats, count, get and list load no model");
             loci.recall(scope, RecallQuery.of("dog"));
             assertTrue(embedder.isLoaded());
         }
