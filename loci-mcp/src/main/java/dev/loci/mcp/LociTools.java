@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loci.ContextBlock;
 import dev.loci.ForgetResult;
 import dev.loci.Kind;
+import dev.loci.ListQuery;
 import dev.loci.Loci;
 import dev.loci.Memory;
+import dev.loci.MemoryPage;
 import dev.loci.Message;
 import dev.loci.RecallQuery;
 import dev.loci.Recalled;
@@ -38,6 +40,7 @@ import java.util.function.Function;
 final class LociTools {
     static final String ADD = "add_memory";
     static final String SEARCH = "search_memories";
+    static final String LIST = "list_memories";
     static final String CONTEXT = "get_context";
     static final String GET = "get_memory";
     static final String UPDATE = "update_memory";
@@ -56,7 +59,7 @@ final class LociTools {
 
     LociTools(Loci loci) {
         this.loci = loci;
-        this.defs = List.of(add(), search(), context(), get(), update(), history(), delete(), deleteAll(), profile());
+        this.defs = List.of(add(), search(), list(), context(), get(), update(), history(), delete(), deleteAll(), profile());
     }
 
     /** The tools, each resolving its connection's scope from the exchange it is called in. */
@@ -144,6 +147,42 @@ final class LociTools {
                     ObjectNode out = LociJson.mapper().createObjectNode().put("query", query);
                     out.set("results", LociJson.recalled(results));
                     return ok(Render.search(query, scope, results), out);
+                });
+    }
+
+    private Def list() {
+        return new Def(LIST, "List memories", """
+                List what Loci holds for the user, newest first, a page at a time: their messages (or one \
+                session's, with session_id), with ids, dates and speakers. Use it to review what was said \
+                recently, to read back a conversation, or to go through everything remembered about the user \
+                (e.g. before they ask what you know); use search_memories instead to find memories about \
+                something. When more remain, the result ends with a cursor: pass it back to get the next, \
+                older page.""",
+                InputSchema.object()
+                        .integer("limit", 1, 100, 20, "How many memories per page.")
+                        .string("cursor", false, "Optional: the cursor the previous page ended with, to continue "
+                                + "after it; omit for the newest memories.")
+                        .kinds("kinds", "Optional: only these kinds. By default messages and documents "
+                                + "(turn, chunk, procedure); fact lists the current facts.")
+                        .dateTime("from", "Optional: only what happened at or after this moment.")
+                        .dateTime("to", "Optional: only what happened before this moment.")
+                        .stringMap("metadata", "Optional: only memories carrying all these string pairs.")
+                        .scope(USER_DEFAULT),
+                annotations("List memories", true, false, true),
+                (c, a) -> {
+                    Scope scope = scope(c, a);
+                    var q = ListQuery.of().withLimit(a.optionalInt("limit", 1, 100, 20))
+                            .withCursor(a.optionalString("cursor")).withKinds(a.optionalKinds("kinds"))
+                            .withMetadata(a.optionalStringMap("metadata"));
+                    var from = a.optionalInstant("from");
+                    var to = a.optionalInstant("to");
+                    if (from != null || to != null) {
+                        q = q.withTimeRange(new TimeRange(from, to));
+                    }
+                    MemoryPage page = loci.list(scope, q);
+                    ObjectNode out = LociJson.page(page);
+                    out.set("scope", LociJson.scope(scope));
+                    return ok(Render.page(scope, page, q.cursor() != null), out);
                 });
     }
 

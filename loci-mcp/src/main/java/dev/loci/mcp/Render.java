@@ -2,6 +2,7 @@ package dev.loci.mcp;
 
 import dev.loci.ContextBlock;
 import dev.loci.Memory;
+import dev.loci.MemoryPage;
 import dev.loci.Recalled;
 import dev.loci.Scope;
 import java.util.List;
@@ -38,6 +39,22 @@ final class Render {
                     .append(String.format(Locale.ROOT, " (score %.4f)", r.score())).append('\n');
         }
         return out.toString().strip();
+    }
+
+    /** A page of a listing, newest first, ending with the cursor of the next page when there is one. */
+    static String page(Scope scope, MemoryPage page, boolean continued) {
+        if (page.memories().isEmpty()) {
+            return (continued ? "No more memories of " : "No memories of ") + scope(scope) + ".";
+        }
+        var out = new StringBuilder().append(page.memories().size())
+                .append(page.memories().size() == 1 ? " memory" : " memories").append(" of ").append(scope(scope))
+                .append(continued ? ", continuing, newest first:\n" : ", newest first:\n");
+        for (Memory m : page.memories()) {
+            out.append("- ").append(line(m)).append('\n');
+        }
+        out.append(page.hasMore() ? "Older memories remain: call list_memories again with cursor \""
+                + page.nextCursor() + "\"." : "That is all of them.");
+        return out.toString();
     }
 
     /** One memory on one line: {@code [id] 2024-03-02 18:10 UTC, Maya (turn): text}. */

@@ -39,7 +39,7 @@ class InspectorCliIT {
         List<?> tools = (List<?>) list.json().get("tools");
         List<String> names = tools.stream().map(t -> (String) ((Map<?, ?>) t).get("name")).sorted().toList();
         assertEquals(List.of("add_memory", "delete_all_memories", "delete_memory", "get_context", "get_memory",
-                "get_memory_history", "get_profile", "search_memories", "update_memory"), names);
+                "get_memory_history", "get_profile", "list_memories", "search_memories", "update_memory"), names);
         for (Object tool : tools) {
             Map<?, ?> schema = (Map<?, ?>) ((Map<?, ?>) tool).get("inputSchema");
             assertEquals("object", schema.get("type"), tool.toString());

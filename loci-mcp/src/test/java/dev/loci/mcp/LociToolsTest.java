@@ -51,6 +51,31 @@ class LociToolsTest {
     }
 
     @Test
+    void listMemoriesPagesNewestFirstWithACursor() {
+        for (int i = 0; i < 5; i++) {
+            ok(call(LociTools.ADD, "text", "Practice note " + i, "speaker", "Maya",
+                    "timestamp", T.plusSeconds(60L * i).toString(), "session_id", i < 3 ? "s1" : "s2"));
+        }
+        ok(call(LociTools.ADD, "text", "Bob's note", "user_id", "bob"));
+        CallToolResult first = ok(call(LociTools.LIST, "limit", 2));
+        assertTrue(text(first).startsWith("2 memories of tenant acme, user maya, newest first:\n- ["), text(first));
+        assertTrue(text(first).indexOf("Practice note 4") < text(first).indexOf("Practice note 3"), text(first));
+        String cursor = (String) structured(first).get("nextCursor");
+        assertTrue(text(first).endsWith("call list_memories again with cursor \"" + cursor + "\"."), text(first));
+        assertEquals(2, ((List<?>) structured(first).get("memories")).size());
+
+        CallToolResult rest = ok(call(LociTools.LIST, "limit", 5, "cursor", cursor));
+        assertTrue(text(rest).contains("Practice note 2") && text(rest).contains("Practice note 0")
+                && !text(rest).contains("Practice note 4") && !text(rest).contains("Bob"), text(rest));
+        assertTrue(text(rest).endsWith("That is all of them."), text(rest));
+        assertEquals(null, structured(rest).get("nextCursor"));
+
+        CallToolResult session = ok(call(LociTools.LIST, "session_id", "s2"));
+        assertEquals(2, ((List<?>) structured(session).get("memories")).size(), text(session));
+        assertTrue(text(ok(call(LociTools.LIST, "user_id", "nobody"))).startsWith("No memories of"));
+    }
+
+    @Test
     void getContextReturnsTheBlock() {
         ok(call(LociTools.ADD, "text", "I'm seriously allergic to peanuts.", "speaker", "Maya"));
         CallToolResult context = ok(call(LociTools.CONTEXT, "query", "What should Maya not eat?",
@@ -149,6 +174,9 @@ class LociToolsTest {
                 Arguments.of(LociTools.ADD, Map.of("text", "hi", "user_id", "x".repeat(300)), "user_id"),
                 Arguments.of(LociTools.CONTEXT, Map.of("query", "dog", "token_budget", 5), "token_budget"),
                 Arguments.of(LociTools.GET, Map.of(), "memory_id"),
+                Arguments.of(LociTools.LIST, Map.of("cursor", "bogus"), "cursor"),
+                Arguments.of(LociTools.LIST, Map.of("limit", 0), "limit"),
+                Arguments.of(LociTools.LIST, Map.of("kinds", List.of("dream")), "kinds[0]"),
                 Arguments.of(LociTools.DELETE_ALL, Map.of("confirm", "yes"), "confirm"));
     }
 

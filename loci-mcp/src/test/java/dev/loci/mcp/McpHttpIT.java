@@ -73,7 +73,7 @@ class McpHttpIT {
             Map<String, Tool> tools = client.listTools().tools().stream()
                     .collect(Collectors.toMap(Tool::name, t -> t));
             assertEquals(List.of("add_memory", "delete_all_memories", "delete_memory", "get_context", "get_memory",
-                    "get_memory_history", "get_profile", "search_memories", "update_memory"),
+                    "get_memory_history", "get_profile", "list_memories", "search_memories", "update_memory"),
                     tools.keySet().stream().sorted().toList());
             assertEquals(List.of("text"), tools.get("add_memory").inputSchema().get("required"));
             assertEquals(List.of("query"), tools.get("search_memories").inputSchema().get("required"));

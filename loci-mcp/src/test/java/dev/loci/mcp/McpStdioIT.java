@@ -41,7 +41,7 @@ class McpStdioIT {
                 .initializationTimeout(Duration.ofSeconds(120)).build()) {
             client.initialize();
             List<String> names = client.listTools().tools().stream().map(Tool::name).sorted().toList();
-            assertEquals(9, names.size(), names.toString());
+            assertEquals(10, names.size(), names.toString());
 
             String dog = id(ok(call(client, "add_memory", Map.of("text", "We adopted a greyhound called Biscuit.",
                     "speaker", "Maya", "timestamp", "2024-03-02T18:10:00Z"))));
@@ -51,6 +51,9 @@ class McpStdioIT {
             CallToolResult found = ok(call(client, "search_memories", Map.of("query", "What is the dog called?",
                     "limit", 1)));
             assertTrue(text(found).contains(dog) && text(found).contains("Biscuit"), text(found));
+
+            CallToolResult listed = ok(call(client, "list_memories", Map.of("limit", 1)));
+            assertTrue(text(listed).contains(nuts) && text(listed).contains("cursor"), text(listed));
 
             CallToolResult context = ok(call(client, "get_context", Map.of("query", "What can Maya not eat?",
                     "token_budget", 300)));
