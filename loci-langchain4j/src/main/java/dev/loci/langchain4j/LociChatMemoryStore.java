@@ -5,16 +5,19 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.store.memory.chat.ChatMemoryStore;
 import dev.loci.InvalidInputException;
 import dev.loci.Kind;
+import dev.loci.ListQuery;
 import dev.loci.Loci;
-import dev.loci.LociException;
 import dev.loci.Memory;
 import dev.loci.MemoryFilter;
+import dev.loci.MemoryPage;
 import dev.loci.Message;
 import dev.loci.RememberResult;
 import dev.loci.Scope;
-import dev.loci.internal.util.MemoryIds;
 import dev.loci.langchain4j.ChatMessages.Turn;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -57,14 +61,17 @@ import java.util.function.Function;
  * requests and results together. A window rewritten in place ({@code ChatMemory.set}) is appended,
  * not replaced: Loci keeps what was said; {@link #deleteMessages} forgets a whole conversation.
  *
- * <p><b>Reads</b> find the stored messages by their client ids, so a conversation continues where
- * it stopped after a restart or on another instance sharing a Loci server: a count and a few
- * look-ups find the newest number, then one look-up per message of the window
- * ({@link Builder#maxMessages(int)}). The window read or written last is kept for each of the
- * 1,024 most recent conversations and used again while the session's count of turns is unchanged,
- * so a call usually costs one count; a message added or forgotten anywhere changes the count and
- * the window is read again. (A stored message whose text is edited with {@code Loci.update} keeps
- * its old text in a window kept here until then.)
+ * <p><b>Reads</b> list the session's turns newest first ({@link Loci#list}), so a conversation
+ * continues where it stopped after a restart or on another instance sharing a Loci server: one page
+ * holds the window ({@link Builder#maxMessages(int)}) unless other turns of the session are mixed in,
+ * and the newest system message is one more listing (system messages carry the metadata
+ * {@code langchain4j=system}). Each message is stored with the time it was handed over, a
+ * microsecond after the one before it at the least, so the listing's order is the conversation's.
+ * The window read or written last is kept for each of the 1,024 most recent conversations and used
+ * again while the session's count of turns is unchanged, so a call usually costs one count; a
+ * message added or forgotten anywhere changes the count and the window is read again. (A stored
+ * message whose text is edited with {@code Loci.update} keeps its old text in a window kept here
+ * until then.)
  *
  * <p>Thread-safe. Calls for the same conversation are serialised within this instance; two
  * instances writing the same conversation at the same moment may keep only one of two messages
@@ -76,8 +83,10 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
     static final String TURN_PREFIX = "lc4j-";
     static final String SYSTEM_PREFIX = "lc4j-system-";
     private static final int LOCK_STRIPES = 64;
-    /** Numbers looked at above the guess for the newest message, past messages forgotten there. */
-    private static final int GAP_PROBES = 4;
+    /** Metadata that marks a stored system message, so the newest one is found by a listing. */
+    static final Map<String, String> SYSTEM_MARK = Map.of("langchain4j", "system");
+    /** Turns listed beyond the window in the first page, for turns of the session not numbered here. */
+    private static final int SLACK = 8;
     /** Conversations whose window (and pending tool messages) this instance keeps; least recently used dropped. */
     private static final int MAX_CONVERSATIONS = 1024;
 
@@ -89,6 +98,8 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
     private final Map<Scope, Pending> pending = lru();
     /** Per conversation, its window as last read or written. */
     private final Map<Scope, Window> windows = lru();
+    /** When the last message was stored: each new one a microsecond later at least, so listings keep their order. */
+    private final AtomicReference<Instant> lastStamp = new AtomicReference<>(Instant.EPOCH);
 
     private LociChatMemoryStore(Builder b) {
         this.loci = Objects.requireNonNull(b.loci, "loci is required");
@@ -175,14 +186,6 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
             }
             if (!fresh.isEmpty()) {
                 RememberResult r = loci.remember(scope, fresh);
-                for (int i = 0; i < fresh.size(); i++) {
-                    if (!r.ids().get(i).equals(idOf(scope, fresh.get(i).clientId()))) {
-                        windows.remove(scope);
-                        throw new LociException("Loci stored the messages of " + scope + " under other ids than "
-                                + "their client ids give: the scope's tenant must be the tenant the server "
-                                + "works in (the tenant of its API key)");
-                    }
-                }
                 int limit = w.limit;
                 windows.put(scope, new Window(w.turnCount + r.added(), systemTop, newSystem, top,
                         List.copyOf(turns.subList(Math.max(0, turns.size() - limit), turns.size())), limit));
@@ -218,10 +221,13 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
         if (w != null && w.turnCount == count && w.limit >= limit) {
             return w;
         }
-        long systemTop = highest(scope, SYSTEM_PREFIX, 1);
-        Turn system = systemTop < 0 ? null : get(scope, SYSTEM_PREFIX + systemTop).map(Turn::of).orElse(null);
-        long top = highest(scope, TURN_PREFIX, count - (systemTop + 1));
-        List<Turn> turns = latestTurns(scope, top, limit).stream().map(Turn::of).toList();
+        Optional<Memory> systemMessage = loci.list(scope, ListQuery.of().withKinds(Set.of(Kind.TURN))
+                .withMetadata(SYSTEM_MARK).withLimit(1)).memories().stream().findFirst();
+        long systemTop = systemMessage.map(m -> number(m, SYSTEM_PREFIX)).orElse(-1L);
+        Turn system = systemMessage.map(Turn::of).orElse(null);
+        List<Memory> latest = latestTurns(scope, limit);
+        long top = latest.stream().mapToLong(m -> number(m, TURN_PREFIX)).max().orElse(-1);
+        List<Turn> turns = latest.stream().map(Turn::of).toList();
         w = new Window(count, systemTop, system, top, turns, limit);
         windows.put(scope, w);
         return w;
@@ -284,97 +290,65 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
     }
 
     /**
-     * Up to {@code limit} stored messages numbered {@code top} and below, oldest first. Numbers with
-     * nothing behind them (a forgotten message) are passed over, looking at most a few times the
-     * limit further back.
+     * Up to {@code limit} of the session's latest messages numbered here, oldest first: its turns
+     * listed newest first, page by page, until the window is full and the moment of its oldest
+     * message is passed (messages stored at one moment, by an older version of this class or by two
+     * instances, are put in the order of their numbers).
      */
-    private List<Memory> latestTurns(Scope scope, long top, int limit) {
-        List<Memory> out = new ArrayList<>();
-        long budget = 4L * limit + 16;
-        for (long n = top; n >= 0 && out.size() < limit && budget-- > 0; n--) {
-            get(scope, TURN_PREFIX + n).ifPresent(out::add);
+    private List<Memory> latestTurns(Scope scope, int limit) {
+        List<Memory> found = new ArrayList<>();
+        ListQuery q = ListQuery.of().withKinds(Set.of(Kind.TURN)).withLimit(Math.min(ListQuery.MAX_LIMIT, limit + SLACK));
+        Instant oldest = null;
+        reading:
+        while (true) {
+            MemoryPage page = loci.list(scope, q);
+            for (Memory m : page.memories()) {
+                if (oldest != null && m.occurredAt().isBefore(oldest)) {
+                    break reading;
+                }
+                if (number(m, TURN_PREFIX) >= 0) {
+                    found.add(m);
+                    if (found.size() == limit) {
+                        oldest = m.occurredAt();
+                    }
+                }
+            }
+            if (!page.hasMore()) {
+                break;
+            }
+            q = q.after(page);
         }
-        Collections.reverse(out);
-        return out;
+        found.sort(Comparator.comparing(Memory::occurredAt).thenComparingLong(m -> number(m, TURN_PREFIX)));
+        return List.copyOf(found.subList(Math.max(0, found.size() - limit), found.size()));
     }
 
-    /**
-     * The highest number stored under the prefix, -1 for none. Starts from a guess (how many such
-     * messages the session holds, which forgotten ones make too low and other writers' turns too
-     * high): from the first number present at the guess or a few above it, gallops up; with none
-     * there, gallops down; then halves the gap between a number present and one absent.
-     */
-    private long highest(Scope scope, String prefix, long guess) {
-        long start = Math.max(0, guess - 1);
-        long lo = -1;
-        for (long n = start; n <= start + GAP_PROBES && lo < 0; n++) {
-            if (present(scope, prefix + n)) {
-                lo = n;
+    /** The number in a message's client id under the prefix ({@code lc4j-12}: 12), -1 for another message. */
+    static long number(Memory m, String prefix) {
+        String id = m.clientId();
+        if (id == null || !id.startsWith(prefix) || id.length() == prefix.length() || id.length() > prefix.length() + 18) {
+            return -1;
+        }
+        for (int i = prefix.length(); i < id.length(); i++) {
+            if (id.charAt(i) < '0' || id.charAt(i) > '9') {
+                return -1;
             }
         }
-        long hi;
-        if (lo >= 0) {
-            long step = 1;
-            hi = lo + step;
-            while (present(scope, prefix + hi)) {
-                lo = hi;
-                step *= 2;
-                hi = lo + step;
-            }
-        } else {
-            hi = start;
-            long step = 1;
-            while (true) {
-                long c = hi - step;
-                if (c <= 0) {
-                    if (hi == 0 || !present(scope, prefix + 0)) {
-                        return -1;
-                    }
-                    lo = 0;
-                    break;
-                }
-                if (present(scope, prefix + c)) {
-                    lo = c;
-                    break;
-                }
-                hi = c;
-                step *= 2;
-            }
-        }
-        while (hi - lo > 1) {
-            long mid = (lo + hi) >>> 1;
-            if (present(scope, prefix + mid)) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+        return Long.parseLong(id, prefix.length(), id.length(), 10);
     }
 
     private long turnCount(Scope scope) {
         return loci.count(scope, MemoryFilter.all().withKinds(Set.of(Kind.TURN)));
     }
 
-    private boolean present(Scope scope, String clientId) {
-        return get(scope, clientId).isPresent();
+    /** Now, or a microsecond after the last message stored by this instance if that is later. */
+    private Instant stamp() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return lastStamp.updateAndGet(last -> now.isAfter(last) ? now : last.plus(1, ChronoUnit.MICROS));
     }
 
-    private Optional<Memory> get(Scope scope, String clientId) {
-        return loci.get(scope, idOf(scope, clientId));
-    }
-
-    /**
-     * The id Loci gives a message with this client id in this scope: the derivation that makes
-     * remember idempotent, here used to find a conversation's messages, since {@link Loci} has no
-     * listing of a session. {@link #updateMessages} checks that Loci answered with these ids.
-     */
-    private static String idOf(Scope scope, String clientId) {
-        return MemoryIds.forClientId(scope, clientId);
-    }
-
-    private static Message message(Turn t, String clientId) {
-        return new Message(t.role(), t.speaker(), t.text(), null, clientId, null);
+    private Message message(Turn t, String clientId) {
+        return new Message(t.role(), t.speaker(), t.text(), stamp(), clientId,
+                ChatMessages.SYSTEM.equals(t.role()) ? SYSTEM_MARK : null);
     }
 
     /** Builds a {@link LociChatMemoryStore}. {@link #loci(Loci)} is required. Not thread-safe. */

@@ -1,11 +1,13 @@
 package dev.loci.langchain4j;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.loci.Kind;
 import dev.loci.Loci;
-import dev.loci.LociException;
+import dev.loci.MemoryFilter;
+import dev.loci.Scope;
 import dev.loci.client.LociClient;
 import dev.loci.server.ApiKeys;
 import dev.loci.server.LociServer;
@@ -13,6 +15,7 @@ import dev.loci.server.Role;
 import dev.loci.server.ServerOptions;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
@@ -49,14 +52,19 @@ class ClientLangChain4jIT extends LangChain4jAdapterContract {
     }
 
     @Test
-    void aTenantOtherThanTheKeysIsACleanErrorNotAnEmptyConversation() {
-        // a client that was not told its key's tenant sends any scope; the server works in the key's
+    void aClientNotToldItsKeysTenantStillReadsTheConversationBack() {
+        // the client sends no tenant and the server works in the key's: the conversation is listed
+        // from there, whatever tenant the store was configured with
         try (LociClient unaware = LociClient.builder().baseUrl("http://127.0.0.1:" + server.port())
                 .apiKey(keys.create(TENANT, Role.WRITE).token()).build()) {
             var store = LociChatMemoryStore.builder().loci(unaware).tenant("not-" + TENANT).userId("u").build();
-            var e = assertThrows(LociException.class,
-                    () -> store.updateMessages("c", List.of(UserMessage.from("Hello."))));
-            assertTrue(e.getMessage().contains("tenant of its API key"), e.getMessage());
+            store.updateMessages("c", List.of(UserMessage.from("Hello."), AiMessage.from("Hi!")));
+            var fresh = LociChatMemoryStore.builder().loci(unaware).tenant("not-" + TENANT).userId("u").build();
+            assertEquals(List.of(UserMessage.from("Hello."), AiMessage.from("Hi!")), fresh.getMessages("c"));
+            fresh.updateMessages("c", List.of(UserMessage.from("Hello."), AiMessage.from("Hi!"),
+                    UserMessage.from("Bye.")));
+            assertEquals(3, client.count(new Scope(TENANT, "u", null, "c"), MemoryFilter.all()
+                    .withKinds(Set.of(Kind.TURN))), "each message once, in the key's tenant");
         }
     }
 

@@ -239,6 +239,30 @@ abstract class LangChain4jAdapterContract {
     }
 
     @Test
+    void aNewInstanceReadsTheWindowPastTurnsOthersStoredInTheSession() {
+        var first = LociChatMemoryStore.builder().loci(loci()).tenant(TENANT).userId(user).maxMessages(2).build();
+        first.updateMessages("mixed", List.of(SystemMessage.from("Be brief."), UserMessage.from("Where is my bike?"),
+                AiMessage.from("In the shed."), UserMessage.from("Thanks.")));
+        var others = new ArrayList<dev.loci.Message>();
+        for (int i = 0; i < 12; i++) {
+            others.add(dev.loci.Message.of("Maya", "A note from elsewhere " + i, null));
+        }
+        Scope session = new Scope(TENANT, user, null, "mixed");
+        loci().remember(session, others);
+
+        // newest first the session's turns are the 12 notes, then the conversation: the window is found
+        // past them, the system message by its own listing, and the notes are not part of the window
+        var restarted = LociChatMemoryStore.builder().loci(loci()).tenant(TENANT).userId(user).maxMessages(2).build();
+        assertEquals(List.of(SystemMessage.from("Be brief."), AiMessage.from("In the shed."),
+                UserMessage.from("Thanks.")), restarted.getMessages("mixed"));
+        restarted.updateMessages("mixed", List.of(SystemMessage.from("Be brief."), AiMessage.from("In the shed."),
+                UserMessage.from("Thanks."), AiMessage.from("You're welcome.")));
+        assertEquals(List.of(SystemMessage.from("Be brief."), UserMessage.from("Thanks."),
+                AiMessage.from("You're welcome.")), first.getMessages("mixed"));
+        assertEquals(17, turns("mixed"), "4 messages, the 12 notes and the one new message");
+    }
+
+    @Test
     void aMessageForgottenElsewhereLeavesTheWindowAndAnotherInstancesMessagesEnterIt() {
         var store = store();
         store.updateMessages("shared", List.of(UserMessage.from("My locker is number 12."),
