@@ -36,7 +36,7 @@ import reactor.core.scheduler.Scheduler;
  * conversation's session. Streaming calls remember the whole reply once the stream completes.
  *
  * <p>Per call: the conversation is the advisor param {@link ChatMemory#CONVERSATION_ID} (default
- * {@link ChatMemory#DEFAULT_CONVERSATION_ID}); the user is the param {@link #USER_ID}, else the
+ * {@link #DEFAULT_CONVERSATION_ID}); the user is the param {@link #USER_ID}, else the
  * builder's fixed {@link Builder#userId(String) userId}. Without either the call fails with an
  * {@link InvalidInputException} naming {@code userId} (a tenant-wide context would mix users).
  *
@@ -65,6 +65,8 @@ public final class LociMemoryAdvisor implements BaseAdvisor {
             {memories}""";
     /** The placeholder of the template. */
     public static final String MEMORIES = "{memories}";
+    /** The conversation of calls that name none (Spring AI 1.1's {@code ChatMemory.DEFAULT_CONVERSATION_ID}). */
+    public static final String DEFAULT_CONVERSATION_ID = "default";
     private static final String ID_PREFIX = "spring-ai-exchange-";
     private static final String USER_TEXT = LociMemoryAdvisor.class.getName() + ".userText";
     private static final String EXCHANGE = LociMemoryAdvisor.class.getName() + ".exchange";
@@ -178,7 +180,7 @@ public final class LociMemoryAdvisor implements BaseAdvisor {
     private static String conversationId(Map<String, Object> context) {
         Object id = context.get(ChatMemory.CONVERSATION_ID);
         if (id == null) {
-            return ChatMemory.DEFAULT_CONVERSATION_ID;
+            return DEFAULT_CONVERSATION_ID;
         }
         if (id.toString().isBlank()) {
             throw new InvalidInputException(ChatMemory.CONVERSATION_ID, "must not be blank");

@@ -31,11 +31,12 @@ class ChatController {
         if (request.message() == null || request.message().isBlank()) {
             throw new IllegalArgumentException("message: is required");
         }
-        String reply = chat.prompt().user(request.message())
-                .advisors(a -> a.param(LociMemoryAdvisor.USER_ID, request.user() == null ? "" : request.user())
-                        .param(ChatMemory.CONVERSATION_ID,
-                                request.conversation() == null ? ChatMemory.DEFAULT_CONVERSATION_ID : request.conversation()))
-                .call().content();
+        String reply = chat.prompt().user(request.message()).advisors(a -> {
+            a.param(LociMemoryAdvisor.USER_ID, request.user() == null ? "" : request.user());
+            if (request.conversation() != null) {
+                a.param(ChatMemory.CONVERSATION_ID, request.conversation());
+            }
+        }).call().content();
         return new ChatReply(reply);
     }
 
