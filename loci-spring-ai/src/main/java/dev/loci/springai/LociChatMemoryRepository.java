@@ -1,8 +1,10 @@
 package dev.loci.springai;
 
 import dev.loci.InvalidInputException;
+import dev.loci.Kind;
 import dev.loci.Loci;
 import dev.loci.Memory;
+import dev.loci.RecallQuery;
 import dev.loci.Scope;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,12 +25,13 @@ import org.springframework.ai.chat.messages.Message;
  * (episodes, facts, the user's profile) that later conversations recall.
  *
  * <p>{@code saveAll} is handed the whole window each time; only the messages that follow what is
- * already stored are written. The window's messages are matched in order against the newest stored
- * turns; the first one that does not match, and everything after it, is new. Each new message gets a
- * client id derived from the conversation, the turn it follows and its position, so a retried or
- * concurrent save of the same window writes nothing twice. Tool calls and tool responses are not kept
- * (no text of their own to remember); a system message the window kept from long ago is recognised
- * among the stored turns and not written again.
+ * already stored are written: the longest run at the start of the window that repeats the newest
+ * stored turns is taken as stored, and a system message the window keeps from long ago is found among
+ * the conversation's turns. Each new message gets a client id derived from the conversation, the turn
+ * it follows and its position, so a retried or concurrent save of the same window writes nothing
+ * twice. One ambiguity is resolved toward the retry: a window that only repeats the newest stored
+ * turns (the same exchange said again, word for word, right after itself) stores nothing. Tool calls
+ * and tool responses are not kept (no text of their own to remember).
  *
  * <p>{@code findByConversationId} returns the newest {@link Builder#window(int) window} turns, oldest
  * first. {@code findConversationIds} lists the sessions of the fixed {@link Builder#userId(String) user},
@@ -93,7 +96,7 @@ public final class LociChatMemoryRepository implements ChatMemoryRepository {
         Instant now = clock.instant();
         List<Memory> stored = TurnPages.newest(loci, session,
                 Math.min(TurnPages.PAGE, given.size() + LOOK_BACK), now);
-        List<Message> fresh = unstored(given, stored);
+        List<Message> fresh = unstored(session, given, stored);
         if (fresh.isEmpty()) {
             return;
         }
@@ -114,25 +117,44 @@ public final class LociChatMemoryRepository implements ChatMemoryRepository {
     }
 
     /**
-     * The window's messages after those already stored: the window is matched in order against the
-     * stored turns; it stops at the first message found nowhere after the previous match.
+     * The window's messages after those already stored. The window's earlier messages are the newest
+     * stored turns (what {@link #findByConversationId} returned, the oldest evicted), so the longest
+     * run of its user and assistant messages that ends the stored turns is taken as stored; a system
+     * message counts as stored when the conversation holds it anywhere (a window keeps its system
+     * message however old it is). The new messages start at the first that is neither.
      */
-    static List<Message> unstored(List<Message> given, List<Memory> stored) {
-        int j = 0;
-        int i = 0;
-        for (; i < given.size(); i++) {
-            Message m = given.get(i);
-            int k = j;
-            while (k < stored.size() && !ChatMessages.same(stored.get(k), m)) {
-                k++;
-            }
-            if (k < stored.size()) {
-                j = k + 1;
-            } else if (!(ChatMessages.isSystem(m) && stored.stream().anyMatch(s -> ChatMessages.same(s, m)))) {
-                break;
+    private List<Message> unstored(Scope session, List<Message> given, List<Memory> stored) {
+        List<Memory> said = stored.stream().filter(m -> !ChatMessages.SYSTEM.equals(m.role())).toList();
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < given.size(); i++) {
+            if (!ChatMessages.isSystem(given.get(i))) {
+                order.add(i);
             }
         }
-        return given.subList(i, given.size());
+        int matched = 0;
+        for (int p = Math.min(order.size(), said.size()); p > 0 && matched == 0; p--) {
+            boolean all = true;
+            for (int k = 0; k < p && all; k++) {
+                all = ChatMessages.same(said.get(said.size() - p + k), given.get(order.get(k)));
+            }
+            matched = all ? p : 0;
+        }
+        int firstNew = matched < order.size() ? order.get(matched) : given.size();
+        for (int i = 0; i < firstNew; i++) {
+            Message m = given.get(i);
+            if (ChatMessages.isSystem(m) && !holdsSystemMessage(session, stored, m)) {
+                firstNew = i;
+            }
+        }
+        return given.subList(firstNew, given.size());
+    }
+
+    private boolean holdsSystemMessage(Scope session, List<Memory> stored, Message m) {
+        if (stored.stream().anyMatch(s -> ChatMessages.same(s, m))) {
+            return true;
+        }
+        var query = RecallQuery.of(m.getText()).withKinds(Set.of(Kind.TURN)).withK(20);
+        return loci.recall(session, query).results().stream().anyMatch(r -> ChatMessages.same(r.memory(), m));
     }
 
     @Override
