@@ -10,9 +10,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.springframework.ai.chat.client.ChatClientMessageAggregator;
 import org.springframework.ai.chat.client.ChatClientRequest;
 import org.springframework.ai.chat.client.ChatClientResponse;
@@ -71,7 +73,7 @@ public final class LociMemoryAdvisor implements BaseAdvisor {
     private static final String USER_TEXT = LociMemoryAdvisor.class.getName() + ".userText";
     private static final String EXCHANGE = LociMemoryAdvisor.class.getName() + ".exchange";
     private static final String STARTED = LociMemoryAdvisor.class.getName() + ".started";
-    private static final MemoryFilter TURNS = MemoryFilter.all().withKinds(java.util.Set.of(Kind.TURN));
+    private static final MemoryFilter TURNS = MemoryFilter.all().withKinds(Set.of(Kind.TURN));
 
     private final Loci loci;
     private final UserScopes scopes;
@@ -108,7 +110,7 @@ public final class LociMemoryAdvisor implements BaseAdvisor {
         }
         Map<String, Object> context = request.context();
         Scope userScope = scopes.user(context);
-        Map<String, Object> added = new java.util.HashMap<>();
+        Map<String, Object> added = new HashMap<>();
         added.put(USER_TEXT, text);
         added.put(STARTED, clock.instant());
         if (rememberExchanges) {

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 
@@ -28,7 +29,7 @@ final class TurnPages {
     static final int PAGE = 100;
     /** How far past this clock the first page starts its search, for turns dated by a clock ahead of it. */
     static final Duration SKEW = Duration.ofMinutes(5);
-    private static final MemoryFilter TURNS = MemoryFilter.all().withKinds(java.util.Set.of(Kind.TURN));
+    private static final MemoryFilter TURNS = MemoryFilter.all().withKinds(Set.of(Kind.TURN));
     /** Any text: the recall is restricted to a time range of turns, and every one of them is wanted. */
     private static final String ANY = "conversation";
     private static final Duration LONGEST = Duration.ofDays(365L * 300);

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Gauges of the Loci bean: {@code loci.memories}, the memories stored (of the configured tenant, for a
@@ -43,7 +44,7 @@ public class LociMetrics implements MeterBinder {
         if (last == null || now - readAt > FRESH.toNanos()) {
             try {
                 last = loci instanceof LociClient
-                        ? new StoreStats(loci.count(Scope.tenant(tenant), MemoryFilter.all()), -1, java.util.Map.of())
+                        ? new StoreStats(loci.count(Scope.tenant(tenant), MemoryFilter.all()), -1, Map.of())
                         : loci.stats();
                 readAt = now;
             } catch (RuntimeException e) {
