@@ -9,6 +9,7 @@ import dev.loci.client.LociClient;
 import dev.loci.embed.onnx.EmbeddingModel;
 import dev.loci.embedded.EmbeddedLoci;
 import dev.loci.embedded.EmbeddedOptions;
+import java.nio.file.Files;
 
 /** Opens the {@link Loci} the properties describe, or says which property is wrong. */
 final class LociFactory {
@@ -42,19 +43,20 @@ final class LociFactory {
     }
 
     private static Loci embedded(LociProperties p) {
-        EmbeddedOptions options = EmbeddedOptions.defaults();
+        // the cheap checks first: naming the tokenizer loads it
+        if (Files.exists(p.getDataDir()) && !Files.isDirectory(p.getDataDir())) {
+            throw new LociConfigurationException("loci.data-dir", p.getDataDir() + " is a file, not a directory");
+        }
         EmbeddingModel model = value("loci.model", () -> EmbeddingModel.parse(p.getModel()));
-        options = options.withModel(model);
-        EmbeddedOptions withModel = options;
-        options = value("loci.tokens", () -> withModel.withTokens(p.getTokens()));
         ForgettingConfig limited = value("loci.max-memories-per-user", () -> LociConfig.defaults().forgetting()
                 .toBuilder().maxMemoriesPerUser(p.getMaxMemoriesPerUser()).build());
         ForgettingConfig forgetting = value("loci.time-to-live",
                 () -> limited.toBuilder().timeToLive(p.getTimeToLive()).build());
-        options = options.withLoci(LociConfig.defaults().toBuilder().forgetting(forgetting).build());
-        EmbeddedOptions opened = options;
+        EmbeddedOptions base = EmbeddedOptions.defaults().withModel(model)
+                .withLoci(LociConfig.defaults().toBuilder().forgetting(forgetting).build());
+        EmbeddedOptions options = value("loci.tokens", () -> base.withTokens(p.getTokens()));
         try {
-            return EmbeddedLoci.open(p.getDataDir(), opened);
+            return EmbeddedLoci.open(p.getDataDir(), options);
         } catch (LociException e) {
             throw new LociConfigurationException("loci.data-dir", "cannot open " + p.getDataDir() + ": "
                     + e.getMessage(), e);

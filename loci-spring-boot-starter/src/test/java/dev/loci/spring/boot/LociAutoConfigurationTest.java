@@ -39,6 +39,9 @@ import org.springframework.context.annotation.Configuration;
 
 /** The auto-configuration on an embedded engine, its conditions, and the failures bad properties give. */
 class LociAutoConfigurationTest {
+    /** A client is made without contacting its server: the quick Loci bean for tests about the other beans. */
+    private static final String NO_SERVER_CONTACTED = "loci.url=http://127.0.0.1:9";
+
     @TempDir
     Path dir;
 
@@ -76,7 +79,7 @@ class LociAutoConfigurationTest {
 
     @Test
     void theChatMemoryRepositoryIsMadeWhenAskedFor() {
-        runner.withPropertyValues("loci.data-dir=" + dir, "loci.spring-ai.chat-memory-repository=true",
+        runner.withPropertyValues(NO_SERVER_CONTACTED, "loci.spring-ai.chat-memory-repository=true",
                 "loci.spring-ai.window=8", "loci.spring-ai.remember-exchanges=false").run(context -> {
             assertInstanceOf(LociChatMemoryRepository.class, context.getBean(ChatMemoryRepository.class));
         });
@@ -93,7 +96,7 @@ class LociAutoConfigurationTest {
 
     @Test
     void withoutSpringAiOrActuatorOnTheClassPathOnlyTheLociBeanIsMade() {
-        runner.withPropertyValues("loci.data-dir=" + dir)
+        runner.withPropertyValues(NO_SERVER_CONTACTED)
                 .withClassLoader(new FilteredClassLoader(ChatClient.class, HealthIndicator.class)).run(context -> {
                     assertNull(context.getStartupFailure());
                     assertNotNull(context.getBean(Loci.class));
@@ -133,7 +136,7 @@ class LociAutoConfigurationTest {
                 "loci.max-retries=99")).property());
         assertEquals("loci.max-memories-per-user", failure(runner.withPropertyValues("loci.data-dir=" + dir,
                 "loci.max-memories-per-user=-1")).property());
-        assertEquals("loci.spring-ai.context-tokens", failure(runner.withPropertyValues("loci.data-dir=" + dir,
+        assertEquals("loci.spring-ai.context-tokens", failure(runner.withPropertyValues(NO_SERVER_CONTACTED,
                 "loci.spring-ai.context-tokens=5")).property());
     }
 
