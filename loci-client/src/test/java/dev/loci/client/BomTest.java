@@ -10,7 +10,10 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** loci-bom names every module of the build but the examples (a new module must not be forgotten there) at the build's version. */
+/**
+ * loci-bom names every module of the build (a new module must not be forgotten there) at the build's version;
+ * the examples under examples/ are built and tested but not published, so they are not in it.
+ */
 class BomTest {
     @Test
     void bomListsEveryModuleAtTheParentVersion() throws IOException {

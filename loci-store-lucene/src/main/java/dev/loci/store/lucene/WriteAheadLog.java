@@ -39,6 +39,8 @@ final class WriteAheadLog implements AutoCloseable {
 
     private final Path dir;
     private final Object syncLock = new Object();
+    private final java.util.concurrent.atomic.LongAdder fsyncs = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder fsyncNanos = new java.util.concurrent.atomic.LongAdder();
     private FileChannel channel;
     private long bytesInLog;
     private long nextSeq;
@@ -111,13 +113,26 @@ final class WriteAheadLog implements AutoCloseable {
             synchronized (this) {
                 current = channel;
             }
+            long start = System.nanoTime();
             try {
                 current.force(false);
             } catch (IOException e) {
                 throw new StorageException("write-ahead log fsync failed: " + e.getMessage(), true, e);
             }
+            fsyncNanos.add(System.nanoTime() - start);
+            fsyncs.increment();
             syncedSeq = Math.max(syncedSeq, covered);
         }
+    }
+
+    /** Fsyncs done since the log was opened. */
+    long fsyncs() {
+        return fsyncs.sum();
+    }
+
+    /** Time spent in those fsyncs, in nanoseconds. */
+    long fsyncNanos() {
+        return fsyncNanos.sum();
     }
 
     synchronized long bytes() {
