@@ -44,13 +44,21 @@ package dev.loci;
  *                      raised: a candidate gains {@code recencyWeight x} its score {@code x} its
  *                      place in time among them (0 for the oldest, 1 for the newest), so of two
  *                      equally relevant statements the newer comes first (0..1, default 0 = off)
+ * @param speakerWeight when the question names whoever said a candidate ("what did Anna say
+ *                      about ..."), the share by which that candidate is raised, among the
+ *                      strongest: a name says whose turn it is, not what the turn is about, so
+ *                      it raises a relevant turn a little rather than counting as a matched word
+ *                      of its own (0..1, default SPEAKER)
  */
 public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
                            double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
                            double diversity, double retentionWeight, double supersededFactor, Fusion fusion,
-                           int temporalCandidates, double periodWeight, double recencyWeight) {
+                           int temporalCandidates, double periodWeight, double recencyWeight,
+                           double speakerWeight) {
     /** Default {@link #supersededFactor()}. */
     public static final double DEFAULT_SUPERSEDED_FACTOR = 0.5;
+    /** Default {@link #speakerWeight()}. */
+    public static final double DEFAULT_SPEAKER_WEIGHT = 0.0;
 
     /** How the BM25 and dense candidate lists are combined. */
     public enum Fusion {
@@ -77,6 +85,9 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         }
         if (!(periodWeight >= 0 && periodWeight <= 10)) {
             throw new InvalidInputException("config.recall.periodWeight", "must be in 0..10, was " + periodWeight);
+        }
+        if (!(speakerWeight >= 0 && speakerWeight <= 1)) {
+            throw new InvalidInputException("config.recall.speakerWeight", "must be in 0..1, was " + speakerWeight);
         }
         if (!(recencyWeight >= 0 && recencyWeight <= 1)) {
             throw new InvalidInputException("config.recall.recencyWeight", "must be in 0..1, was " + recencyWeight);
@@ -125,7 +136,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     public static RecallConfig defaults() {
         return new RecallConfig(100, 100, 60, 1.0, 1.0, 0.0, 20, 0.0, 0.2, 0.0, 0.0, DEFAULT_SUPERSEDED_FACTOR,
-                Fusion.SCORES, 10, 0.5, 0.0);
+                Fusion.SCORES, 10, 0.5, 0.0, DEFAULT_SPEAKER_WEIGHT);
     }
 
     /** A builder starting from the defaults. */
@@ -135,7 +146,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     /** A builder starting from these settings. */
     public Builder toBuilder() {
-        return new Builder(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight);
+        return new Builder(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight);
     }
 
     /** Names each setting of a {@link RecallConfig}; {@link #build()} validates them. Not thread-safe. */
@@ -156,8 +167,10 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         private int temporalCandidates;
         private double periodWeight;
         private double recencyWeight;
+        private double speakerWeight;
 
-        private Builder(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight, double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight, double diversity, double retentionWeight, double supersededFactor, Fusion fusion, int temporalCandidates, double periodWeight, double recencyWeight) {
+        private Builder(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight, double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight, double diversity, double retentionWeight, double supersededFactor, Fusion fusion, int temporalCandidates, double periodWeight, double recencyWeight, double speakerWeight) {
+            this.speakerWeight = speakerWeight;
             this.fusion = fusion;
             this.temporalCandidates = temporalCandidates;
             this.periodWeight = periodWeight;
@@ -272,9 +285,15 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
             return this;
         }
 
+        /** How much a candidate is raised when the question names its speaker, 0..1. */
+        public Builder speakerWeight(double speakerWeight) {
+            this.speakerWeight = speakerWeight;
+            return this;
+        }
+
         /** The settings, validated: an {@link InvalidInputException} names the first bad one. */
         public RecallConfig build() {
-            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight);
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight);
         }
     }
 
@@ -317,11 +336,11 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     /**
      * Plain fusion: every step after it (routing, contiguity, temporal, diversity, retention,
-     * supersession, recency) off.
+     * supersession, recency, speaker) off.
      */
     public RecallConfig flat() {
         return toBuilder().routingWeight(0).contiguityWeight(0).temporalWeight(0).diversity(0).retentionWeight(0)
-                .supersededFactor(1.0).recencyWeight(0).build();
+                .supersededFactor(1.0).recencyWeight(0).speakerWeight(0).build();
     }
 
     /** BM25 alone: dense off; BM25 keeps its candidate count, or the default 100 if it was off. */
