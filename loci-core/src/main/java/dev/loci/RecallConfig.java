@@ -49,16 +49,23 @@ package dev.loci;
  *                      strongest: a name says whose turn it is, not what the turn is about, so
  *                      it raises a relevant turn a little rather than counting as a matched word
  *                      of its own (0..1, default SPEAKER)
+ * @param sessionSpread how much each result already placed from the same session counts against
+ *                      the next one from it: among the strongest candidates, places go by
+ *                      {@code score x (1 - sessionSpread)^(results placed from its session)}, so an
+ *                      answer spread over several sessions is not crowded out by one session's
+ *                      many near matches (0..1, default SPREAD)
  */
 public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
                            double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
                            double diversity, double retentionWeight, double supersededFactor, Fusion fusion,
                            int temporalCandidates, double periodWeight, double recencyWeight,
-                           double speakerWeight) {
+                           double speakerWeight, double sessionSpread) {
     /** Default {@link #supersededFactor()}. */
     public static final double DEFAULT_SUPERSEDED_FACTOR = 0.5;
     /** Default {@link #speakerWeight()}. */
     public static final double DEFAULT_SPEAKER_WEIGHT = 0.0;
+    /** Default {@link #sessionSpread()}. */
+    public static final double DEFAULT_SESSION_SPREAD = 0.0;
 
     /** How the BM25 and dense candidate lists are combined. */
     public enum Fusion {
@@ -85,6 +92,9 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         }
         if (!(periodWeight >= 0 && periodWeight <= 10)) {
             throw new InvalidInputException("config.recall.periodWeight", "must be in 0..10, was " + periodWeight);
+        }
+        if (!(sessionSpread >= 0 && sessionSpread <= 1)) {
+            throw new InvalidInputException("config.recall.sessionSpread", "must be in 0..1, was " + sessionSpread);
         }
         if (!(speakerWeight >= 0 && speakerWeight <= 1)) {
             throw new InvalidInputException("config.recall.speakerWeight", "must be in 0..1, was " + speakerWeight);
@@ -136,7 +146,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     public static RecallConfig defaults() {
         return new RecallConfig(100, 100, 60, 1.0, 1.0, 0.0, 20, 0.0, 0.2, 0.0, 0.0, DEFAULT_SUPERSEDED_FACTOR,
-                Fusion.SCORES, 10, 0.5, 0.0, DEFAULT_SPEAKER_WEIGHT);
+                Fusion.SCORES, 10, 0.5, 0.0, DEFAULT_SPEAKER_WEIGHT, DEFAULT_SESSION_SPREAD);
     }
 
     /** A builder starting from the defaults. */
@@ -146,7 +156,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     /** A builder starting from these settings. */
     public Builder toBuilder() {
-        return new Builder(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight);
+        return new Builder(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread);
     }
 
     /** Names each setting of a {@link RecallConfig}; {@link #build()} validates them. Not thread-safe. */
@@ -168,9 +178,11 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         private double periodWeight;
         private double recencyWeight;
         private double speakerWeight;
+        private double sessionSpread;
 
-        private Builder(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight, double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight, double diversity, double retentionWeight, double supersededFactor, Fusion fusion, int temporalCandidates, double periodWeight, double recencyWeight, double speakerWeight) {
+        private Builder(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight, double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight, double diversity, double retentionWeight, double supersededFactor, Fusion fusion, int temporalCandidates, double periodWeight, double recencyWeight, double speakerWeight, double sessionSpread) {
             this.speakerWeight = speakerWeight;
+            this.sessionSpread = sessionSpread;
             this.fusion = fusion;
             this.temporalCandidates = temporalCandidates;
             this.periodWeight = periodWeight;
@@ -291,9 +303,15 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
             return this;
         }
 
+        /** How much results already placed from a session count against the next from it, 0..1. */
+        public Builder sessionSpread(double sessionSpread) {
+            this.sessionSpread = sessionSpread;
+            return this;
+        }
+
         /** The settings, validated: an {@link InvalidInputException} names the first bad one. */
         public RecallConfig build() {
-            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight);
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread);
         }
     }
 
@@ -336,11 +354,11 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     /**
      * Plain fusion: every step after it (routing, contiguity, temporal, diversity, retention,
-     * supersession, recency, speaker) off.
+     * supersession, recency, speaker, session spread) off.
      */
     public RecallConfig flat() {
         return toBuilder().routingWeight(0).contiguityWeight(0).temporalWeight(0).diversity(0).retentionWeight(0)
-                .supersededFactor(1.0).recencyWeight(0).speakerWeight(0).build();
+                .supersededFactor(1.0).recencyWeight(0).speakerWeight(0).sessionSpread(0).build();
     }
 
     /** BM25 alone: dense off; BM25 keeps its candidate count, or the default 100 if it was off. */

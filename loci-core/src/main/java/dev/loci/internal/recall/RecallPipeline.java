@@ -63,6 +63,8 @@ import java.util.regex.Pattern;
  *   <li>supersession (on by default): the k strongest turns a later turn contradicts (see
  *       {@code FactPipeline}) keep {@code supersededFactor} (half) of their score, so the current
  *       statement comes first;</li>
+ *   <li>session spread (off by default): among the strongest, each result already placed from a
+ *       session discounts the next from it, so answers spread over sessions all reach the top;</li>
  *   <li>diversity (maximal marginal relevance, off by default): the top places go to strong
  *       candidates unlike those already placed;</li>
  *   <li>load the top k, check them against the filter, and return them with every signal's view.</li>
@@ -181,6 +183,9 @@ public final class RecallPipeline {
             demoteSuperseded(config.supersededFactor(), asOf, query.k(), candidates, loaded);
         }
         List<Candidate> ranked = ranked(candidates);
+        if (config.sessionSpread() > 0) {
+            ranked = spreadOverSessions(ranked, config.sessionSpread(), query.k(), loaded);
+        }
         if (config.diversity() > 0) {
             ranked = diversify(ranked, config.diversity(), query.k(), loaded);
         }
@@ -463,6 +468,50 @@ public final class RecallPipeline {
                 c.signals.add(new Signal(RETENTION, rank, r, raise));
             }
         }
+    }
+
+    /**
+     * Places the strongest candidates one by one, each next place to the best
+     * {@code score x (1 - spread)^n}, n being how many of those placed share its session (no
+     * session: its own). Scores are kept; only the order among the strongest changes, so a
+     * second session's answer is not crowded out by a third and fourth near match from the first.
+     */
+    private static List<Candidate> spreadOverSessions(List<Candidate> ranked, double spread, int k, Loaded loaded) {
+        int poolSize = Math.min(ranked.size(), Math.max(k, DIVERSITY_POOL));
+        if (poolSize < 2) {
+            return ranked;
+        }
+        List<Candidate> pool = new ArrayList<>(ranked.subList(0, poolSize));
+        List<String> sessions = new ArrayList<>(poolSize);
+        for (Candidate c : pool) {
+            sessions.add(loaded.get(c.id).map(m -> m.scope().sessionId()).orElse(null));
+        }
+        Map<String, Integer> placedFrom = new HashMap<>();
+        boolean[] taken = new boolean[poolSize];
+        List<Candidate> placed = new ArrayList<>(ranked.size());
+        for (int round = 0; round < poolSize; round++) {
+            int best = -1;
+            double bestValue = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < poolSize; i++) {
+                if (taken[i]) {
+                    continue;
+                }
+                String session = sessions.get(i);
+                int n = session == null ? 0 : placedFrom.getOrDefault(session, 0);
+                double value = pool.get(i).score * Math.pow(1 - spread, n);
+                if (value > bestValue) {
+                    bestValue = value;
+                    best = i;
+                }
+            }
+            taken[best] = true;
+            placed.add(pool.get(best));
+            if (sessions.get(best) != null) {
+                placedFrom.merge(sessions.get(best), 1, Integer::sum);
+            }
+        }
+        placed.addAll(ranked.subList(poolSize, ranked.size()));
+        return placed;
     }
 
     /**
