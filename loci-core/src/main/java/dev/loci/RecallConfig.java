@@ -54,18 +54,25 @@ package dev.loci;
  *                      {@code score x (1 - sessionSpread)^(results placed from its session)}, so an
  *                      answer spread over several sessions is not crowded out by one session's
  *                      many near matches (0..1, default SPREAD)
+ * @param presentWeight the recency preference ({@code recencyWeight}'s step) applied at this weight
+ *                      to questions about the present only ("where does she work now", "what is
+ *                      my current ..."), whose answer is the latest statement rather than the
+ *                      best worded one (0..1, default PRESENT; {@code recencyWeight} applies to
+ *                      every question, and the larger of the two is used)
  */
 public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
                            double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
                            double diversity, double retentionWeight, double supersededFactor, Fusion fusion,
                            int temporalCandidates, double periodWeight, double recencyWeight,
-                           double speakerWeight, double sessionSpread) {
+                           double speakerWeight, double sessionSpread, double presentWeight) {
     /** Default {@link #supersededFactor()}. */
     public static final double DEFAULT_SUPERSEDED_FACTOR = 0.5;
     /** Default {@link #speakerWeight()}. */
     public static final double DEFAULT_SPEAKER_WEIGHT = 0.0;
     /** Default {@link #sessionSpread()}. */
     public static final double DEFAULT_SESSION_SPREAD = 0.0;
+    /** Default {@link #presentWeight()}. */
+    public static final double DEFAULT_PRESENT_WEIGHT = 0.0;
 
     /** How the BM25 and dense candidate lists are combined. */
     public enum Fusion {
@@ -92,6 +99,9 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         }
         if (!(periodWeight >= 0 && periodWeight <= 10)) {
             throw new InvalidInputException("config.recall.periodWeight", "must be in 0..10, was " + periodWeight);
+        }
+        if (!(presentWeight >= 0 && presentWeight <= 1)) {
+            throw new InvalidInputException("config.recall.presentWeight", "must be in 0..1, was " + presentWeight);
         }
         if (!(sessionSpread >= 0 && sessionSpread <= 1)) {
             throw new InvalidInputException("config.recall.sessionSpread", "must be in 0..1, was " + sessionSpread);
@@ -146,7 +156,8 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     public static RecallConfig defaults() {
         return new RecallConfig(100, 100, 60, 1.0, 1.0, 0.0, 20, 0.0, 0.2, 0.0, 0.0, DEFAULT_SUPERSEDED_FACTOR,
-                Fusion.SCORES, 10, 0.5, 0.0, DEFAULT_SPEAKER_WEIGHT, DEFAULT_SESSION_SPREAD);
+                Fusion.SCORES, 10, 0.5, 0.0, DEFAULT_SPEAKER_WEIGHT, DEFAULT_SESSION_SPREAD,
+                DEFAULT_PRESENT_WEIGHT);
     }
 
     /** A builder starting from the defaults. */
@@ -156,7 +167,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     /** A builder starting from these settings. */
     public Builder toBuilder() {
-        return new Builder(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread);
+        return new Builder(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight);
     }
 
     /** Names each setting of a {@link RecallConfig}; {@link #build()} validates them. Not thread-safe. */
@@ -179,8 +190,10 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         private double recencyWeight;
         private double speakerWeight;
         private double sessionSpread;
+        private double presentWeight;
 
-        private Builder(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight, double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight, double diversity, double retentionWeight, double supersededFactor, Fusion fusion, int temporalCandidates, double periodWeight, double recencyWeight, double speakerWeight, double sessionSpread) {
+        private Builder(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight, double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight, double diversity, double retentionWeight, double supersededFactor, Fusion fusion, int temporalCandidates, double periodWeight, double recencyWeight, double speakerWeight, double sessionSpread, double presentWeight) {
+            this.presentWeight = presentWeight;
             this.speakerWeight = speakerWeight;
             this.sessionSpread = sessionSpread;
             this.fusion = fusion;
@@ -309,9 +322,15 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
             return this;
         }
 
+        /** The recency preference for questions about the present only, 0..1. */
+        public Builder presentWeight(double presentWeight) {
+            this.presentWeight = presentWeight;
+            return this;
+        }
+
         /** The settings, validated: an {@link InvalidInputException} names the first bad one. */
         public RecallConfig build() {
-            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread);
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight);
         }
     }
 
@@ -358,7 +377,8 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
      */
     public RecallConfig flat() {
         return toBuilder().routingWeight(0).contiguityWeight(0).temporalWeight(0).diversity(0).retentionWeight(0)
-                .supersededFactor(1.0).recencyWeight(0).speakerWeight(0).sessionSpread(0).build();
+                .supersededFactor(1.0).recencyWeight(0).speakerWeight(0).sessionSpread(0).presentWeight(0)
+                .build();
     }
 
     /** BM25 alone: dense off; BM25 keeps its candidate count, or the default 100 if it was off. */

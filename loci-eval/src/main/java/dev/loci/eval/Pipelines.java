@@ -72,6 +72,10 @@ public final class Pipelines {
             rows.put("loci+speaker" + w, (loci, scope, q) -> loci.recall(scope, q,
                     loci.config().recall().toBuilder().speakerWeight(w).build()));
         }
+        for (double w : new double[] {0.1, 0.2}) {
+            rows.put("loci+present" + w, (loci, scope, q) -> loci.recall(scope, q,
+                    loci.config().recall().toBuilder().presentWeight(w).build()));
+        }
         for (double s : new double[] {0.1, 0.2, 0.3}) {
             rows.put("loci+spread" + s, (loci, scope, q) -> loci.recall(scope, q,
                     loci.config().recall().toBuilder().sessionSpread(s).build()));

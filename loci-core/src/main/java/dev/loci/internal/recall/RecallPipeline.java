@@ -55,8 +55,9 @@ import java.util.regex.Pattern;
  *       time are raised by {@code temporalWeight x} their score;</li>
  *   <li>speaker: when the question names whoever said a candidate, it rises by
  *       {@code speakerWeight x} its score (the name says whose turn it is; it is not a matched word);</li>
- *   <li>recency (off by default): the strongest candidates from later days are raised a little,
- *       so of two equally relevant statements the newer comes first;</li>
+ *   <li>recency (off by default; for questions about the present, {@code presentWeight}): the
+ *       strongest candidates from later days are raised a little, so of two equally relevant
+ *       statements the newer comes first;</li>
  *   <li>retention (off by default): the strongest candidates are raised by
  *       {@code retentionWeight x} their {@link Retention} as of the recall {@code x} their score, so
  *       among equally relevant memories the recently and often recalled ones come first;</li>
@@ -112,6 +113,11 @@ public final class RecallPipeline {
     public static final String RECENCY = "recency";
     private static final Pattern WHEN_QUESTION = Pattern.compile(
             "\\bwhen\\b|\\bwhat (date|day|year|month|time)\\b|\\bhow long ago\\b|\\bwhich (year|month|day)\\b",
+            Pattern.CASE_INSENSITIVE);
+
+    private static final Pattern PRESENT_QUESTION = Pattern.compile(
+            "\\b(now|currently|current|these days|nowadays|at the moment|at present|right now|still|anymore|any more"
+                    + "|latest|most recent|most recently|newest|so far)\\b",
             Pattern.CASE_INSENSITIVE);
 
     private final Embedder embedder;
@@ -172,8 +178,10 @@ public final class RecallPipeline {
         if (config.speakerWeight() > 0) {
             preferNamedSpeakers(config.speakerWeight(), query.text(), query.k(), candidates, loaded);
         }
-        if (config.recencyWeight() > 0) {
-            preferRecent(config.recencyWeight(), candidates, loaded);
+        double recency = asksAboutNow(query.text()) ? Math.max(config.recencyWeight(), config.presentWeight())
+                : config.recencyWeight();
+        if (recency > 0) {
+            preferRecent(recency, candidates, loaded);
         }
 
         if (config.retentionWeight() > 0) {
@@ -577,6 +585,11 @@ public final class RecallPipeline {
             }
         }
         return common / (double) (a.size() + b.size() - common);
+    }
+
+    /** Whether the question asks how things stand now ("where does she work now", "my current car"). */
+    static boolean asksAboutNow(String question) {
+        return PRESENT_QUESTION.matcher(question).find();
     }
 
     static boolean asksWhen(String question) {
