@@ -48,16 +48,17 @@ package dev.loci;
  *                      about ..."), the share by which that candidate is raised, among the
  *                      strongest: a name says whose turn it is, not what the turn is about, so
  *                      it raises a relevant turn a little rather than counting as a matched word
- *                      of its own (0..1, default SPEAKER)
+ *                      of its own (0..1, default 0.2: it gained on both halves of LoCoMo and
+ *                      on the small conversations, see docs/BENCHMARKS.md)
  * @param sessionSpread how much each result already placed from the same session counts against
  *                      the next one from it: among the strongest candidates, places go by
  *                      {@code score x (1 - sessionSpread)^(results placed from its session)}, so an
  *                      answer spread over several sessions is not crowded out by one session's
- *                      many near matches (0..1, default SPREAD)
+ *                      many near matches (0..1, default 0 = off)
  * @param presentWeight the recency preference ({@code recencyWeight}'s step) applied at this weight
  *                      to questions about the present only ("where does she work now", "what is
  *                      my current ..."), whose answer is the latest statement rather than the
- *                      best worded one (0..1, default PRESENT; {@code recencyWeight} applies to
+ *                      best worded one (0..1, default 0 = off; {@code recencyWeight} applies to
  *                      every question, and the larger of the two is used)
  */
 public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
@@ -68,7 +69,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
     /** Default {@link #supersededFactor()}. */
     public static final double DEFAULT_SUPERSEDED_FACTOR = 0.5;
     /** Default {@link #speakerWeight()}. */
-    public static final double DEFAULT_SPEAKER_WEIGHT = 0.0;
+    public static final double DEFAULT_SPEAKER_WEIGHT = 0.2;
     /** Default {@link #sessionSpread()}. */
     public static final double DEFAULT_SESSION_SPREAD = 0.0;
     /** Default {@link #presentWeight()}. */

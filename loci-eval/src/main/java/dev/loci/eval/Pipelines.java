@@ -68,10 +68,8 @@ public final class Pipelines {
         rows.put("hybrid+recency", (loci, scope, q) -> loci.recall(scope, q, recent));
         var scores = hybrid.toBuilder().fusion(RecallConfig.Fusion.SCORES).build();
         rows.put("scores", (loci, scope, q) -> loci.recall(scope, q, scores));
-        for (double w : new double[] {0.1, 0.2}) {
-            rows.put("loci+speaker" + w, (loci, scope, q) -> loci.recall(scope, q,
-                    loci.config().recall().toBuilder().speakerWeight(w).build()));
-        }
+        rows.put("loci-speaker", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().speakerWeight(0).build()));
         for (double w : new double[] {0.1, 0.2}) {
             rows.put("loci+present" + w, (loci, scope, q) -> loci.recall(scope, q,
                     loci.config().recall().toBuilder().presentWeight(w).build()));
