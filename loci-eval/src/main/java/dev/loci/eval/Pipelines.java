@@ -70,14 +70,11 @@ public final class Pipelines {
         rows.put("scores", (loci, scope, q) -> loci.recall(scope, q, scores));
         rows.put("loci-speaker", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().speakerWeight(0).build()));
-        for (double w : new double[] {0.1, 0.2}) {
-            rows.put("loci+present" + w, (loci, scope, q) -> loci.recall(scope, q,
-                    loci.config().recall().toBuilder().presentWeight(w).build()));
-        }
-        for (double s : new double[] {0.1, 0.2, 0.3}) {
-            rows.put("loci+spread" + s, (loci, scope, q) -> loci.recall(scope, q,
-                    loci.config().recall().toBuilder().sessionSpread(s).build()));
-        }
+        // off by default: neutral (present) or worse (spread) on LoCoMo, kept as rows for long histories
+        rows.put("loci+present0.1", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().presentWeight(0.1).build()));
+        rows.put("loci+spread0.1", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().sessionSpread(0.1).build()));
         rows.put(DEFAULT, LociEngine::recall);
         return rows;
     }

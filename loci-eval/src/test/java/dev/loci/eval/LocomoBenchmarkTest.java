@@ -37,8 +37,8 @@ class LocomoBenchmarkTest {
     private static final Path MINI = Fixtures.path("locomo-mini.json");
     private static final List<String> PIPELINES = List.of("bm25", "dense", "hybrid", "hybrid+routing",
             "hybrid+contiguity", "hybrid+temporal", "hybrid+diversity", "hybrid+retention", "hybrid+supersession", "hybrid+recency",
-            "scores", "loci-speaker", "loci+present0.1", "loci+present0.2",
-            "loci+spread0.1", "loci+spread0.2", "loci+spread0.3", "loci");
+            "scores", "loci-speaker", "loci+present0.1",
+            "loci+spread0.1", "loci");
 
     @TempDir
     static Path defaultsOut;

@@ -37,8 +37,8 @@ class LongMemEvalBenchmarkTest {
     private static final Path MINI = Fixtures.path("longmemeval-mini.json");
     private static final List<String> PIPELINES = List.of("bm25", "dense", "hybrid", "hybrid+routing",
             "hybrid+contiguity", "hybrid+temporal", "hybrid+diversity", "hybrid+retention", "hybrid+supersession", "hybrid+recency",
-            "scores", "loci-speaker", "loci+present0.1", "loci+present0.2",
-            "loci+spread0.1", "loci+spread0.2", "loci+spread0.3", "loci");
+            "scores", "loci-speaker", "loci+present0.1",
+            "loci+spread0.1", "loci");
     private static final List<Integer> KS = List.of(1, 3, 5, 10, 30, 50);
     private static final double EPS = 1e-6;
 
