@@ -38,8 +38,10 @@ package dev.loci;
  * @param temporalCandidates how many of the strongest candidates the "when" preference may raise
  *                      (1..1,000, default 10: only near the top, where it breaks near-ties; 50
  *                      raised time-naming distractors from far down in long histories)
- * @param periodWeight  share of the period search's fused score added to what it finds when the
- *                      question names a time (0..10, default 0.5; 0 = no period search)
+ * @param periodWeight  when the question names a time, the share of its own score by which a
+ *                      candidate that happened then (within the period, widened by its length, at
+ *                      least two days and at most a week, on each side) rises (0..10, default 0.5;
+ *                      0 = no period step)
  * @param recencyWeight among the strongest candidates of a scope, how much the later ones are
  *                      raised: a candidate gains {@code recencyWeight x} its score {@code x} its
  *                      place in time among them (0 for the oldest, 1 for the newest), so of two
@@ -54,11 +56,11 @@ package dev.loci;
  *                      the next one from it: among the strongest candidates, places go by
  *                      {@code score x (1 - sessionSpread)^(results placed from its session)}, so an
  *                      answer spread over several sessions is not crowded out by one session's
- *                      many near matches (0..1, default 0 = off)
+ *                      many near matches (0..1, default 0 = off: it cost recall on LoCoMo)
  * @param presentWeight the recency preference ({@code recencyWeight}'s step) applied at this weight
  *                      to questions about the present only ("where does she work now", "what is
  *                      my current ..."), whose answer is the latest statement rather than the
- *                      best worded one (0..1, default 0 = off; {@code recencyWeight} applies to
+ *                      best worded one (0..1, default 0 = off: no evidence either way on LoCoMo; {@code recencyWeight} applies to
  *                      every question, and the larger of the two is used)
  */
 public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
@@ -299,7 +301,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
             return this;
         }
 
-        /** Share of the period search's fused score added to what it finds, 0..10 (default 0.5; 0 = no period search). */
+        /** Share of its own score a candidate in the period a question names rises by, 0..10 (default 0.5; 0 = off). */
         public Builder periodWeight(double periodWeight) {
             this.periodWeight = periodWeight;
             return this;
