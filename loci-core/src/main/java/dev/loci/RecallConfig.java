@@ -38,19 +38,44 @@ package dev.loci;
  * @param temporalCandidates how many of the strongest candidates the "when" preference may raise
  *                      (1..1,000, default 10: only near the top, where it breaks near-ties; 50
  *                      raised time-naming distractors from far down in long histories)
- * @param periodWeight  share of the period search's fused score added to what it finds when the
- *                      question names a time (0..10, default 0.5; 0 = no period search)
+ * @param periodWeight  when the question names a time, the share of its own score by which a
+ *                      candidate that happened then (within the period, widened by its length, at
+ *                      least two days and at most a week, on each side) rises (0..10, default 0.5;
+ *                      0 = no period step)
  * @param recencyWeight among the strongest candidates of a scope, how much the later ones are
  *                      raised: a candidate gains {@code recencyWeight x} its score {@code x} its
  *                      place in time among them (0 for the oldest, 1 for the newest), so of two
  *                      equally relevant statements the newer comes first (0..1, default 0 = off)
+ * @param speakerWeight when the question names whoever said a candidate ("what did Anna say
+ *                      about ..."), the share by which that candidate is raised, among the
+ *                      strongest: a name says whose turn it is, not what the turn is about, so
+ *                      it raises a relevant turn a little rather than counting as a matched word
+ *                      of its own (0..1, default 0.2: it gained on both halves of LoCoMo and
+ *                      on the small conversations, see docs/BENCHMARKS.md)
+ * @param sessionSpread how much each result already placed from the same session counts against
+ *                      the next one from it: among the strongest candidates, places go by
+ *                      {@code score x (1 - sessionSpread)^(results placed from its session)}, so an
+ *                      answer spread over several sessions is not crowded out by one session's
+ *                      many near matches (0..1, default 0 = off: it cost recall on LoCoMo)
+ * @param presentWeight the recency preference ({@code recencyWeight}'s step) applied at this weight
+ *                      to questions about the present only ("where does she work now", "what is
+ *                      my current ..."), whose answer is the latest statement rather than the
+ *                      best worded one (0..1, default 0 = off: no evidence either way on LoCoMo; {@code recencyWeight} applies to
+ *                      every question, and the larger of the two is used)
  */
 public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
                            double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
                            double diversity, double retentionWeight, double supersededFactor, Fusion fusion,
-                           int temporalCandidates, double periodWeight, double recencyWeight) {
+                           int temporalCandidates, double periodWeight, double recencyWeight,
+                           double speakerWeight, double sessionSpread, double presentWeight) {
     /** Default {@link #supersededFactor()}. */
     public static final double DEFAULT_SUPERSEDED_FACTOR = 0.5;
+    /** Default {@link #speakerWeight()}. */
+    public static final double DEFAULT_SPEAKER_WEIGHT = 0.2;
+    /** Default {@link #sessionSpread()}. */
+    public static final double DEFAULT_SESSION_SPREAD = 0.0;
+    /** Default {@link #presentWeight()}. */
+    public static final double DEFAULT_PRESENT_WEIGHT = 0.0;
 
     /** How the BM25 and dense candidate lists are combined. */
     public enum Fusion {
@@ -77,6 +102,15 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         }
         if (!(periodWeight >= 0 && periodWeight <= 10)) {
             throw new InvalidInputException("config.recall.periodWeight", "must be in 0..10, was " + periodWeight);
+        }
+        if (!(presentWeight >= 0 && presentWeight <= 1)) {
+            throw new InvalidInputException("config.recall.presentWeight", "must be in 0..1, was " + presentWeight);
+        }
+        if (!(sessionSpread >= 0 && sessionSpread <= 1)) {
+            throw new InvalidInputException("config.recall.sessionSpread", "must be in 0..1, was " + sessionSpread);
+        }
+        if (!(speakerWeight >= 0 && speakerWeight <= 1)) {
+            throw new InvalidInputException("config.recall.speakerWeight", "must be in 0..1, was " + speakerWeight);
         }
         if (!(recencyWeight >= 0 && recencyWeight <= 1)) {
             throw new InvalidInputException("config.recall.recencyWeight", "must be in 0..1, was " + recencyWeight);
@@ -125,7 +159,8 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     public static RecallConfig defaults() {
         return new RecallConfig(100, 100, 60, 1.0, 1.0, 0.0, 20, 0.0, 0.2, 0.0, 0.0, DEFAULT_SUPERSEDED_FACTOR,
-                Fusion.SCORES, 10, 0.5, 0.0);
+                Fusion.SCORES, 10, 0.5, 0.0, DEFAULT_SPEAKER_WEIGHT, DEFAULT_SESSION_SPREAD,
+                DEFAULT_PRESENT_WEIGHT);
     }
 
     /** A builder starting from the defaults. */
@@ -135,7 +170,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     /** A builder starting from these settings. */
     public Builder toBuilder() {
-        return new Builder(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight);
+        return new Builder(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight);
     }
 
     /** Names each setting of a {@link RecallConfig}; {@link #build()} validates them. Not thread-safe. */
@@ -156,8 +191,14 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         private int temporalCandidates;
         private double periodWeight;
         private double recencyWeight;
+        private double speakerWeight;
+        private double sessionSpread;
+        private double presentWeight;
 
-        private Builder(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight, double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight, double diversity, double retentionWeight, double supersededFactor, Fusion fusion, int temporalCandidates, double periodWeight, double recencyWeight) {
+        private Builder(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight, double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight, double diversity, double retentionWeight, double supersededFactor, Fusion fusion, int temporalCandidates, double periodWeight, double recencyWeight, double speakerWeight, double sessionSpread, double presentWeight) {
+            this.presentWeight = presentWeight;
+            this.speakerWeight = speakerWeight;
+            this.sessionSpread = sessionSpread;
             this.fusion = fusion;
             this.temporalCandidates = temporalCandidates;
             this.periodWeight = periodWeight;
@@ -260,7 +301,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
             return this;
         }
 
-        /** Share of the period search's fused score added to what it finds, 0..10 (default 0.5; 0 = no period search). */
+        /** Share of its own score a candidate in the period a question names rises by, 0..10 (default 0.5; 0 = off). */
         public Builder periodWeight(double periodWeight) {
             this.periodWeight = periodWeight;
             return this;
@@ -272,9 +313,27 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
             return this;
         }
 
+        /** How much a candidate is raised when the question names its speaker, 0..1. */
+        public Builder speakerWeight(double speakerWeight) {
+            this.speakerWeight = speakerWeight;
+            return this;
+        }
+
+        /** How much results already placed from a session count against the next from it, 0..1. */
+        public Builder sessionSpread(double sessionSpread) {
+            this.sessionSpread = sessionSpread;
+            return this;
+        }
+
+        /** The recency preference for questions about the present only, 0..1. */
+        public Builder presentWeight(double presentWeight) {
+            this.presentWeight = presentWeight;
+            return this;
+        }
+
         /** The settings, validated: an {@link InvalidInputException} names the first bad one. */
         public RecallConfig build() {
-            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight);
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight);
         }
     }
 
@@ -317,11 +376,12 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     /**
      * Plain fusion: every step after it (routing, contiguity, temporal, diversity, retention,
-     * supersession, recency) off.
+     * supersession, recency, speaker, session spread) off.
      */
     public RecallConfig flat() {
         return toBuilder().routingWeight(0).contiguityWeight(0).temporalWeight(0).diversity(0).retentionWeight(0)
-                .supersededFactor(1.0).recencyWeight(0).build();
+                .supersededFactor(1.0).recencyWeight(0).speakerWeight(0).sessionSpread(0).presentWeight(0)
+                .build();
     }
 
     /** BM25 alone: dense off; BM25 keeps its candidate count, or the default 100 if it was off. */

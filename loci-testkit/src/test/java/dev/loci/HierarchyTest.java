@@ -133,7 +133,9 @@ class HierarchyTest {
                 "We went hiking in the hills with the dog",
                 "We went hiking again last Saturday",
                 "The dog slept all evening"));
-        var temporal = plain.loci().config().recall().lexicalOnly().withRouting(0).withContiguity(0).withTemporal(0.2);
+        // the "when" raise alone (the speaker step would raise Maya's turns after it)
+        var temporal = plain.loci().config().recall().lexicalOnly().withRouting(0).withContiguity(0).withTemporal(0.2)
+                .toBuilder().speakerWeight(0).build();
         List<Recalled> when = plain.loci().recall(MAYA, RecallQuery.of("When did Maya go hiking?").withK(2), temporal)
                 .results();
         Recalled timed = when.stream().filter(r -> r.memory().clientId().equals("h1")).findFirst().orElseThrow();

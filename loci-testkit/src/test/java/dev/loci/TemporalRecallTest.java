@@ -75,4 +75,35 @@ class TemporalRecallTest {
                 .withK(2), config).results();
         assertEquals("may", results.get(0).memory().clientId());
     }
+
+    @Test
+    void aTimeSpokenOfADayOrTwoLaterStillCounts() {
+        Instant monday = Instant.parse("2023-05-15T08:00:00Z"); // after the weekend the question names
+        rig.loci().remember(MAYA.withSession("march"), List.of(
+                Message.of("Maya", "I went hiking up the ridge trail", Instant.parse("2023-03-11T10:00:00Z"))
+                        .withClientId("march")));
+        rig.loci().remember(MAYA.withSession("monday"), List.of(
+                Message.of("Maya", "I went hiking on Saturday, the lake trail", monday).withClientId("monday")));
+        var config = rig.loci().config().recall().lexicalOnly().withTemporal(0.2).toBuilder()
+                .fusion(RecallConfig.Fusion.RRF).periodWeight(1.0).build();
+        var results = rig.loci().recall(MAYA, RecallQuery.of("Which trail did Maya go hiking up last weekend?")
+                .withK(2).withAt(ASKED), config).results();
+        assertEquals("monday", results.get(0).memory().clientId(), "said on Monday of the weekend asked about");
+        assertTrue(results.get(0).signal(RecallPipeline.PERIOD).isPresent());
+    }
+
+    @Test
+    void whatMerelyHappenedThenDoesNotOutrankTheAnswer() {
+        rig.loci().remember(MAYA.withSession("earlier"), List.of(
+                Message.of("Maya", "We saw a jazz quartet at the Blue Note downtown", MONTH_BEFORE).withClientId("jazz")));
+        rig.loci().remember(MAYA.withSession("weekend"), List.of(
+                Message.of("Maya", "Maya watered the plants", SATURDAY).withClientId("plants")));
+        // score fusion: a weak word match keeps its small share (rank fusion would make any second place close)
+        var config = rig.loci().config().recall().lexicalOnly().withTemporal(0.2).toBuilder()
+                .fusion(RecallConfig.Fusion.SCORES).periodWeight(1.0).build();
+        var results = rig.loci().recall(MAYA, RecallQuery.of("Which jazz quartet did Maya see last weekend?")
+                .withK(2).withAt(ASKED), config).results();
+        assertEquals("jazz", results.get(0).memory().clientId(),
+                "the only memory of the weekend is not the answer because it is the best of that weekend");
+    }
 }

@@ -4,9 +4,12 @@ import dev.loci.embedded.EmbeddedOptions;
 import dev.loci.eval.EvalReport;
 import dev.loci.eval.LocomoBenchmark;
 import dev.loci.eval.LongMemEvalBenchmark;
+import dev.loci.eval.Pipelines;
 import dev.loci.eval.ProgressListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +43,11 @@ final class EvalCommand implements Callable<Integer> {
             + " and the second half (held-out, 6-10) side by side.")
     boolean split;
 
+    @Option(names = "--pipelines", paramLabel = "ROWS", split = ",",
+            description = "Run only these rows of the report (comma-separated names, e.g. dense,hybrid); "
+                    + "the default pipeline 'loci' is always run. Default: every row.")
+    List<String> pipelines = List.of();
+
     @Option(names = "--no-progress", description = "Do not draw progress bars.")
     boolean noProgress;
 
@@ -55,6 +63,10 @@ final class EvalCommand implements Callable<Integer> {
         return EmbeddedOptions.defaults().withLoci(loci.withConsolidation(c));
     }
 
+    private Map<String, Pipelines.Pipeline> rows(int depth) {
+        return Pipelines.select(Pipelines.standard(depth), pipelines);
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(file)) {
@@ -62,13 +74,19 @@ final class EvalCommand implements Callable<Integer> {
         }
         ProgressListener progress = noProgress ? ProgressListener.NONE : new Bars();
         EvalReport report = switch (benchmark) {
-            case "locomo" -> new LocomoBenchmark(LocomoBenchmark.Options.defaults().withAdversarial(adversarial)
-                    .withCaptions(!noCaptions).withSplit(split)
-                    .withConversations(conversations == null ? java.util.List.of()
-                            : LocomoBenchmark.Options.positions(conversations))).run(file, out, dir -> DataDirOption.open(dir, engine()),
-                    progress);
-            case "longmemeval" -> new LongMemEvalBenchmark(LongMemEvalBenchmark.Options.defaults())
-                    .run(file, out, dir -> DataDirOption.open(dir, engine()), progress);
+            case "locomo" -> {
+                var options = LocomoBenchmark.Options.defaults().withAdversarial(adversarial)
+                        .withCaptions(!noCaptions).withSplit(split)
+                        .withConversations(conversations == null ? List.of()
+                                : LocomoBenchmark.Options.positions(conversations));
+                yield new LocomoBenchmark(options, rows(options.depth()))
+                        .run(file, out, dir -> DataDirOption.open(dir, engine()), progress);
+            }
+            case "longmemeval" -> {
+                var options = LongMemEvalBenchmark.Options.defaults();
+                yield new LongMemEvalBenchmark(options, rows(options.depth()))
+                        .run(file, out, dir -> DataDirOption.open(dir, engine()), progress);
+            }
             default -> throw new dev.loci.InvalidInputException("BENCHMARK", "'" + benchmark
                     + "' is not a benchmark; use locomo or longmemeval");
         };

@@ -7,6 +7,7 @@ import dev.loci.RecallQuery;
 import dev.loci.RecallResult;
 import dev.loci.Scope;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,9 +25,6 @@ public final class Pipelines {
     static final double RETENTION = 0.5;
     static final double SUPERSESSION = RecallConfig.DEFAULT_SUPERSEDED_FACTOR;
     static final double RECENCY = 0.1;
-    /** Window and period share of the narrowed temporal step's row. */
-    static final int TEMPORAL_WINDOW = 10;
-    static final double PERIOD = 0.5;
 
     /** One way of recalling. */
     @FunctionalInterface
@@ -68,25 +66,38 @@ public final class Pipelines {
         rows.put("hybrid+supersession", (loci, scope, q) -> loci.recall(scope, q, superseded));
         var recent = hybrid.toBuilder().recencyWeight(RECENCY).build();
         rows.put("hybrid+recency", (loci, scope, q) -> loci.recall(scope, q, recent));
-        var narrow = temporal.toBuilder().temporalCandidates(TEMPORAL_WINDOW).build();
-        rows.put("hybrid+temporal-top10", (loci, scope, q) -> loci.recall(scope, q, narrow));
-        var narrowPeriod = narrow.toBuilder().periodWeight(PERIOD).build();
-        rows.put("hybrid+temporal-top10-period0.5", (loci, scope, q) -> loci.recall(scope, q, narrowPeriod));
         var scores = hybrid.toBuilder().fusion(RecallConfig.Fusion.SCORES).build();
         rows.put("scores", (loci, scope, q) -> loci.recall(scope, q, scores));
-        var scoresDense = scores.toBuilder().lexicalWeight(0.7).build();
-        rows.put("scores-bm25x0.7", (loci, scope, q) -> loci.recall(scope, q, scoresDense));
-        var scoresDense5 = scores.toBuilder().lexicalWeight(0.5).build();
-        rows.put("scores-bm25x0.5", (loci, scope, q) -> loci.recall(scope, q, scoresDense5));
-        var scoresTemporal = scores.withTemporal(TEMPORAL).toBuilder().temporalCandidates(TEMPORAL_WINDOW)
-                .periodWeight(PERIOD).build();
-        rows.put("scores+temporal-top10-period0.5", (loci, scope, q) -> loci.recall(scope, q, scoresTemporal));
-        var scoresAll = scoresTemporal.withSupersession(SUPERSESSION);
-        rows.put("scores+temporal-top10-period0.5+supersession", (loci, scope, q) -> loci.recall(scope, q, scoresAll));
-        var scoresAllRecent = scoresAll.toBuilder().recencyWeight(RECENCY).build();
-        rows.put("scores+temporal-top10-period0.5+supersession+recency",
-                (loci, scope, q) -> loci.recall(scope, q, scoresAllRecent));
+        rows.put("loci-speaker", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().speakerWeight(0).build()));
+        // off by default: neutral (present) or worse (spread) on LoCoMo, kept as rows for long histories
+        rows.put("loci+present0.1", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().presentWeight(0.1).build()));
+        rows.put("loci+spread0.1", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().sessionSpread(0.1).build()));
         rows.put(DEFAULT, LociEngine::recall);
         return rows;
+    }
+
+    /**
+     * The rows named, in the order given, and always {@link #DEFAULT}; an empty list keeps all.
+     *
+     * @throws dev.loci.InvalidInputException naming the option when a row does not exist
+     */
+    public static Map<String, Pipeline> select(Map<String, Pipeline> rows, List<String> names) {
+        if (names.isEmpty()) {
+            return rows;
+        }
+        var out = new LinkedHashMap<String, Pipeline>();
+        for (String name : names) {
+            Pipeline p = rows.get(name.strip());
+            if (p == null) {
+                throw new dev.loci.InvalidInputException("--pipelines", "'" + name.strip() + "' is not a row; rows: "
+                        + String.join(", ", rows.keySet()));
+            }
+            out.put(name.strip(), p);
+        }
+        out.putIfAbsent(DEFAULT, rows.get(DEFAULT));
+        return out;
     }
 }

@@ -37,9 +37,8 @@ class LocomoBenchmarkTest {
     private static final Path MINI = Fixtures.path("locomo-mini.json");
     private static final List<String> PIPELINES = List.of("bm25", "dense", "hybrid", "hybrid+routing",
             "hybrid+contiguity", "hybrid+temporal", "hybrid+diversity", "hybrid+retention", "hybrid+supersession", "hybrid+recency",
-            "hybrid+temporal-top10", "hybrid+temporal-top10-period0.5", "scores", "scores-bm25x0.7", "scores-bm25x0.5",
-            "scores+temporal-top10-period0.5", "scores+temporal-top10-period0.5+supersession",
-            "scores+temporal-top10-period0.5+supersession+recency", "loci");
+            "scores", "loci-speaker", "loci+present0.1",
+            "loci+spread0.1", "loci");
 
     @TempDir
     static Path defaultsOut;

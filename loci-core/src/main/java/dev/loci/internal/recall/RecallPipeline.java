@@ -20,6 +20,7 @@ import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchHits;
 import dev.loci.spi.SearchRequest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,14 +53,19 @@ import java.util.regex.Pattern;
  *       share ({@code periodWeight}) of its fused score to what it finds; and for a question asking
  *       when something happened, the strongest few ({@code temporalCandidates}) whose text names a
  *       time are raised by {@code temporalWeight x} their score;</li>
- *   <li>recency (off by default): the strongest candidates from later days are raised a little,
- *       so of two equally relevant statements the newer comes first;</li>
+ *   <li>speaker: when the question names whoever said a candidate, it rises by
+ *       {@code speakerWeight x} its score (the name says whose turn it is; it is not a matched word);</li>
+ *   <li>recency (off by default; for questions about the present, {@code presentWeight}): the
+ *       strongest candidates from later days are raised a little, so of two equally relevant
+ *       statements the newer comes first;</li>
  *   <li>retention (off by default): the strongest candidates are raised by
  *       {@code retentionWeight x} their {@link Retention} as of the recall {@code x} their score, so
  *       among equally relevant memories the recently and often recalled ones come first;</li>
  *   <li>supersession (on by default): the k strongest turns a later turn contradicts (see
  *       {@code FactPipeline}) keep {@code supersededFactor} (half) of their score, so the current
  *       statement comes first;</li>
+ *   <li>session spread (off by default): among the strongest, each result already placed from a
+ *       session discounts the next from it, so answers spread over sessions all reach the top;</li>
  *   <li>diversity (maximal marginal relevance, off by default): the top places go to strong
  *       candidates unlike those already placed;</li>
  *   <li>load the top k, check them against the filter, and return them with every signal's view.</li>
@@ -101,10 +107,17 @@ public final class RecallPipeline {
     static final int DIVERSITY_POOL = 30;
     /** How many of the strongest candidates the recency preference looks at (each is loaded). */
     static final int RECENCY_CANDIDATES = 20;
+    /** Signal name of the raise a candidate gets when the question names its speaker. */
+    public static final String SPEAKER = "speaker";
     /** Signal name of the raise a candidate gets for being among the newest of the strongest. */
     public static final String RECENCY = "recency";
     private static final Pattern WHEN_QUESTION = Pattern.compile(
             "\\bwhen\\b|\\bwhat (date|day|year|month|time)\\b|\\bhow long ago\\b|\\bwhich (year|month|day)\\b",
+            Pattern.CASE_INSENSITIVE);
+
+    private static final Pattern PRESENT_QUESTION = Pattern.compile(
+            "\\b(now|currently|current|these days|nowadays|at the moment|at present|right now|still|anymore|any more"
+                    + "|latest|most recent|most recently|newest|so far)\\b",
             Pattern.CASE_INSENSITIVE);
 
     private final Embedder embedder;
@@ -162,8 +175,13 @@ public final class RecallPipeline {
                 preferTimed(config.temporalWeight(), config.temporalCandidates(), candidates, loaded);
             }
         }
-        if (config.recencyWeight() > 0) {
-            preferRecent(config.recencyWeight(), candidates, loaded);
+        if (config.speakerWeight() > 0) {
+            preferNamedSpeakers(config.speakerWeight(), query.text(), query.k(), candidates, loaded);
+        }
+        double recency = asksAboutNow(query.text()) ? Math.max(config.recencyWeight(), config.presentWeight())
+                : config.recencyWeight();
+        if (recency > 0) {
+            preferRecent(recency, candidates, loaded);
         }
 
         if (config.retentionWeight() > 0) {
@@ -173,6 +191,9 @@ public final class RecallPipeline {
             demoteSuperseded(config.supersededFactor(), asOf, query.k(), candidates, loaded);
         }
         List<Candidate> ranked = ranked(candidates);
+        if (config.sessionSpread() > 0) {
+            ranked = spreadOverSessions(ranked, config.sessionSpread(), query.k(), loaded);
+        }
         if (config.diversity() > 0) {
             ranked = diversify(ranked, config.diversity(), query.k(), loaded);
         }
@@ -276,30 +297,48 @@ public final class RecallPipeline {
     }
 
     /**
-     * The question names a time ("last weekend", "in May 2023"): searches again restricted to the
-     * span of those periods (from the earliest start to the latest end) and adds that search's fused score to each memory it finds, so what
-     * happened then rises, and may enter the ranking, without hiding the rest.
+     * The question names a time ("last weekend", "in May 2023"): the candidates that happened in
+     * that span, widened by {@link #periodSlack} on each side, rise by {@code periodWeight x} their
+     * own score. The raise is a share of each memory's relevance to the whole question, never a
+     * score of its own: a search restricted to a few days would call its best match a perfect one
+     * however weak, and lift it above the answer. The slack is there because a time is often
+     * spoken of around it rather than in it ("I went hiking on Saturday", said on Monday): the
+     * record carries the day it was said, not the day it speaks of.
      */
     private void inPeriods(List<TimeRange> periods, SearchFilter filter, String text, Embedding vector,
                            RecallConfig config, Map<String, Candidate> candidates) {
-        Instant from = periods.stream().map(TimeRange::from).min(Comparator.naturalOrder()).orElseThrow();
-        Instant to = periods.stream().map(TimeRange::to).max(Comparator.naturalOrder()).orElseThrow();
+        Instant from = periods.stream().map(p -> p.from().minus(periodSlack(p))).min(Comparator.naturalOrder())
+                .orElseThrow();
+        Instant to = periods.stream().map(p -> p.to().plus(periodSlack(p))).max(Comparator.naturalOrder())
+                .orElseThrow();
         TimeRange span = filter.timeRange() == null ? new TimeRange(from, to) : intersect(filter.timeRange(), from, to);
         if (span == null) {
             return;
         }
         var within = new SearchFilter(filter.scope(), filter.kinds(), span, filter.metadata(), filter.visibleAt());
         int rank = 0;
-        int order = 3_000_000;
         for (var f : fuse(search(within, text, vector, config.lexicalTopN(), config.denseTopN()), config,
                 Integer.MAX_VALUE)) {
             rank++;
-            int position = order++;
-            Candidate c = candidates.computeIfAbsent(f.id(), id -> new Candidate(id, 0, new ArrayList<>(), position));
-            double raise = config.periodWeight() * f.score();
+            Candidate c = candidates.get(f.id());
+            if (c == null || c.score <= 0) {
+                continue; // in the period, but in neither list of the whole search: not what the question asks about
+            }
+            double raise = config.periodWeight() * c.score;
             c.score += raise;
             c.signals.add(new Signal(PERIOD, rank, f.score(), raise));
         }
+    }
+
+    /**
+     * How far around a named period its memories are still looked for: as long as the period
+     * itself, at least two days and at most a week.
+     */
+    static Duration periodSlack(TimeRange period) {
+        Duration length = Duration.between(period.from(), period.to());
+        Duration least = Duration.ofDays(2);
+        Duration most = Duration.ofDays(7);
+        return length.compareTo(least) < 0 ? least : length.compareTo(most) > 0 ? most : length;
     }
 
     private static TimeRange intersect(TimeRange range, Instant from, Instant to) {
@@ -344,6 +383,44 @@ public final class RecallPipeline {
                 c.signals.add(new Signal(SUPERSEDED, rank, factor, change));
             }
         }
+    }
+
+    /**
+     * Raises the candidates whose speaker the question names by {@code weight x} their score. Only
+     * candidates that could reach the top k that way are looked at (each is loaded): the walk down
+     * the ranking stops where even a raised score stays below the k-th.
+     */
+    private static void preferNamedSpeakers(double weight, String question, int k, Map<String, Candidate> candidates,
+                                            Loaded loaded) {
+        List<Candidate> ranked = ranked(candidates);
+        if (ranked.isEmpty()) {
+            return;
+        }
+        double kth = ranked.get(Math.min(k, ranked.size()) - 1).score;
+        Map<String, Boolean> named = new HashMap<>();
+        int rank = 0;
+        for (Candidate c : ranked) {
+            rank++;
+            if (c.score * (1 + weight) < kth) {
+                break;
+            }
+            String speaker = loaded.get(c.id).map(Memory::speaker).orElse(null);
+            if (speaker != null && named.computeIfAbsent(speaker, s -> names(question, s))) {
+                double raise = weight * c.score;
+                c.score += raise;
+                c.signals.add(new Signal(SPEAKER, rank, 1.0, raise));
+            }
+        }
+    }
+
+    /** Whether {@code text} names {@code speaker} as a whole word or words, ignoring case. */
+    static boolean names(String text, String speaker) {
+        String name = speaker.strip();
+        if (name.length() < 2) {
+            return false;
+        }
+        return Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(name) + "(?![\\p{L}\\p{N}])",
+                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(text).find();
     }
 
     /**
@@ -399,6 +476,50 @@ public final class RecallPipeline {
                 c.signals.add(new Signal(RETENTION, rank, r, raise));
             }
         }
+    }
+
+    /**
+     * Places the strongest candidates one by one, each next place to the best
+     * {@code score x (1 - spread)^n}, n being how many of those placed share its session (no
+     * session: its own). Scores are kept; only the order among the strongest changes, so a
+     * second session's answer is not crowded out by a third and fourth near match from the first.
+     */
+    private static List<Candidate> spreadOverSessions(List<Candidate> ranked, double spread, int k, Loaded loaded) {
+        int poolSize = Math.min(ranked.size(), Math.max(k, DIVERSITY_POOL));
+        if (poolSize < 2) {
+            return ranked;
+        }
+        List<Candidate> pool = new ArrayList<>(ranked.subList(0, poolSize));
+        List<String> sessions = new ArrayList<>(poolSize);
+        for (Candidate c : pool) {
+            sessions.add(loaded.get(c.id).map(m -> m.scope().sessionId()).orElse(null));
+        }
+        Map<String, Integer> placedFrom = new HashMap<>();
+        boolean[] taken = new boolean[poolSize];
+        List<Candidate> placed = new ArrayList<>(ranked.size());
+        for (int round = 0; round < poolSize; round++) {
+            int best = -1;
+            double bestValue = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < poolSize; i++) {
+                if (taken[i]) {
+                    continue;
+                }
+                String session = sessions.get(i);
+                int n = session == null ? 0 : placedFrom.getOrDefault(session, 0);
+                double value = pool.get(i).score * Math.pow(1 - spread, n);
+                if (value > bestValue) {
+                    bestValue = value;
+                    best = i;
+                }
+            }
+            taken[best] = true;
+            placed.add(pool.get(best));
+            if (sessions.get(best) != null) {
+                placedFrom.merge(sessions.get(best), 1, Integer::sum);
+            }
+        }
+        placed.addAll(ranked.subList(poolSize, ranked.size()));
+        return placed;
     }
 
     /**
@@ -464,6 +585,11 @@ public final class RecallPipeline {
             }
         }
         return common / (double) (a.size() + b.size() - common);
+    }
+
+    /** Whether the question asks how things stand now ("where does she work now", "my current car"). */
+    static boolean asksAboutNow(String question) {
+        return PRESENT_QUESTION.matcher(question).find();
     }
 
     static boolean asksWhen(String question) {
