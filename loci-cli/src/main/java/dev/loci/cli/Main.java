@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
                 GetCommand.class, UpdateCommand.class, HistoryCommand.class, ForgetCommand.class, PurgeCommand.class,
                 dev.loci.server.cli.ServeCommand.class,
                 dev.loci.server.cli.KeysCommand.class,
-                StatsCommand.class, EvalCommand.class, BenchCommand.class, dev.loci.mcp.McpCommand.class,
+                StatsCommand.class, CheckCommand.class, RepairCommand.class, EvalCommand.class, BenchCommand.class, dev.loci.mcp.McpCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input (file, field, option). */

@@ -94,7 +94,7 @@ final class WalScan {
         long pending = kept.stream().filter(e -> e.seq() > committedSeq).count();
         report.add(Level.INFO, "wal", segments.size() + " segment" + (segments.size() == 1 ? "" : "s") + ", "
                 + kept.size() + " readable records, " + pending + " after the index's last commit"
-                + (pending > 0 ? " (the next open replays them)" : ""));
+                + (pending > 0 && !salvage ? " (the next open replays them)" : ""));
         return new Result(kept, segments.size());
     }
 
@@ -108,8 +108,9 @@ final class WalScan {
                 continue; // already in the index; a segment a crash kept from being dropped
             }
             if (e.seq() > expected) {
-                report.add(level, "wal", "records " + expected + ".." + (e.seq() - 1)
-                        + " are in neither the index nor the log (acknowledged writes missing)");
+                report.add(level, "wal", (e.seq() - 1 == expected ? "record " + expected + " is"
+                        : "records " + expected + ".." + (e.seq() - 1) + " are")
+                        + " in neither the index nor the log (acknowledged writes missing)");
             } else if (e.seq() < expected) {
                 report.add(level, "wal", "record " + e.seq() + " is out of order (after " + (expected - 1) + ")");
                 continue;
