@@ -83,6 +83,7 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
     private final CandidateSearch search;
     private final Writes writes;
     private final AccessRecorder accessRecorder;
+    private final Exports exports;
     private final int recoveredRecords;
 
     private LuceneMemoryStore(LuceneStoreConfig config, DataDir dataDir, LuceneIndex index, WriteAheadLog wal,
@@ -98,6 +99,7 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
         this.search = new CandidateSearch(index, searchers, config.denseOversample());
         this.writes = new Writes(index, wal, config, accesses, pending, searchers, reads, checkpoints);
         this.accessRecorder = new AccessRecorder(index, wal, config, accesses, searchers, checkpoints);
+        this.exports = new Exports(index, searchers, accesses);
     }
 
     /**
@@ -246,6 +248,19 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
         } finally {
             searchers.release(searcher);
         }
+    }
+
+    /**
+     * Hands every stored memory that {@code which} accepts, of every tenant, whole (with its
+     * current access counts, its vector and the text BM25 indexed) to {@code sink}, ordered by
+     * tenant then id: what an export writes and an import gives back to {@link #write}. A snapshot
+     * as of the call, whatever is written meanwhile; {@code sink} runs on the calling thread.
+     *
+     * @return how many memories were handed on
+     */
+    public long scan(java.util.function.Predicate<Memory> which, java.util.function.Consumer<StoredMemory> sink) {
+        index.ensureOpen();
+        return exports.scan(which, sink);
     }
 
     /** Commits the index and truncates the log now (normally done on close and when the log grows). */
