@@ -20,7 +20,9 @@ import picocli.CommandLine.Command;
                 GetCommand.class, UpdateCommand.class, HistoryCommand.class, ForgetCommand.class, PurgeCommand.class,
                 dev.loci.server.cli.ServeCommand.class,
                 dev.loci.server.cli.KeysCommand.class,
-                StatsCommand.class, CheckCommand.class, RepairCommand.class, EvalCommand.class, BenchCommand.class, dev.loci.mcp.McpCommand.class,
+                StatsCommand.class, EvalCommand.class, BenchCommand.class, dev.loci.mcp.McpCommand.class,
+                CheckCommand.class, RepairCommand.class, ExportCommand.class, ImportCommand.class, BackupCommand.class,
+                RestoreCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input (file, field, option). */
@@ -68,6 +70,7 @@ public final class Main implements Runnable {
      */
     private static final Map<String, String> OPTION_OF_FIELD = Map.ofEntries(
             Map.entry("dataDir", "--data-dir"),
+            Map.entry("out", "--out"),
             Map.entry("scope.tenant", "--tenant"),
             Map.entry("scope.userId", "--user"),
             Map.entry("scope.agentId", "--agent"),
