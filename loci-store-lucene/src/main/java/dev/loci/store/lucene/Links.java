@@ -12,10 +12,10 @@ import java.util.TreeMap;
 /**
  * The links between stored memories, checked and mended for {@link StoreCheck} and
  * {@link StoreRepair}: a parent, child or supersession link must name a memory that exists in the
- * same tenant. A mended memory loses only its dangling links; a derived memory (episode, fact,
- * session, topic, profile) whose children are all gone is dropped, since it would summarise
- * nothing that remains (and may quote what was lost), and dropping it can orphan the node above,
- * so mending repeats until nothing changes.
+ * same tenant. A mended memory loses only its dangling links. A derived memory (episode, fact,
+ * session, topic, profile) whose children are all gone is kept, without children: its text is all
+ * that is left of what they said, and a repair keeps what it can (a forget, which deletes on
+ * purpose, deletes such nodes instead).
  *
  * <p>Stateless.
  */
@@ -28,7 +28,7 @@ final class Links {
      *
      * @param key      the memory's store key (tenant and id)
      * @param original the memory as stored
-     * @param mended   the memory without its dangling links, or null when it is dropped
+     * @param mended   the memory without its dangling links
      * @param problems what was wrong, one phrase each ({@code parent episode-9 does not exist})
      */
     record Fix(String key, Memory original, Memory mended, List<String> problems) {
@@ -64,13 +64,11 @@ final class Links {
                 changed = true;
                 problems.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).addAll(found);
                 if (m.level() > 0 && !m.childIds().isEmpty() && children.isEmpty()) {
-                    problems.get(e.getKey()).add("every child is gone");
-                    it.remove();
-                } else {
-                    e.setValue(m.toBuilder().childIds(children).parentId(parent)
-                            .lifecycle(new Lifecycle(life.accessCount(), life.lastAccessedAt(), life.expiresAt(),
-                                    life.pinned(), supersedes, supersededBy)).build());
+                    problems.get(e.getKey()).add("every child is gone (its text is all that remains of them)");
                 }
+                e.setValue(m.toBuilder().childIds(children).parentId(parent)
+                        .lifecycle(new Lifecycle(life.accessCount(), life.lastAccessedAt(), life.expiresAt(),
+                                life.pinned(), supersedes, supersededBy)).build());
             }
         }
         List<Fix> fixes = new ArrayList<>();
@@ -95,14 +93,14 @@ final class Links {
                 break;
             }
             Memory m = f.original();
-            String action = level == Level.REPAIRED ? (f.mended() == null ? "; dropped" : "; links removed") : "";
+            String action = level == Level.REPAIRED ? "; those links removed" : "";
             report.add(level, "memory " + m.id() + " (" + m.kind() + ", tenant " + m.scope().tenant() + ")",
                     String.join(", ", f.problems()) + action);
         }
         if (fixes.size() > NAMED) {
-            long dropped = fixes.stream().filter(f -> f.mended() == null).count();
-            report.add(level, "links", (fixes.size() - NAMED) + " more memories with dangling links"
-                    + (level == Level.REPAIRED ? " mended (" + dropped + " dropped in all)" : ""));
+            int more = fixes.size() - NAMED;
+            report.add(level, "links", more + " more " + (more == 1 ? "memory" : "memories") + " with dangling links"
+                    + (level == Level.REPAIRED ? ", mended" : ""));
         }
     }
 }

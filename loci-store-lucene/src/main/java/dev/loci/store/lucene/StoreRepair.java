@@ -22,7 +22,6 @@ import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.util.Bits;
@@ -39,7 +38,8 @@ import org.apache.lucene.util.Bits;
  *       segments Lucene finds are left out of a copy first, and their documents counted as lost);</li>
  *   <li>replays every intact log record after the old index's commit, also those after damaged
  *       bytes (a plain open stops at the first damage);</li>
- *   <li>mends links that name memories which no longer exist ({@link Links});</li>
+ *   <li>mends links that name memories which no longer exist ({@link Links}): the links go, the
+ *       memories stay;</li>
  *   <li>commits with an empty log, then checks the result ({@link StoreCheck}).</li>
  * </ol>
  * Every step is reported, and so is everything that could not be kept. Profiles, sessions and
@@ -160,11 +160,6 @@ public final class StoreRepair {
             List<Links.Fix> fixes = Links.mend(memories);
             var searcher = new IndexSearcher(reader);
             for (Links.Fix f : fixes) {
-                Term key = new Term(LuceneDocuments.KEY, f.key());
-                if (f.mended() == null) {
-                    index.writer().deleteDocuments(key);
-                    continue;
-                }
                 TopDocs top = searcher.search(Reads.byKey(f.key()), 1);
                 int doc = top.scoreDocs[0].doc;
                 List<LeafReaderContext> leaves = reader.leaves();
