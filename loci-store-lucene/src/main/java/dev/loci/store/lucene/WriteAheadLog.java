@@ -39,6 +39,8 @@ final class WriteAheadLog implements AutoCloseable {
     private final Object syncLock = new Object();
     private FileChannel channel;
     private long bytesInLog;
+    /** Where the segment must be cut back to before the next append (a failed write's bytes), -1 if nowhere. */
+    private long cutBackTo = -1;
     private long nextSeq;
     private long nextSeqAtSegmentStart;
     private volatile long writtenSeq;
@@ -73,9 +75,15 @@ final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    /** Writes a record (not yet durable) and returns its sequence number. */
+    /**
+     * Writes a record (not yet durable) and returns its sequence number. When the write fails (a
+     * full disk, say) the segment is cut back to where the record began and its sequence number is
+     * given back, so the log holds no partial record and no gap; the caller's write is refused.
+     */
     synchronized long append(byte type, byte[] payload) {
-        long seq = nextSeq++;
+        long start = bytesInLog;
+        cutBackIfNeeded();
+        long seq = nextSeq;
         var buf = ByteBuffer.allocate(RECORD_HEADER_BYTES + payload.length);
         buf.putInt(payload.length);
         buf.putInt(checksum(seq, type, payload));
@@ -88,11 +96,28 @@ final class WriteAheadLog implements AutoCloseable {
                 channel.write(buf);
             }
         } catch (IOException e) {
-            throw new StorageException("write-ahead log append failed: " + e.getMessage(), true, e);
+            cutBackTo = start;
+            cutBackIfNeeded();
+            throw new StorageException("write-ahead log append failed, nothing written: " + e.getMessage(), true, e);
         }
+        nextSeq++;
         bytesInLog += RECORD_HEADER_BYTES + payload.length;
         writtenSeq = seq;
         return seq;
+    }
+
+    /** Removes the part of a record whose write failed; refuses appends while it cannot. */
+    private void cutBackIfNeeded() {
+        if (cutBackTo < 0) {
+            return;
+        }
+        try {
+            channel.truncate(cutBackTo);
+            channel.position(cutBackTo);
+            cutBackTo = -1;
+        } catch (IOException e) {
+            throw new StorageException("write-ahead log cannot remove a failed write's bytes: " + e.getMessage(), true, e);
+        }
     }
 
     /** Returns once the record {@code seq} and all before it are on stable storage. */
@@ -118,6 +143,11 @@ final class WriteAheadLog implements AutoCloseable {
         }
     }
 
+    /** The directory of the segments. */
+    Path dir() {
+        return dir;
+    }
+
     synchronized long bytes() {
         return bytesInLog;
     }
@@ -137,8 +167,13 @@ final class WriteAheadLog implements AutoCloseable {
                 try {
                     channel.force(false);
                     syncedSeq = writtenSeq;
+                    // The new segment is made before the old is closed: if it cannot be (a full
+                    // disk), appends go on in the old one.
+                    FileChannel next = newSegment(nextSeq);
                     channel.close();
-                    startSegment();
+                    channel = next;
+                    nextSeqAtSegmentStart = nextSeq;
+                    bytesInLog = HEADER_BYTES;
                     return nextSeq;
                 } catch (IOException e) {
                     throw new StorageException("write-ahead log rotation failed: " + e.getMessage(), true, e);
@@ -175,17 +210,29 @@ final class WriteAheadLog implements AutoCloseable {
     }
 
     private void startSegment() throws IOException {
+        channel = newSegment(nextSeq);
         nextSeqAtSegmentStart = nextSeq;
-        Path file = dir.resolve(segmentName(nextSeq));
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
-        var header = ByteBuffer.allocate(HEADER_BYTES).put(MAGIC).putInt(VERSION).flip();
-        while (header.hasRemaining()) {
-            channel.write(header);
-        }
-        channel.force(true);
-        fsyncDirectory(dir);
         bytesInLog = HEADER_BYTES;
+    }
+
+    /** Creates the segment whose first record will be {@code firstSeq}, header written and synced. */
+    private FileChannel newSegment(long firstSeq) throws IOException {
+        Path file = dir.resolve(segmentName(firstSeq));
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        try {
+            var header = ByteBuffer.allocate(HEADER_BYTES).put(MAGIC).putInt(VERSION).flip();
+            while (header.hasRemaining()) {
+                ch.write(header);
+            }
+            ch.force(true);
+        } catch (IOException e) {
+            ch.close();
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        fsyncDirectory(dir);
+        return ch;
     }
 
     private static long readSegment(Path file, boolean last, List<Entry> out) throws IOException {
