@@ -54,8 +54,21 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (used by tests). */
     static int run(String... args) {
+        return run(System.getenv(), args);
+    }
+
+    /** Runs the command line with {@code env} as the environment its options may come from. */
+    static int run(Map<String, String> env, String... args) {
         var cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(Main::handle);
+        ConfigDefaults.addOptionTo(cli);
+        try {
+            cli.setDefaultValueProvider(ConfigDefaults.forArgs(cli.getCommandSpec(), args, env));
+        } catch (InputFileException e) {
+            cli.getErr().println("loci: error: " + e.getMessage());
+            cli.getErr().flush();
+            return EXIT_BAD_INPUT;
+        }
         return cli.execute(args);
     }
 

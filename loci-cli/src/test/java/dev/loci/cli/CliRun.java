@@ -17,7 +17,12 @@ import java.util.stream.Stream;
  * (tests in this module run one at a time).
  */
 record CliRun(int exit, String out, String err) {
-    static synchronized CliRun of(String... args) {
+    static CliRun of(String... args) {
+        return withEnv(System.getenv(), args);
+    }
+
+    /** As {@link #of}, with {@code env} in place of the process environment. */
+    static synchronized CliRun withEnv(Map<String, String> env, String... args) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         PrintStream oldOut = System.out;
@@ -26,7 +31,7 @@ record CliRun(int exit, String out, String err) {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            exit = Main.run(args);
+            exit = Main.run(env, args);
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);

@@ -59,6 +59,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * also runs one daemon thread that deletes expired memories every ten minutes; {@code close} stops it.
  */
 public final class LociEngine implements Loci {
+    /** {@link #stats()} detail: calls waiting for the background level-2 (session/topic) builder. */
+    public static final String CONSOLIDATION_QUEUED = "consolidation.queued";
+    /** {@link #stats()} details: the embedder's {@link Embedder#figures()}, each under this prefix. */
+    public static final String EMBEDDER_PREFIX = "embedder.";
     private final LociConfig config;
     private final Embedder embedder;
     private final MemoryStore store;
@@ -219,7 +223,13 @@ public final class LociEngine implements Loci {
     @Override
     public StoreStats stats() {
         ensureOpen();
-        return store.stats();
+        StoreStats stored = store.stats();
+        var details = new java.util.TreeMap<>(stored.details());
+        if (consolidator != null) {
+            details.put(CONSOLIDATION_QUEUED, Integer.toString(consolidator.queued()));
+        }
+        embedder.figures().forEach((name, value) -> details.put(EMBEDDER_PREFIX + name, Long.toString(value)));
+        return new StoreStats(stored.memories(), stored.diskBytes(), details);
     }
 
     /** The configuration this instance runs with. */

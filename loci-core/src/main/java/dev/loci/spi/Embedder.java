@@ -22,6 +22,14 @@ public interface Embedder extends AutoCloseable {
     /** Embeds a search query. */
     Embedding embedQuery(String text);
 
+    /**
+     * Running figures of this embedder for monitoring, by name (e.g. {@code batches}, {@code texts},
+     * {@code queued}); counts only grow. None by default.
+     */
+    default java.util.Map<String, Long> figures() {
+        return java.util.Map.of();
+    }
+
     @Override
     void close();
 }

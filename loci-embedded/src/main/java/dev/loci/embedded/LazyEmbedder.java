@@ -94,6 +94,13 @@ final class LazyEmbedder implements Embedder {
         return delegate().embedQuery(text);
     }
 
+    /** The loaded model's figures; none while it is not loaded (asking never loads it). */
+    @Override
+    public java.util.Map<String, Long> figures() {
+        Embedder e = loaded;
+        return e == null ? java.util.Map.of() : e.figures();
+    }
+
     private Embedder delegate() {
         Embedder e = loaded;
         if (e != null) {

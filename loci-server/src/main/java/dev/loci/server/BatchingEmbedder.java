@@ -159,6 +159,14 @@ public final class BatchingEmbedder implements Embedder {
         return new Counts(batches.get(), calls.get(), texts.get());
     }
 
+    /** {@code batches}, {@code calls} and {@code texts} so far, and {@code queued} now. */
+    @Override
+    public java.util.Map<String, Long> figures() {
+        Counts c = counts();
+        return java.util.Map.of("batches", c.batches(), "calls", c.calls(), "texts", c.texts(), "queued",
+                (long) queued());
+    }
+
     /** Refuses new calls, embeds those already queued, stops the batching thread, closes the wrapped embedder. */
     @Override
     public void close() {

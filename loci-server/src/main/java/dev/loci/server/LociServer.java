@@ -3,6 +3,7 @@ package dev.loci.server;
 import dev.loci.mcp.McpHttp;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import dev.loci.Loci;
+import dev.loci.spi.StoreStats;
 import dev.loci.json.LociJson;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -70,7 +71,7 @@ public final class LociServer implements AutoCloseable {
         this.options = options;
         this.pending = new Semaphore(options.maxPendingRequests());
         this.openApi = resource("openapi.json");
-        this.metrics = new ServerMetrics(this, LociServer::memoriesGauge,
+        this.metrics = new ServerMetrics(this::statsForMetrics,
                 () -> options.maxPendingRequests() - pending.availablePermits());
         MemoryRoutes api = new MemoryRoutes(this::engine, metrics, options.maxBodyBytes());
         ConsoleAssets console = ConsoleAssets.load();
@@ -398,15 +399,16 @@ public final class LociServer implements AutoCloseable {
         return engine;
     }
 
-    private static double memoriesGauge(LociServer server) {
-        Loci engine = server.loci;
-        if (engine == null || server.state != State.RUNNING) {
-            return Double.NaN;
+    /** The running engine's figures for the meters; null while starting or stopping, or if they fail. */
+    private StoreStats statsForMetrics() {
+        Loci engine = loci;
+        if (engine == null || state != State.RUNNING) {
+            return null;
         }
         try {
-            return engine.stats().memories();
+            return engine.stats();
         } catch (RuntimeException e) {
-            return Double.NaN;
+            return null;
         }
     }
 

@@ -18,7 +18,9 @@ class EmbeddedServerIT {
     void rememberAndRecallWithTheRealModel() throws Exception {
         ApiKeys keys = ApiKeys.open(dir);
         String key = keys.create("acme", Role.ADMIN).token();
-        try (LociServer server = LociServer.startOpening(() -> EmbeddedLoci.open(dir.resolve("data")),
+        try (LociServer server = LociServer.startOpening(() -> EmbeddedLoci.open(dir.resolve("data"),
+                        dev.loci.embedded.EmbeddedOptions.defaults(),
+                        model -> BatchingEmbedder.wrap(model, BatchingEmbedder.Config.defaults())), // as serve does
                 ServerOptions.defaults().withPort(0).withApiKeys(keys))) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!server.isReady() && System.nanoTime() < deadline) {
@@ -39,6 +41,25 @@ class EmbeddedServerIT {
             var stats = http.get("/v1/stats");
             assertTrue(stats.json().get("memories").asLong() >= 2, stats.body());
             assertTrue(stats.json().get("embedder").asText().contains("bge"), stats.body());
+
+            String metrics = http.withKey(null).get("/metrics").body();
+            // the remember call's two texts went to the model as one batch (queries are not batched) and were fsynced
+            assertEquals(2, metric(metrics, "loci_embedder_texts_total"), metrics);
+            assertEquals(1, metric(metrics, "loci_embedder_batches_total"), metrics);
+            assertTrue(metric(metrics, "loci_wal_fsync_seconds_count") >= 1, metrics);
+            assertTrue(metric(metrics, "loci_wal_fsync_seconds_sum") > 0, metrics);
+            assertTrue(metric(metrics, "loci_consolidation_queued") >= 0, metrics);
+            assertEquals(0, metric(metrics, "loci_embedder_queued"), metrics);
         }
+    }
+
+    /** The value of an untagged metric in Prometheus text format; fails if it is absent or not a number. */
+    private static double metric(String scrape, String name) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(name.length() + 1).strip());
+            }
+        }
+        throw new AssertionError(name + " is not in /metrics:\n" + scrape);
     }
 }

@@ -69,6 +69,11 @@ public final class SessionTopicBuilder implements AutoCloseable {
     }
 
     /** Read before writing episodes, and handed to {@link #submit} with them. */
+    /** Calls waiting in the queue for the background thread now. */
+    public int queued() {
+        return queue.size();
+    }
+
     public long forgets() {
         return levels.forgets();
     }

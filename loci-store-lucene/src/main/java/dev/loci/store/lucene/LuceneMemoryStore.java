@@ -72,6 +72,10 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
     private static final System.Logger LOG = System.getLogger(LuceneMemoryStore.class.getName());
     /** Prefix of the {@link #stats()} details that count memories by kind: {@code memories.TURN}. */
     public static final String KIND_COUNT_PREFIX = "memories.";
+    /** {@link #stats()} detail: fsyncs of the write-ahead log since the store was opened. */
+    public static final String WAL_FSYNCS = "wal.fsyncs";
+    /** {@link #stats()} detail: nanoseconds those fsyncs took, in all. */
+    public static final String WAL_FSYNC_NANOS = "wal.fsyncNanos";
 
     private final LuceneStoreConfig config;
     private final DataDir dataDir;
@@ -241,7 +245,8 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
      * Size and format of the store. Besides the format figures, {@code details} holds one entry per
      * kind of memory the store holds, {@code memories.<KIND>} (e.g. {@code memories.TURN}), with the
      * number of memories of that kind across all tenants, every version counted, as
-     * {@link StoreStats#memories()} counts them.
+     * {@link StoreStats#memories()} counts them; {@link #WAL_FSYNCS} and {@link #WAL_FSYNC_NANOS}
+     * count the log's fsyncs since open and the time they took.
      */
     @Override
     public StoreStats stats() {
@@ -256,7 +261,9 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
                     "segments", Integer.toString(reader.leaves().size()),
                     "walBytes", Long.toString(wal.bytes()),
                     "vectorDimensions", Integer.toString(index.dimensions()),
-                    "recoveredRecords", Integer.toString(recoveredRecords)));
+                    "recoveredRecords", Integer.toString(recoveredRecords),
+                    WAL_FSYNCS, Long.toString(wal.fsyncs()),
+                    WAL_FSYNC_NANOS, Long.toString(wal.fsyncNanos())));
             for (Kind kind : Kind.values()) {
                 int n = searcher.count(new TermQuery(new Term(LuceneDocuments.KIND, kind.name())));
                 if (n > 0) {

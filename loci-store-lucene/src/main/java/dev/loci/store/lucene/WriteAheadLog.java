@@ -37,6 +37,8 @@ final class WriteAheadLog implements AutoCloseable {
 
     private final Path dir;
     private final Object syncLock = new Object();
+    private final java.util.concurrent.atomic.LongAdder fsyncs = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder fsyncNanos = new java.util.concurrent.atomic.LongAdder();
     private FileChannel channel;
     private long bytesInLog;
     /** Where the segment must be cut back to before the next append (a failed write's bytes), -1 if nowhere. */
@@ -134,11 +136,14 @@ final class WriteAheadLog implements AutoCloseable {
             synchronized (this) {
                 current = channel;
             }
+            long start = System.nanoTime();
             try {
                 current.force(false);
             } catch (IOException e) {
                 throw new StorageException("write-ahead log fsync failed: " + e.getMessage(), true, e);
             }
+            fsyncNanos.add(System.nanoTime() - start);
+            fsyncs.increment();
             syncedSeq = Math.max(syncedSeq, covered);
         }
     }
@@ -146,6 +151,16 @@ final class WriteAheadLog implements AutoCloseable {
     /** The directory of the segments. */
     Path dir() {
         return dir;
+    }
+
+    /** Fsyncs done since the log was opened. */
+    long fsyncs() {
+        return fsyncs.sum();
+    }
+
+    /** Time spent in those fsyncs, in nanoseconds. */
+    long fsyncNanos() {
+        return fsyncNanos.sum();
     }
 
     synchronized long bytes() {
