@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
                 dev.loci.server.cli.ServeCommand.class,
                 dev.loci.server.cli.KeysCommand.class,
                 StatsCommand.class, EvalCommand.class, BenchCommand.class, dev.loci.mcp.McpCommand.class,
+                CheckCommand.class, RepairCommand.class, ExportCommand.class, ImportCommand.class, BackupCommand.class,
+                RestoreCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input (file, field, option). */
@@ -81,6 +83,7 @@ public final class Main implements Runnable {
      */
     private static final Map<String, String> OPTION_OF_FIELD = Map.ofEntries(
             Map.entry("dataDir", "--data-dir"),
+            Map.entry("out", "--out"),
             Map.entry("scope.tenant", "--tenant"),
             Map.entry("scope.userId", "--user"),
             Map.entry("scope.agentId", "--agent"),

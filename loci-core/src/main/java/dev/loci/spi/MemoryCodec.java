@@ -149,7 +149,7 @@ public final class MemoryCodec {
 
     private static String readString(DataInputStream in) throws IOException {
         int len = in.readInt();
-        if (len < 0 || len > 64 * 1024 * 1024) {
+        if (len < 0 || len > 64 * 1024 * 1024 || len > in.available()) {
             throw new IOException("bad string length " + len);
         }
         byte[] b = in.readNBytes(len); // unlike readFully, returns short at end of input instead of throwing
@@ -199,7 +199,9 @@ public final class MemoryCodec {
 
     private static List<String> readList(DataInputStream in) throws IOException {
         int n = in.readInt();
-        if (n < 0 || n > 10_000_000) {
+        // Each element takes at least its 4-byte length: a damaged count fails here instead of
+        // allocating a list for it.
+        if (n < 0 || n > 10_000_000 || (long) n * Integer.BYTES > in.available()) {
             throw new IOException("bad list length " + n);
         }
         var list = new ArrayList<String>(n);

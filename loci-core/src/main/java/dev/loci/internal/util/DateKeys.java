@@ -29,7 +29,7 @@ public final class DateKeys {
             Map.entry("five", 5), Map.entry("six", 6), Map.entry("seven", 7), Map.entry("eight", 8),
             Map.entry("nine", 9), Map.entry("ten", 10), Map.entry("couple of", 2), Map.entry("few", 3));
     private static final Pattern AGO = Pattern.compile(
-            "\\b(\\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|couple of|few) (day|week|month|year)s? ago\\b");
+            "\\b(\\d{1,4}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|couple of|few) (day|week|month|year)s? ago\\b");
     private static final Pattern LAST_NEXT = Pattern.compile(
             "\\b(last|next|this past|this coming) (week|weekend|month|year|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\\b");
     private static final Pattern EXPLICIT = Pattern.compile(

@@ -82,4 +82,11 @@ class DateKeysTest {
     void aQuestionWithoutATimeNamesNoPeriod(String question) {
         assertEquals(List.of(), DateKeys.periods(question, ASKED));
     }
+
+    /** Found by fuzzing: a count too big for an int made reading the question throw. */
+    @org.junit.jupiter.api.Test
+    void aHugeCountIsNotATimeExpression() {
+        assertEquals(List.of(), DateKeys.periods("what happened 99999999999 days ago?", MONDAY));
+        assertEquals(1, DateKeys.periods("what happened 9999 days ago?", MONDAY).size());
+    }
 }

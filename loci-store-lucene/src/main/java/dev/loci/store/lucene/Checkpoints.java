@@ -14,6 +14,7 @@ import java.util.Map;
  * rotates, so writes wait for no fsync or commit.
  */
 final class Checkpoints {
+    private static final System.Logger LOG = System.getLogger(Checkpoints.class.getName());
     private final LuceneIndex index;
     private final WriteAheadLog wal;
     private final Accesses accesses;
@@ -69,6 +70,49 @@ final class Checkpoints {
         if (!written.isEmpty()) {
             searchers.refresh(); // readers see the doc values before the map forgets them
             accesses.flushed(written);
+        }
+    }
+
+    /**
+     * Starts a new index writer when an I/O error stopped the current one (Lucene closes its writer
+     * after a failed flush: a full disk, say), then replays the log records after the last commit
+     * into it and reopens the searchers, as an open would. Nothing acknowledged is lost: every
+     * acknowledged write is in the log. Runs under the write lock; a no-op while the writer runs.
+     *
+     * @throws dev.loci.StorageException when it cannot (the disk is still full): the next call tries again
+     */
+    void reviveIfStopped() {
+        if (!index.stopped()) {
+            return;
+        }
+        synchronized (checkpointLock) {
+            index.writeLock.lock();
+            try {
+                if (!index.stopped()) {
+                    return;
+                }
+                Throwable cause = index.writer().getTragicException();
+                index.reopenWriter();
+                long committed = index.lastCommitWalSeq();
+                int replayed = 0;
+                for (java.nio.file.Path segment : WriteAheadLog.segments(wal.dir())) {
+                    try (var ch = java.nio.channels.FileChannel.open(segment, java.nio.file.StandardOpenOption.READ)) {
+                        for (WriteAheadLog.Entry e : WalSegmentReader.read(WalSegmentReader.Source.of(ch), false).entries()) {
+                            if (e.seq() > committed) {
+                                Recovery.replay(index, accesses, e);
+                                replayed++;
+                            }
+                        }
+                    }
+                }
+                searchers.reopen();
+                LOG.log(System.Logger.Level.WARNING, "the index writer stopped after an I/O error ({0}); a new one "
+                        + "replayed {1} log records and took over", cause == null ? "?" : cause.getMessage(), replayed);
+            } catch (IOException | RuntimeException e) {
+                throw index.failure("reopening the index writer after an I/O error", e);
+            } finally {
+                index.writeLock.unlock();
+            }
         }
     }
 

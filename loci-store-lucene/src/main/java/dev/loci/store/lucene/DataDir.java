@@ -33,6 +33,18 @@ final class DataDir implements AutoCloseable {
     }
 
     static DataDir open(Path root) {
+        return open(root, true);
+    }
+
+    /**
+     * Locks an existing directory without checking or writing its format marker: for
+     * {@link StoreCheck} and {@link StoreRepair}, which report a missing or wrong marker themselves.
+     */
+    static DataDir lockExisting(Path root) {
+        return open(root, false);
+    }
+
+    private static DataDir open(Path root, boolean checkFormat) {
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
@@ -46,7 +58,9 @@ final class DataDir implements AutoCloseable {
                 throw new DataDirLockedException(root, null);
             }
             var dir = new DataDir(root, channel, lock);
-            dir.checkFormat();
+            if (checkFormat) {
+                dir.checkFormat();
+            }
             return dir;
         } catch (OverlappingFileLockException e) {
             closeQuietly(channel);

@@ -57,6 +57,11 @@ final class LuceneDocuments {
     static final String TEXT = "text";
     static final String VECTOR = "vec";
     static final String RECORD = "record";
+    /**
+     * The text BM25 indexes, stored so the index can be rebuilt and exported exactly (it holds
+     * context keys no memory field has); absent in documents written before it was stored.
+     */
+    static final String INDEX_TEXT = "indexText";
     static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.DOT_PRODUCT;
 
     private LuceneDocuments() {
@@ -97,6 +102,7 @@ final class LuceneDocuments {
         doc.add(new TextField(TEXT, stored.indexText(), Field.Store.NO));
         doc.add(new KnnFloatVectorField(VECTOR, stored.embedding().toArray(), SIMILARITY));
         doc.add(new StoredField(RECORD, record));
+        doc.add(new StoredField(INDEX_TEXT, stored.indexText()));
         return doc;
     }
 

@@ -18,6 +18,7 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncoding;
 
@@ -40,16 +41,19 @@ final class LuceneIndex {
     final ReentrantLock writeLock = new ReentrantLock();
     private final DataDir dataDir;
     private final LuceneStoreConfig.Durability durability;
-    private final FSDirectory directory;
-    private final IndexWriter writer;
+    private final Directory directory;
+    private final LuceneStoreConfig config;
+    /** Replaced only by {@link #reopenWriter}, after an I/O error stopped it. */
+    private volatile IndexWriter writer;
     private final long committedWalSeq;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile int dimensions;
 
-    private LuceneIndex(DataDir dataDir, LuceneStoreConfig.Durability durability, FSDirectory directory,
+    private LuceneIndex(DataDir dataDir, LuceneStoreConfig config, Directory directory,
             IndexWriter writer, long committedWalSeq) {
         this.dataDir = dataDir;
-        this.durability = durability;
+        this.config = config;
+        this.durability = config.durability();
         this.directory = directory;
         this.writer = writer;
         this.committedWalSeq = committedWalSeq;
@@ -60,14 +64,14 @@ final class LuceneIndex {
      * commit and the vector dimensions it holds, and makes sure the access-count fields exist.
      */
     static LuceneIndex open(DataDir dataDir, LuceneStoreConfig config) throws IOException {
-        FSDirectory directory = FSDirectory.open(dataDir.index());
+        Directory directory = FSDirectory.open(dataDir.index());
         IndexWriter writer = null;
         try {
             long committedSeq = DirectoryReader.indexExists(directory)
                     ? Long.parseLong(SegmentInfos.readLatestCommit(directory).getUserData().getOrDefault(COMMIT_WAL_SEQ, "0"))
                     : 0;
             writer = new IndexWriter(directory, writerConfig(config));
-            var index = new LuceneIndex(dataDir, config.durability(), directory, writer, committedSeq);
+            var index = new LuceneIndex(dataDir, config, directory, writer, committedSeq);
             index.dimensions = indexedDimensions(writer);
             Accesses.ensureFields(writer);
             return index;
@@ -118,6 +122,32 @@ final class LuceneIndex {
 
     IndexWriter writer() {
         return writer;
+    }
+
+    /**
+     * Whether the writer stopped on an I/O error (Lucene closes it after a failed flush, a full disk
+     * say) while the store is open: {@link #reopenWriter} can start a new one.
+     */
+    boolean stopped() {
+        return !closed.get() && writer.getTragicException() != null;
+    }
+
+    /**
+     * Starts a new writer on the last commit in place of a stopped one; the caller holds
+     * {@link #writeLock} and replays the log records after that commit ({@link #lastCommitWalSeq}).
+     */
+    void reopenWriter() throws IOException {
+        try {
+            writer.rollback(); // already closed by Lucene; this only makes sure its lock is released
+        } catch (IOException | RuntimeException ignored) {
+            // nothing of the stopped writer is kept
+        }
+        writer = new IndexWriter(directory, writerConfig(config));
+    }
+
+    /** The log position the last commit on disk holds. */
+    long lastCommitWalSeq() throws IOException {
+        return Long.parseLong(SegmentInfos.readLatestCommit(directory).getUserData().getOrDefault(COMMIT_WAL_SEQ, "0"));
     }
 
     /** Sequence number of the last log record in the commit the index was opened at (0 if none). */
@@ -184,6 +214,12 @@ final class LuceneIndex {
 
     /** A Lucene or I/O failure of {@code op} as the store reports it: not retriable once closed. */
     StorageException failure(String op, Exception e) {
+        Throwable tragedy = writer.getTragicException();
+        if (tragedy != null && !closed.get()) {
+            return new StorageException(op + " failed: the index in " + dataDir.root() + " stopped after an I/O error ("
+                    + tragedy.getMessage() + "); every acknowledged write is in the write-ahead log, and the store "
+                    + "starts the index again on the next call once the disk has room", true, e);
+        }
         if (e instanceof AlreadyClosedException || closed.get()) {
             return new StorageException(op + " failed: the store in " + dataDir.root() + " is closed", false, e);
         }

@@ -89,6 +89,7 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
     private final CandidateSearch search;
     private final Writes writes;
     private final AccessRecorder accessRecorder;
+    private final Exports exports;
     private final int recoveredRecords;
 
     private LuceneMemoryStore(LuceneStoreConfig config, DataDir dataDir, LuceneIndex index, WriteAheadLog wal,
@@ -104,6 +105,7 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
         this.search = new CandidateSearch(index, searchers, config.denseOversample());
         this.writes = new Writes(index, wal, config, accesses, pending, searchers, reads, checkpoints);
         this.accessRecorder = new AccessRecorder(index, wal, config, accesses, searchers, checkpoints);
+        this.exports = new Exports(index, searchers, accesses);
     }
 
     /**
@@ -148,37 +150,58 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
 
     @Override
     public void write(List<StoredMemory> batch) {
-        index.ensureOpen();
+        writable();
         writes.write(batch);
+    }
+
+    /** Checks that the store is open and its index writer running, reopening a writer an I/O error stopped. */
+    private void writable() {
+        index.ensureOpen();
+        checkpoints.reviveIfStopped();
+    }
+
+    /**
+     * Checks that the store is open, and reopens a writer an I/O error stopped if it can; while it
+     * cannot (the disk is still full), reads go on with the last searcher.
+     */
+    private void readable() {
+        index.ensureOpen();
+        if (index.stopped()) {
+            try {
+                checkpoints.reviveIfStopped();
+            } catch (StorageException e) {
+                LOG.log(System.Logger.Level.WARNING, "reads use the last searcher: " + e.getMessage());
+            }
+        }
     }
 
     @Override
     public Optional<Memory> get(String tenant, String id) {
-        index.ensureOpen();
+        readable();
         return reads.get(tenant, id);
     }
 
     @Override
     public Set<String> existing(String tenant, Collection<String> ids) {
-        index.ensureOpen();
+        readable();
         return searchers.existing(tenant, ids);
     }
 
     @Override
     public boolean delete(String tenant, String id) {
-        index.ensureOpen();
+        writable();
         return writes.delete(tenant, id);
     }
 
     @Override
     public List<Memory> deleteMatching(SearchFilter filter) {
-        index.ensureOpen();
+        writable();
         return writes.deleteMatching(filter);
     }
 
     @Override
     public long count(SearchFilter filter) {
-        index.ensureOpen();
+        readable();
         return reads.count(filter);
     }
 
@@ -187,7 +210,7 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1, was " + limit);
         }
-        index.ensureOpen();
+        readable();
         return reads.list(filter, limit);
     }
 
@@ -202,13 +225,13 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
 
     @Override
     public List<Memory> expired(Instant at, int limit) {
-        index.ensureOpen();
+        readable();
         return reads.expired(at, limit);
     }
 
     @Override
     public Map<String, Embedding> vectors(String tenant, Collection<String> ids) {
-        index.ensureOpen();
+        readable();
         return reads.vectors(tenant, ids);
     }
 
@@ -219,13 +242,13 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
      */
     @Override
     public void recordAccess(String tenant, Collection<String> ids, Instant at) {
-        index.ensureOpen();
+        writable();
         accessRecorder.recordAccess(tenant, ids, at);
     }
 
     @Override
     public SearchHits search(SearchRequest request) {
-        index.ensureOpen();
+        readable();
         return search.search(request);
     }
 
@@ -238,7 +261,7 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
      */
     @Override
     public StoreStats stats() {
-        index.ensureOpen();
+        readable();
         IndexSearcher searcher = searchers.acquire();
         try {
             var reader = searcher.getIndexReader();
@@ -266,8 +289,22 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
         }
     }
 
+    /**
+     * Hands every stored memory that {@code which} accepts, of every tenant, whole (with its
+     * current access counts, its vector and the text BM25 indexed) to {@code sink}, ordered by
+     * tenant then id: what an export writes and an import gives back to {@link #write}. A snapshot
+     * as of the call, whatever is written meanwhile; {@code sink} runs on the calling thread.
+     *
+     * @return how many memories were handed on
+     */
+    public long scan(java.util.function.Predicate<Memory> which, java.util.function.Consumer<StoredMemory> sink) {
+        readable();
+        return exports.scan(which, sink);
+    }
+
     /** Commits the index and truncates the log now (normally done on close and when the log grows). */
     public void checkpoint() {
+        writable();
         checkpoints.checkpoint();
     }
 
@@ -283,7 +320,7 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
 
     /** Merges the index down to one segment, physically dropping deleted documents, then commits. */
     public void forceMerge() {
-        index.ensureOpen();
+        writable();
         checkpoints.compact();
     }
 
@@ -293,9 +330,13 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
             return;
         }
         try {
-            checkpoints.closing();
+            try {
+                checkpoints.closing();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the store in " + dataDir.root()
+                        + ": the last commit failed; the write-ahead log will be replayed on next open", e);
+            }
             searchers.close();
-            index.closeWriter();
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "closing the store in " + dataDir.root()
                     + " failed; the write-ahead log will be replayed on next open", e);
@@ -305,7 +346,7 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
             } catch (RuntimeException ignored) {
                 // already reported above if it matters
             }
-            index.closeDirectory();
+            index.abandon(); // closes the writer without a commit: what the last commit missed, the log holds
             search.close();
             dataDir.close();
         }

@@ -74,6 +74,11 @@ final class Recovery {
         }
     }
 
+    /** Applies one log record to {@code index} (access counts to {@code accesses}), as an open replays it. */
+    static void replay(LuceneIndex index, Accesses accesses, WriteAheadLog.Entry e) throws IOException {
+        new Recovery(index, accesses).apply(e);
+    }
+
     private void apply(WriteAheadLog.Entry e) throws IOException {
         IndexWriter writer = index.writer();
         switch (e.type()) {

@@ -22,9 +22,11 @@ import org.apache.lucene.store.AlreadyClosedException;
  * <p>Thread-safe.
  */
 final class Searchers {
+    private static final System.Logger LOG = System.getLogger(Searchers.class.getName());
     private final LuceneIndex index;
     private final PendingKeys pending;
-    private final SearcherManager manager;
+    /** Replaced only by {@link #reopen}, after the index writer was. */
+    private volatile SearcherManager manager;
     /** Visits the segments of one search in parallel; null when searches run on the caller only. */
     private final ExecutorService pool;
     /** Bumped after every applied write; readers refresh when they are behind it. */
@@ -43,18 +45,36 @@ final class Searchers {
         ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads,
                 Thread.ofPlatform().daemon().name("loci-search-", 0).factory()) : null;
         try {
-            var manager = new SearcherManager(index.writer(), new SearcherFactory() {
-                @Override
-                public IndexSearcher newSearcher(IndexReader reader, IndexReader previous) {
-                    return new IndexSearcher(reader, pool);
-                }
-            });
-            return new Searchers(index, pending, manager, pool);
+            return new Searchers(index, pending, manager(index, pool), pool);
         } catch (IOException | RuntimeException e) {
             if (pool != null) {
                 pool.shutdown();
             }
             throw e;
+        }
+    }
+
+    private static SearcherManager manager(LuceneIndex index, ExecutorService pool) throws IOException {
+        return new SearcherManager(index.writer(), new SearcherFactory() {
+            @Override
+            public IndexSearcher newSearcher(IndexReader reader, IndexReader previous) {
+                return new IndexSearcher(reader, pool);
+            }
+        });
+    }
+
+    /**
+     * Searchers on the index's new writer ({@link LuceneIndex#reopenWriter}); searchers handed out
+     * before stay valid until released.
+     */
+    synchronized void reopen() throws IOException {
+        SearcherManager old = manager;
+        manager = manager(index, pool);
+        searcherGeneration = writeGeneration.get();
+        try {
+            old.close();
+        } catch (IOException ignored) {
+            // its reader goes once its last searcher is released
         }
     }
 
@@ -67,13 +87,23 @@ final class Searchers {
     IndexSearcher acquire() {
         try {
             long wanted = writeGeneration.get();
-            if (searcherGeneration < wanted || pending.tooMany()) {
+            if ((searcherGeneration < wanted || pending.tooMany()) && !index.stopped()) {
                 long visibleUpTo = pending.lastSeq();
-                manager.maybeRefreshBlocking();
-                synchronized (this) {
-                    searcherGeneration = Math.max(searcherGeneration, wanted);
+                try {
+                    manager.maybeRefreshBlocking();
+                    synchronized (this) {
+                        searcherGeneration = Math.max(searcherGeneration, wanted);
+                    }
+                    pending.visibleUpTo(visibleUpTo);
+                } catch (IOException | AlreadyClosedException e) {
+                    if (!index.stopped()) {
+                        throw e;
+                    }
+                    // The refresh stopped the writer (an I/O error, a full disk): reads go on with
+                    // the last searcher until the store reopens the writer.
+                    LOG.log(System.Logger.Level.WARNING, "reads use the last searcher: the index writer stopped ("
+                            + e.getMessage() + ")");
                 }
-                pending.visibleUpTo(visibleUpTo);
             }
             return manager.acquire();
         } catch (IOException | AlreadyClosedException e) {
@@ -93,7 +123,7 @@ final class Searchers {
 
     void release(IndexSearcher searcher) {
         try {
-            manager.release(searcher);
+            searcher.getIndexReader().decRef(); // what the manager does; also for a manager since replaced
         } catch (IOException e) {
             throw index.failure("read", e);
         }

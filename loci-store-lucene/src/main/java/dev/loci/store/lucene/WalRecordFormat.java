@@ -70,7 +70,7 @@ final class WalRecordFormat {
 
     static List<AccessEntry> decodeAccess(byte[] payload) {
         try (var in = new DataInputStream(new ByteArrayInputStream(payload))) {
-            int n = in.readInt();
+            int n = count(in, 4 + 4 + 4 + 8, "access entries");
             var out = new ArrayList<AccessEntry>(n);
             for (int i = 0; i < n; i++) {
                 out.add(new AccessEntry(readString(in), readString(in), in.readInt(), in.readLong()));
@@ -107,15 +107,18 @@ final class WalRecordFormat {
 
     static List<StoredMemory> decodePut(byte[] payload) {
         try (var in = new DataInputStream(new ByteArrayInputStream(payload))) {
-            int n = in.readInt();
+            int n = count(in, 4 + 4 + 4, "memories");
             var batch = new ArrayList<StoredMemory>(n);
             for (int i = 0; i < n; i++) {
-                byte[] record = in.readNBytes(in.readInt());
-                float[] v = new float[in.readInt()];
+                byte[] record = bytes(in, count(in, 1, "record bytes"));
+                float[] v = new float[count(in, Float.BYTES, "vector dimensions")];
                 for (int d = 0; d < v.length; d++) {
                     v[d] = in.readFloat();
                 }
                 batch.add(new StoredMemory(MemoryCodec.decode(record), Embedding.of(v), readString(in)));
+            }
+            if (in.available() > 0) {
+                throw new IOException(in.available() + " bytes after the batch");
             }
             return batch;
         } catch (IOException | RuntimeException e) {
@@ -136,8 +139,12 @@ final class WalRecordFormat {
 
     static Delete decodeDelete(byte[] payload) {
         try (var in = new DataInputStream(new ByteArrayInputStream(payload))) {
-            return new Delete(readString(in), readString(in));
-        } catch (IOException e) {
+            var delete = new Delete(readString(in), readString(in));
+            if (in.available() > 0) {
+                throw new IOException(in.available() + " bytes after the id");
+            }
+            return delete;
+        } catch (IOException | RuntimeException e) {
             throw new StorageException("corrupt write-ahead log DELETE record: " + e.getMessage(), false, e);
         }
     }
@@ -176,13 +183,13 @@ final class WalRecordFormat {
     static SearchFilter decodeDeleteWhere(byte[] payload) {
         try (var in = new DataInputStream(new ByteArrayInputStream(payload))) {
             var scope = new Scope(readString(in), readOptional(in), readOptional(in), readOptional(in));
-            int nKinds = in.readInt();
+            int nKinds = count(in, 4, "kinds");
             Set<Kind> kinds = EnumSet.noneOf(Kind.class);
             for (int i = 0; i < nKinds; i++) {
                 kinds.add(Kind.valueOf(readString(in)));
             }
             TimeRange range = in.readBoolean() ? new TimeRange(readInstant(in), readInstant(in)) : null;
-            int nPairs = in.readInt();
+            int nPairs = count(in, 8, "metadata pairs");
             Map<String, String> metadata = new TreeMap<>();
             for (int i = 0; i < nPairs; i++) {
                 metadata.put(readString(in), readString(in));
@@ -226,6 +233,27 @@ final class WalRecordFormat {
     }
 
     private static String readString(DataInputStream in) throws IOException {
-        return new String(in.readNBytes(in.readInt()), StandardCharsets.UTF_8);
+        return new String(bytes(in, count(in, 1, "string bytes")), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads a count of items of at least {@code minBytes} each and checks that the rest of the
+     * payload can hold them: a damaged count fails here instead of allocating for it.
+     */
+    private static int count(DataInputStream in, int minBytes, String what) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || (long) n * minBytes > in.available()) {
+            throw new IOException("count of " + what + " " + n + " does not fit the " + in.available()
+                    + " bytes left");
+        }
+        return n;
+    }
+
+    private static byte[] bytes(DataInputStream in, int n) throws IOException {
+        byte[] b = in.readNBytes(n);
+        if (b.length != n) {
+            throw new java.io.EOFException(n + " bytes cut off after " + b.length);
+        }
+        return b;
     }
 }

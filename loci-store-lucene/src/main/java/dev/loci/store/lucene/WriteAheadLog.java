@@ -11,7 +11,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 
 /**
  * An append-only log of store operations with group commit.
@@ -29,9 +28,8 @@ import java.util.zip.CRC32C;
 final class WriteAheadLog implements AutoCloseable {
     static final byte[] MAGIC = "LOCIWAL\0".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
-    private static final int HEADER_BYTES = MAGIC.length + Integer.BYTES;
-    private static final int RECORD_HEADER_BYTES = Integer.BYTES * 2 + Long.BYTES + 1;
-    private static final int MAX_PAYLOAD = 1 << 30;
+    private static final int HEADER_BYTES = WalSegmentReader.HEADER_BYTES;
+    private static final int RECORD_HEADER_BYTES = WalSegmentReader.RECORD_HEADER_BYTES;
 
     /** One replayed record. */
     record Entry(long seq, byte type, byte[] payload) {
@@ -43,6 +41,8 @@ final class WriteAheadLog implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder fsyncNanos = new java.util.concurrent.atomic.LongAdder();
     private FileChannel channel;
     private long bytesInLog;
+    /** Where the segment must be cut back to before the next append (a failed write's bytes), -1 if nowhere. */
+    private long cutBackTo = -1;
     private long nextSeq;
     private long nextSeqAtSegmentStart;
     private volatile long writtenSeq;
@@ -77,9 +77,15 @@ final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    /** Writes a record (not yet durable) and returns its sequence number. */
+    /**
+     * Writes a record (not yet durable) and returns its sequence number. When the write fails (a
+     * full disk, say) the segment is cut back to where the record began and its sequence number is
+     * given back, so the log holds no partial record and no gap; the caller's write is refused.
+     */
     synchronized long append(byte type, byte[] payload) {
-        long seq = nextSeq++;
+        long start = bytesInLog;
+        cutBackIfNeeded();
+        long seq = nextSeq;
         var buf = ByteBuffer.allocate(RECORD_HEADER_BYTES + payload.length);
         buf.putInt(payload.length);
         buf.putInt(checksum(seq, type, payload));
@@ -92,11 +98,28 @@ final class WriteAheadLog implements AutoCloseable {
                 channel.write(buf);
             }
         } catch (IOException e) {
-            throw new StorageException("write-ahead log append failed: " + e.getMessage(), true, e);
+            cutBackTo = start;
+            cutBackIfNeeded();
+            throw new StorageException("write-ahead log append failed, nothing written: " + e.getMessage(), true, e);
         }
+        nextSeq++;
         bytesInLog += RECORD_HEADER_BYTES + payload.length;
         writtenSeq = seq;
         return seq;
+    }
+
+    /** Removes the part of a record whose write failed; refuses appends while it cannot. */
+    private void cutBackIfNeeded() {
+        if (cutBackTo < 0) {
+            return;
+        }
+        try {
+            channel.truncate(cutBackTo);
+            channel.position(cutBackTo);
+            cutBackTo = -1;
+        } catch (IOException e) {
+            throw new StorageException("write-ahead log cannot remove a failed write's bytes: " + e.getMessage(), true, e);
+        }
     }
 
     /** Returns once the record {@code seq} and all before it are on stable storage. */
@@ -123,6 +146,11 @@ final class WriteAheadLog implements AutoCloseable {
             fsyncs.increment();
             syncedSeq = Math.max(syncedSeq, covered);
         }
+    }
+
+    /** The directory of the segments. */
+    Path dir() {
+        return dir;
     }
 
     /** Fsyncs done since the log was opened. */
@@ -154,8 +182,13 @@ final class WriteAheadLog implements AutoCloseable {
                 try {
                     channel.force(false);
                     syncedSeq = writtenSeq;
+                    // The new segment is made before the old is closed: if it cannot be (a full
+                    // disk), appends go on in the old one.
+                    FileChannel next = newSegment(nextSeq);
                     channel.close();
-                    startSegment();
+                    channel = next;
+                    nextSeqAtSegmentStart = nextSeq;
+                    bytesInLog = HEADER_BYTES;
                     return nextSeq;
                 } catch (IOException e) {
                     throw new StorageException("write-ahead log rotation failed: " + e.getMessage(), true, e);
@@ -192,98 +225,71 @@ final class WriteAheadLog implements AutoCloseable {
     }
 
     private void startSegment() throws IOException {
+        channel = newSegment(nextSeq);
         nextSeqAtSegmentStart = nextSeq;
-        Path file = dir.resolve(segmentName(nextSeq));
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
-        var header = ByteBuffer.allocate(HEADER_BYTES).put(MAGIC).putInt(VERSION).flip();
-        while (header.hasRemaining()) {
-            channel.write(header);
-        }
-        channel.force(true);
-        fsyncDirectory(dir);
         bytesInLog = HEADER_BYTES;
     }
 
-    private static long readSegment(Path file, boolean last, List<Entry> out) throws IOException {
-        long lastSeq = -1;
-        try (var ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long size = ch.size();
-            var header = ByteBuffer.allocate(HEADER_BYTES);
-            if (size < HEADER_BYTES) {
-                if (!last) {
-                    throw corrupt(file, 0, "segment shorter than its header");
-                }
-                ch.truncate(0);
-                return lastSeq;
+    /** Creates the segment whose first record will be {@code firstSeq}, header written and synced. */
+    private FileChannel newSegment(long firstSeq) throws IOException {
+        Path file = dir.resolve(segmentName(firstSeq));
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        try {
+            var header = ByteBuffer.allocate(HEADER_BYTES).put(MAGIC).putInt(VERSION).flip();
+            while (header.hasRemaining()) {
+                ch.write(header);
             }
-            ch.read(header, 0);
-            header.flip();
-            byte[] magic = new byte[MAGIC.length];
-            header.get(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
-                throw corrupt(file, 0, "bad magic");
-            }
-            int version = header.getInt();
-            if (version != VERSION) {
-                throw new dev.loci.FormatVersionException("write-ahead log " + file + " has format version " + version
-                        + "; this release reads version " + VERSION);
-            }
-            long pos = HEADER_BYTES;
-            var recHeader = ByteBuffer.allocate(RECORD_HEADER_BYTES);
-            while (pos < size) {
-                recHeader.clear();
-                int n = ch.read(recHeader, pos);
-                boolean torn = n < RECORD_HEADER_BYTES;
-                int length = 0;
-                int crc = 0;
-                long seq = 0;
-                byte type = 0;
-                byte[] payload = null;
-                if (!torn) {
-                    recHeader.flip();
-                    length = recHeader.getInt();
-                    crc = recHeader.getInt();
-                    seq = recHeader.getLong();
-                    type = recHeader.get();
-                    torn = length < 0 || length > MAX_PAYLOAD || pos + RECORD_HEADER_BYTES + length > size;
-                }
-                if (!torn) {
-                    var body = ByteBuffer.allocate(length);
-                    while (body.hasRemaining() && ch.read(body, pos + RECORD_HEADER_BYTES + body.position()) > 0) {
-                        // keep reading until the payload is complete
-                    }
-                    payload = body.array();
-                    torn = body.hasRemaining() || checksum(seq, type, payload) != crc;
-                }
-                if (torn) {
-                    if (!last) {
-                        throw corrupt(file, pos, "damaged record in a sealed segment");
-                    }
-                    ch.truncate(pos);
-                    ch.force(true);
-                    return lastSeq;
-                }
-                out.add(new Entry(seq, type, payload));
-                lastSeq = seq;
-                pos += RECORD_HEADER_BYTES + length;
-            }
+            ch.force(true);
+        } catch (IOException e) {
+            ch.close();
+            Files.deleteIfExists(file);
+            throw e;
         }
-        return lastSeq;
+        fsyncDirectory(dir);
+        return ch;
+    }
+
+    private static long readSegment(Path file, boolean last, List<Entry> out) throws IOException {
+        try (var ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            WalSegmentReader.Segment segment;
+            try {
+                segment = WalSegmentReader.read(WalSegmentReader.Source.of(ch), false);
+            } catch (dev.loci.FormatVersionException e) {
+                throw new dev.loci.FormatVersionException("write-ahead log " + file + ": " + e.getMessage());
+            }
+            if (!segment.intact()) {
+                WalSegmentReader.Damage damage = segment.damage().get(0);
+                if (!last || !segment.headerOk() && ch.size() >= WalSegmentReader.HEADER_BYTES) {
+                    throw corrupt(file, damage.start(), damage.problem() + (last ? "" : " in a sealed segment"));
+                }
+                // Damage at the very end of the last segment is a write torn by a crash, never
+                // acknowledged (its fsync had not returned): drop it. Intact records after the damage
+                // mean it is not a torn tail but corruption, and truncating would lose them.
+                WalSegmentReader.Segment salvaged = WalSegmentReader.read(WalSegmentReader.Source.of(ch), true);
+                if (salvaged.entries().size() > segment.entries().size()) {
+                    throw corrupt(file, damage.start(), damage.problem() + ", with "
+                            + (salvaged.entries().size() - segment.entries().size())
+                            + " intact records after it (not a torn write)");
+                }
+                ch.truncate(segment.goodBytes());
+                ch.force(true);
+            }
+            out.addAll(segment.entries());
+            return segment.entries().isEmpty() ? -1 : segment.entries().getLast().seq();
+        }
     }
 
     private static StorageException corrupt(Path file, long pos, String what) {
-        return new StorageException("write-ahead log " + file + " is corrupt at byte " + pos + ": " + what, false);
+        return new StorageException("write-ahead log " + file + " is corrupt at byte " + pos + ": " + what
+                + " (`loci check` reports the damage, `loci repair` keeps what is intact)", false);
     }
 
     private static int checksum(long seq, byte type, byte[] payload) {
-        var crc = new CRC32C();
-        crc.update(ByteBuffer.allocate(Long.BYTES + 1).putLong(seq).put(type).flip());
-        crc.update(payload);
-        return (int) crc.getValue();
+        return WalSegmentReader.checksum(seq, type, payload);
     }
 
-    private static List<Path> segments(Path dir) throws IOException {
+    static List<Path> segments(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> list = new ArrayList<>(files
                     .filter(p -> p.getFileName().toString().matches("wal-\\d{20}\\.log")).toList());
@@ -292,7 +298,7 @@ final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    private static long firstSeqOf(Path p) {
+    static long firstSeqOf(Path p) {
         String name = p.getFileName().toString();
         return Long.parseLong(name.substring(4, 24));
     }

@@ -1,6 +1,7 @@
 package dev.loci.store.lucene;
 
 import dev.loci.Memory;
+import dev.loci.StorageException;
 import dev.loci.spi.MemoryCodec;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.StoredMemory;
@@ -26,6 +27,7 @@ import org.apache.lucene.store.AlreadyClosedException;
  * <p>Thread-safe.
  */
 final class Writes {
+    private static final System.Logger LOG = System.getLogger(Writes.class.getName());
     private final LuceneIndex index;
     private final WriteAheadLog wal;
     private final LuceneStoreConfig config;
@@ -167,7 +169,14 @@ final class Writes {
         // so a burst of small writes costs one searcher refresh, not one each.
         searchers.written();
         if (logged() && wal.bytes() > config.walBytesBeforeCommit()) {
-            checkpoints.checkpoint();
+            try {
+                checkpoints.checkpoint();
+            } catch (StorageException e) {
+                // The write is durable in the log and acknowledged; the commit is retried after the
+                // next write (the log keeps everything until one succeeds).
+                LOG.log(System.Logger.Level.WARNING, "checkpoint failed; the write-ahead log keeps the writes: "
+                        + e.getMessage());
+            }
         }
     }
 }
