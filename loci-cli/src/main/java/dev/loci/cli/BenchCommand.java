@@ -12,9 +12,9 @@ import picocli.CommandLine.Option;
 
 /** {@code loci bench}: the speed benchmarks behind docs/BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Speed benchmarks: ingest | recall | durability (see docs/BENCHMARKS.md).")
+        description = "Benchmarks: ingest | recall | durability | server | crash (see docs/BENCHMARKS.md).")
 final class BenchCommand implements Callable<Integer> {
-    @picocli.CommandLine.Parameters(index = "0", paramLabel = "WHAT", description = "ingest, recall or durability")
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "WHAT", description = "ingest, recall, durability, server or crash")
     String what;
 
     @Option(names = "--turns", defaultValue = "10000", description = "ingest: synthetic turns (default 10000).")
@@ -36,6 +36,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--per-case", defaultValue = "4000", description = "durability: memories per case (default 4000).")
     int perCase;
 
+    @Option(names = "--trials", defaultValue = "20", description = "crash: kills of the server (default 20).")
+    int trials;
+
+    @Option(names = "--clients", defaultValue = "8", description = "crash: concurrent writers (default 8).")
+    int clients;
+
+    @Option(names = "--seed", defaultValue = "1", description = "crash: seed of the kill moments (default 1).")
+    long seed;
+
     @Option(names = "--work-dir", description = "Where temporary stores go (default: system temp).")
     Path workDir;
 
@@ -49,8 +58,13 @@ final class BenchCommand implements Callable<Integer> {
             case "recall" -> RecallBenchmark.run(new RecallBenchmark.Options(sizes, queries, dir), System.out);
             case "durability" -> DurabilityBenchmark.run(new DurabilityBenchmark.Options(perCase, dir), System.out);
             case "server" -> dev.loci.server.bench.ServerBenchmark.run(dir, queries, System.out);
+            case "crash" -> {
+                long lost = dev.loci.server.bench.CrashBenchmark.run(
+                        new dev.loci.server.bench.CrashBenchmark.Options(trials, clients, seed, dir), System.out);
+                return lost == 0 ? 0 : 1;
+            }
             default -> throw new dev.loci.InvalidInputException("WHAT", "'" + what
-                    + "' is not a benchmark; use ingest, recall or durability");
+                    + "' is not a benchmark; use ingest, recall, durability, server or crash");
         }
         return 0;
     }
