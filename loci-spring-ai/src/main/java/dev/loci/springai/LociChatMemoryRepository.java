@@ -197,27 +197,13 @@ public final class LociChatMemoryRepository implements ChatMemoryRepository {
     }
 
     /** Configures a {@link LociChatMemoryRepository}; setters validate at once. Not thread-safe. */
-    public static final class Builder {
-        private final Loci loci;
-        private UserScopes scopes = UserScopes.defaults();
+    public static final class Builder extends ScopedBuilder<Builder> {
         private Function<String, String> userOfConversation = id -> null;
         private int window = 20;
         private Clock clock = Clock.systemUTC();
 
         private Builder(Loci loci) {
-            this.loci = Objects.requireNonNull(loci, "loci");
-        }
-
-        /** The Loci tenant, default {@code "default"}. */
-        public Builder tenant(String tenant) {
-            scopes = scopes.withTenant(tenant);
-            return this;
-        }
-
-        /** The user every conversation belongs to, unless {@link #userOfConversation} names another. */
-        public Builder userId(String userId) {
-            scopes = scopes.withUserId(userId);
-            return this;
+            super(loci);
         }
 
         /**
@@ -229,18 +215,9 @@ public final class LociChatMemoryRepository implements ChatMemoryRepository {
             return this;
         }
 
-        /** The agent whose memory this is; none by default (the user's memory shared by all agents). */
-        public Builder agentId(String agentId) {
-            scopes = scopes.withAgentId(agentId);
-            return this;
-        }
-
         /** How many of a conversation's newest messages it returns, 1..100, default 20. */
         public Builder window(int messages) {
-            if (messages < 1 || messages > MAX_WINDOW) {
-                throw new InvalidInputException("window", "must be in 1.." + MAX_WINDOW + ", was " + messages);
-            }
-            this.window = messages;
+            this.window = inRange("window", messages, 1, MAX_WINDOW);
             return this;
         }
 
