@@ -23,13 +23,6 @@ final class ConversationScopes {
         return new ConversationScopes(Objects.requireNonNull(mapping, "scopeOf"));
     }
 
-    /** Tenant fixed, user from the memory id, session = the memory id as text. */
-    static ConversationScopes perSession(String tenant, Function<Object, String> userOf) {
-        Objects.requireNonNull(userOf, "userId");
-        Scope.tenant(tenant); // validates the tenant now, not at the first message
-        return new ConversationScopes(id -> new Scope(tenant, user(userOf.apply(id), id), null, sessionId(id)));
-    }
-
     /** The conversation's scope, session included. */
     Scope session(Object memoryId) {
         if (memoryId == null) {

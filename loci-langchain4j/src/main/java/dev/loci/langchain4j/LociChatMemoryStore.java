@@ -22,7 +22,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -102,8 +101,8 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
     private final AtomicReference<Instant> lastStamp = new AtomicReference<>(Instant.EPOCH);
 
     private LociChatMemoryStore(Builder b) {
-        this.loci = Objects.requireNonNull(b.loci, "loci is required");
-        this.scopes = b.scopes();
+        this.loci = b.requiredLoci();
+        this.scopes = ConversationScopes.of(b.sessions(id -> id, id -> id));
         this.maxMessages = b.maxMessages;
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
@@ -352,73 +351,21 @@ public final class LociChatMemoryStore implements ChatMemoryStore {
     }
 
     /** Builds a {@link LociChatMemoryStore}. {@link #loci(Loci)} is required. Not thread-safe. */
-    public static final class Builder {
-        private Loci loci;
-        private String tenant = "default";
-        private Function<Object, String> userOf;
-        private Function<Object, Scope> scopeOf;
+    public static final class Builder extends ScopedBuilder<Builder, Object> {
         private int maxMessages = DEFAULT_MAX_MESSAGES;
 
         private Builder() {
         }
 
-        /** The memory: an embedded engine or a client of a Loci server. Required. */
-        public Builder loci(Loci l) {
-            this.loci = l;
-            return this;
-        }
-
-        /** The tenant of every conversation; default {@code default}. With a client, the API key's tenant. */
-        public Builder tenant(String t) {
-            this.tenant = t;
-            return this;
-        }
-
-        /** One user for every conversation. Either this, {@link #userId(Function)} or {@link #scopeOf}. */
-        public Builder userId(String user) {
-            Objects.requireNonNull(user, "userId");
-            this.userOf = id -> user;
-            return this;
-        }
-
-        /** The user of a conversation, from its chat memory id (e.g. ids like {@code maya:42}). */
-        public Builder userId(Function<Object, String> userOfMemoryId) {
-            this.userOf = Objects.requireNonNull(userOfMemoryId, "userId");
-            return this;
-        }
-
-        /**
-         * The whole scope of a conversation from its chat memory id, for mappings the tenant and user
-         * setters cannot express; overrides them. The scope should name a session, so that
-         * {@link #deleteMessages} forgets one conversation and not all of the user's.
-         */
-        public Builder scopeOf(Function<Object, Scope> mapping) {
-            this.scopeOf = Objects.requireNonNull(mapping, "scopeOf");
-            return this;
-        }
-
         /** How many messages (besides the system message) {@link #getMessages} returns, 1..1000; default 20.
          * At least the {@code maxMessages} of the chat memory over it, which keeps no more than that. */
         public Builder maxMessages(int n) {
-            if (n < 1 || n > 1000) {
-                throw new InvalidInputException("maxMessages", "must be in 1..1000, was " + n);
-            }
-            this.maxMessages = n;
+            this.maxMessages = inRange("maxMessages", n, 1, 1000);
             return this;
         }
 
         public LociChatMemoryStore build() {
             return new LociChatMemoryStore(this);
-        }
-
-        ConversationScopes scopes() {
-            if (scopeOf != null) {
-                return ConversationScopes.of(scopeOf);
-            }
-            if (userOf == null) {
-                throw new InvalidInputException("userId", "is required: set userId(...) or scopeOf(...)");
-            }
-            return ConversationScopes.perSession(tenant, userOf);
         }
     }
 }

@@ -20,7 +20,6 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -74,8 +73,8 @@ public final class LociContentRetriever implements ContentRetriever {
     private final int contextTokens;
 
     private LociContentRetriever(Builder b) {
-        this.loci = Objects.requireNonNull(b.loci, "loci is required");
-        this.scopeOf = b.scopeOf();
+        this.loci = b.requiredLoci();
+        this.scopeOf = b.sessions(LociContentRetriever::memoryId, q -> "the query " + q.text());
         this.maxResults = b.maxResults;
         this.kinds = b.kinds;
         this.minScore = b.minScore;
@@ -163,11 +162,7 @@ public final class LociContentRetriever implements ContentRetriever {
     }
 
     /** Builds a {@link LociContentRetriever}. {@link #loci(Loci)} and a user are required. Not thread-safe. */
-    public static final class Builder {
-        private Loci loci;
-        private String tenant = "default";
-        private Function<Query, String> userOf;
-        private Function<Query, Scope> scopeOf;
+    public static final class Builder extends ScopedBuilder<Builder, Query> {
         private int maxResults = DEFAULT_MAX_RESULTS;
         private Set<Kind> kinds = Set.of();
         private double minScore = 0;
@@ -177,46 +172,9 @@ public final class LociContentRetriever implements ContentRetriever {
         private Builder() {
         }
 
-        /** The memory: an embedded engine or a client of a Loci server. Required. */
-        public Builder loci(Loci l) {
-            this.loci = l;
-            return this;
-        }
-
-        /** The tenant; default {@code default}. With a client, the API key's tenant. */
-        public Builder tenant(String t) {
-            this.tenant = t;
-            return this;
-        }
-
-        /** One user for every query. Either this, {@link #userId(Function)} or {@link #scopeOf}. */
-        public Builder userId(String user) {
-            Objects.requireNonNull(user, "userId");
-            this.userOf = q -> user;
-            return this;
-        }
-
-        /** The user of a query, e.g. from its chat memory id or the invocation parameters. */
-        public Builder userId(Function<Query, String> userOfQuery) {
-            this.userOf = Objects.requireNonNull(userOfQuery, "userId");
-            return this;
-        }
-
-        /**
-         * The scope of a query (its session included) for mappings the tenant and user setters
-         * cannot express; overrides them. Use the same mapping as the {@link LociChatMemoryStore}.
-         */
-        public Builder scopeOf(Function<Query, Scope> mapping) {
-            this.scopeOf = Objects.requireNonNull(mapping, "scopeOf");
-            return this;
-        }
-
         /** How many contents at most, 1..100; default 5. */
         public Builder maxResults(int n) {
-            if (n < 1 || n > 100) {
-                throw new InvalidInputException("maxResults", "must be in 1..100, was " + n);
-            }
-            this.maxResults = n;
+            this.maxResults = inRange("maxResults", n, 1, 100);
             return this;
         }
 
@@ -253,29 +211,12 @@ public final class LociContentRetriever implements ContentRetriever {
          * {@link #minScore} do not apply to the block.
          */
         public Builder contextTokens(int tokens) {
-            if (tokens < 0 || tokens > 100_000) {
-                throw new InvalidInputException("contextTokens", "must be in 0..100000, was " + tokens);
-            }
-            this.contextTokens = tokens;
+            this.contextTokens = inRange("contextTokens", tokens, 0, 100_000);
             return this;
         }
 
         public LociContentRetriever build() {
             return new LociContentRetriever(this);
-        }
-
-        Function<Query, Scope> scopeOf() {
-            if (scopeOf != null) {
-                return scopeOf;
-            }
-            if (userOf == null) {
-                throw new InvalidInputException("userId", "is required: set userId(...) or scopeOf(...)");
-            }
-            Function<Query, String> users = userOf;
-            String t = tenant;
-            Scope.tenant(t);
-            return q -> new Scope(t, ConversationScopes.user(users.apply(q), "the query " + q.text()), null,
-                    ConversationScopes.sessionId(memoryId(q)));
         }
     }
 }

@@ -19,8 +19,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * Tools with which the model manages the user's long-term memory itself: search it, remember a
@@ -48,8 +46,8 @@ public final class LociTools {
     private final int maxResults;
 
     private LociTools(Builder b) {
-        this.loci = Objects.requireNonNull(b.loci, "loci is required");
-        this.scopes = b.scopes();
+        this.loci = b.requiredLoci();
+        this.scopes = ConversationScopes.of(b.sessions(id -> id, id -> id));
         this.maxResults = b.maxResults;
     }
 
@@ -123,68 +121,20 @@ public final class LociTools {
     }
 
     /** Builds {@link LociTools}. {@link #loci(Loci)} and a user are required. Not thread-safe. */
-    public static final class Builder {
-        private Loci loci;
-        private String tenant = "default";
-        private Function<Object, String> userOf;
-        private Function<Object, Scope> scopeOf;
+    public static final class Builder extends ScopedBuilder<Builder, Object> {
         private int maxResults = DEFAULT_MAX_RESULTS;
 
         private Builder() {
         }
 
-        /** The memory: an embedded engine or a client of a Loci server. Required. */
-        public Builder loci(Loci l) {
-            this.loci = l;
-            return this;
-        }
-
-        /** The tenant; default {@code default}. With a client, the API key's tenant. */
-        public Builder tenant(String t) {
-            this.tenant = t;
-            return this;
-        }
-
-        /** One user for every conversation. Either this, {@link #userId(Function)} or {@link #scopeOf}. */
-        public Builder userId(String user) {
-            Objects.requireNonNull(user, "userId");
-            this.userOf = id -> user;
-            return this;
-        }
-
-        /** The user of a conversation, from its chat memory id. */
-        public Builder userId(Function<Object, String> userOfMemoryId) {
-            this.userOf = Objects.requireNonNull(userOfMemoryId, "userId");
-            return this;
-        }
-
-        /** The scope of a conversation from its chat memory id; overrides tenant and user. */
-        public Builder scopeOf(Function<Object, Scope> mapping) {
-            this.scopeOf = Objects.requireNonNull(mapping, "scopeOf");
-            return this;
-        }
-
         /** How many memories a search lists, 1..50; default 5. */
         public Builder maxResults(int n) {
-            if (n < 1 || n > 50) {
-                throw new InvalidInputException("maxResults", "must be in 1..50, was " + n);
-            }
-            this.maxResults = n;
+            this.maxResults = inRange("maxResults", n, 1, 50);
             return this;
         }
 
         public LociTools build() {
             return new LociTools(this);
-        }
-
-        ConversationScopes scopes() {
-            if (scopeOf != null) {
-                return ConversationScopes.of(scopeOf);
-            }
-            if (userOf == null) {
-                throw new InvalidInputException("userId", "is required: set userId(...) or scopeOf(...)");
-            }
-            return ConversationScopes.perSession(tenant, userOf);
         }
     }
 }

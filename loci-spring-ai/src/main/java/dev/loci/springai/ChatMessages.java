@@ -39,8 +39,14 @@ final class ChatMessages {
 
     /** A Loci message: role, speaker (the user's id for the user's turns), text, time and client id. */
     static dev.loci.Message toLoci(String role, String userId, String text, Instant at, String clientId) {
+        return toLoci(role, userId, text, at, clientId, Map.of());
+    }
+
+    /** As {@link #toLoci(String, String, String, Instant, String)}, with metadata. */
+    static dev.loci.Message toLoci(String role, String userId, String text, Instant at, String clientId,
+                                   Map<String, String> metadata) {
         String speaker = USER.equals(role) ? userId : role;
-        return new dev.loci.Message(role, speaker, text, at, clientId, Map.of());
+        return new dev.loci.Message(role, speaker, text, at, clientId, metadata);
     }
 
     /** A stored turn as the Spring AI message of its role (a turn without a role reads as the user's). */

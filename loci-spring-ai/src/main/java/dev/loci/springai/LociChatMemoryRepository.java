@@ -34,9 +34,13 @@ import org.springframework.ai.chat.messages.Message;
  * and tool responses are not kept (no text of their own to remember).
  *
  * <p>{@code findByConversationId} returns the newest {@link Builder#window(int) window} turns, oldest
- * first. {@code findConversationIds} lists the sessions of the fixed {@link Builder#userId(String) user},
- * most recently active first, by reading all of the user's turns a page at a time (Loci has no call
- * that lists sessions): fine for a user's conversations, slow for a user with a very long history.
+ * first, read with {@link Loci#list} (one listing: reading a window is not a recall, so it leaves the
+ * retention of the turns as it was). {@code findConversationIds} lists the sessions of the fixed
+ * {@link Builder#userId(String) user}, most recently active first, by listing all of the user's turns
+ * a page of {@value TurnPages#PAGE} at a time (Loci has no call that lists sessions): fine for a
+ * user's conversations, slow for a user with a very long history. System messages are stored with
+ * the metadata {@code spring-ai=system}, so one kept at the front of a window is found by a listing
+ * however long ago it was stored.
  *
  * <p>Do not also let {@link LociMemoryAdvisor} remember the same conversations (build it with
  * {@code rememberExchanges(false)}), or each exchange is stored twice. Thread-safe.
@@ -45,6 +49,10 @@ public final class LociChatMemoryRepository implements ChatMemoryRepository {
     private static final String ID_PREFIX = "spring-ai-window-";
     /** Stored turns compared with a window beyond its own length: room for an old system message kept in it. */
     private static final int LOOK_BACK = 20;
+    /** Largest {@link Builder#window(int) window}. */
+    private static final int MAX_WINDOW = 100;
+    /** Metadata of a stored system message, so it is found by a listing however old it is. */
+    static final Map<String, String> SYSTEM_MARK = Map.of("spring-ai", "system");
 
     private final Loci loci;
     private final UserScopes scopes;
@@ -70,7 +78,7 @@ public final class LociChatMemoryRepository implements ChatMemoryRepository {
             return List.of();
         }
         Set<String> ids = new LinkedHashSet<>();
-        TurnPages.newestFirst(loci, scopes.user(Map.of()), clock.instant(), page -> {
+        TurnPages.newestFirst(loci, scopes.user(Map.of()), page -> {
             page.stream().map(m -> m.scope().sessionId()).filter(Objects::nonNull).forEach(ids::add);
             return true;
         });
@@ -79,7 +87,7 @@ public final class LociChatMemoryRepository implements ChatMemoryRepository {
 
     @Override
     public List<Message> findByConversationId(String conversationId) {
-        return TurnPages.newest(loci, scope(conversationId), window, clock.instant()).stream()
+        return TurnPages.newest(loci, scope(conversationId), window).stream()
                 .map(ChatMessages::fromLoci).toList();
     }
 
@@ -94,8 +102,7 @@ public final class LociChatMemoryRepository implements ChatMemoryRepository {
             return;
         }
         Instant now = clock.instant();
-        List<Memory> stored = TurnPages.newest(loci, session,
-                Math.min(TurnPages.PAGE, given.size() + LOOK_BACK), now);
+        List<Memory> stored = TurnPages.newest(loci, session, Math.min(TurnPages.PAGE, given.size() + LOOK_BACK));
         List<Message> fresh = unstored(session, given, stored);
         if (fresh.isEmpty()) {
             return;
@@ -111,7 +118,8 @@ public final class LociChatMemoryRepository implements ChatMemoryRepository {
             String role = ChatMessages.role(m);
             String clientId = ChatMessages.clientId(ID_PREFIX, conversationId, after, Integer.toString(i), role,
                     m.getText());
-            out.add(ChatMessages.toLoci(role, userId, m.getText(), at.plus(i, ChronoUnit.MICROS), clientId));
+            out.add(ChatMessages.toLoci(role, userId, m.getText(), at.plus(i, ChronoUnit.MICROS), clientId,
+                    ChatMessages.SYSTEM.equals(role) ? SYSTEM_MARK : Map.of()));
         }
         loci.remember(session, out);
     }
@@ -149,9 +157,27 @@ public final class LociChatMemoryRepository implements ChatMemoryRepository {
         return given.subList(firstNew, given.size());
     }
 
+    /**
+     * Whether the conversation holds this system message: among the turns just read, else among its
+     * marked system messages (listed, so their retention is untouched). A conversation stored before
+     * system messages were marked holds none marked; only then is it searched with a recall.
+     */
     private boolean holdsSystemMessage(Scope session, List<Memory> stored, Message m) {
         if (stored.stream().anyMatch(s -> ChatMessages.same(s, m))) {
             return true;
+        }
+        if (stored.isEmpty()) {
+            return false;
+        }
+        boolean[] marked = {false};
+        boolean[] found = {false};
+        TurnPages.newestFirst(loci, session, SYSTEM_MARK, page -> {
+            marked[0] |= !page.isEmpty();
+            found[0] = page.stream().anyMatch(s -> ChatMessages.same(s, m));
+            return !found[0];
+        });
+        if (marked[0]) {
+            return found[0];
         }
         var query = RecallQuery.of(m.getText()).withKinds(Set.of(Kind.TURN)).withK(20);
         return loci.recall(session, query).results().stream().anyMatch(r -> ChatMessages.same(r.memory(), m));
@@ -171,27 +197,13 @@ public final class LociChatMemoryRepository implements ChatMemoryRepository {
     }
 
     /** Configures a {@link LociChatMemoryRepository}; setters validate at once. Not thread-safe. */
-    public static final class Builder {
-        private final Loci loci;
-        private UserScopes scopes = UserScopes.defaults();
+    public static final class Builder extends ScopedBuilder<Builder> {
         private Function<String, String> userOfConversation = id -> null;
         private int window = 20;
         private Clock clock = Clock.systemUTC();
 
         private Builder(Loci loci) {
-            this.loci = Objects.requireNonNull(loci, "loci");
-        }
-
-        /** The Loci tenant, default {@code "default"}. */
-        public Builder tenant(String tenant) {
-            scopes = scopes.withTenant(tenant);
-            return this;
-        }
-
-        /** The user every conversation belongs to, unless {@link #userOfConversation} names another. */
-        public Builder userId(String userId) {
-            scopes = scopes.withUserId(userId);
-            return this;
+            super(loci);
         }
 
         /**
@@ -203,18 +215,9 @@ public final class LociChatMemoryRepository implements ChatMemoryRepository {
             return this;
         }
 
-        /** The agent whose memory this is; none by default (the user's memory shared by all agents). */
-        public Builder agentId(String agentId) {
-            scopes = scopes.withAgentId(agentId);
-            return this;
-        }
-
         /** How many of a conversation's newest messages it returns, 1..100, default 20. */
         public Builder window(int messages) {
-            if (messages < 1 || messages > TurnPages.PAGE) {
-                throw new InvalidInputException("window", "must be in 1.." + TurnPages.PAGE + ", was " + messages);
-            }
-            this.window = messages;
+            this.window = inRange("window", messages, 1, MAX_WINDOW);
             return this;
         }
 

@@ -77,41 +77,18 @@ public final class LociDocumentRetriever implements DocumentRetriever {
     }
 
     /** Configures a {@link LociDocumentRetriever}; setters validate at once. Not thread-safe. */
-    public static final class Builder {
-        private final Loci loci;
-        private UserScopes scopes = UserScopes.defaults();
+    public static final class Builder extends ScopedBuilder<Builder> {
         private int topK = 5;
         private Set<Kind> kinds = Set.of();
         private double minScore = 0;
 
         private Builder(Loci loci) {
-            this.loci = Objects.requireNonNull(loci, "loci");
-        }
-
-        /** The Loci tenant, default {@code "default"}. */
-        public Builder tenant(String tenant) {
-            scopes = scopes.withTenant(tenant);
-            return this;
-        }
-
-        /** The user of queries whose context names none under {@link LociMemoryAdvisor#USER_ID}. */
-        public Builder userId(String userId) {
-            scopes = scopes.withUserId(userId);
-            return this;
-        }
-
-        /** The agent whose memory this is; none by default. */
-        public Builder agentId(String agentId) {
-            scopes = scopes.withAgentId(agentId);
-            return this;
+            super(loci);
         }
 
         /** Documents per query, 1..{@value RecallQuery#MAX_K}, default 5. */
         public Builder topK(int k) {
-            if (k < 1 || k > RecallQuery.MAX_K) {
-                throw new InvalidInputException("topK", "must be in 1.." + RecallQuery.MAX_K + ", was " + k);
-            }
-            this.topK = k;
+            this.topK = inRange("topK", k, 1, RecallQuery.MAX_K);
             return this;
         }
 

@@ -215,9 +215,7 @@ public final class LociMemoryAdvisor implements BaseAdvisor {
     }
 
     /** Configures a {@link LociMemoryAdvisor}; setters validate at once. Not thread-safe. */
-    public static final class Builder {
-        private final Loci loci;
-        private UserScopes scopes = UserScopes.defaults();
+    public static final class Builder extends ScopedBuilder<Builder> {
         private int tokenBudget = 1000;
         private String template = DEFAULT_TEMPLATE;
         private boolean injectContext = true;
@@ -227,33 +225,12 @@ public final class LociMemoryAdvisor implements BaseAdvisor {
         private Clock clock = Clock.systemUTC();
 
         private Builder(Loci loci) {
-            this.loci = Objects.requireNonNull(loci, "loci");
-        }
-
-        /** The Loci tenant, default {@code "default"}. */
-        public Builder tenant(String tenant) {
-            scopes = scopes.withTenant(tenant);
-            return this;
-        }
-
-        /** The user of calls that do not name one with the param {@link #USER_ID}; none by default. */
-        public Builder userId(String userId) {
-            scopes = scopes.withUserId(userId);
-            return this;
-        }
-
-        /** The agent whose memory this is; none by default (the user's memory shared by all agents). */
-        public Builder agentId(String agentId) {
-            scopes = scopes.withAgentId(agentId);
-            return this;
+            super(loci);
         }
 
         /** Most tokens the context block may take in the system prompt, 16..100000, default 1000. */
         public Builder tokenBudget(int tokens) {
-            if (tokens < 16 || tokens > 100_000) {
-                throw new InvalidInputException("tokenBudget", "must be in 16..100000, was " + tokens);
-            }
-            this.tokenBudget = tokens;
+            this.tokenBudget = inRange("tokenBudget", tokens, 16, 100_000);
             return this;
         }
 

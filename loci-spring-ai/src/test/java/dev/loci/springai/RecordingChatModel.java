@@ -10,12 +10,15 @@ import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.prompt.Prompt;
 import reactor.core.publisher.Flux;
 
-/** A chat model that records every prompt it receives and answers with a fixed reply (streamed word by word). */
-final class RecordingChatModel implements ChatModel {
-    final List<Prompt> prompts = new CopyOnWriteArrayList<>();
+/**
+ * A chat model that records every prompt it receives and answers with a fixed reply (streamed word
+ * by word). Public for the Spring Boot starter's tests.
+ */
+public final class RecordingChatModel implements ChatModel {
+    private final List<Prompt> prompts = new CopyOnWriteArrayList<>();
     private final String reply;
 
-    RecordingChatModel(String reply) {
+    public RecordingChatModel(String reply) {
         this.reply = reply;
     }
 
@@ -34,12 +37,13 @@ final class RecordingChatModel implements ChatModel {
                 ChatGenerationMetadata.builder().finishReason(i == words.length - 1 ? "STOP" : null).build()))));
     }
 
-    Prompt last() {
+    /** The last prompt received. */
+    public Prompt last() {
         return prompts.getLast();
     }
 
     /** Everything the model was sent last, system prompt included, as one text. */
-    String lastText() {
+    public String lastText() {
         StringBuilder out = new StringBuilder();
         last().getInstructions().forEach(m -> out.append(m.getMessageType()).append(": ").append(m.getText()).append('\n'));
         return out.toString();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loci.InvalidInputException;
 import dev.loci.Kind;
+import dev.loci.ListQuery;
 import dev.loci.Loci;
 import dev.loci.Memory;
 import dev.loci.MemoryFilter;
@@ -222,6 +223,45 @@ abstract class SpringAiAdapterContract {
         List<Message> window = memory.get(conversation);
         assertInstanceOf(SystemMessage.class, window.getFirst());
         assertEquals("réponse 4", window.getLast().getText());
+    }
+
+    @Test
+    void readingTheWindowLeavesEveryTurnsRetentionAsItWas() {
+        String lou = fresh("lou");
+        String conversation = fresh("c");
+        // the repository's window reaches back to the system message; the memory's keeps it and the newest three
+        var repo = LociChatMemoryRepository.builder(loci()).tenant(TENANT).userId(lou).window(40).build();
+        var memory = MessageWindowChatMemory.builder().chatMemoryRepository(repo).maxMessages(4).build();
+        memory.add(conversation, new SystemMessage("Answer briefly."));
+        for (int i = 1; i <= 15; i++) {
+            memory.add(conversation, List.of(new UserMessage("note " + i + " about the allotment"),
+                    new AssistantMessage("noted " + i)));
+        }
+        Scope session = Scope.user(TENANT, lou).withSession(conversation);
+        // the system message, far behind the newest turns, is found again and not stored twice
+        assertEquals(31, turns(session));
+
+        List<Message> window = memory.get(conversation);
+        assertInstanceOf(SystemMessage.class, window.getFirst());
+        assertEquals("noted 15", window.getLast().getText());
+        List<Message> read = repo.findByConversationId(conversation);
+        assertEquals(31, read.size());
+        assertEquals(List.of("note 15 about the allotment", "noted 15"),
+                read.subList(29, 31).stream().map(Message::getText).toList());
+        repo.saveAll(conversation, window);
+        assertTrue(repo.findConversationIds().contains(conversation));
+        assertEquals(31, turns(session));
+        assertEquals(List.of(), accessCounts(session).stream().filter(c -> c != 0).toList(),
+                "reading the window counts as no recall");
+
+        // the same turns recalled do count: what is measured above can change
+        loci().recall(session, RecallQuery.of("allotment").withKinds(Set.of(Kind.TURN)));
+        assertTrue(accessCounts(session).stream().anyMatch(c -> c > 0), accessCounts(session).toString());
+    }
+
+    private List<Integer> accessCounts(Scope session) {
+        return loci().list(session, ListQuery.of().withKinds(Set.of(Kind.TURN)).withLimit(ListQuery.MAX_LIMIT))
+                .memories().stream().map(m -> m.lifecycle().accessCount()).toList();
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.loci.server.LociServer;
 import dev.loci.server.Role;
 import dev.loci.server.ServerOptions;
 import dev.loci.springai.LociMemoryAdvisor;
+import dev.loci.springai.RecordingChatModel;
 import dev.loci.testkit.HashingEmbedder;
 import dev.loci.testkit.InMemoryStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
