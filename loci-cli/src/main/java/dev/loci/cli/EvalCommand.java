@@ -5,10 +5,13 @@ import dev.loci.eval.EvalReport;
 import dev.loci.eval.LocomoBenchmark;
 import dev.loci.eval.LongMemEvalBenchmark;
 import dev.loci.eval.ProgressListener;
+import dev.loci.server.cli.StoreChoice;
+import dev.loci.store.elasticsearch.ElasticsearchMemoryStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -49,10 +52,31 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-context-keys", description = "Ablation: index turns without context and date keys.")
     boolean noContextKeys;
 
-    private EmbeddedOptions engine() {
+    @Mixin
+    StoreChoice store;
+
+    /** Throwaway Elasticsearch indices this run made, deleted when it ends. */
+    private final java.util.List<dev.loci.store.elasticsearch.ElasticsearchStoreConfig> throwaway =
+            new java.util.ArrayList<>();
+
+    /**
+     * The engine for one benchmark data directory: memories in it, or, with --store elasticsearch, in
+     * an index of its own (named after it, deleted at the end) unless --es-index names one.
+     */
+    private dev.loci.engine.LociEngine open(Path dir) {
         var loci = dev.loci.LociConfig.defaults();
         var c = loci.consolidation().withEpisodes(!noEpisodes).withContextKeys(!noContextKeys);
-        return EmbeddedOptions.defaults().withLoci(loci.withConsolidation(c));
+        EmbeddedOptions options = store.applyThrowaway(EmbeddedOptions.defaults().withLoci(loci.withConsolidation(c)),
+                "loci-eval-" + dir.getFileName().toString().toLowerCase(java.util.Locale.ROOT)
+                        .replaceAll("[^a-z0-9_-]", "-"));
+        if (options.elasticsearch() != null && store.isThrowaway()) {
+            throwaway.add(options.elasticsearch());
+        }
+        try {
+            return DataDirOption.open(dir, options);
+        } catch (RuntimeException e) {
+            throw store.explain(e);
+        }
     }
 
     @Override
@@ -60,15 +84,24 @@ final class EvalCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new InputFileException(file, null, "no such file");
         }
+        store.elasticsearch(); // bad store options fail before the data set is read
+        try {
+            return evaluate();
+        } finally {
+            throwaway.forEach(ElasticsearchMemoryStore::deleteIndex);
+        }
+    }
+
+    private int evaluate() throws Exception {
         ProgressListener progress = noProgress ? ProgressListener.NONE : new Bars();
         EvalReport report = switch (benchmark) {
             case "locomo" -> new LocomoBenchmark(LocomoBenchmark.Options.defaults().withAdversarial(adversarial)
                     .withCaptions(!noCaptions).withSplit(split)
                     .withConversations(conversations == null ? java.util.List.of()
-                            : LocomoBenchmark.Options.positions(conversations))).run(file, out, dir -> DataDirOption.open(dir, engine()),
+                            : LocomoBenchmark.Options.positions(conversations))).run(file, out, this::open,
                     progress);
             case "longmemeval" -> new LongMemEvalBenchmark(LongMemEvalBenchmark.Options.defaults())
-                    .run(file, out, dir -> DataDirOption.open(dir, engine()), progress);
+                    .run(file, out, this::open, progress);
             default -> throw new dev.loci.InvalidInputException("BENCHMARK", "'" + benchmark
                     + "' is not a benchmark; use locomo or longmemeval");
         };

@@ -120,13 +120,43 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
             IndexLayout.ensure(store.client, config);
         } catch (IOException | RuntimeException e) {
             store.close();
-            throw Failures.of("opening index " + config.index(), e);
+            throw Failures.opening(config, e);
         }
         return store;
     }
 
+    /**
+     * Deletes the whole index the config names, with every memory in it (a no-op when it does not
+     * exist): for throwaway indices of evaluation runs and benchmarks, never part of serving.
+     */
+    public static void deleteIndex(ElasticsearchStoreConfig config) {
+        HttpHost[] hosts = config.hosts().stream().map(u -> new HttpHost(u.getHost(), u.getPort(), u.getScheme()))
+                .toArray(HttpHost[]::new);
+        try (RestClient rest = RestClient.builder(hosts).build()) {
+            var client = new ElasticsearchClient(new RestClientTransport(rest, new Jackson3JsonpMapper()));
+            if (client.indices().exists(e -> e.index(config.index())).value()) {
+                client.indices().delete(d -> d.index(config.index()));
+            }
+        } catch (IOException | RuntimeException e) {
+            throw Failures.of("deleting index " + config.index(), e);
+        }
+    }
+
     public ElasticsearchStoreConfig config() {
         return config;
+    }
+
+    /**
+     * Binds the index to one embedding model ({@code "<model id> <dimensions>"}): the first call on
+     * an index records it, later ones with another model fail with a
+     * {@link dev.loci.FormatVersionException}, so vectors of two models never mix in one index.
+     */
+    public void checkEmbedder(String modelAndDimensions) {
+        try {
+            IndexLayout.checkEmbedder(client, index, modelAndDimensions);
+        } catch (IOException | RuntimeException e) {
+            throw Failures.of("checking the embedding model of index " + index, e);
+        }
     }
 
     static String docId(String tenant, String id) {
