@@ -24,6 +24,7 @@ import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchHits;
 import dev.loci.spi.SearchRequest;
+import dev.loci.spi.SharedStore;
 import dev.loci.spi.StoreHit;
 import dev.loci.spi.StoreStats;
 import dev.loci.spi.StoredMemory;
@@ -72,6 +73,11 @@ import org.elasticsearch.client.RestClient;
  *   <li>Delete by filter: the cluster has no {@code _delete_by_query} here (and it is not atomic
  *       anyway): the matching documents are listed page by page ({@code search_after} on a unique
  *       sort key) and deleted by id in bulk, waiting for the refresh.</li>
+ *   <li>Several Loci processes ({@link SharedStore}): {@link #create} writes with
+ *       {@code op_type=create}, so of two processes creating one id exactly one succeeds and the
+ *       other gets a conflict, which means "already there". It does not wait for a refresh: the
+ *       real-time {@link #get}/{@link #existing} see it at once, and the caller writes the same
+ *       memories again, organised, right after.</li>
  *   <li>Recall counts ({@link AccessRecording}): fields beside the record, bumped by partial
  *       updates under optimistic concurrency ({@code if_seq_no}); a conflicting concurrent bump is
  *       retried, so every call counts. No scripts (the test cluster has no painless).</li>
@@ -83,7 +89,7 @@ import org.elasticsearch.client.RestClient;
  *
  * <p>Thread-safe: the client is. {@link #close} releases the HTTP connections.
  */
-public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecording {
+public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecording, SharedStore {
     /** Documents per search page and per bulk request of a delete by filter. */
     private static final int PAGE = 500;
     /** Ids per multi-get. */
@@ -194,9 +200,39 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
         });
     }
 
+    @Override
+    public Set<String> create(List<StoredMemory> batch) {
+        var taken = new HashSet<String>();
+        if (batch.isEmpty()) {
+            return taken;
+        }
+        var ops = new ArrayList<BulkOperation>(batch.size());
+        var byDocId = new HashMap<String, String>();
+        for (StoredMemory s : batch) {
+            Memory m = s.memory();
+            EsDocument doc = EsDocument.of(s, tokens.indexForm(s.indexText()));
+            String tenant = m.scope().tenant();
+            String docId = docId(tenant, m.id());
+            byDocId.put(docId, m.id());
+            ops.add(BulkOperation.of(b -> b.create(c -> c.index(index).id(docId).routing(tenant).document(doc))));
+        }
+        for (BulkResponseItem item : bulk("create", ops, Refresh.False).items()) {
+            if (item.status() == 409) {
+                taken.add(byDocId.get(item.id())); // created before, here or by another process
+            } else if (item.error() != null) {
+                throw Failures.item("create of " + item.id(), item.status(), item.error());
+            }
+        }
+        return taken;
+    }
+
     private BulkResponse bulk(String action, List<BulkOperation> ops) {
+        return bulk(action, ops, Refresh.WaitFor);
+    }
+
+    private BulkResponse bulk(String action, List<BulkOperation> ops, Refresh refresh) {
         try {
-            return client.bulk(b -> b.index(index).operations(ops).refresh(Refresh.WaitFor)
+            return client.bulk(b -> b.index(index).operations(ops).refresh(refresh)
                     .waitForActiveShards(activeShards()).timeout(t -> t.time(config.requestTimeout().toMillis() + "ms")));
         } catch (IOException | RuntimeException e) {
             throw Failures.of(action, e);

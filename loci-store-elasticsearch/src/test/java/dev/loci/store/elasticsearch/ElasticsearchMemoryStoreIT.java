@@ -1,6 +1,7 @@
 package dev.loci.store.elasticsearch;
 
 import dev.loci.spi.MemoryStore;
+import dev.loci.testkit.ElasticsearchCluster;
 import dev.loci.testkit.MemoryStoreContract;
 import java.nio.file.Path;
 import java.util.HashMap;
