@@ -77,19 +77,21 @@ public final class EmbeddedLoci {
             throw new InvalidInputException("dataDir", dataDir + ": no such data directory");
         }
         // The model is loaded on the first embed (reading and deleting need none), or from now on in
-        // the background, while the index opens, when the caller says it will embed.
+        // the background, while the index opens, when the caller says it will embed. A cluster is
+        // reached first: when none answers, that is said at once, not after the model has loaded.
         LazyEmbedder model = new LazyEmbedder(options.embedder());
+        MemoryStore store = local ? null : ElasticsearchMemoryStore.open(options.cluster().get());
         if (options.preloadModel()) {
             model.preload();
         }
         Embedder embedder = model;
-        MemoryStore store;
-        try {
-            store = local ? LuceneMemoryStore.open(dataDir, options.store())
-                    : ElasticsearchMemoryStore.open(options.cluster().get());
-        } catch (RuntimeException e) {
-            embedder.close();
-            throw e;
+        if (local) {
+            try {
+                store = LuceneMemoryStore.open(dataDir, options.store());
+            } catch (RuntimeException e) {
+                embedder.close();
+                throw e;
+            }
         }
         try {
             embedder = decorator.apply(model);
