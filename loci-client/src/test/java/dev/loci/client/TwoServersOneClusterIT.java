@@ -62,13 +62,38 @@ class TwoServersOneClusterIT {
     Path keysB;
 
     @Test
-    void sameTurnsThroughTwoServersAreStoredOnce() throws Exception {
-        String index = "loci-it-two-servers-" + Long.toString(ProcessHandle.current().pid(), 36);
+    void sameTurnsThroughTwoServersInOneJvmAreStoredOnce() throws Exception {
+        ElasticsearchStoreConfig config = freshIndex("jvm");
+        try (Server a = InJvm.start(config, keysA); Server b = InJvm.start(config, keysB)) {
+            rememberThroughBoth(a, b, config);
+        } finally {
+            ElasticsearchMemoryStore.deleteIndex(config);
+        }
+    }
+
+    /** The same with two {@code loci serve --store elasticsearch} processes (real embedding model). */
+    @Test
+    void sameTurnsThroughTwoServeProcessesAreStoredOnce() throws Exception {
+        ElasticsearchStoreConfig config = freshIndex("processes");
+        // made here with a short refresh interval (writes wait for it); the processes open it as it is
+        ElasticsearchMemoryStore.open(config).close();
+        try (Server a = ServeProcess.start(config, keysA); Server b = ServeProcess.start(config, keysB)) {
+            rememberThroughBoth(a, b, config);
+        } finally {
+            ElasticsearchMemoryStore.deleteIndex(config);
+        }
+    }
+
+    private static ElasticsearchStoreConfig freshIndex(String name) {
+        String index = "loci-it-two-servers-" + name + "-" + Long.toString(ProcessHandle.current().pid(), 36);
         ElasticsearchStoreConfig config = ElasticsearchStoreConfig.builder().hosts(ElasticsearchCluster.hosts())
                 .index(index).shards(3).replicas(1).refreshInterval(Duration.ofMillis(100)).build();
         ElasticsearchMemoryStore.deleteIndex(config);
-        try (Node a = Node.start(config, keysA); Node b = Node.start(config, keysB);
-             ElasticsearchMemoryStore reader = ElasticsearchMemoryStore.open(config)) {
+        return config;
+    }
+
+    private static void rememberThroughBoth(Server a, Server b, ElasticsearchStoreConfig config) throws Exception {
+        try (ElasticsearchMemoryStore reader = ElasticsearchMemoryStore.open(config)) {
             List<LociClient> clients = new ArrayList<>();
             for (int c = 0; c < CLIENTS_PER_SERVER; c++) {
                 clients.add(a.client());
@@ -97,17 +122,17 @@ class TwoServersOneClusterIT {
                     f.get();
                 }
             }
-            a.engine.awaitConsolidation();
-            b.engine.awaitConsolidation();
-            clients.forEach(LociClient::close);
-
+            LociClient readerA = clients.get(0);
+            LociClient readerB = clients.get(1);
+            // turns, episodes, facts and profiles are written before remember returns (level 2 follows
+            // in the background and is not checked here)
             Map<Integer, String> rebuilt = fromScratch();
             assertEquals(USERS * TURNS, added.get(), "every turn counted as added exactly once across both servers");
             for (int user = 0; user < USERS; user++) {
                 Scope s = scope(user);
                 var filter = MemoryFilter.all().withKinds(Set.of(Kind.TURN));
-                assertEquals(TURNS, a.engine.count(s, filter), "turns of user " + user + " seen by server A");
-                assertEquals(TURNS, b.engine.count(s, filter), "turns of user " + user + " seen by server B");
+                assertEquals(TURNS, readerA.count(s, filter), "turns of user " + user + " seen by server A");
+                assertEquals(TURNS, readerB.count(s, filter), "turns of user " + user + " seen by server B");
                 List<Memory> turns = reader.list(new SearchFilter(s, Set.of(Kind.TURN), null, Map.of()), 1000);
                 Set<String> texts = new HashSet<>();
                 turns.forEach(t -> texts.add(t.text()));
@@ -135,8 +160,7 @@ class TwoServersOneClusterIT {
                         new SearchFilter(person, Set.of(Kind.PROFILE), null, Map.of()), 10)),
                         "profile equals the one a single engine builds from scratch");
             }
-        } finally {
-            ElasticsearchMemoryStore.deleteIndex(config);
+            clients.forEach(LociClient::close);
         }
     }
 
@@ -181,18 +205,27 @@ class TwoServersOneClusterIT {
         return out;
     }
 
-    /** One server: its own engine and store client over the shared index, its own API keys. */
-    record Node(LociEngine engine, LociServer server, ApiKeys keys, String token) implements AutoCloseable {
-        static Node start(ElasticsearchStoreConfig config, Path keysDir) {
+    /** A Loci server over the shared index; each has its own clients. */
+    interface Server extends AutoCloseable {
+        LociClient client();
+
+        @Override
+        void close() throws Exception;
+    }
+
+    /** In this JVM: its own engine and store client over the shared index, its own API keys. */
+    record InJvm(LociEngine engine, LociServer server, String token) implements Server {
+        static InJvm start(ElasticsearchStoreConfig config, Path keysDir) {
             LociEngine engine = LociEngine.builder().embedder(new HashingEmbedder())
                     .store(ElasticsearchMemoryStore.open(config)).build();
             ApiKeys keys = ApiKeys.open(keysDir);
             String token = keys.create("acme", Role.WRITE).token();
             LociServer server = LociServer.start(engine, ServerOptions.defaults().withPort(0).withApiKeys(keys));
-            return new Node(engine, server, keys, token);
+            return new InJvm(engine, server, token);
         }
 
-        LociClient client() {
+        @Override
+        public LociClient client() {
             return LociClient.builder().baseUrl("http://127.0.0.1:" + server.port()).apiKey(token).build();
         }
 
