@@ -70,6 +70,12 @@ final class EvalCommand implements Callable<Integer> {
                 "loci-eval-" + dir.getFileName().toString().toLowerCase(java.util.Locale.ROOT)
                         .replaceAll("[^a-z0-9_-]", "-"));
         if (options.elasticsearch() != null && store.isThrowaway()) {
+            // every remember waits for a refresh: a short interval keeps a run from waiting on it
+            // (what is compared is recall quality, which the interval does not change)
+            var config = options.elasticsearch();
+            options = options.withElasticsearch(new dev.loci.store.elasticsearch.ElasticsearchStoreConfig(config.hosts(),
+                    config.index(), config.shards(), config.replicas(), config.waitForActiveShards(),
+                    java.time.Duration.ofMillis(100), config.connectTimeout(), config.requestTimeout()));
             throwaway.add(options.elasticsearch());
         }
         try {

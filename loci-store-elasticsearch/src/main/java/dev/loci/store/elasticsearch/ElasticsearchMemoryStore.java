@@ -80,7 +80,9 @@ import org.elasticsearch.client.RestClient;
  *       memories again, organised, right after.</li>
  *   <li>Recall counts ({@link AccessRecording}): fields beside the record, bumped by partial
  *       updates under optimistic concurrency ({@code if_seq_no}); a conflicting concurrent bump is
- *       retried, so every call counts. No scripts (the test cluster has no painless).</li>
+ *       retried, so every call counts. No scripts (the test cluster has no painless). They do not
+ *       wait for a refresh (every recall records its results: waiting would add up to a refresh
+ *       interval to each): gets see them at once, listings and counts after the next refresh.</li>
  * </ul>
  *
  * <p>Not {@link dev.loci.spi.Compactable}: with soft deletes, Elasticsearch keeps deleted
@@ -441,7 +443,9 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
             if (ops.isEmpty()) {
                 return;
             }
-            for (BulkResponseItem item : bulk("recording accesses", ops).items()) {
+            // no refresh wait: a recall must not wait up to a refresh interval for its own counts; gets
+            // (real-time) see them at once, listings after the next refresh
+            for (BulkResponseItem item : bulk("recording accesses", ops, Refresh.False).items()) {
                 String id = idOf(tenant, item.id());
                 if (item.error() == null || item.status() == 404) {
                     times.remove(id); // counted, or deleted meanwhile
