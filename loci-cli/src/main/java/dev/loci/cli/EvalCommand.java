@@ -52,6 +52,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-context-keys", description = "Ablation: index turns without context and date keys.")
     boolean noContextKeys;
 
+    @Option(names = "--no-reinforce", description = "Recalls do not count as recalls of what they return (no "
+            + "write per recall; changes only the retention row, whose weight is off by default).")
+    boolean noReinforce;
+
     @Mixin
     StoreChoice store;
 
@@ -66,7 +70,8 @@ final class EvalCommand implements Callable<Integer> {
     private dev.loci.engine.LociEngine open(Path dir) {
         var loci = dev.loci.LociConfig.defaults();
         var c = loci.consolidation().withEpisodes(!noEpisodes).withContextKeys(!noContextKeys);
-        EmbeddedOptions options = store.applyThrowaway(EmbeddedOptions.defaults().withLoci(loci.withConsolidation(c)),
+        loci = loci.withConsolidation(c).withForgetting(loci.forgetting().toBuilder().reinforceOnRecall(!noReinforce).build());
+        EmbeddedOptions options = store.applyThrowaway(EmbeddedOptions.defaults().withLoci(loci),
                 "loci-eval-" + dir.getFileName().toString().toLowerCase(java.util.Locale.ROOT)
                         .replaceAll("[^a-z0-9_-]", "-"));
         if (options.elasticsearch() != null && store.isThrowaway()) {
