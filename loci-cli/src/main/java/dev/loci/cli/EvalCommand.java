@@ -56,8 +56,31 @@ final class EvalCommand implements Callable<Integer> {
             + "write per recall; changes only the retention row, whose weight is off by default).")
     boolean noReinforce;
 
+    @Option(names = "--pipelines", paramLabel = "LIST", split = ",",
+            description = "LoCoMo: only these rows, by their report names (e.g. loci,hybrid), and no context "
+                    + "blocks: for a store where each recall is slow.")
+    java.util.List<String> pipelines;
+
     @Mixin
     StoreChoice store;
+
+    /** The report's rows: all, or those --pipelines names (each must exist). */
+    private java.util.Map<String, dev.loci.eval.Pipelines.Pipeline> rows(int depth) {
+        var all = dev.loci.eval.Pipelines.standard(depth);
+        if (pipelines == null) {
+            return all;
+        }
+        var chosen = new java.util.LinkedHashMap<String, dev.loci.eval.Pipelines.Pipeline>();
+        for (String name : pipelines) {
+            var p = all.get(name.strip());
+            if (p == null) {
+                throw new dev.loci.InvalidInputException("--pipelines", "'" + name + "' is not a row; the rows are "
+                        + String.join(", ", all.keySet()));
+            }
+            chosen.put(name.strip(), p);
+        }
+        return chosen;
+    }
 
     /** Throwaway Elasticsearch indices this run made, deleted when it ends. */
     private final java.util.List<dev.loci.store.elasticsearch.ElasticsearchStoreConfig> throwaway =
@@ -106,11 +129,17 @@ final class EvalCommand implements Callable<Integer> {
     private int evaluate() throws Exception {
         ProgressListener progress = noProgress ? ProgressListener.NONE : new Bars();
         EvalReport report = switch (benchmark) {
-            case "locomo" -> new LocomoBenchmark(LocomoBenchmark.Options.defaults().withAdversarial(adversarial)
-                    .withCaptions(!noCaptions).withSplit(split)
-                    .withConversations(conversations == null ? java.util.List.of()
-                            : LocomoBenchmark.Options.positions(conversations))).run(file, out, this::open,
-                    progress);
+            case "locomo" -> {
+                var o = LocomoBenchmark.Options.defaults().withAdversarial(adversarial)
+                        .withCaptions(!noCaptions).withSplit(split)
+                        .withConversations(conversations == null ? java.util.List.of()
+                                : LocomoBenchmark.Options.positions(conversations));
+                if (pipelines != null) { // the chosen rows only, and no context blocks
+                    o = new LocomoBenchmark.Options(o.includeAdversarial(), o.captions(), o.ks(), o.depth(),
+                            o.embedderSample(), java.util.List.of(), o.conversations(), o.split());
+                }
+                yield new LocomoBenchmark(o, rows(o.depth())).run(file, out, this::open, progress);
+            }
             case "longmemeval" -> new LongMemEvalBenchmark(LongMemEvalBenchmark.Options.defaults())
                     .run(file, out, this::open, progress);
             default -> throw new dev.loci.InvalidInputException("BENCHMARK", "'" + benchmark
