@@ -8,6 +8,7 @@ import dev.loci.embed.onnx.OnnxEmbedder;
 import dev.loci.embed.onnx.OnnxEmbedderConfig;
 import dev.loci.embedded.EmbeddedLoci;
 import dev.loci.embedded.EmbeddedOptions;
+import dev.loci.store.elasticsearch.ElasticsearchMemoryStore;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Ingest throughput of the embedded engine next to the embedder's own batched throughput on the
@@ -23,8 +25,18 @@ import java.util.Locale;
  * latency (query embedding included) on the last store built.
  */
 public final class IngestBenchmark {
-    /** Settings. */
-    public record Options(int turns, int batch, int rounds, int queries, Path workDir) {
+    /**
+     * Settings.
+     *
+     * @param engine the engine's options for a round's fresh data directory (the Lucene store in it by
+     *               default; an Elasticsearch index of its own per round, deleted after the round)
+     */
+    public record Options(int turns, int batch, int rounds, int queries, Path workDir,
+                          Function<Path, EmbeddedOptions> engine) {
+        /** The embedded defaults: a Lucene store in each round's directory. */
+        public Options(int turns, int batch, int rounds, int queries, Path workDir) {
+            this(turns, batch, rounds, queries, workDir, dir -> EmbeddedOptions.defaults());
+        }
     }
 
     private IngestBenchmark() {
@@ -48,7 +60,13 @@ public final class IngestBenchmark {
                 embedRates[r] = texts.size() / ((System.nanoTime() - t0) / 1e9);
 
                 lastDir = Files.createTempDirectory(o.workDir(), "ingest-");
-                try (Loci loci = EmbeddedLoci.open(lastDir, EmbeddedOptions.defaults())) {
+                EmbeddedOptions options = o.engine().apply(lastDir);
+                if (r == 0) {
+                    out.println("store: " + (options.elasticsearch() == null ? "lucene (embedded)"
+                            : "elasticsearch " + options.elasticsearch().hosts() + ", " + options.elasticsearch().shards()
+                            + " shards, " + options.elasticsearch().replicas() + " replica(s)"));
+                }
+                try (Loci loci = EmbeddedLoci.open(lastDir, options)) {
                     loci.remember(Scope.user("bench", "warmup"), List.of(Message.of("w", "warm up the model", null)));
                     var scope = Scope.user("bench", "u1");
                     long t1 = System.nanoTime();
@@ -68,6 +86,9 @@ public final class IngestBenchmark {
                                 Stats.rss());
                         recallLatency(loci, scope, o.queries(), out);
                     }
+                }
+                if (options.elasticsearch() != null) {
+                    ElasticsearchMemoryStore.deleteIndex(options.elasticsearch());
                 }
                 out.printf(Locale.ROOT, "round %d: embedder %.0f texts/s, ingest %.0f turns/s (%.0f%%)%n",
                         r + 1, embedRates[r], ingestRates[r], 100 * ingestRates[r] / embedRates[r]);

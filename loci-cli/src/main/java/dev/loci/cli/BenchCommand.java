@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import dev.loci.embedded.EmbeddedOptions;
+import dev.loci.server.cli.StoreChoice;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code loci bench}: the speed benchmarks behind docs/BENCHMARKS.md. */
@@ -48,13 +51,35 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "Where temporary stores go (default: system temp).")
     Path workDir;
 
+    @Mixin
+    StoreChoice store;
+
     @Override
     public Integer call() throws Exception {
+        if (store.elasticsearch() && !"ingest".equals(what)) {
+            throw new dev.loci.InvalidInputException("--store", "bench " + what + " measures the embedded store only; "
+                    + "--store elasticsearch applies to bench ingest");
+        }
+        if (store.elasticsearch() && !store.isThrowaway()) {
+            throw new dev.loci.InvalidInputException("--es-index", "bench ingest writes each round to an index of its own "
+                    + "and deletes it; leave --es-index out");
+        }
+        try {
+            return measure();
+        } catch (RuntimeException e) {
+            throw store.explain(e);
+        }
+    }
+
+    private int measure() throws Exception {
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("loci-bench");
         System.out.println("java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
                 + " cores, max heap " + Runtime.getRuntime().maxMemory() / 1048576 + " MiB");
         switch (what) {
-            case "ingest" -> IngestBenchmark.run(new IngestBenchmark.Options(turns, batch, rounds, queries, dir), System.out);
+            case "ingest" -> IngestBenchmark.run(new IngestBenchmark.Options(turns, batch, rounds, queries, dir,
+                    d -> store.applyThrowaway(EmbeddedOptions.defaults(), "loci-bench-"
+                            + d.getFileName().toString().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_-]", "-"))),
+                    System.out);
             case "recall" -> RecallBenchmark.run(new RecallBenchmark.Options(sizes, queries, dir), System.out);
             case "durability" -> DurabilityBenchmark.run(new DurabilityBenchmark.Options(perCase, dir), System.out);
             case "server" -> dev.loci.server.bench.ServerBenchmark.run(dir, queries, System.out);

@@ -6,12 +6,15 @@ import dev.loci.eval.LocomoBenchmark;
 import dev.loci.eval.LongMemEvalBenchmark;
 import dev.loci.eval.Pipelines;
 import dev.loci.eval.ProgressListener;
+import dev.loci.server.cli.StoreChoice;
+import dev.loci.store.elasticsearch.ElasticsearchMemoryStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -44,8 +47,8 @@ final class EvalCommand implements Callable<Integer> {
     boolean split;
 
     @Option(names = "--pipelines", paramLabel = "ROWS", split = ",",
-            description = "Run only these rows of the report (comma-separated names, e.g. dense,hybrid); "
-                    + "the default pipeline 'loci' is always run. Default: every row.")
+            description = "Run only these rows of the report (comma-separated names, e.g. dense,hybrid), and no "
+                    + "context blocks; the default pipeline 'loci' is always run. Default: every row.")
     List<String> pipelines = List.of();
 
     @Option(names = "--no-progress", description = "Do not draw progress bars.")
@@ -57,10 +60,42 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-context-keys", description = "Ablation: index turns without context and date keys.")
     boolean noContextKeys;
 
-    private EmbeddedOptions engine() {
+    @Option(names = "--no-reinforce", description = "Recalls do not count as recalls of what they return (no "
+            + "write per recall; changes only the retention row, whose weight is off by default).")
+    boolean noReinforce;
+
+    @Mixin
+    StoreChoice store;
+
+    /** Throwaway Elasticsearch indices this run made, deleted when it ends. */
+    private final java.util.List<dev.loci.store.elasticsearch.ElasticsearchStoreConfig> throwaway =
+            new java.util.ArrayList<>();
+
+    /**
+     * The engine for one benchmark data directory: memories in it, or, with --store elasticsearch, in
+     * an index of its own (named after it, deleted at the end) unless --es-index names one.
+     */
+    private dev.loci.engine.LociEngine open(Path dir) {
         var loci = dev.loci.LociConfig.defaults();
         var c = loci.consolidation().withEpisodes(!noEpisodes).withContextKeys(!noContextKeys);
-        return EmbeddedOptions.defaults().withLoci(loci.withConsolidation(c));
+        loci = loci.withConsolidation(c).withForgetting(loci.forgetting().toBuilder().reinforceOnRecall(!noReinforce).build());
+        EmbeddedOptions options = store.applyThrowaway(EmbeddedOptions.defaults().withLoci(loci),
+                "loci-eval-" + dir.getFileName().toString().toLowerCase(java.util.Locale.ROOT)
+                        .replaceAll("[^a-z0-9_-]", "-"));
+        if (options.elasticsearch() != null && store.isThrowaway()) {
+            // every remember waits for a refresh: a short interval keeps a run from waiting on it
+            // (what is compared is recall quality, which the interval does not change)
+            var config = options.elasticsearch();
+            options = options.withElasticsearch(new dev.loci.store.elasticsearch.ElasticsearchStoreConfig(config.hosts(),
+                    config.index(), config.shards(), config.replicas(), config.waitForActiveShards(),
+                    java.time.Duration.ofMillis(100), config.connectTimeout(), config.requestTimeout()));
+            throwaway.add(options.elasticsearch());
+        }
+        try {
+            return DataDirOption.open(dir, options);
+        } catch (RuntimeException e) {
+            throw store.explain(e);
+        }
     }
 
     private Map<String, Pipelines.Pipeline> rows(int depth) {
@@ -72,20 +107,31 @@ final class EvalCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new InputFileException(file, null, "no such file");
         }
+        store.elasticsearch(); // bad store options fail before the data set is read
+        try {
+            return evaluate();
+        } finally {
+            throwaway.forEach(ElasticsearchMemoryStore::deleteIndex);
+        }
+    }
+
+    private int evaluate() throws Exception {
         ProgressListener progress = noProgress ? ProgressListener.NONE : new Bars();
         EvalReport report = switch (benchmark) {
             case "locomo" -> {
-                var options = LocomoBenchmark.Options.defaults().withAdversarial(adversarial)
+                var o = LocomoBenchmark.Options.defaults().withAdversarial(adversarial)
                         .withCaptions(!noCaptions).withSplit(split)
                         .withConversations(conversations == null ? List.of()
                                 : LocomoBenchmark.Options.positions(conversations));
-                yield new LocomoBenchmark(options, rows(options.depth()))
-                        .run(file, out, dir -> DataDirOption.open(dir, engine()), progress);
+                if (!pipelines.isEmpty()) { // the chosen rows only, and no context blocks
+                    o = new LocomoBenchmark.Options(o.includeAdversarial(), o.captions(), o.ks(), o.depth(),
+                            o.embedderSample(), List.of(), o.conversations(), o.split());
+                }
+                yield new LocomoBenchmark(o, rows(o.depth())).run(file, out, this::open, progress);
             }
             case "longmemeval" -> {
                 var options = LongMemEvalBenchmark.Options.defaults();
-                yield new LongMemEvalBenchmark(options, rows(options.depth()))
-                        .run(file, out, dir -> DataDirOption.open(dir, engine()), progress);
+                yield new LongMemEvalBenchmark(options, rows(options.depth())).run(file, out, this::open, progress);
             }
             default -> throw new dev.loci.InvalidInputException("BENCHMARK", "'" + benchmark
                     + "' is not a benchmark; use locomo or longmemeval");

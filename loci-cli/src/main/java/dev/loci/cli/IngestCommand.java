@@ -88,7 +88,7 @@ final class IngestCommand implements Callable<Integer> {
             double loading = (start - opening) / 1e9;
             System.out.printf(Locale.ROOT, "ingested %d messages (%d new, %d already present) in %.1f s (%s), "
                             + "after %.1f s loading the embedding model and opening %s%n", total, added, skipped,
-                    seconds, rate(total, seconds), loading, store.dataDir.path);
+                    seconds, rate(total, seconds), loading, store.dataDir.describe());
         }
         return 0;
     }

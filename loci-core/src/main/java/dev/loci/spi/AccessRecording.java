@@ -17,6 +17,8 @@ import java.util.Collection;
  * tenants are never touched. Rewriting a memory with {@link MemoryStore#write} replaces its counts
  * with those of the written lifecycle. A store may make accesses durable later than writes (the
  * implementation says what a crash can lose); it must never lose acknowledged writes because of them.
+ * A refresh-based store may show them to {@link MemoryStore#list} only after its next refresh
+ * (within seconds); {@link MemoryStore#get} must show them at once.
  *
  * <p>Implementations are thread-safe; concurrent calls for the same id each count.
  */

@@ -6,6 +6,8 @@ import dev.loci.FormatVersionException;
 import dev.loci.InvalidInputException;
 import dev.loci.StorageException;
 import dev.loci.spi.Embedder;
+import dev.loci.spi.MemoryStore;
+import dev.loci.store.elasticsearch.ElasticsearchMemoryStore;
 import dev.loci.store.lucene.LuceneMemoryStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +17,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * Opens Loci on the embedded defaults: a local ONNX embedding model (no network, no API key)
- * and a durable Lucene store in one data directory.
+ * and a durable Lucene store in one data directory; or, when the options name a cluster
+ * ({@link EmbeddedOptions#withElasticsearch}), the same engine over an Elasticsearch index that
+ * several Loci processes share.
  *
  * <pre>{@code
  * try (Loci loci = EmbeddedLoci.open(Path.of("memory"))) {
@@ -23,8 +27,8 @@ import java.util.function.UnaryOperator;
  * }
  * }</pre>
  *
- * <p>The data directory records which embedding model wrote it ({@code EMBEDDER}); opening it
- * with another model fails instead of mixing incompatible vectors. The model itself is loaded on
+ * <p>The data directory (or the Elasticsearch index) records which embedding model wrote it
+ * ({@code EMBEDDER}); opening it with another model fails instead of mixing incompatible vectors. The model itself is loaded on
  * the first call that embeds (remember, recall, context, update), so opening to read, count or
  * delete is quick.
  */
@@ -65,29 +69,37 @@ public final class EmbeddedLoci {
         if (dataDir == null) {
             throw new InvalidInputException("dataDir", "is required");
         }
-        if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
+        boolean local = options.cluster().isEmpty();
+        if (local && Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
             throw new InvalidInputException("dataDir", dataDir + ": is a file, not a data directory");
         }
-        if (!options.createIfMissing() && !Files.isDirectory(dataDir)) {
+        if (local && !options.createIfMissing() && !Files.isDirectory(dataDir)) {
             throw new InvalidInputException("dataDir", dataDir + ": no such data directory");
         }
         // The model is loaded on the first embed (reading and deleting need none), or from now on in
-        // the background, while the index opens, when the caller says it will embed.
+        // the background, while the index opens, when the caller says it will embed. A cluster is
+        // reached first: when none answers, that is said at once, not after the model has loaded.
         LazyEmbedder model = new LazyEmbedder(options.embedder());
+        MemoryStore store = local ? null : ElasticsearchMemoryStore.open(options.cluster().get());
         if (options.preloadModel()) {
             model.preload();
         }
         Embedder embedder = model;
-        LuceneMemoryStore store;
-        try {
-            store = LuceneMemoryStore.open(dataDir, options.store());
-        } catch (RuntimeException e) {
-            embedder.close();
-            throw e;
+        if (local) {
+            try {
+                store = LuceneMemoryStore.open(dataDir, options.store());
+            } catch (RuntimeException e) {
+                embedder.close();
+                throw e;
+            }
         }
         try {
             embedder = decorator.apply(model);
-            checkModel(dataDir, embedder);
+            if (store instanceof ElasticsearchMemoryStore cluster) {
+                cluster.checkEmbedder(embedder.modelId() + " " + embedder.dimensions());
+            } else {
+                checkModel(dataDir, embedder);
+            }
             return LociEngine.builder().store(store).embedder(embedder).config(options.loci())
                     .tokenCounter(JtokkitTokenCounter.lazy(options.tokens())).build();
         } catch (RuntimeException e) {

@@ -164,7 +164,11 @@ public final class LociServer implements AutoCloseable {
                     }
                 }
                 server.opened.completeExceptionally(e);
-                LOG.log(Level.ERROR, "cannot open the engine; the server stays unready", e);
+                if (e instanceof dev.loci.LociException) { // says what is wrong in the user's terms
+                    LOG.log(Level.ERROR, "cannot open the engine; the server stays unready: " + e.getMessage());
+                } else {
+                    LOG.log(Level.ERROR, "cannot open the engine; the server stays unready", e);
+                }
             }
         });
         return server;

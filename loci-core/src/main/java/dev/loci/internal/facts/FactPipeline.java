@@ -5,6 +5,7 @@ import dev.loci.Memory;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.Extractor;
 import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SharedStore;
 import dev.loci.spi.Statement;
 import dev.loci.spi.StoredMemory;
 import java.time.Instant;
@@ -34,17 +35,22 @@ import java.util.List;
  * </ol>
  * Rewritten facts keep their vector ({@link MemoryStore#vectors}). Callers serialise every call
  * but {@link #read} with one lock (the engine's rewrite lock), so two calls never rebuild one
- * profile from different views; {@link #read} is thread-safe when the extractor is.
+ * profile from different views; {@link #read} is thread-safe when the extractor is. Over a
+ * {@link SharedStore} the current facts are not kept between calls (another process may have
+ * changed them); the lock still serialises only this process's calls.
  */
 public final class FactPipeline {
     private final FactReader reader;
     private final FactConsolidator consolidator;
     private final FactRepairs repairs;
     private final KnownFacts known;
+    /** Other processes write the store: users' facts are read again for every call, never kept. */
+    private final boolean shared;
 
     public FactPipeline(Extractor extractor, Supersession rule, MemoryStore store, ConsolidationConfig consolidation) {
         this.reader = new FactReader(extractor);
         this.known = new KnownFacts(store);
+        this.shared = store instanceof SharedStore;
         var profiles = new ProfileBuilder(store, known);
         this.consolidator = new FactConsolidator(rule, store, consolidation, known, profiles);
         this.repairs = new FactRepairs(store, consolidation, reader, consolidator, profiles, known);
@@ -69,6 +75,7 @@ public final class FactPipeline {
      */
     public List<StoredMemory> consolidate(List<StoredMemory> organised, List<Memory> turns, List<Embedding> vectors,
                                           List<List<Statement>> statements, Instant now) {
+        forgetIfShared();
         return consolidator.consolidate(organised, turns, vectors, statements, now);
     }
 
@@ -84,6 +91,7 @@ public final class FactPipeline {
      * facts it deleted.
      */
     public int repairAfterForget(String tenant, Collection<Memory> deleted, Instant now) {
+        forgetIfShared();
         return repairs.repairAfterForget(tenant, deleted, now);
     }
 
@@ -93,6 +101,17 @@ public final class FactPipeline {
      * read and consolidated like a remembered turn.
      */
     public void repairAfterUpdate(Memory before, Memory after, Embedding vector, Instant now) {
+        forgetIfShared();
         repairs.repairAfterUpdate(before, after, vector, now);
+    }
+
+    /**
+     * Over a {@link SharedStore}, another process may have changed any user's facts since the last
+     * call: what is kept is dropped, so this call reads the users it touches from the store.
+     */
+    private void forgetIfShared() {
+        if (shared) {
+            known.clear();
+        }
     }
 }

@@ -121,6 +121,12 @@ final class KnownFacts {
         }
     }
 
+    /** Drops every user's kept facts: each is read from the store again at next use. */
+    void clear() {
+        byUser.clear();
+        count = 0;
+    }
+
     /** Drops the least recently used users (but {@code keep}) while more than {@link #MAX_KNOWN_FACTS} are kept. */
     private void evict(Scope keep) {
         var it = byUser.entrySet().iterator();

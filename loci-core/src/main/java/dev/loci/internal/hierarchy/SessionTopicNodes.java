@@ -6,6 +6,7 @@ import dev.loci.Scope;
 import dev.loci.internal.util.MemoryIds;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SharedStore;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.StoredMemory;
 import java.time.Clock;
@@ -44,6 +45,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * from the store. Episodes written before a forget and added after it are read back first
  * ({@link #forgets()}), so one forgotten or rebuilt meanwhile never brings deleted text back.
  *
+ * <p>Over a {@link SharedStore} (several processes), nothing is kept between rounds: another
+ * process may have added episodes to the same nodes, so each round loads its nodes from the store.
+ *
  * <p>Thread-safe: every method runs under one lock.
  */
 final class SessionTopicNodes {
@@ -64,9 +68,12 @@ final class SessionTopicNodes {
     private final Map<Scope, List<SessionTopicNode>> topics = Lru.of(CACHED_USERS);
     /** Sessions started without a stored node and not yet checked for episodes they miss. */
     private final Set<Scope> unverified = ConcurrentHashMap.newKeySet();
+    /** Other processes write the store: nodes are loaded from it for every round, never kept. */
+    private final boolean shared;
 
     SessionTopicNodes(MemoryStore store, Clock clock, double topicThreshold) {
         this.store = store;
+        this.shared = store instanceof SharedStore;
         this.clock = clock;
         this.topicThreshold = topicThreshold;
     }
@@ -107,6 +114,7 @@ final class SessionTopicNodes {
         lock.lock();
         Set<Scope> touched = new LinkedHashSet<>();
         try {
+            forgetIfShared();
             Map<String, SessionTopicNode> changed = new LinkedHashMap<>();
             for (SessionTopicNode.Member m : current(written)) {
                 Scope scope = m.episode().scope();
@@ -227,7 +235,9 @@ final class SessionTopicNodes {
             return cached;
         }
         String id = sessionNodeId(scope);
-        if (store.existing(scope.tenant(), List.of(id)).isEmpty()) {
+        // Over a shared store another process may have written episodes of this session already:
+        // they are listed below even when no node is stored yet.
+        if (!shared && store.existing(scope.tenant(), List.of(id)).isEmpty()) {
             var node = new SessionTopicNode(id, scope, Kind.SESSION, 0, clock.instant());
             unverified.add(scope);
             sessions.put(scope, node);
@@ -240,6 +250,14 @@ final class SessionTopicNodes {
         node.compareWithStored(stored.map(Memory::childIds).orElse(null));
         sessions.put(scope, node);
         return node;
+    }
+
+    /** Over a shared store, drops the kept nodes so this round reads what other processes wrote. */
+    private void forgetIfShared() {
+        if (shared) {
+            sessions.clear();
+            topics.clear();
+        }
     }
 
     /** Whether sessions started since the last {@link #verify()} wait to be checked. */

@@ -20,6 +20,7 @@ import dev.loci.internal.util.TextChecks;
 import dev.loci.spi.Embedder;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SharedStore;
 import dev.loci.spi.Statement;
 import dev.loci.spi.StoredMemory;
 import java.time.Clock;
@@ -42,7 +43,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * atomic, durable batch, and hand the episodes, with their vectors,
  * to the {@link SessionTopicBuilder} that builds sessions and topics in the background. The latest turn
  * of each recent scope is kept in memory, so a call of one message still gets the turn before it
- * as its context key (after a restart, a scope's first call goes without). Thread-safe.
+ * as its context key (after a restart, a scope's first call goes without). Thread-safe. Over a
+ * {@link SharedStore} (several processes), the turns with client ids are claimed with a create-only
+ * write before they are organised, so a message sent to two processes is stored once.
  */
 public final class IngestPipeline {
     private static final System.Logger LOG = System.getLogger(IngestPipeline.class.getName());
@@ -138,6 +141,11 @@ public final class IngestPipeline {
         try {
             List<String> keyed = fresh.stream().filter(m -> m.clientId() != null).map(Memory::id).toList();
             Set<String> storedMeanwhile = keyed.isEmpty() ? Set.of() : store.existing(scope.tenant(), keyed);
+            if (store instanceof SharedStore shared && !keyed.isEmpty()) {
+                // Another process may be remembering the same client ids: the one whose create wins a
+                // turn organises it; the others count it as already there.
+                storedMeanwhile = claim(shared, fresh, vectors, storedMeanwhile);
+            }
             for (int i = 0; i < fresh.size(); i++) {
                 Memory m = fresh.get(i);
                 if (storedMeanwhile.contains(m.id())) {
@@ -163,6 +171,27 @@ public final class IngestPipeline {
             consolidator.submit(episodes, forgets); // durable already; sessions and topics follow in the background
         }
         return new RememberResult(idPerMessage, kept.size(), skipped);
+    }
+
+    /**
+     * Creates the client-keyed turns not known to be stored (bare: their keys and episode link come
+     * with the batch written next) and returns every id that is taken: the stored ones and those
+     * another process created first.
+     */
+    private static Set<String> claim(SharedStore shared, List<Memory> fresh, List<Embedding> vectors, Set<String> stored) {
+        List<StoredMemory> claims = new ArrayList<>();
+        for (int i = 0; i < fresh.size(); i++) {
+            Memory m = fresh.get(i);
+            if (m.clientId() != null && !stored.contains(m.id())) {
+                claims.add(new StoredMemory(m, vectors.get(i), IndexKeys.embedText(m)));
+            }
+        }
+        if (claims.isEmpty()) {
+            return stored;
+        }
+        Set<String> taken = new java.util.HashSet<>(stored);
+        taken.addAll(shared.create(claims));
+        return taken;
     }
 
     /** Writes turns and episodes, with the facts read from the turns, as one atomic batch. */

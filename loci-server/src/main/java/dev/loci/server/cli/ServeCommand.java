@@ -13,11 +13,14 @@ import java.util.function.UnaryOperator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code loci serve}: the REST API over a data directory until SIGTERM or Ctrl-C, which drain the
- * requests in flight and close the store cleanly (a shutdown hook).
+ * {@code loci serve}: the REST API over a data directory (or, with {@code --store elasticsearch}, over
+ * an Elasticsearch cluster that several servers share; the data directory then holds only this
+ * server's API keys) until SIGTERM or Ctrl-C, which drain the requests in flight and close the store
+ * cleanly (a shutdown hook).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve the REST API (/v1, /v1/openapi.json, /health, /ready, /metrics) over a data directory.")
@@ -25,6 +28,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:LOCI_DATA_DIR:-loci-data}",
             description = "Data directory (default: $LOCI_DATA_DIR or ./loci-data); created if missing.")
     Path dataDir;
+
+    @Mixin
+    StoreChoice store;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "H",
             description = "Interface to listen on (default 127.0.0.1).")
@@ -58,6 +64,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        EmbeddedOptions engine = store.apply(EmbeddedOptions.defaults()); // bad store options fail before listening
+        String where = store.elasticsearch() ? "Elasticsearch index " + engine.elasticsearch().index() + " at "
+                + engine.elasticsearch().hosts() : dataDir.toString();
         ServerOptions options = ServerOptions.defaults().withHost(host).withPort(port).withMaxBodyBytes(maxBodyBytes)
                 .withMaxPendingRequests(maxPending);
         if (noAuth) {
@@ -79,11 +88,19 @@ public final class ServeCommand implements Callable<Integer> {
         UnaryOperator<Embedder> embedder = noBatching ? UnaryOperator.identity()
                 : model -> BatchingEmbedder.wrap(model, batching);
         LociServer server = LociServer.startOpening(
-                () -> EmbeddedLoci.open(dataDir, EmbeddedOptions.defaults(), embedder), options);
+                () -> {
+                    try {
+                        return EmbeddedLoci.open(dataDir, engine, embedder);
+                    } catch (RuntimeException e) {
+                        throw store.explain(e);
+                    }
+                }, options);
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         server.opened().whenComplete((ok, failure) -> {
             if (failure != null && !exit.isDone()) {
-                System.err.println("loci serve: error: cannot open " + dataDir + ": " + failure.getMessage());
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                System.err.println("loci serve: error: cannot open " + where + ": " + cause.getMessage());
                 exit.complete(3);
             }
         });

@@ -26,6 +26,7 @@ import dev.loci.spi.NewestFirstListing;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchHits;
 import dev.loci.spi.SearchRequest;
+import dev.loci.spi.SharedStore;
 import dev.loci.spi.StoreHit;
 import dev.loci.spi.StoreStats;
 import dev.loci.spi.StoredMemory;
@@ -74,9 +75,16 @@ import org.elasticsearch.client.RestClient;
  *   <li>Delete by filter: the cluster has no {@code _delete_by_query} here (and it is not atomic
  *       anyway): the matching documents are listed page by page ({@code search_after} on a unique
  *       sort key) and deleted by id in bulk, waiting for the refresh.</li>
+ *   <li>Several Loci processes ({@link SharedStore}): {@link #create} writes with
+ *       {@code op_type=create}, so of two processes creating one id exactly one succeeds and the
+ *       other gets a conflict, which means "already there". It does not wait for a refresh: the
+ *       real-time {@link #get}/{@link #existing} see it at once, and the caller writes the same
+ *       memories again, organised, right after.</li>
  *   <li>Recall counts ({@link AccessRecording}): fields beside the record, bumped by partial
  *       updates under optimistic concurrency ({@code if_seq_no}); a conflicting concurrent bump is
- *       retried, so every call counts. No scripts (the test cluster has no painless).</li>
+ *       retried, so every call counts. No scripts (the test cluster has no painless). They do not
+ *       wait for a refresh (every recall records its results: waiting would add up to a refresh
+ *       interval to each): gets see them at once, listings and counts after the next refresh.</li>
  * </ul>
  *
  * <p>Not {@link dev.loci.spi.Compactable}: with soft deletes, Elasticsearch keeps deleted
@@ -85,7 +93,7 @@ import org.elasticsearch.client.RestClient;
  *
  * <p>Thread-safe: the client is. {@link #close} releases the HTTP connections.
  */
-public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecording, NewestFirstListing {
+public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecording, NewestFirstListing, SharedStore {
     /** Documents per search page and per bulk request of a delete by filter. */
     private static final int PAGE = 500;
     /** Ids per multi-get. */
@@ -122,13 +130,43 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
             IndexLayout.ensure(store.client, config);
         } catch (IOException | RuntimeException e) {
             store.close();
-            throw Failures.of("opening index " + config.index(), e);
+            throw Failures.opening(config, e);
         }
         return store;
     }
 
+    /**
+     * Deletes the whole index the config names, with every memory in it (a no-op when it does not
+     * exist): for throwaway indices of evaluation runs and benchmarks, never part of serving.
+     */
+    public static void deleteIndex(ElasticsearchStoreConfig config) {
+        HttpHost[] hosts = config.hosts().stream().map(u -> new HttpHost(u.getHost(), u.getPort(), u.getScheme()))
+                .toArray(HttpHost[]::new);
+        try (RestClient rest = RestClient.builder(hosts).build()) {
+            var client = new ElasticsearchClient(new RestClientTransport(rest, new Jackson3JsonpMapper()));
+            if (client.indices().exists(e -> e.index(config.index())).value()) {
+                client.indices().delete(d -> d.index(config.index()));
+            }
+        } catch (IOException | RuntimeException e) {
+            throw Failures.of("deleting index " + config.index(), e);
+        }
+    }
+
     public ElasticsearchStoreConfig config() {
         return config;
+    }
+
+    /**
+     * Binds the index to one embedding model ({@code "<model id> <dimensions>"}): the first call on
+     * an index records it, later ones with another model fail with a
+     * {@link dev.loci.FormatVersionException}, so vectors of two models never mix in one index.
+     */
+    public void checkEmbedder(String modelAndDimensions) {
+        try {
+            IndexLayout.checkEmbedder(client, index, modelAndDimensions);
+        } catch (IOException | RuntimeException e) {
+            throw Failures.of("checking the embedding model of index " + index, e);
+        }
     }
 
     static String docId(String tenant, String id) {
@@ -166,9 +204,39 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
         });
     }
 
+    @Override
+    public Set<String> create(List<StoredMemory> batch) {
+        var taken = new HashSet<String>();
+        if (batch.isEmpty()) {
+            return taken;
+        }
+        var ops = new ArrayList<BulkOperation>(batch.size());
+        var byDocId = new HashMap<String, String>();
+        for (StoredMemory s : batch) {
+            Memory m = s.memory();
+            EsDocument doc = EsDocument.of(s, tokens.indexForm(s.indexText()));
+            String tenant = m.scope().tenant();
+            String docId = docId(tenant, m.id());
+            byDocId.put(docId, m.id());
+            ops.add(BulkOperation.of(b -> b.create(c -> c.index(index).id(docId).routing(tenant).document(doc))));
+        }
+        for (BulkResponseItem item : bulk("create", ops, Refresh.False).items()) {
+            if (item.status() == 409) {
+                taken.add(byDocId.get(item.id())); // created before, here or by another process
+            } else if (item.error() != null) {
+                throw Failures.item("create of " + item.id(), item.status(), item.error());
+            }
+        }
+        return taken;
+    }
+
     private BulkResponse bulk(String action, List<BulkOperation> ops) {
+        return bulk(action, ops, Refresh.WaitFor);
+    }
+
+    private BulkResponse bulk(String action, List<BulkOperation> ops, Refresh refresh) {
         try {
-            return client.bulk(b -> b.index(index).operations(ops).refresh(Refresh.WaitFor)
+            return client.bulk(b -> b.index(index).operations(ops).refresh(refresh)
                     .waitForActiveShards(activeShards()).timeout(t -> t.time(config.requestTimeout().toMillis() + "ms")));
         } catch (IOException | RuntimeException e) {
             throw Failures.of(action, e);
@@ -392,7 +460,9 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
             if (ops.isEmpty()) {
                 return;
             }
-            for (BulkResponseItem item : bulk("recording accesses", ops).items()) {
+            // no refresh wait: a recall must not wait up to a refresh interval for its own counts; gets
+            // (real-time) see them at once, listings after the next refresh
+            for (BulkResponseItem item : bulk("recording accesses", ops, Refresh.False).items()) {
                 String id = idOf(tenant, item.id());
                 if (item.error() == null || item.status() == 404) {
                     times.remove(id); // counted, or deleted meanwhile

@@ -38,6 +38,25 @@ final class Failures {
         return new StorageException("Elasticsearch " + action + " failed: " + e, false, e);
     }
 
+    /**
+     * Opening failed: when no node answered, says which hosts were tried (the cause, e.g. connection
+     * refused, alone), since that is what the user has to fix.
+     */
+    static StorageException opening(ElasticsearchStoreConfig config, Exception e) {
+        if (e instanceof StorageException s) {
+            return s;
+        }
+        if (e instanceof IOException) {
+            String hosts = String.join(", ", config.hosts().stream().map(u -> u.getHost() + ":" + u.getPort()).toList());
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (e instanceof java.net.ConnectException && (why.isBlank() || why.startsWith("Connection refused"))) {
+                why = "connection refused";
+            }
+            return new StorageException("no Elasticsearch node answers at " + hosts + " (" + why + ")", true, e);
+        }
+        return of("opening index " + config.index(), e);
+    }
+
     /** An error of one item of a bulk request. */
     static StorageException item(String action, int status, ErrorCause error) {
         return new StorageException("Elasticsearch " + action + " failed: " + describe(error) + " (HTTP " + status + ")",

@@ -26,6 +26,8 @@ final class IndexLayout {
     /** Version of the mapping below; bump it (and add a migration note) whenever it changes. */
     static final int MAPPING_VERSION = 1;
     static final String VERSION_KEY = "loci_mapping_version";
+    /** The embedding model (id and dimensions) whose vectors the index holds, set by the first writer. */
+    static final String EMBEDDER_KEY = "loci_embedder";
 
     private IndexLayout() {
     }
@@ -95,6 +97,26 @@ final class IndexLayout {
         if (found != MAPPING_VERSION) {
             throw new FormatVersionException("Elasticsearch index " + index + " has Loci mapping version " + found
                     + ", this release reads version " + MAPPING_VERSION + "; reindex into a new index or use a matching release");
+        }
+    }
+
+    /**
+     * Records in the mapping's {@code _meta} which embedding model the index holds vectors of, the
+     * first time; afterwards fails with a {@link FormatVersionException} when another model opens it,
+     * as the embedded store's {@code EMBEDDER} file does. Two processes recording the same model at
+     * once write the same value.
+     */
+    static void checkEmbedder(ElasticsearchClient client, String index, String embedder) throws IOException {
+        var mapping = client.indices().getMapping(g -> g.index(index)).result().get(index);
+        Map<String, JsonData> meta = new java.util.HashMap<>(mapping.mappings().meta());
+        JsonData found = meta.get(EMBEDDER_KEY);
+        if (found == null) {
+            meta.put(EMBEDDER_KEY, JsonData.of(embedder));
+            client.indices().putMapping(p -> p.index(index).meta(meta));
+        } else if (!found.to(String.class).equals(embedder)) {
+            throw new FormatVersionException("Elasticsearch index " + index + " holds vectors of embedding model '"
+                    + found.to(String.class) + "' but is being opened with '" + embedder
+                    + "'; use the same model or another index");
         }
     }
 }

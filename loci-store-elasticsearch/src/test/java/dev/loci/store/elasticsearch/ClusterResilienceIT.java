@@ -13,6 +13,7 @@ import dev.loci.spi.SearchHits;
 import dev.loci.spi.SearchRequest;
 import dev.loci.spi.StoreHit;
 import dev.loci.spi.StoredMemory;
+import dev.loci.testkit.ElasticsearchCluster;
 import dev.loci.testkit.HashingEmbedder;
 import java.net.URI;
 import java.net.http.HttpClient;

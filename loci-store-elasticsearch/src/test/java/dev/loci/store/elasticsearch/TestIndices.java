@@ -1,5 +1,6 @@
 package dev.loci.store.elasticsearch;
 
+import dev.loci.testkit.ElasticsearchCluster;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,4 +1,4 @@
-package dev.loci.store.elasticsearch;
+package dev.loci.testkit;
 
 import java.io.IOException;
 import java.net.URI;
@@ -18,12 +18,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * class runs. If none answers at {@code -Dloci.es.basePort} (default 9200), it starts one with
  * {@code scripts/elasticsearch-cluster start --nodes 3} (which fetches Elasticsearch the first
  * time) and stops it once every test of the run is done; a cluster it found running is left
- * running. So a fresh clone's {@code ./loci test} runs these tests for real.
+ * running. So a fresh clone's {@code ./loci test} runs these tests for real. Used by every module
+ * whose tests need the cluster (the store's contract, several servers over one index).
  */
 public final class ElasticsearchCluster implements BeforeAllCallback {
-    static final int NODES = 3;
-    static final int BASE_PORT = Integer.getInteger("loci.es.basePort", 9200);
-    static final Path ROOT = findRoot();
+    public static final int NODES = 3;
+    public static final int BASE_PORT = Integer.getInteger("loci.es.basePort", 9200);
+    public static final Path ROOT = findRoot();
     static final Path SCRIPT = ROOT.resolve("scripts/elasticsearch-cluster");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -52,7 +53,7 @@ public final class ElasticsearchCluster implements BeforeAllCallback {
     }
 
     /** Every node's HTTP endpoint, comma-separated. */
-    static String hosts() {
+    public static String hosts() {
         var out = new java.util.ArrayList<String>();
         for (int i = 0; i < NODES; i++) {
             out.add("127.0.0.1:" + (BASE_PORT + i));
@@ -60,11 +61,11 @@ public final class ElasticsearchCluster implements BeforeAllCallback {
         return String.join(",", out);
     }
 
-    static String url() {
+    public static String url() {
         return "http://127.0.0.1:" + BASE_PORT;
     }
 
-    static boolean answers() {
+    public static boolean answers() {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/_cluster/health")).timeout(Duration.ofSeconds(5))
                     .build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
@@ -77,7 +78,7 @@ public final class ElasticsearchCluster implements BeforeAllCallback {
     }
 
     /** Runs the cluster script; fails with its output if it fails. */
-    static void script(String... args) {
+    public static void script(String... args) {
         var cmd = new java.util.ArrayList<>(List.of(SCRIPT.toString()));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--base-port", String.valueOf(BASE_PORT)));
@@ -102,7 +103,7 @@ public final class ElasticsearchCluster implements BeforeAllCallback {
     }
 
     /** The pid the script recorded for node {@code i}. */
-    static long pid(int node) throws IOException {
+    public static long pid(int node) throws IOException {
         return Long.parseLong(Files.readString(ROOT.resolve(".tools/elasticsearch/cluster-" + BASE_PORT + "/node-" + node
                 + "/es.pid")).strip());
     }
