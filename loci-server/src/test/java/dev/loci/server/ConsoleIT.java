@@ -257,7 +257,7 @@ class ConsoleIT {
         List<WebElement> rows = browsed(12);
         assertEquals("Evening note 4 on the choir.", rowText(rows.get(0)), "newest first");
         assertEquals("Morning note 1 about the allotment.", rowText(rows.get(11)));
-        assertTrue(rows.get(0).getText().contains("session s2"), rows.get(0).getText());
+        assertEquals("s2", rows.get(0).findElement(By.cssSelector("td.sess")).getText());
         assertFalse(browser.findElement(By.id("browse-older")).isEnabled(), "one page holds all twelve");
 
         new Select(browser.findElement(By.id("browse-limit"))).selectByVisibleText("10");
@@ -282,7 +282,8 @@ class ConsoleIT {
         browser.findElement(By.cssSelector("#browse-form button[type=submit]")).click();
         wait(d -> d.getCurrentUrl().contains("sessionId=s1"));
         rows = browsed(8);
-        assertTrue(rows.stream().allMatch(r -> r.getText().contains("session s1")), "only session s1");
+        assertTrue(rows.stream().allMatch(r -> r.findElement(By.cssSelector("td.sess")).getText().equals("s1")),
+                "only session s1");
         assertEquals("Morning note 8 about the allotment.", rowText(rows.get(0)));
         screenshot("browse");
 
@@ -299,7 +300,7 @@ class ConsoleIT {
         browser.findElement(By.cssSelector("#browse-form button[type=submit]")).click();
         WebElement error = waitVisible("browse-error");
         assertTrue(error.getText().contains("must be after"), error.getText());
-        assertTrue(browser.findElements(By.cssSelector("#browse-list li")).isEmpty());
+        assertFalse(browser.findElement(By.id("browse-list")).isDisplayed(), "no rows under an error");
     }
 
     @Test
@@ -338,6 +339,8 @@ class ConsoleIT {
         assertFalse(items.isEmpty());
         assertTrue(items.get(0).getText().contains("We are flying to Oslo on Friday."), turns.getText());
         assertTrue(turns.getText().contains("2024-07-01 09:00:00 UTC"), "oldest first, with times: " + turns.getText());
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()",
+                browser.findElement(By.id("children-title")));
         screenshot("episode");
         items.get(0).findElement(By.tagName("a")).click();
         wait(ExpectedConditions.textToBe(By.id("memory-text"), "We are flying to Oslo on Friday."));
@@ -358,10 +361,12 @@ class ConsoleIT {
         assertEquals(200, http.post("/v1/memories/search", "{\"userId\":\"hal\",\"query\":\"coffee\"}").status());
         wait(d -> Long.parseLong(chartValue("chart-memories", "memories")) >= before + 3);
         wait(d -> !d.findElements(By.cssSelector("#chart-latency .series.s0")).isEmpty()); // the recall's median
+        assertTrue(chartValue("chart-latency", "recallP50").matches("\\d+(\\.\\d)? ms"),
+                chartValue("chart-latency", "recallP50"));
         wait(d -> !d.findElements(By.cssSelector("#chart-requests .series.s0")).isEmpty());
         JavascriptExecutor js = (JavascriptExecutor) browser; // one call each: the charts are redrawn every sample
         String label = (String) js.executeScript("return document.querySelector('#chart-memories svg').getAttribute('aria-label')");
-        var said = java.util.regex.Pattern.compile("Memories stored \\(all tenants\\): now memories (\\d+); "
+        var said = java.util.regex.Pattern.compile("Memories stored \\(all tenants\\): latest memories (\\d+); "
                 + "(\\d+) samples over \\d+ s, up to (\\d+)").matcher(label);
         assertTrue(said.matches(), "a text alternative with the figures: " + label);
         assertTrue(Long.parseLong(said.group(1)) >= before + 3 && Integer.parseInt(said.group(2)) >= 3
@@ -369,6 +374,16 @@ class ConsoleIT {
         assertEquals(1L, js.executeScript("return document.querySelectorAll('#chart-memories polyline.series').length"),
                 "one line once there are two samples");
         screenshot("health");
+
+        // the median between two scrapes comes from the bucket counts that grew in between
+        Object median = js.executeScript("const h = (a, b, c, d) => 'x_bucket{le=\"0.001\"} ' + a + '\\n'"
+                + " + 'x_bucket{le=\"0.01\"} ' + b + '\\n' + 'x_bucket{le=\"0.1\"} ' + c + '\\n'"
+                + " + 'x_bucket{le=\"+Inf\"} ' + d + '\\n';"
+                + " return [medianBetween(parseMetrics(h(1, 1, 3, 3)), parseMetrics(h(1, 3, 7, 7)), 'x'),"
+                + " medianBetween(parseMetrics(h(1, 1, 3, 3)), parseMetrics(h(1, 1, 3, 3)), 'x')];");
+        assertEquals(List.of(10.0, "none"), ((List<?>) median).stream()
+                .map(v -> v == null ? "none" : (Object) (Math.round(((Number) v).doubleValue() * 1000) / 1000.0)).toList(),
+                "4 calls, 2 in (1, 10] ms and 2 in (10, 100] ms: the median is the top of the first; no calls: none");
 
         browser.findElement(By.cssSelector("#nav a[data-view=search]")).click();
         waitVisible("search-view");
@@ -414,8 +429,8 @@ class ConsoleIT {
     /** Waits until the browse list shows {@code n} rows and returns them. */
     private static List<WebElement> browsed(int n) {
         wait(d -> "false".equals(d.findElement(By.id("browse-list")).getAttribute("aria-busy"))
-                && d.findElements(By.cssSelector("#browse-list li")).size() == n);
-        return browser.findElements(By.cssSelector("#browse-list li"));
+                && d.findElements(By.cssSelector("#browse-list tbody tr")).size() == n);
+        return browser.findElements(By.cssSelector("#browse-list tbody tr"));
     }
 
     private static String rowText(WebElement row) {

@@ -271,7 +271,8 @@ async function loadBrowse(params) {
   try {
     page = await api('GET', '/v1/memories?' + listQuery(params));
   } catch (err) {
-    list.replaceChildren();
+    list.tBodies[0].replaceChildren();
+    list.hidden = true;
     $('browse-summary').textContent = '';
     showProblem('browse-error', err);
     list.setAttribute('aria-busy', 'false');
@@ -284,14 +285,14 @@ async function loadBrowse(params) {
     ? (cursor ? 'No older memories.' : `No memories of ${session.user}${where} match.`)
     : `${n} memor${n === 1 ? 'y' : 'ies'} of ${session.user}${where}, newest first`
       + (cursor ? ' (an older page)' : '') + (page.nextCursor ? '; older ones follow.' : '; no older ones.');
-  list.replaceChildren(...page.memories.map((m) => el('li', { class: 'result row-item', 'data-id': m.id },
-    el('div', {},
-      memoryLink(m.id, m.text, 'text'),
-      el('div', { class: 'meta' },
-        el('span', { class: 'badge', text: m.kind }),
-        m.validTo ? el('span', { class: 'badge warn', text: 'SUPERSEDED' }) : null,
-        [fmt(m.occurredAt), m.speaker, m.scope.sessionId ? 'session ' + m.scope.sessionId : null]
-          .filter(Boolean).join(' · '))))));
+  list.tBodies[0].replaceChildren(...page.memories.map((m) => el('tr', { 'data-id': m.id },
+    el('td', { class: 'when', text: fmt(m.occurredAt) }),
+    el('td', {}, el('span', { class: 'badge', text: m.kind }),
+      m.validTo ? el('span', { class: 'badge warn', text: 'SUPERSEDED' }) : null),
+    el('td', {}, memoryLink(m.id, m.text, 'text')),
+    el('td', { text: m.speaker || '' }),
+    el('td', { class: 'sess', text: m.scope.sessionId || '' }))));
+  list.hidden = n === 0;
   list.setAttribute('aria-busy', 'false');
   const older = $('browse-older');
   older.disabled = !page.nextCursor;
@@ -396,8 +397,10 @@ async function openMemory(id) {
   prop('expires', life.expiresAt ? fmt(life.expiresAt) : 'never');
   prop('pinned', life.pinned ? 'yes' : 'no');
   if (memory.parentId) prop('parent', el('span', { class: 'ids' }, memoryLink(memory.parentId)));
-  if (memory.childIds) prop('children', el('span', { class: 'ids' }, memory.childIds.map((c) => memoryLink(c))));
-  if (memory.sourceIds) prop('from turns', el('span', { class: 'ids' }, memory.sourceIds.map((c) => memoryLink(c))));
+  if (memory.childIds) prop('children', `${memory.childIds.length}, listed below`);
+  if (memory.sourceIds && String(memory.sourceIds) !== String(memory.childIds)) {
+    prop('from turns', el('span', { class: 'ids' }, memory.sourceIds.map((c) => memoryLink(c))));
+  }
   if (life.supersedes) prop('supersedes', el('span', { class: 'ids' }, memoryLink(life.supersedes)));
   if (life.supersededBy) prop('superseded by', el('span', { class: 'ids' }, memoryLink(life.supersededBy)));
   const meta = Object.entries(memory.metadata || {});
@@ -686,10 +689,11 @@ function drawChart(spec) {
       ? svg('circle', { class: 'series s' + n, cx: r[0].split(',')[0], cy: r[0].split(',')[1], r: 2 })
       : svg('polyline', { class: 'series s' + n, points: r.join(' ') }));
   }).flat();
-  const last = samples[samples.length - 1] || {};
-  const latest = spec.series.map(([f, label]) => `${label} ${num(last[f], spec.unit)}`).join(', ');
+  // The latest value of each series; a median stays shown until the next interval that had calls.
+  const latest = (f) => { for (let i = samples.length - 1; i >= 0; i--) if (samples[i][f] !== null) return samples[i][f]; return null; };
+  const said = spec.series.map(([f, label]) => `${label} ${num(latest(f), spec.unit)}`).join(', ');
   const span = samples.length > 1 ? Math.round((samples[samples.length - 1].at - samples[0].at) / 1000) : 0;
-  const label = `${spec.title}: now ${latest}; ${samples.length} samples over ${span} s, up to ${num(top, spec.unit)}`;
+  const label = `${spec.title}: latest ${said}; ${samples.length} samples over ${span} s, up to ${num(top, spec.unit)}`;
   const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': label },
     svg('title', {}, label),
     svg('line', { class: 'axis', x1: PAD, y1: H - PAD, x2: W - PAD, y2: H - PAD }),
@@ -698,7 +702,7 @@ function drawChart(spec) {
   return el('figure', { class: 'chart', id: spec.id, 'data-samples': String(samples.length) },
     el('figcaption', {}, el('strong', { text: spec.title }), ' ',
       spec.series.map(([f, label], n) => el('span', { class: 'legend s' + n, 'data-series': f },
-        spec.series.length > 1 ? label + ' ' : '', el('span', { class: 'value', text: num(last[f], spec.unit) })))),
+        spec.series.length > 1 ? label + ' ' : '', el('span', { class: 'value', text: num(latest(f), spec.unit) })))),
     chart);
 }
 
