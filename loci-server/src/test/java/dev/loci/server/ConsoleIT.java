@@ -276,6 +276,16 @@ class ConsoleIT {
         rows = browsed(10);
         assertEquals("Evening note 4 on the choir.", rowText(rows.get(0)));
 
+        browser.findElement(By.id("browse-older")).click();
+        browsed(2);
+        switchUser("nobody"); // another user's listing starts again at its newest page
+        wait(ExpectedConditions.textToBe(By.id("browse-summary"), "No memories of nobody match."));
+        assertFalse(browser.getCurrentUrl().contains("cursor="), browser.getCurrentUrl());
+        assertFalse(browser.findElement(By.id("browse-list")).isDisplayed());
+        switchUser("rio");
+        rows = browsed(10);
+        assertEquals("Evening note 4 on the choir.", rowText(rows.get(0)), "the page size stays");
+
         WebElement sessionBox = browser.findElement(By.id("browse-session"));
         sessionBox.sendKeys("s1");
         new Select(browser.findElement(By.id("browse-kind"))).selectByValue("TURN");
@@ -431,6 +441,12 @@ class ConsoleIT {
         wait(d -> "false".equals(d.findElement(By.id("browse-list")).getAttribute("aria-busy"))
                 && d.findElements(By.cssSelector("#browse-list tbody tr")).size() == n);
         return browser.findElements(By.cssSelector("#browse-list tbody tr"));
+    }
+
+    private static void switchUser(String user) {
+        WebElement box = browser.findElement(By.id("user-id-current"));
+        box.clear();
+        box.sendKeys(user, Keys.ENTER);
     }
 
     private static String rowText(WebElement row) {

@@ -136,6 +136,7 @@ async function login(event) {
 function logout() {
   session.clear();
   lastSearch = null;
+  cameFrom.clear();
   $('results').replaceChildren();
   $('search-summary').textContent = '';
   status('Logged out.');
@@ -152,6 +153,11 @@ function switchUser(event) {
   $('results').replaceChildren();
   $('search-summary').textContent = '';
   status(`Now looking at the memory of ${user}.`);
+  cameFrom.clear();
+  if (location.hash.startsWith('#/browse')) { // another user's listing starts at its newest page
+    const first = browseHash(new URLSearchParams(location.hash.split('?')[1] || ''), null);
+    if (first !== location.hash) { location.hash = first; return; }
+  }
   route();
 }
 
