@@ -373,7 +373,12 @@ class ConsoleIT {
         wait(d -> !d.findElements(By.cssSelector("#chart-latency .series.s0")).isEmpty()); // the recall's median
         assertTrue(chartValue("chart-latency", "recallP50").matches("\\d+(\\.\\d)? ms"),
                 chartValue("chart-latency", "recallP50"));
-        wait(d -> !d.findElements(By.cssSelector("#chart-requests .series.s0")).isEmpty());
+        wait(d -> { // the remember and search above, as /v1 requests per second in some interval
+            String l = (String) ((JavascriptExecutor) d).executeScript(
+                    "return document.querySelector('#chart-requests svg').getAttribute('aria-label')");
+            var top = java.util.regex.Pattern.compile("up to ([0-9.]+) /s$").matcher(l);
+            return top.find() && Double.parseDouble(top.group(1)) > 0;
+        });
         JavascriptExecutor js = (JavascriptExecutor) browser; // one call each: the charts are redrawn every sample
         String label = (String) js.executeScript("return document.querySelector('#chart-memories svg').getAttribute('aria-label')");
         var said = java.util.regex.Pattern.compile("Memories stored \\(all tenants\\): latest memories (\\d+); "
