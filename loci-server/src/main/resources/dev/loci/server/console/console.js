@@ -106,8 +106,8 @@ async function route() {
       $('purge-user').textContent = session.user;
       $('purge-confirm').value = '';
       $('purge').disabled = true;
+      startSampling(); // before the wait below, so that leaving meanwhile (show) stops it
       await loadHealth();
-      startSampling();
       break;
     default: show('search'); $('query').focus();
   }
@@ -683,7 +683,10 @@ function drawChart(spec) {
   const values = samples.flatMap((s) => spec.series.map(([f]) => s[f])).filter((v) => v !== null);
   const top = values.length ? Math.max(...values) : 0;
   const max = Math.max(1e-9, top) * 1.1;
-  const xs = (i) => PAD + (W - 2 * PAD) * (samples.length < 2 ? 1 : i / (samples.length - 1));
+  // x is time (samples skipped while the tab was hidden leave a gap), the newest at the right edge
+  const t0 = samples.length ? samples[0].at : 0;
+  const span = samples.length > 1 ? samples[samples.length - 1].at - t0 : 0;
+  const xs = (i) => PAD + (W - 2 * PAD) * (span > 0 ? (samples[i].at - t0) / span : 1);
   const ys = (v) => H - PAD - (H - 2 * PAD) * v / max;
   const lines = spec.series.map(([field], n) => {
     const runs = [[]];
@@ -698,8 +701,8 @@ function drawChart(spec) {
   // The latest value of each series; a median stays shown until the next interval that had calls.
   const latest = (f) => { for (let i = samples.length - 1; i >= 0; i--) if (samples[i][f] !== null) return samples[i][f]; return null; };
   const said = spec.series.map(([f, label]) => `${label} ${num(latest(f), spec.unit)}`).join(', ');
-  const span = samples.length > 1 ? Math.round((samples[samples.length - 1].at - samples[0].at) / 1000) : 0;
-  const label = `${spec.title}: latest ${said}; ${samples.length} samples over ${span} s, up to ${num(top, spec.unit)}`;
+  const label = `${spec.title}: latest ${said}; ${samples.length} samples over ${Math.round(span / 1000)} s, `
+    + `up to ${num(top, spec.unit)}`;
   const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': label },
     svg('title', {}, label),
     svg('line', { class: 'axis', x1: PAD, y1: H - PAD, x2: W - PAD, y2: H - PAD }),
