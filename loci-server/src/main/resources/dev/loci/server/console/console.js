@@ -679,7 +679,7 @@ function svg(tag, attrs, ...children) {
 
 /** A line chart of the samples: one polyline per series (gaps where a value is missing), y from 0 to the max. */
 function drawChart(spec) {
-  const W = 240, H = 90, PAD = 4;
+  const W = 240, H = 100, PAD = 4, AXIS = 14; // AXIS: room under the plot for the time labels
   const values = samples.flatMap((s) => spec.series.map(([f]) => s[f])).filter((v) => v !== null);
   const top = values.length ? Math.max(...values) : 0;
   const max = Math.max(1e-9, top) * 1.1;
@@ -687,7 +687,7 @@ function drawChart(spec) {
   const t0 = samples.length ? samples[0].at : 0;
   const span = samples.length > 1 ? samples[samples.length - 1].at - t0 : 0;
   const xs = (i) => PAD + (W - 2 * PAD) * (span > 0 ? (samples[i].at - t0) / span : 1);
-  const ys = (v) => H - PAD - (H - 2 * PAD) * v / max;
+  const ys = (v) => H - AXIS - (H - AXIS - PAD) * v / max;
   const lines = spec.series.map(([field], n) => {
     const runs = [[]];
     samples.forEach((s, i) => {
@@ -705,7 +705,9 @@ function drawChart(spec) {
     + `up to ${num(top, spec.unit)}`;
   const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': label },
     svg('title', {}, label),
-    svg('line', { class: 'axis', x1: PAD, y1: H - PAD, x2: W - PAD, y2: H - PAD }),
+    svg('line', { class: 'axis', x1: PAD, y1: H - AXIS, x2: W - PAD, y2: H - AXIS }),
+    svg('text', { class: 'tick', x: PAD, y: H - 2 }, span > 0 ? `−${Math.round(span / 1000)} s` : ''),
+    svg('text', { class: 'tick', x: W - PAD, y: H - 2, 'text-anchor': 'end' }, 'now'),
     svg('text', { class: 'tick', x: PAD, y: 12 }, num(top, spec.unit)),
     ...lines);
   return el('figure', { class: 'chart', id: spec.id, 'data-samples': String(samples.length) },
