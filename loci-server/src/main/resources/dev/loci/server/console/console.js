@@ -1,11 +1,12 @@
 // Loci memory console: a page over the REST API (/v1), no framework, no build.
 // The API key lives in sessionStorage only and goes out as "Authorization: Bearer ...".
-// Views are chosen by the location hash: #/search, #/memory/<id>, #/profile, #/context, #/health.
+// Views are chosen by the location hash: #/search, #/browse?<filters>, #/timeline, #/memory/<id>, #/profile,
+// #/context, #/health. A browse page's filters and cursor are in its hash, so Back returns to the same page.
 // Text from memories is only ever set with textContent, never parsed as HTML.
 'use strict';
 
 const KINDS = ['TURN', 'CHUNK', 'EPISODE', 'FACT', 'PROCEDURE', 'SESSION', 'PROFILE', 'TOPIC'];
-const VIEWS = ['login', 'search', 'memory', 'profile', 'context', 'health'];
+const VIEWS = ['login', 'search', 'browse', 'timeline', 'memory', 'profile', 'context', 'health'];
 const session = {
   get key() { return sessionStorage.getItem('loci.key'); },
   get user() { return sessionStorage.getItem('loci.user'); },
@@ -78,6 +79,7 @@ function memoryLink(id, label, cls) {
 // ---- views ----
 
 function show(view) {
+  if (view !== 'health') stopSampling();
   for (const v of VIEWS) $(v + '-view').hidden = v !== view;
   const loggedIn = view !== 'login';
   $('nav').hidden = !loggedIn;
@@ -91,8 +93,11 @@ function show(view) {
 async function route() {
   if (!session.key) { show('login'); $('api-key').focus(); return; }
   $('user-id-current').value = session.user;
-  const [, view, arg] = (location.hash || '#/search').split('/');
+  const hash = location.hash || '#/search';
+  const [, view, arg] = hash.split('?')[0].split('/');
   switch (view) {
+    case 'browse': show('browse'); await loadBrowse(new URLSearchParams(hash.split('?')[1] || '')); break;
+    case 'timeline': show('timeline'); await loadTimeline(null); break;
     case 'memory': show('memory'); await openMemory(decodeURIComponent(arg || '')); break;
     case 'profile': show('profile'); await loadProfile(); break;
     case 'context': show('context'); $('context-query').focus(); break;
@@ -101,6 +106,7 @@ async function route() {
       $('purge-user').textContent = session.user;
       $('purge-confirm').value = '';
       $('purge').disabled = true;
+      startSampling(); // before the wait below, so that leaving meanwhile (show) stops it
       await loadHealth();
       break;
     default: show('search'); $('query').focus();
@@ -130,6 +136,7 @@ async function login(event) {
 function logout() {
   session.clear();
   lastSearch = null;
+  cameFrom.clear();
   $('results').replaceChildren();
   $('search-summary').textContent = '';
   status('Logged out.');
@@ -146,6 +153,11 @@ function switchUser(event) {
   $('results').replaceChildren();
   $('search-summary').textContent = '';
   status(`Now looking at the memory of ${user}.`);
+  cameFrom.clear();
+  if (location.hash.startsWith('#/browse')) { // another user's listing starts at its newest page
+    const first = browseHash(new URLSearchParams(location.hash.split('?')[1] || ''), null);
+    if (first !== location.hash) { location.hash = first; return; }
+  }
   route();
 }
 
@@ -209,6 +221,154 @@ function signalChart(signals, max) {
   return chart;
 }
 
+// ---- browse: a scope's memories newest first, a page at a time ----
+
+const BROWSE_FIELDS = ['sessionId', 'kind', 'from', 'to', 'limit'];
+/** For each page reached with "Older": the cursor of the page before it ('' for the first page). */
+const cameFrom = new Map();
+
+/** The hash of a browse page: its filters, and the cursor where it starts (none for the newest). */
+function browseHash(params, cursor) {
+  const p = new URLSearchParams();
+  for (const f of BROWSE_FIELDS) if (params.get(f)) p.set(f, params.get(f));
+  if (cursor) p.set('cursor', cursor);
+  const q = p.toString();
+  return '#/browse' + (q ? '?' + q : '');
+}
+
+function browseFromForm(event) {
+  event.preventDefault();
+  const p = new URLSearchParams();
+  p.set('sessionId', $('browse-session').value.trim());
+  p.set('kind', $('browse-kind').value);
+  p.set('from', $('browse-from').value);
+  p.set('to', $('browse-to').value);
+  p.set('limit', $('browse-limit').value);
+  const hash = browseHash(p, null);
+  if (location.hash === hash) route(); else location.hash = hash;
+}
+
+/** The API query of a browse page: a day's range covers whole UTC days, "ALL" names every kind. */
+function listQuery(params) {
+  const q = new URLSearchParams({ userId: session.user });
+  if (params.get('sessionId')) q.set('sessionId', params.get('sessionId'));
+  const kind = params.get('kind');
+  if (kind === 'ALL') for (const k of KINDS) q.append('kind', k);
+  else if (kind) q.set('kind', kind);
+  if (params.get('from')) q.set('from', params.get('from') + 'T00:00:00Z');
+  if (params.get('to')) q.set('to', params.get('to') + 'T23:59:59Z');
+  q.set('limit', params.get('limit') || '25');
+  if (params.get('cursor')) q.set('cursor', params.get('cursor'));
+  return q;
+}
+
+async function loadBrowse(params) {
+  clearProblem('browse-error');
+  $('browse-session').value = params.get('sessionId') || '';
+  $('browse-kind').value = params.get('kind') || '';
+  $('browse-from').value = params.get('from') || '';
+  $('browse-to').value = params.get('to') || '';
+  if (params.get('limit')) $('browse-limit').value = params.get('limit');
+  const list = $('browse-list');
+  list.setAttribute('aria-busy', 'true');
+  $('browse-older').disabled = true;
+  const cursor = params.get('cursor');
+  let page;
+  try {
+    page = await api('GET', '/v1/memories?' + listQuery(params));
+  } catch (err) {
+    list.tBodies[0].replaceChildren();
+    list.hidden = true;
+    $('browse-summary').textContent = '';
+    showProblem('browse-error', err);
+    list.setAttribute('aria-busy', 'false');
+    return;
+  }
+  const key = browseHash(params, cursor);
+  const n = page.memories.length;
+  const where = params.get('sessionId') ? ` in session ${params.get('sessionId')}` : '';
+  $('browse-summary').textContent = n === 0
+    ? (cursor ? 'No older memories.' : `No memories of ${session.user}${where} match.`)
+    : `${n} memor${n === 1 ? 'y' : 'ies'} of ${session.user}${where}, newest first`
+      + (cursor ? ' (an older page)' : '') + (page.nextCursor ? '; older ones follow.' : '; no older ones.');
+  list.tBodies[0].replaceChildren(...page.memories.map((m) => el('tr', { 'data-id': m.id },
+    el('td', { class: 'when', text: fmt(m.occurredAt) }),
+    el('td', {}, el('span', { class: 'badge', text: m.kind }),
+      m.validTo ? el('span', { class: 'badge warn', text: 'SUPERSEDED' }) : null),
+    el('td', {}, memoryLink(m.id, m.text, 'text')),
+    el('td', { text: m.speaker || '' }),
+    el('td', { class: 'sess', text: m.scope.sessionId || '' }))));
+  list.hidden = n === 0;
+  list.setAttribute('aria-busy', 'false');
+  const older = $('browse-older');
+  older.disabled = !page.nextCursor;
+  older.onclick = page.nextCursor ? () => {
+    const next = browseHash(params, page.nextCursor);
+    cameFrom.set(next, cursor || '');
+    location.hash = next;
+  } : null;
+  const back = cameFrom.get(key);
+  $('browse-newer').disabled = !cursor || back === undefined;
+  $('browse-newer').onclick = () => { location.hash = browseHash(params, back || null); };
+  $('browse-newest').disabled = !cursor;
+  $('browse-newest').onclick = () => { location.hash = browseHash(params, null); };
+}
+
+// ---- timeline: sessions and their episodes ----
+
+let timelineCursor = null;
+
+/** Lists SESSION and EPISODE memories newest first; `cursor` null starts again, else appends the older page. */
+async function loadTimeline(cursor) {
+  clearProblem('timeline-error');
+  const body = $('timeline-body');
+  if (!cursor) body.replaceChildren();
+  body.setAttribute('aria-busy', 'true');
+  let page;
+  try {
+    page = await api('GET', `/v1/memories?${userQuery()}&kind=SESSION&kind=EPISODE&limit=100`
+      + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+  } catch (err) {
+    showProblem('timeline-error', err);
+    body.setAttribute('aria-busy', 'false');
+    return;
+  }
+  timelineCursor = page.nextCursor;
+  $('timeline-older').hidden = !page.nextCursor;
+  // A session's summary and its episodes go in one group, ordered by the group's newest memory.
+  const groups = [];
+  const byId = new Map();
+  for (const g of body.querySelectorAll('.session')) byId.set(g.dataset.session, g);
+  for (const m of page.memories) {
+    const sid = m.scope.sessionId || '';
+    let g = byId.get(sid);
+    if (!g) {
+      g = el('li', { class: 'session', 'data-session': sid },
+        el('h3', { class: 'session-title', text: sid ? `Session ${sid}` : 'Without a session' }),
+        el('div', { class: 'session-summary' }),
+        el('ol', { class: 'timeline episodes' }));
+      byId.set(sid, g);
+      groups.push(g);
+    }
+    if (m.kind === 'SESSION') {
+      g.querySelector('.session-summary').replaceChildren(el('div', { class: 'card', 'data-id': m.id },
+        el('div', { class: 'meta' }, el('span', { class: 'badge', text: 'SESSION' }), `from ${fmt(m.occurredAt)}`),
+        memoryLink(m.id, m.text, 'text')));
+    } else {
+      const turns = (m.childIds || []).length;
+      g.querySelector('.episodes').append(el('li', { class: 'episode', 'data-id': m.id },
+        el('div', { class: 'when' }, `${fmt(m.occurredAt)} · ${turns} turn${turns === 1 ? '' : 's'}`),
+        memoryLink(m.id, m.text, 'text')));
+    }
+  }
+  let list = body.querySelector('ol.sessions');
+  if (!list) { list = el('ol', { class: 'sessions' }); body.append(list); }
+  list.append(...groups);
+  if (!list.children.length) body.replaceChildren(el('p', { class: 'summary', id: 'timeline-empty',
+    text: `No sessions or episodes for ${session.user} yet (episodes are built as turns are remembered).` }));
+  body.setAttribute('aria-busy', 'false');
+}
+
 // ---- 3. a memory ----
 
 let current = null;
@@ -243,8 +403,10 @@ async function openMemory(id) {
   prop('expires', life.expiresAt ? fmt(life.expiresAt) : 'never');
   prop('pinned', life.pinned ? 'yes' : 'no');
   if (memory.parentId) prop('parent', el('span', { class: 'ids' }, memoryLink(memory.parentId)));
-  if (memory.childIds) prop('children', el('span', { class: 'ids' }, memory.childIds.map((c) => memoryLink(c))));
-  if (memory.sourceIds) prop('from turns', el('span', { class: 'ids' }, memory.sourceIds.map((c) => memoryLink(c))));
+  if (memory.childIds) prop('children', `${memory.childIds.length}, listed below`);
+  if (memory.sourceIds && String(memory.sourceIds) !== String(memory.childIds)) {
+    prop('from turns', el('span', { class: 'ids' }, memory.sourceIds.map((c) => memoryLink(c))));
+  }
   if (life.supersedes) prop('supersedes', el('span', { class: 'ids' }, memoryLink(life.supersedes)));
   if (life.supersededBy) prop('superseded by', el('span', { class: 'ids' }, memoryLink(life.supersededBy)));
   const meta = Object.entries(memory.metadata || {});
@@ -259,11 +421,33 @@ async function openMemory(id) {
     el('div', { class: 'card' }, el('p', { class: 'memtext', id: 'memory-text', text: memory.text }), props),
     el('h3', { text: `History: ${history.versions.length} version${history.versions.length === 1 ? '' : 's'}, what held when` }),
     timeline);
+  if (memory.childIds) $('memory-body').append(await childList(memory));
   $('update-text').value = memory.text;
   $('pin').textContent = life.pinned ? 'Unpin' : 'Pin';
   $('pin').hidden = memory.level !== 0;
   $('memory-actions').hidden = false;
   $('memory-title').focus();
+}
+
+const CHILD_NAMES = { EPISODE: 'Turns in this episode', SESSION: 'Episodes in this session',
+  TOPIC: 'Episodes on this topic', PROFILE: 'Facts it shows', FACT: 'Turns it was read from' };
+const MAX_CHILDREN = 100;
+
+/** The memories one level down, oldest first, each with its text: fetched one by one (the API has no batch get). */
+async function childList(memory) {
+  const ids = memory.childIds.slice(0, MAX_CHILDREN);
+  const children = await Promise.all(ids.map((id) =>
+    api('GET', `/v1/memories/${encodeURIComponent(id)}?${userQuery()}`).catch(() => ({ id, missing: true }))));
+  children.sort((a, b) => (a.occurredAt || '').localeCompare(b.occurredAt || ''));
+  const more = memory.childIds.length - ids.length;
+  return el('section', { 'aria-labelledby': 'children-title' },
+    el('h3', { id: 'children-title', text: `${CHILD_NAMES[memory.kind] || 'Built from'} (${memory.childIds.length})` }),
+    el('ol', { class: 'timeline', id: 'children' }, children.map((c) => c.missing
+      ? el('li', { 'data-id': c.id }, el('div', { class: 'when', text: 'no longer stored' }), el('span', { class: 'mono', text: c.id }))
+      : el('li', { 'data-id': c.id },
+          el('div', { class: 'when', text: [fmt(c.occurredAt), c.speaker, c.kind].filter(Boolean).join(' · ') }),
+          memoryLink(c.id, c.text)))),
+    more > 0 ? el('p', { class: 'summary', text: `and ${more} more (see the ids above)` }) : null);
 }
 
 async function update(event) {
@@ -397,6 +581,171 @@ async function loadHealth() {
   } catch (err) { showProblem('health-error', err); }
 }
 
+// ---- live figures: /metrics sampled while the health page is open, drawn as small SVG charts ----
+
+const SAMPLE_MS = 2000;
+const KEEP_SAMPLES = 150; // five minutes
+const SVG = 'http://www.w3.org/2000/svg';
+let sampler = null;
+let samples = [];
+let lastScrape = null;
+
+/** Prometheus text format: name -> [{labels, value}]. */
+function parseMetrics(text) {
+  const out = new Map();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][\w:]*)(\{([^}]*)\})?\s+(\S+)/.exec(line);
+    if (!m) continue;
+    const labels = {};
+    for (const [, k, v] of (m[3] || '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[k] = v;
+    if (!out.has(m[1])) out.set(m[1], []);
+    out.get(m[1]).push({ labels, value: Number(m[4]) });
+  }
+  return out;
+}
+
+function metric(scrape, name, filter) {
+  return (scrape.get(name) || []).filter((s) => !filter || filter(s.labels)).reduce((a, s) => a + s.value, 0);
+}
+
+/** Buckets of a histogram: [[upper bound, cumulative count]] in order. */
+function buckets(scrape, name) {
+  return (scrape.get(name + '_bucket') || []).map((s) => [s.labels.le === '+Inf' ? Infinity : Number(s.labels.le), s.value])
+    .sort((a, b) => a[0] - b[0]);
+}
+
+/** The median of the observations between two scrapes of a histogram, in ms; null when there were none. */
+function medianBetween(prev, next, name) {
+  const a = buckets(prev, name);
+  const b = buckets(next, name);
+  if (!a.length || a.length !== b.length) return null;
+  const counts = b.map(([le, c], i) => [le, c - a[i][1]]);
+  const total = counts[counts.length - 1][1];
+  if (!(total > 0)) return null;
+  let lower = 0;
+  let below = 0;
+  for (const [le, c] of counts) {
+    if (c >= total / 2) {
+      const upper = Number.isFinite(le) ? le : lower;
+      const within = c - below;
+      return 1000 * (within > 0 ? lower + (upper - lower) * (total / 2 - below) / within : upper);
+    }
+    lower = le;
+    below = c;
+  }
+  return null;
+}
+
+/** One sample: gauges as they are, counters and histograms as rates and medians since the last scrape. */
+function sampleFrom(prev, next, seconds) {
+  const v1 = (l) => l.route && l.route.startsWith('/v1');
+  const gauge = (name) => { const v = metric(next, name); return Number.isFinite(v) ? v : null; };
+  const s = {
+    at: new Date(),
+    memories: gauge('loci_memories'),
+    pending: gauge('loci_http_server_pending'),
+    consolidation: gauge('loci_consolidation_queued'),
+    requests: null, recallP50: null, rememberP50: null,
+  };
+  if (prev && seconds > 0) {
+    s.requests = Math.max(0, metric(next, 'loci_http_server_requests_seconds_count', v1)
+      - metric(prev, 'loci_http_server_requests_seconds_count', v1)) / seconds;
+    s.recallP50 = medianBetween(prev, next, 'loci_recall_seconds');
+    s.rememberP50 = medianBetween(prev, next, 'loci_remember_seconds');
+  }
+  return s;
+}
+
+const CHARTS = [
+  { id: 'chart-memories', title: 'Memories stored (all tenants)', unit: '', series: [['memories', 'memories']] },
+  { id: 'chart-latency', title: 'Median latency', unit: 'ms', series: [['recallP50', 'recall'], ['rememberP50', 'remember']] },
+  { id: 'chart-requests', title: 'API requests', unit: '/s', series: [['requests', 'requests']] },
+  { id: 'chart-pending', title: 'Waiting', unit: '', series: [['pending', 'requests'], ['consolidation', 'consolidation']] },
+];
+
+function num(v, unit) {
+  if (v === null || v === undefined) return '—';
+  const digits = unit === 'ms' ? (v < 10 ? 1 : 0) : (Number.isInteger(v) ? 0 : 2);
+  return v.toFixed(digits) + (unit ? ' ' + unit : '');
+}
+
+function svg(tag, attrs, ...children) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.append(...children);
+  return e;
+}
+
+/** A line chart of the samples: one polyline per series (gaps where a value is missing), y from 0 to the max. */
+function drawChart(spec) {
+  const W = 240, H = 100, PAD = 4, AXIS = 14; // AXIS: room under the plot for the time labels
+  const values = samples.flatMap((s) => spec.series.map(([f]) => s[f])).filter((v) => v !== null);
+  const top = values.length ? Math.max(...values) : 0;
+  const max = Math.max(1e-9, top) * 1.1;
+  // x is time (samples skipped while the tab was hidden leave a gap), the newest at the right edge
+  const t0 = samples.length ? samples[0].at : 0;
+  const span = samples.length > 1 ? samples[samples.length - 1].at - t0 : 0;
+  const xs = (i) => PAD + (W - 2 * PAD) * (span > 0 ? (samples[i].at - t0) / span : 1);
+  const ys = (v) => H - AXIS - (H - AXIS - PAD) * v / max;
+  const lines = spec.series.map(([field], n) => {
+    const runs = [[]];
+    samples.forEach((s, i) => {
+      if (s[field] === null) { if (runs[runs.length - 1].length) runs.push([]); return; }
+      runs[runs.length - 1].push(`${xs(i).toFixed(1)},${ys(s[field]).toFixed(1)}`);
+    });
+    return runs.filter((r) => r.length).map((r) => r.length === 1
+      ? svg('circle', { class: 'series s' + n, cx: r[0].split(',')[0], cy: r[0].split(',')[1], r: 2 })
+      : svg('polyline', { class: 'series s' + n, points: r.join(' ') }));
+  }).flat();
+  // The latest value of each series; a median stays shown until the next interval that had calls.
+  const latest = (f) => { for (let i = samples.length - 1; i >= 0; i--) if (samples[i][f] !== null) return samples[i][f]; return null; };
+  const said = spec.series.map(([f, label]) => `${label} ${num(latest(f), spec.unit)}`).join(', ');
+  const label = `${spec.title}: latest ${said}; ${samples.length} samples over ${Math.round(span / 1000)} s, `
+    + `up to ${num(top, spec.unit)}`;
+  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': label },
+    svg('title', {}, label),
+    svg('line', { class: 'axis', x1: PAD, y1: H - AXIS, x2: W - PAD, y2: H - AXIS }),
+    svg('text', { class: 'tick', x: PAD, y: H - 2 }, span > 0 ? `−${Math.round(span / 1000)} s` : ''),
+    svg('text', { class: 'tick', x: W - PAD, y: H - 2, 'text-anchor': 'end' }, 'now'),
+    svg('text', { class: 'tick', x: PAD, y: 12 }, num(top, spec.unit)),
+    ...lines);
+  return el('figure', { class: 'chart', id: spec.id, 'data-samples': String(samples.length) },
+    el('figcaption', {}, el('strong', { text: spec.title }), ' ',
+      spec.series.map(([f, label], n) => el('span', { class: 'legend s' + n, 'data-series': f },
+        spec.series.length > 1 ? label + ' ' : '', el('span', { class: 'value', text: num(latest(f), spec.unit) })))),
+    chart);
+}
+
+async function sampleOnce() {
+  try {
+    const res = await fetch('/metrics', { headers: { Accept: 'text/plain' } });
+    if (!res.ok) throw new Error(`GET /metrics answered ${res.status}`);
+    const scrape = parseMetrics(await res.text());
+    const now = performance.now();
+    samples.push(sampleFrom(lastScrape && lastScrape.scrape, scrape, lastScrape ? (now - lastScrape.at) / 1000 : 0));
+    if (samples.length > KEEP_SAMPLES) samples.shift();
+    lastScrape = { scrape, at: now };
+    clearProblem('live-error');
+  } catch (err) {
+    showProblem('live-error', err);
+  }
+  $('live-charts').replaceChildren(...CHARTS.map(drawChart));
+}
+
+function startSampling() {
+  stopSampling();
+  samples = [];
+  lastScrape = null;
+  sampleOnce();
+  sampler = setInterval(() => { if (document.visibilityState === 'visible') sampleOnce(); }, SAMPLE_MS);
+}
+
+function stopSampling() {
+  if (sampler !== null) clearInterval(sampler);
+  sampler = null;
+}
+
 async function purge(event) {
   event.preventDefault();
   clearProblem('purge-error');
@@ -426,6 +775,9 @@ document.addEventListener('DOMContentLoaded', () => {
   $('forget-cancel').addEventListener('click', () => $('forget-dialog').close());
   $('forget-confirm').addEventListener('click', confirmForget);
   $('context-form').addEventListener('submit', previewContext);
+  $('browse-form').addEventListener('submit', browseFromForm);
+  $('browse-kind').append(...KINDS.map((k) => el('option', { value: k, text: k })));
+  $('timeline-older').addEventListener('click', () => loadTimeline(timelineCursor));
   $('purge-form').addEventListener('submit', purge);
   $('purge-confirm').addEventListener('input', () => { $('purge').disabled = $('purge-confirm').value !== session.user; });
   $('memory-title').setAttribute('tabindex', '-1');
