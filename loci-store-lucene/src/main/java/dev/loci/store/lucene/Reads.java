@@ -95,16 +95,21 @@ final class Reads {
         try {
             int n = Math.min(limit, Math.max(1, searcher.getIndexReader().maxDoc()));
             TopDocs top = searcher.search(LuceneDocuments.filter(filter), n, order);
-            var out = new ArrayList<Memory>(top.scoreDocs.length);
-            for (ScoreDoc sd : top.scoreDocs) {
-                out.add(load(searcher, sd.doc, null));
-            }
-            return out;
+            return loadAll(searcher, top);
         } catch (IOException | AlreadyClosedException e) {
             throw index.failure("list", e);
         } finally {
             searchers.release(searcher);
         }
+    }
+
+    /** The memories of {@code top}'s documents, in its order. */
+    private List<Memory> loadAll(IndexSearcher searcher, TopDocs top) throws IOException {
+        var out = new ArrayList<Memory>(top.scoreDocs.length);
+        for (ScoreDoc sd : top.scoreDocs) {
+            out.add(load(searcher, sd.doc, null));
+        }
+        return out;
     }
 
     /**
@@ -126,11 +131,7 @@ final class Reads {
             TopDocs top = after == null ? searcher.search(query, n, order)
                     : searcher.searchAfter(new FieldDoc(maxDoc - 1, Float.NaN, new Object[] {
                             LuceneDocuments.micros(after.occurredAt()), new BytesRef(after.id())}), query, n, order);
-            var out = new ArrayList<Memory>(top.scoreDocs.length);
-            for (ScoreDoc sd : top.scoreDocs) {
-                out.add(load(searcher, sd.doc, null));
-            }
-            return out;
+            return loadAll(searcher, top);
         } catch (IOException | AlreadyClosedException e) {
             throw index.failure("list", e);
         } finally {
