@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -101,19 +102,24 @@ class TwoServersOneClusterIT {
             }
             AtomicInteger added = new AtomicInteger();
             List<Future<?>> done = new ArrayList<>();
+            // Every client sends every user's conversation, chunk by chunk, starting at another user, so the
+            // same chunk (same client ids) reaches both servers at once. The clients move to the next chunk
+            // together: two *different* statements of one user at the same instant on two servers are the
+            // race docs/ARCHITECTURE.md names as not yet safe (a contradiction can be missed), not tested here.
+            var chunkDone = new java.util.concurrent.CyclicBarrier(clients.size());
             try (ExecutorService pool = Executors.newFixedThreadPool(clients.size())) {
                 for (int c = 0; c < clients.size(); c++) {
                     LociClient client = clients.get(c);
                     int first = c;
                     done.add(pool.submit(() -> {
-                        // each client goes through every user's conversation, starting at another user
-                        for (int u = 0; u < USERS; u++) {
-                            int user = (first + u) % USERS;
-                            List<Message> conversation = conversation(user);
-                            for (int from = 0; from < TURNS; from += CHUNK) {
+                        for (int from = 0; from < TURNS; from += CHUNK) {
+                            for (int u = 0; u < USERS; u++) {
+                                int user = (first + u) % USERS;
+                                List<Message> conversation = conversation(user);
                                 RememberResult r = client.remember(scope(user), conversation.subList(from, from + CHUNK));
                                 added.addAndGet(r.added());
                             }
+                            chunkDone.await(2, TimeUnit.MINUTES);
                         }
                         return null;
                     }));
