@@ -1,19 +1,17 @@
 package dev.loci.client;
 
-import dev.loci.server.cli.ServeCommand;
+import dev.loci.server.cli.ServeMain;
 import dev.loci.store.elasticsearch.ElasticsearchStoreConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 
 /**
  * {@code loci serve --store elasticsearch} in a child JVM (the real embedding model, no API keys on
@@ -33,17 +31,13 @@ final class ServeProcess implements TwoServersOneClusterIT.Server {
         this.port = port;
     }
 
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new ServeCommand()).execute(args));
-    }
-
     /** Starts the child on a free port over the config's hosts and index, and waits until it is ready. */
     static ServeProcess start(ElasticsearchStoreConfig config, Path dir) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String hosts = String.join(",", config.hosts().stream().map(URI::toString).toList());
         Path log = dir.resolve("serve.log");
         var cmd = List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp",
-                System.getProperty("java.class.path"), ServeProcess.class.getName(),
+                System.getProperty("java.class.path"), ServeMain.class.getName(),
                 "--data-dir", dir.resolve("data").toString(), "--port", "0", "--no-auth", "--tenant", "acme",
                 "--store", "elasticsearch", "--es-hosts", hosts, "--es-index", config.index());
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
@@ -76,21 +70,9 @@ final class ServeProcess implements TwoServersOneClusterIT.Server {
     }
 
     private void awaitReady() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            try {
-                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not answering yet
-            }
-            Thread.sleep(100);
+        if (!ServeMain.awaitReady(HttpClient.newHttpClient(), port, process, Duration.ofSeconds(120))) {
+            throw new AssertionError("the server never became ready\n" + tail(log));
         }
-        throw new AssertionError("the server never became ready\n" + tail(log));
     }
 
     private static String tail(Path log) {

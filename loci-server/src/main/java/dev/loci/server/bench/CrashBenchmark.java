@@ -138,24 +138,12 @@ public final class CrashBenchmark {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    private static void awaitReady(HttpClient http, int port, Process server) throws Exception {
-        long deadline = System.nanoTime() + START_LIMIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) {
-                throw new IllegalStateException("loci serve exited with " + server.exitValue() + " before it was ready");
-            }
-            try {
-                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
+    private static void awaitReady(HttpClient http, int port, Process server) throws InterruptedException {
+        if (!ServeMain.awaitReady(http, port, server, START_LIMIT)) {
+            throw new IllegalStateException(server.isAlive()
+                    ? "loci serve was not ready within " + START_LIMIT.toSeconds() + " s"
+                    : "loci serve exited with " + server.exitValue() + " before it was ready");
         }
-        throw new IllegalStateException("loci serve was not ready within " + START_LIMIT.toSeconds() + " s");
     }
 
     private static int freePort() throws IOException {

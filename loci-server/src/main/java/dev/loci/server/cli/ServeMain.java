@@ -1,5 +1,11 @@
 package dev.loci.server.cli;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import picocli.CommandLine;
 
 /**
@@ -12,5 +18,27 @@ public final class ServeMain {
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ServeCommand()).execute(args));
+    }
+
+    /**
+     * Waits until the server process on {@code port} answers {@code GET /ready} with 200: true once it
+     * does, false if the process exits first or {@code limit} passes.
+     */
+    public static boolean awaitReady(HttpClient http, int port, Process process, Duration limit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        return false;
     }
 }

@@ -129,7 +129,7 @@ class ServeSigtermIT {
     private static Process start(Path data, Path work, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var cmd = List.of(java, "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"), ServeChild.class.getName(),
+                "-Xmx1g", "-cp", System.getProperty("java.class.path"), ServeMain.class.getName(),
                 "--data-dir", data.toString(), "--port", "0", "--no-auth", "--tenant", "dev");
         return new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
@@ -148,20 +148,9 @@ class ServeSigtermIT {
     }
 
     private static void awaitReady(HttpClient http, int port, Process child, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline && child.isAlive()) {
-            try {
-                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
+        if (!ServeMain.awaitReady(http, port, child, Duration.ofSeconds(120))) {
+            throw new AssertionError("the child never became ready\n" + tail(log));
         }
-        throw new AssertionError("the child never became ready\n" + tail(log));
     }
 
     private static String tail(Path log) {
