@@ -1,9 +1,7 @@
 package dev.loci.client;
 
+import dev.loci.testkit.TestEngines;
 import dev.loci.Loci;
-import dev.loci.engine.LociEngine;
-import dev.loci.testkit.HashingEmbedder;
-import dev.loci.testkit.InMemoryStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -22,7 +20,7 @@ class EmbeddedBehaviourTest extends LociBehaviourContract {
     }
 
     static Loci fakeEngine() {
-        return LociEngine.builder().embedder(new HashingEmbedder()).store(new InMemoryStore()).build();
+        return TestEngines.inMemory();
     }
 
     @Override

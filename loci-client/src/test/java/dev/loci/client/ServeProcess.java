@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code loci serve --store elasticsearch} in a child JVM (the real embedding model, no API keys on
@@ -19,7 +17,6 @@ import java.util.regex.Pattern;
  * the child runs.
  */
 final class ServeProcess implements TwoServersOneClusterIT.Server {
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
 
     private final Process process;
     private final Path log;
@@ -60,9 +57,9 @@ final class ServeProcess implements TwoServersOneClusterIT.Server {
     private static int awaitPort(Process child, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && child.isAlive()) {
-            Matcher m = LISTENING.matcher(Files.readString(log));
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
+            int port = ServeMain.listeningPort(Files.readString(log));
+            if (port > 0) {
+                return port;
             }
             Thread.sleep(50);
         }

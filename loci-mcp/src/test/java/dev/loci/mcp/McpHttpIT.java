@@ -1,5 +1,6 @@
 package dev.loci.mcp;
 
+import dev.loci.testkit.TestEngines;
 import static dev.loci.mcp.LociToolsTest.ok;
 import static dev.loci.mcp.LociToolsTest.structured;
 import static dev.loci.mcp.LociToolsTest.text;
@@ -9,9 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loci.Loci;
-import dev.loci.engine.LociEngine;
-import dev.loci.testkit.HashingEmbedder;
-import dev.loci.testkit.InMemoryStore;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -45,7 +43,7 @@ class McpHttpIT {
 
     @BeforeAll
     static void start() throws Exception {
-        loci = LociEngine.builder().embedder(new HashingEmbedder()).store(new InMemoryStore()).build();
+        loci = TestEngines.inMemory();
         jetty = new Server();
         var connector = new ServerConnector(jetty);
         connector.setHost("127.0.0.1");

@@ -1,9 +1,7 @@
 package dev.loci.server;
 
+import dev.loci.testkit.TestEngines;
 import dev.loci.Loci;
-import dev.loci.engine.LociEngine;
-import dev.loci.testkit.HashingEmbedder;
-import dev.loci.testkit.InMemoryStore;
 import java.nio.file.Path;
 
 /** Real servers on a free loopback port over the testkit's deterministic engine. */
@@ -12,7 +10,7 @@ final class TestServers {
     }
 
     static Loci fakeEngine() {
-        return LociEngine.builder().embedder(new HashingEmbedder()).store(new InMemoryStore()).build();
+        return TestEngines.inMemory();
     }
 
     static ServerOptions options(Path dataDir) {

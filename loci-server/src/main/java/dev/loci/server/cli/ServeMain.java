@@ -20,6 +20,16 @@ public final class ServeMain {
         System.exit(new CommandLine(new ServeCommand()).execute(args));
     }
 
+    /** What serve prints once it listens on loopback; group 1 is the port. */
+    private static final java.util.regex.Pattern LISTENING =
+            java.util.regex.Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+
+    /** The port a serve process on loopback said it listens on, in its output so far; -1 before it says so. */
+    public static int listeningPort(String output) {
+        var m = LISTENING.matcher(output);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
     /**
      * Waits until the server process on {@code port} answers {@code GET /ready} with 200: true once it
      * does, false if the process exits first or {@code limit} passes.

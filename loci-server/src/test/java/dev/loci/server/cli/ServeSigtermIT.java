@@ -24,8 +24,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ServeSigtermIT {
     private static final int CLIENTS = 8;
     private static final int ACKED_BEFORE_SIGTERM = 40;
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -138,9 +135,9 @@ class ServeSigtermIT {
     private static int awaitPort(Process child, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && child.isAlive()) {
-            Matcher m = LISTENING.matcher(Files.readString(log));
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
+            int port = ServeMain.listeningPort(Files.readString(log));
+            if (port > 0) {
+                return port;
             }
             Thread.sleep(50);
         }

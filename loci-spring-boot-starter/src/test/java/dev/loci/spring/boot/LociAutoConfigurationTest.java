@@ -1,5 +1,6 @@
 package dev.loci.spring.boot;
 
+import dev.loci.testkit.TestEngines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -17,8 +18,6 @@ import dev.loci.springai.LociChatMemoryRepository;
 import dev.loci.springai.LociDocumentRetriever;
 import dev.loci.springai.LociMemoryAdvisor;
 import dev.loci.springai.LociTools;
-import dev.loci.testkit.HashingEmbedder;
-import dev.loci.testkit.InMemoryStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,7 +170,7 @@ class LociAutoConfigurationTest {
     static class OwnLoci {
         @Bean(destroyMethod = "close")
         Loci myLoci() {
-            return LociEngine.builder().embedder(new HashingEmbedder()).store(new InMemoryStore()).build();
+            return TestEngines.inMemory();
         }
     }
 }

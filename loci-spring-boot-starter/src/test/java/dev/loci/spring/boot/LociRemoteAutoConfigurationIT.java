@@ -1,5 +1,6 @@
 package dev.loci.spring.boot;
 
+import dev.loci.testkit.TestEngines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,15 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loci.Loci;
 import dev.loci.client.LociClient;
-import dev.loci.engine.LociEngine;
 import dev.loci.server.ApiKeys;
 import dev.loci.server.LociServer;
 import dev.loci.server.Role;
 import dev.loci.server.ServerOptions;
 import dev.loci.springai.LociMemoryAdvisor;
 import dev.loci.springai.RecordingChatModel;
-import dev.loci.testkit.HashingEmbedder;
-import dev.loci.testkit.InMemoryStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +37,7 @@ class LociRemoteAutoConfigurationIT {
     @BeforeAll
     static void start() {
         ApiKeys keys = ApiKeys.open(dir);
-        server = LociServer.start(LociEngine.builder().embedder(new HashingEmbedder()).store(new InMemoryStore()).build(),
+        server = LociServer.start(TestEngines.inMemory(),
                 ServerOptions.defaults().withPort(0).withApiKeys(keys));
         key = keys.create("acme", Role.WRITE).token();
     }
