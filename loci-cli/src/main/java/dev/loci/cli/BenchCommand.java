@@ -70,6 +70,13 @@ final class BenchCommand implements Callable<Integer> {
             throw new dev.loci.InvalidInputException("--es-index", "bench ingest writes each round to an index of its own "
                     + "and deletes it; leave --es-index out");
         }
+        if ("soak".equals(what) && !(minutes > 0 && minutes <= 7 * 24 * 60)) {
+            throw new dev.loci.InvalidInputException("--minutes", "must be more than 0 and at most a week (10080), was "
+                    + minutes);
+        }
+        if ("soak".equals(what) && clients != null && (clients < 1 || clients > 64)) {
+            throw new dev.loci.InvalidInputException("--clients", "must be in 1..64, was " + clients);
+        }
         try {
             return measure();
         } catch (RuntimeException e) {
@@ -96,13 +103,6 @@ final class BenchCommand implements Callable<Integer> {
                 return lost == 0 ? 0 : 1;
             }
             case "soak" -> {
-                if (!(minutes > 0 && minutes <= 7 * 24 * 60)) {
-                    throw new dev.loci.InvalidInputException("--minutes", "must be more than 0 and at most a week "
-                            + "(10080), was " + minutes);
-                }
-                if (clients != null && (clients < 1 || clients > 64)) {
-                    throw new dev.loci.InvalidInputException("--clients", "must be in 1..64, was " + clients);
-                }
                 long failures = SoakBenchmark.run(new SoakBenchmark.Options(minutes, clients == null ? 4 : clients, seed,
                         dir), System.out);
                 return failures == 0 ? 0 : 1;

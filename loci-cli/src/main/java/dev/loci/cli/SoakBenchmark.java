@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  * {@code loci bench soak}: a real {@code loci serve} process under mixed traffic for a while. A few
  * clients, each with a user of its own, remember, recall, update, forget and list over HTTP; each
  * keeps what the server acknowledged (the user's live turns and their texts, the forgotten ids) and
- * every minute compares the server's count of its turns (earlier versions included) with it. The server's resident memory
+ * every minute and at the end compares the server's count of its turns (earlier versions included)
+ * with it. The server's resident memory
  * (VmRSS) and open files are sampled every 10 s. At the end every acknowledged turn is read back
  * (right text), every forgotten one must be gone, the server is stopped and {@code loci check}
  * verifies the data directory. Prints a line per minute and a summary; returns the failures (lost or
@@ -225,22 +226,35 @@ final class SoakBenchmark {
                 }
                 if (System.nanoTime() >= nextCount) {
                     nextCount = System.nanoTime() + 60_000_000_000L;
-                    var r = send(http, "GET", base + "/v1/memories/count?userId=" + c.user + "&kind=TURN", null);
-                    if (check(c, "count", r, 200)) {
-                        long counted = LociJson.mapper().readTree(r.body()).path("count").asLong();
-                        long expected = c.live.size() + c.versions.values().stream().mapToLong(Integer::longValue).sum();
-                        if (counted != expected) {
-                            c.countMismatches++;
-                            c.error("count: the server counts " + counted + " turns (versions included), "
-                                    + expected + " acknowledged");
-                        }
-                    }
+                    countTurns(http, base, c);
                 }
             } catch (IOException e) {
                 c.error("I/O: " + e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            }
+        }
+        try {
+            countTurns(http, base, c); // once more at the end, so a short run checks it too
+        } catch (IOException e) {
+            c.error("I/O: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Compares the server's count of the client's turns with what it acknowledged. */
+    private static void countTurns(HttpClient http, String base, Client c) throws IOException, InterruptedException {
+        op(c, "count");
+        var r = send(http, "GET", base + "/v1/memories/count?userId=" + c.user + "&kind=TURN", null);
+        if (check(c, "count", r, 200)) {
+            long counted = LociJson.mapper().readTree(r.body()).path("count").asLong();
+            long expected = c.live.size() + c.versions.values().stream().mapToLong(Integer::longValue).sum();
+            if (counted != expected) {
+                c.countMismatches++;
+                c.error("count: the server counts " + counted + " turns (versions included), " + expected
+                        + " acknowledged");
             }
         }
     }
