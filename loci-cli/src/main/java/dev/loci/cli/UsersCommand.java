@@ -1,6 +1,5 @@
 package dev.loci.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loci.InvalidInputException;
 import dev.loci.Loci;
 import dev.loci.UserPage;
@@ -43,14 +42,7 @@ final class UsersCommand implements Callable<Integer> {
         try (Loci loci = store.open()) {
             UserPage page = loci.users(scope.tenant(), cursor, limit);
             if (json) {
-                ObjectNode root = LociJson.mapper().createObjectNode();
-                var users = root.putArray("users");
-                for (UserSummary u : page.users()) {
-                    users.addObject().put("userId", u.userId()).put("memories", u.memories())
-                            .put("lastActivity", u.lastActivity() == null ? null : u.lastActivity().toString());
-                }
-                root.put("nextCursor", page.nextCursor());
-                Output.print(System.out, root);
+                Output.print(System.out, LociJson.users(page));
             } else {
                 table(System.out, page);
             }

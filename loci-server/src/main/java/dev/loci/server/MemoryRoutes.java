@@ -13,7 +13,6 @@ import dev.loci.RecallResult;
 import dev.loci.RememberResult;
 import dev.loci.Scope;
 import dev.loci.UserPage;
-import dev.loci.UserSummary;
 import dev.loci.engine.LociEngine;
 import dev.loci.json.LociJson;
 import io.javalin.http.Context;
@@ -209,14 +208,7 @@ final class MemoryRoutes {
         if (page.nextCursor() != null) {
             ctx.header("Link", "<" + nextLink(ctx, page.nextCursor()) + ">; rel=\"next\"");
         }
-        ObjectNode root = LociJson.mapper().createObjectNode();
-        var users = root.putArray("users");
-        for (UserSummary u : page.users()) {
-            users.addObject().put("userId", u.userId()).put("memories", u.memories())
-                    .put("lastActivity", u.lastActivity() == null ? null : u.lastActivity().toString());
-        }
-        root.put("nextCursor", page.nextCursor());
-        json(ctx, 200, root);
+        json(ctx, 200, LociJson.users(page));
     }
 
     private static int limit(String value) {
