@@ -356,7 +356,7 @@ async function loadUsers(params) {
       lookAt(u.userId);
       location.hash = '#/browse';
     });
-    return el('tr', { 'data-user': u.userId },
+    return el('tr', { 'data-user': u.userId, 'aria-current': u.userId === session.user ? 'true' : null },
       el('th', { scope: 'row' }, open),
       el('td', { class: 'count', text: String(u.memories) }),
       el('td', { class: 'when', text: fmt(u.lastActivity) }));
