@@ -107,6 +107,19 @@ public final class Main implements Runnable {
                 ? option + message.substring(e.field().length()) : message;
     }
 
+    /**
+     * For a command that needs the data directory to itself (check, repair, export, import...):
+     * when a running {@code loci serve} holds it, a message naming the server instead of the lock.
+     */
+    private static java.util.Optional<String> heldByServer(CommandLine cli) {
+        var option = cli.getCommandSpec().findOption("--data-dir");
+        if (option == null || !(option.getValue() instanceof java.nio.file.Path dir)) {
+            return java.util.Optional.empty();
+        }
+        return RunningServer.describeLive(dir).map(server -> "data directory " + dir + " is held by " + server
+                + ", and loci " + cli.getCommandName() + " needs it to itself: stop the server first");
+    }
+
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
         int code;
@@ -117,7 +130,10 @@ public final class Main implements Runnable {
         } else if (e instanceof InputFileException || e instanceof EvalDataException) {
             code = EXIT_BAD_INPUT;
             message = e.getMessage();
-        } else if (e instanceof DataDirLockedException || e instanceof StorageException) {
+        } else if (e instanceof DataDirLockedException) {
+            code = EXIT_STORAGE;
+            message = heldByServer(cli).orElse(e.getMessage());
+        } else if (e instanceof StorageException) {
             code = EXIT_STORAGE;
             message = e.getMessage();
         } else if (e instanceof LociException) {
