@@ -36,6 +36,13 @@ public final class Main implements Runnable {
      */
     private static final java.util.logging.Logger LUCENE_VECTORS =
             java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
+    /**
+     * The tokenizer library (DJL) looks for a GPU when the model loads and, on a machine with CUDA
+     * libraries but no usable driver, warns twice that it found none; Loci runs on the CPU anyway.
+     * DJL logs through SLF4J, bound to java.util.logging here. Held for the same reason.
+     */
+    private static final java.util.logging.Logger DJL_CUDA =
+            java.util.logging.Logger.getLogger("ai.djl.util.cuda.CudaUtils");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -49,6 +56,7 @@ public final class Main implements Runnable {
             }
             LUCENE_VECTORS.setLevel(java.util.logging.Level.SEVERE);
         }
+        DJL_CUDA.setLevel(java.util.logging.Level.SEVERE); // even with LOCI_VERBOSE: it is never about Loci
         System.exit(run(args));
     }
 
