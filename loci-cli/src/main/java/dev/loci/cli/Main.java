@@ -6,6 +6,7 @@ import dev.loci.LociException;
 import dev.loci.StorageException;
 import dev.loci.eval.EvalDataException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,16 +16,20 @@ import picocli.CommandLine.Command;
  * becomes a one-line message and an exit code here (2 bad input, 3 storage, 1 anything else).
  */
 @Command(name = "loci", mixinStandardHelpOptions = true, version = "Loci 0.1.0",
-        description = "Long-term memory for LLM agents: ingest conversations, recall what matters.",
-        subcommands = {DemoCommand.class, IngestCommand.class, RecallCommand.class, ContextCommand.class,
-                ListCommand.class, GetCommand.class, UpdateCommand.class, HistoryCommand.class, ForgetCommand.class, PurgeCommand.class,
-                dev.loci.server.cli.ServeCommand.class,
-                dev.loci.server.cli.KeysCommand.class,
-                StatsCommand.class, EvalCommand.class, BenchCommand.class, dev.loci.mcp.McpCommand.class,
-                CheckCommand.class, RepairCommand.class, ExportCommand.class, ImportCommand.class, BackupCommand.class,
-                RestoreCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Long-term memory for LLM agents: ingest conversations, recall what matters.")
 public final class Main implements Runnable {
+    /**
+     * Every subcommand, in the order help lists them. Registered in {@link #run(Map, String...)}:
+     * building picocli's model of a command reads all its annotations, which for all of them cost
+     * a short command a noticeable part of its start-up, so a command line naming one gets that one.
+     */
+    static final List<Class<?>> COMMANDS = List.of(DemoCommand.class, IngestCommand.class, RecallCommand.class,
+            ContextCommand.class, ListCommand.class, GetCommand.class, UpdateCommand.class, HistoryCommand.class,
+            ForgetCommand.class, PurgeCommand.class, dev.loci.server.cli.ServeCommand.class,
+            dev.loci.server.cli.KeysCommand.class, StatsCommand.class, EvalCommand.class, BenchCommand.class,
+            dev.loci.mcp.McpCommand.class, CheckCommand.class, RepairCommand.class, ExportCommand.class,
+            ImportCommand.class, BackupCommand.class, RestoreCommand.class, CommandLine.HelpCommand.class);
+
     /** Exit code for bad input (file, field, option). */
     static final int EXIT_BAD_INPUT = 2;
     /** Exit code for storage problems (locked, corrupt, I/O). */
@@ -68,6 +73,16 @@ public final class Main implements Runnable {
     /** Runs the command line with {@code env} as the environment its options may come from. */
     static int run(Map<String, String> env, String... args) {
         var cli = new CommandLine(new Main());
+        // A configuration file is checked against every command's options, and help, usage and a
+        // mistyped command list them all: those get every command; a line naming one gets it alone.
+        String named = args.length > 0 && !args[0].startsWith("-") && ConfigDefaults.fileNamed(args, env) == null
+                ? args[0] : null;
+        boolean known = named != null && !named.equals("help") && COMMANDS.stream().anyMatch(c -> named.equals(nameOf(c)));
+        for (Class<?> command : COMMANDS) {
+            if (!known || named.equals(nameOf(command))) {
+                cli.addSubcommand(command);
+            }
+        }
         cli.setExecutionExceptionHandler(Main::handle);
         ConfigDefaults.addOptionTo(cli);
         try {
@@ -78,6 +93,11 @@ public final class Main implements Runnable {
             return EXIT_BAD_INPUT;
         }
         return cli.execute(args);
+    }
+
+    /** A command's name as its annotation gives it, read without building its model. */
+    static String nameOf(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
     }
 
     @Override
