@@ -33,7 +33,7 @@ final class ContextCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        EmbeddedOptions options = EmbeddedOptions.defaults().withTokens(encoding).withPreloadModel(true);
+        EmbeddedOptions options = DataDirOption.reading(EmbeddedOptions.defaults().withTokens(encoding).withPreloadModel(true));
         try (Loci loci = store.open(options)) {
             ContextBlock block = loci.context(store.scope(), query, budget);
             String counted = block.counter().toLowerCase(Locale.ROOT).replace("_base", "");

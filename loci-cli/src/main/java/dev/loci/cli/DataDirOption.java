@@ -137,6 +137,15 @@ final class DataDirOption {
         return engine;
     }
 
+    /**
+     * Settings for commands that only read (get, history, list, stats, recall, context): no
+     * background builder of session and topic memories, which only remember, update and forget
+     * feed, and whose thread a close would otherwise wait on (up to half a second) for nothing.
+     */
+    static EmbeddedOptions reading(EmbeddedOptions options) {
+        return options.withLoci(options.loci().withConsolidation(options.loci().consolidation().withLevels(false)));
+    }
+
     /** Settings for commands that read or change what is there: the directory must exist. */
     static EmbeddedOptions existing() {
         return EmbeddedOptions.defaults().withCreateIfMissing(false);

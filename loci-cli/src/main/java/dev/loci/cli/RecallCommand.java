@@ -1,6 +1,7 @@
 package dev.loci.cli;
 
 import dev.loci.Loci;
+import dev.loci.embedded.EmbeddedOptions;
 import dev.loci.engine.LociEngine;
 import dev.loci.RecallQuery;
 import dev.loci.RecallResult;
@@ -45,7 +46,7 @@ final class RecallCommand implements Callable<Integer> {
         RecallQuery q = RecallQuery.of(query).withK(k).withKinds(filter.kindSet()).withTimeRange(filter.timeRange())
                 .withMetadata(filter.metadata).withAt(asked)
                 .withAsOf(ConversationFiles.time(asOf, java.nio.file.Path.of("--as-of"), ""));
-        try (Loci loci = store.openToEmbed()) {
+        try (Loci loci = store.open(DataDirOption.reading(EmbeddedOptions.defaults().withPreloadModel(true)))) {
             long loading = 0;
             LociEngine engine = loci instanceof LociEngine e ? e : null; // else a server, its model loaded
             if (!json && engine != null) {

@@ -26,7 +26,7 @@ final class StatsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var engine = new java.util.concurrent.atomic.AtomicReference<LociEngine>();
-        RunningServer server = dataDir.serverOrOpen(DataDirOption.existing(), engine::set, "stats");
+        RunningServer server = dataDir.serverOrOpen(DataDirOption.reading(DataDirOption.existing()), engine::set, "stats");
         if (server != null) {
             JsonNode json = server.getStoreWide("/v1/stats");
             Map<String, String> details = new LinkedHashMap<>();

@@ -66,6 +66,11 @@ final class StoreOptions {
         return open(EmbeddedOptions.defaults().withPreloadModel(true));
     }
 
+    /** As {@link #open()}, for a command that only reads ({@link DataDirOption#reading}). */
+    Loci openToRead() {
+        return open(DataDirOption.reading(DataDirOption.existing()));
+    }
+
     /** Opens the data directory, creating it if needed (ingest), loading the model meanwhile. */
     Loci openOrCreate() {
         return dataDir.openOrThroughServer(EmbeddedOptions.defaults().withCreateIfMissing(true).withPreloadModel(true),
