@@ -111,7 +111,8 @@ class CliThroughServerIT {
     /**
      * The part of a command's output that must not depend on where it ran: recall's timing line
      * differs (no model load through a server); stats' figures of the moment (embedder calls, log
-     * bytes, segments) belong to whichever process holds the store; and every recall and context
+     * bytes, segments, the builder's queue, which a process that only reads does not run, and so
+     * the column width) belong to whichever process holds the store; and every recall and context
      * counts as an access of what it returned (JSON's {@code accessCount}, {@code lastAccessedAt}).
      */
     private static String comparable(String name, CliRun run) {
@@ -120,7 +121,8 @@ class CliThroughServerIT {
             case "get", "list --json" -> withoutAccesses(text);
             case "recall" -> text.replaceAll("(?m)^\\(\\d+ results in .*\\R", "");
             case "stats" -> text.lines().filter(l -> l.matches("(data dir|memories|  [A-Z]+|embedder|store|format version|"
-                    + "vector dimensions|durability) .*")).reduce("", (a, b) -> a + b + "\n");
+                    + "vector dimensions|durability) .*")).map(l -> l.replaceAll("(\\S) {2,}", "$1  ")) // column width
+                    .reduce("", (a, b) -> a + b + "\n");
             default -> text;
         };
     }
