@@ -4,6 +4,7 @@ import dev.loci.ContextBlock;
 import dev.loci.Loci;
 import dev.loci.embedded.EmbeddedOptions;
 import dev.loci.json.LociJson;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,9 +33,14 @@ final class ContextCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        EmbeddedOptions options = EmbeddedOptions.defaults().withTokens(encoding).withPreloadModel(true);
+        EmbeddedOptions options = DataDirOption.reading(EmbeddedOptions.defaults().withTokens(encoding).withPreloadModel(true));
         try (Loci loci = store.open(options)) {
             ContextBlock block = loci.context(store.scope(), query, budget);
+            String counted = block.counter().toLowerCase(Locale.ROOT).replace("_base", "");
+            if (DataDirOption.throughServer(loci) && !counted.equals(encoding.toLowerCase(Locale.ROOT).replace("_base", ""))) {
+                throw new dev.loci.InvalidInputException("encoding", "the running server counts tokens in "
+                        + counted + ", not " + encoding + "; use --encoding " + counted + " or stop the server first");
+            }
             if (json) {
                 Output.print(System.out, LociJson.context(block));
             } else {

@@ -1,11 +1,15 @@
 package dev.loci.cli;
 
+import dev.loci.DataDirLockedException;
+import dev.loci.Loci;
+import dev.loci.StorageException;
 import dev.loci.embedded.EmbeddedLoci;
 import dev.loci.embedded.EmbeddedOptions;
 import dev.loci.embedded.TerminationSignals;
 import dev.loci.engine.LociEngine;
 import dev.loci.server.cli.StoreChoice;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -28,6 +32,78 @@ final class DataDirOption {
      */
     LociEngine open(EmbeddedOptions options) {
         return open(path, options, store);
+    }
+
+    /**
+     * As {@link #open(EmbeddedOptions)}, or, when a {@code loci serve} of this machine holds the data
+     * directory, a client on that server working in {@code tenant} (said on stderr for
+     * {@code command}). Fails as the open does when the directory is locked by anything else.
+     */
+    Loci openOrThroughServer(EmbeddedOptions options, String tenant, String command) {
+        RunningServer server = runningServer();
+        if (server != null) {
+            Loci client = server.client(tenant);
+            server.announce(System.err, command);
+            return client;
+        }
+        try {
+            return open(options);
+        } catch (DataDirLockedException locked) {
+            throw RunningServer.explain(path, locked);
+        }
+    }
+
+    /**
+     * The server holding the data directory, for a command (stats) that reads the server's own
+     * figures; null when no server holds it, and then {@code engine} has been given the open engine.
+     */
+    RunningServer serverOrOpen(EmbeddedOptions options, Consumer<LociEngine> engine, String command) {
+        RunningServer server = runningServer();
+        if (server != null) {
+            server.announce(System.err, command);
+            return server;
+        }
+        try {
+            engine.accept(open(options));
+            return null;
+        } catch (DataDirLockedException locked) {
+            throw RunningServer.explain(path, locked);
+        }
+    }
+
+    /**
+     * The running server its server file names, ready, if the store is the directory's; tried before
+     * the directory itself, which would start loading a model only to find the lock held. A server
+     * that does not answer is left for the open to explain (the process may be someone else's by now).
+     */
+    private RunningServer runningServer() {
+        if (store.elasticsearch()) {
+            return null; // nothing is locked: every command opens the cluster itself
+        }
+        var named = RunningServer.named(path);
+        if (named.isEmpty()) {
+            return null;
+        }
+        try {
+            named.get().awaitReady();
+            return named.get();
+        } catch (StorageException e) {
+            return null;
+        }
+    }
+
+    /**
+     * What a command that needs the store to itself (compaction, a physical purge) says instead of
+     * working through a server: {@code why} and how to go on.
+     */
+    static StorageException needsStoreToItself(String why, String otherwise) {
+        return new StorageException(why + ", which the running loci serve holds: stop the server first"
+                + (otherwise == null ? "" : ", or " + otherwise), false);
+    }
+
+    /** Whether {@code loci} works through a server rather than on the data directory itself. */
+    static boolean throughServer(Loci loci) {
+        return !(loci instanceof LociEngine);
     }
 
     /** Where the memories are: the data directory, or the Elasticsearch index and its hosts. */
@@ -59,6 +135,15 @@ final class DataDirOption {
         LociEngine engine = EmbeddedLoci.open(dir, options);
         TerminationSignals.closeOnTermination(engine);
         return engine;
+    }
+
+    /**
+     * Settings for commands that only read (get, history, list, stats, recall, context): no
+     * background builder of session and topic memories, which only remember, update and forget
+     * feed, and whose thread a close would otherwise wait on (up to half a second) for nothing.
+     */
+    static EmbeddedOptions reading(EmbeddedOptions options) {
+        return options.withLoci(options.loci().withConsolidation(options.loci().consolidation().withLevels(false)));
     }
 
     /** Settings for commands that read or change what is there: the directory must exist. */

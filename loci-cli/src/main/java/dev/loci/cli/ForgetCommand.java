@@ -49,6 +49,10 @@ final class ForgetCommand implements Callable<Integer> {
         }
         MemoryFilter selection = allMatching ? filter.filter() : null;
         try (Loci loci = store.open()) {
+            if (compact && DataDirOption.throughServer(loci)) { // refused before anything is deleted
+                throw DataDirOption.needsStoreToItself("--compact rewrites the data directory", "leave out "
+                        + "--compact (the server deletes at once; the bytes go at the next compaction)");
+            }
             if (!allMatching) {
                 if (!loci.forget(store.scope(), id)) {
                     System.err.println("loci forget: no memory " + id + " in " + store.describe());

@@ -18,7 +18,7 @@ final class GetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Loci loci = store.open()) {
+        try (Loci loci = store.openToRead()) {
             var memory = loci.get(store.scope(), id);
             if (memory.isEmpty()) {
                 System.err.println("loci get: no memory " + id + " in " + store.describe());

@@ -27,7 +27,7 @@ final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Loci loci = store.open()) {
+        try (Loci loci = store.openToRead()) {
             List<Memory> versions = loci.history(store.scope(), id);
             if (versions.isEmpty()) {
                 System.err.println("loci history: no memory " + id + " in " + store.describe());

@@ -1,6 +1,7 @@
 package dev.loci.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loci.Loci;
 import dev.loci.engine.LociEngine;
 import dev.loci.Message;
 import dev.loci.RememberResult;
@@ -23,6 +24,12 @@ import picocli.CommandLine.Parameters;
 final class IngestCommand implements Callable<Integer> {
     /** Most messages handed to one remember call. */
     private static final int CHUNK = 512;
+    /**
+     * Most messages, and most characters of text, in one call through a server: its requests are
+     * limited (1 MiB by default) and a small call keeps its other clients' requests moving.
+     */
+    private static final int SERVER_CHUNK = 64;
+    private static final int SERVER_CHUNK_CHARS = 128 * 1024;
 
     @Mixin
     StoreOptions store;
@@ -67,16 +74,20 @@ final class IngestCommand implements Callable<Integer> {
         long added = 0;
         long skipped = 0;
         long opening = System.nanoTime();
-        try (LociEngine loci = store.openOrCreate()) {
-            // The model loads in the background from the open; wait for it here (one short embed), so
-            // that the rate below counts the ingest itself and the load is reported on its own.
-            loci.embedder().embedQuery("warm-up");
+        try (Loci loci = store.openOrCreate()) {
+            boolean server = DataDirOption.throughServer(loci);
+            if (loci instanceof LociEngine engine) {
+                // The model loads in the background from the open; wait for it here (one short embed), so
+                // that the rate below counts the ingest itself and the load is reported on its own.
+                engine.embedder().embedQuery("warm-up");
+            }
             long start = System.nanoTime();
             try (Progress progress = Progress.start("ingest", total, "messages", !noProgress)) {
                 for (ScopedBatch b : batches) {
                     List<Message> msgs = b.messages();
-                    for (int from = 0; from < msgs.size(); from += CHUNK) {
-                        List<Message> chunk = msgs.subList(from, Math.min(msgs.size(), from + CHUNK));
+                    for (int from = 0, to; from < msgs.size(); from = to) {
+                        to = server ? serverChunkEnd(msgs, from) : Math.min(msgs.size(), from + CHUNK);
+                        List<Message> chunk = msgs.subList(from, to);
                         RememberResult r = loci.remember(b.scope(), chunk);
                         added += r.added();
                         skipped += r.skipped();
@@ -87,10 +98,26 @@ final class IngestCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - start) / 1e9;
             double loading = (start - opening) / 1e9;
             System.out.printf(Locale.ROOT, "ingested %d messages (%d new, %d already present) in %.1f s (%s), "
-                            + "after %.1f s loading the embedding model and opening %s%n", total, added, skipped,
-                    seconds, rate(total, seconds), loading, store.dataDir.describe());
+                            + "after %.1f s %s %s%n", total, added, skipped, seconds, rate(total, seconds), loading,
+                    server ? "reaching the server holding" : "loading the embedding model and opening",
+                    store.dataDir.describe());
         }
         return 0;
+    }
+
+    /** Where the chunk starting at {@code from} ends when sent to a server: a few messages, a bounded size. */
+    static int serverChunkEnd(List<Message> msgs, int from) {
+        int to = from;
+        long chars = 0;
+        while (to < msgs.size() && to - from < SERVER_CHUNK) {
+            Message m = msgs.get(to);
+            chars += m.text().length() + (m.speaker() == null ? 0 : m.speaker().length()) + 200;
+            if (to > from && chars > SERVER_CHUNK_CHARS) {
+                break;
+            }
+            to++;
+        }
+        return to;
     }
 
     /** Messages per second, or "too quick to time" when the work took under a tenth of a second. */

@@ -44,7 +44,7 @@ final class ListCommand implements Callable<Integer> {
     public Integer call() {
         ListQuery query = new ListQuery(filter.kindSet(), filter.timeRange(), filter.metadata, limit, cursor,
                 ConversationFiles.time(asOf, Path.of("--as-of"), ""));
-        try (Loci loci = store.open()) {
+        try (Loci loci = store.openToRead()) {
             MemoryPage page = loci.list(store.scope(), query);
             if (json) {
                 Output.print(System.out, LociJson.page(page));

@@ -35,6 +35,10 @@ final class PurgeCommand implements Callable<Integer> {
                         + "; nothing deleted. Run again with --yes to delete them.");
                 return Main.EXIT_BAD_INPUT;
             }
+            if (DataDirOption.throughServer(loci)) { // purge promises compaction, which the server cannot do
+                throw DataDirOption.needsStoreToItself("purge --yes compacts the data directory",
+                        "delete through the server without compacting: loci forget --all-matching " + store.describe());
+            }
             ForgetResult result = loci.purge(scope);
             loci.compact();
             System.out.println("purged " + memories(result.totalRemoved()) + " of " + store.describe() + "; data directory compacted");

@@ -1,5 +1,7 @@
 package dev.loci.cli;
 
+import dev.loci.Loci;
+import dev.loci.embedded.EmbeddedOptions;
 import dev.loci.engine.LociEngine;
 import dev.loci.RecallQuery;
 import dev.loci.RecallResult;
@@ -44,13 +46,14 @@ final class RecallCommand implements Callable<Integer> {
         RecallQuery q = RecallQuery.of(query).withK(k).withKinds(filter.kindSet()).withTimeRange(filter.timeRange())
                 .withMetadata(filter.metadata).withAt(asked)
                 .withAsOf(ConversationFiles.time(asOf, java.nio.file.Path.of("--as-of"), ""));
-        try (LociEngine loci = store.openToEmbed()) {
+        try (Loci loci = store.open(DataDirOption.reading(EmbeddedOptions.defaults().withPreloadModel(true)))) {
             long loading = 0;
-            if (!json) {
+            LociEngine engine = loci instanceof LociEngine e ? e : null; // else a server, its model loaded
+            if (!json && engine != null) {
                 // Wait for the model (loading in the background since the open), so that the time
                 // printed is the recall's own and the load is reported apart.
                 long start = System.nanoTime();
-                loci.embedder().embedQuery("warm-up");
+                engine.embedder().embedQuery("warm-up");
                 loading = System.nanoTime() - start;
             }
             RecallResult result = loci.recall(store.scope(), q);
@@ -58,8 +61,9 @@ final class RecallCommand implements Callable<Integer> {
                 Output.json(System.out, result.results());
             } else {
                 Output.table(System.out, result.results(), 80, true);
-                System.out.printf(Locale.ROOT, "(%d results in %.1f ms; loading the embedding model took %.1f s)%n",
-                        result.results().size(), result.tookNanos() / 1e6, loading / 1e9);
+                System.out.printf(Locale.ROOT, "(%d results in %.1f ms%s)%n", result.results().size(),
+                        result.tookNanos() / 1e6, engine == null ? ""
+                                : String.format(Locale.ROOT, "; loading the embedding model took %.1f s", loading / 1e9));
             }
         }
         return 0;

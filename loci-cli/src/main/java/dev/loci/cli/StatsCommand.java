@@ -1,7 +1,10 @@
 package dev.loci.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.loci.engine.LociEngine;
 import dev.loci.spi.StoreStats;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,32 +25,45 @@ final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (var loci = dataDir.open(DataDirOption.existing())) {
-            StoreStats s = loci.stats();
-            List<String[]> rows = new ArrayList<>();
-            rows.add(row("data dir", dataDir.path.toAbsolutePath().toString()));
-            rows.add(row("memories", Long.toString(s.memories())));
-            var details = new TreeMap<>(s.details());
-            var kinds = new TreeMap<String, String>();
-            details.keySet().removeIf(k -> {
-                if (k.startsWith(KIND_COUNT_PREFIX)) {
-                    kinds.put(k.substring(KIND_COUNT_PREFIX.length()), details.get(k));
-                    return true;
-                }
-                return false;
-            });
-            kindOrder(kinds).forEach((kind, n) -> rows.add(row("  " + kind, n)));
-            rows.add(row("disk bytes", String.format(Locale.ROOT, "%d (%.1f MiB, %s per memory)", s.diskBytes(),
-                    s.diskBytes() / 1048576.0,
-                    s.memories() == 0 ? "-" : Long.toString(s.diskBytes() / s.memories()))));
-            rows.add(row("embedder", loci.embedder().modelId() + " (" + loci.embedder().dimensions() + " dimensions)"));
-            details.forEach((k, v) -> rows.add(row(words(k), v)));
-            int width = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
-            for (String[] r : rows) {
-                System.out.printf(Locale.ROOT, "%-" + width + "s  %s%n", r[0], r[1]);
-            }
+        var engine = new java.util.concurrent.atomic.AtomicReference<LociEngine>();
+        RunningServer server = dataDir.serverOrOpen(DataDirOption.reading(DataDirOption.existing()), engine::set, "stats");
+        if (server != null) {
+            JsonNode json = server.getStoreWide("/v1/stats");
+            Map<String, String> details = new LinkedHashMap<>();
+            json.path("details").properties().forEach(e -> details.put(e.getKey(), e.getValue().asText()));
+            print(new StoreStats(json.path("memories").asLong(), json.path("diskBytes").asLong(), details),
+                    json.path("embedder").asText("?") + " (" + json.path("dimensions").asText("?") + " dimensions)");
+            return 0;
+        }
+        try (LociEngine loci = engine.get()) {
+            print(loci.stats(), loci.embedder().modelId() + " (" + loci.embedder().dimensions() + " dimensions)");
         }
         return 0;
+    }
+
+    private void print(StoreStats s, String embedder) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(row("data dir", dataDir.path.toAbsolutePath().toString()));
+        rows.add(row("memories", Long.toString(s.memories())));
+        var details = new TreeMap<>(s.details());
+        var kinds = new TreeMap<String, String>();
+        details.keySet().removeIf(k -> {
+            if (k.startsWith(KIND_COUNT_PREFIX)) {
+                kinds.put(k.substring(KIND_COUNT_PREFIX.length()), details.get(k));
+                return true;
+            }
+            return false;
+        });
+        kindOrder(kinds).forEach((kind, n) -> rows.add(row("  " + kind, n)));
+        rows.add(row("disk bytes", String.format(Locale.ROOT, "%d (%.1f MiB, %s per memory)", s.diskBytes(),
+                s.diskBytes() / 1048576.0,
+                s.memories() == 0 ? "-" : Long.toString(s.diskBytes() / s.memories()))));
+        rows.add(row("embedder", embedder));
+        details.forEach((k, v) -> rows.add(row(words(k), v)));
+        int width = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
+        for (String[] r : rows) {
+            System.out.printf(Locale.ROOT, "%-" + width + "s  %s%n", r[0], r[1]);
+        }
     }
 
     private static String[] row(String label, String value) {

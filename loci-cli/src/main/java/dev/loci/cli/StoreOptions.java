@@ -1,8 +1,8 @@
 package dev.loci.cli;
 
+import dev.loci.Loci;
 import dev.loci.Scope;
 import dev.loci.embedded.EmbeddedOptions;
-import dev.loci.engine.LociEngine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -10,6 +10,9 @@ import picocli.CommandLine.Option;
 final class StoreOptions {
     @Mixin
     DataDirOption dataDir;
+
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--tenant", paramLabel = "T", required = true, description = "Tenant (required).")
     String tenant;
@@ -42,26 +45,40 @@ final class StoreOptions {
         return sb.toString();
     }
 
-    /** Opens an existing data directory: a mistyped --data-dir must not become a new, empty one. */
-    LociEngine open() {
-        return dataDir.open(DataDirOption.existing());
+    /**
+     * Opens an existing data directory: a mistyped --data-dir must not become a new, empty one. When
+     * a {@code loci serve} holds it, the commands work through that server ({@link RunningServer}).
+     */
+    Loci open() {
+        return open(DataDirOption.existing());
     }
 
     /** As {@link #open()}, with these settings (the directory must exist all the same). */
-    LociEngine open(EmbeddedOptions options) {
-        return dataDir.open(options.withCreateIfMissing(false));
+    Loci open(EmbeddedOptions options) {
+        return dataDir.openOrThroughServer(options.withCreateIfMissing(false), tenant, command());
     }
 
     /**
      * Opens an existing data directory for a command that will embed (recall, update): the model
      * starts loading in the background while the index opens.
      */
-    LociEngine openToEmbed() {
+    Loci openToEmbed() {
         return open(EmbeddedOptions.defaults().withPreloadModel(true));
     }
 
+    /** As {@link #open()}, for a command that only reads ({@link DataDirOption#reading}). */
+    Loci openToRead() {
+        return open(DataDirOption.reading(DataDirOption.existing()));
+    }
+
     /** Opens the data directory, creating it if needed (ingest), loading the model meanwhile. */
-    LociEngine openOrCreate() {
-        return dataDir.open(EmbeddedOptions.defaults().withCreateIfMissing(true).withPreloadModel(true));
+    Loci openOrCreate() {
+        return dataDir.openOrThroughServer(EmbeddedOptions.defaults().withCreateIfMissing(true).withPreloadModel(true),
+                tenant, command());
+    }
+
+    /** The name of the command these options belong to ({@code recall}). */
+    private String command() {
+        return spec == null ? "command" : spec.commandLine() == null ? spec.name() : spec.commandLine().getCommandName();
     }
 }

@@ -34,6 +34,15 @@ class CliCommandLineTest {
     }
 
     @Test
+    void helpOnOneCommandStillKnowsEveryCommand() {
+        CliRun run = CliRun.of("help", "recall");
+        assertEquals(0, run.exit(), run.transcript());
+        assertTrue(run.out().contains("Usage: loci recall"), run.out());
+        var names = Main.COMMANDS.stream().map(Main::nameOf).toList();
+        assertEquals(names.size(), new java.util.HashSet<>(names).size(), "command names are unique: " + names);
+    }
+
+    @Test
     void versionIsPrinted() {
         CliRun run = CliRun.of("--version");
         assertEquals(0, run.exit(), run.transcript());

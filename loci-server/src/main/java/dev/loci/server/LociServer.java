@@ -347,11 +347,16 @@ public final class LociServer implements AutoCloseable {
     private void authorize(Context ctx, Role required) {
         String tenant;
         Role role;
-        if (options.noAuthTenant() != null) {
+        String header = ctx.header("Authorization");
+        String bearer = header != null && header.length() > 7 && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).trim() : null;
+        if (options.localAccess() != null && LocalAccess.isLocal(bearer)) {
+            tenant = authorizeLocal(ctx, bearer, required);
+            role = Role.ADMIN;
+        } else if (options.noAuthTenant() != null) {
             tenant = options.noAuthTenant();
             role = Role.ADMIN;
         } else {
-            String header = ctx.header("Authorization");
             if (header == null || header.isBlank()) {
                 throw unauthorized(ctx, "an API key is required: Authorization: Bearer loci_...");
             }
@@ -369,6 +374,37 @@ public final class LociServer implements AutoCloseable {
             throw new ProblemException(Problem.of(403, "forbidden", "Forbidden",
                     "this key has the " + role.label() + " role; " + ctx.method().name() + " " + ctx.attribute(ROUTE)
                             + " needs " + required.label()));
+        }
+    }
+
+    /**
+     * The tenant a {@link LocalAccess} token works in: only this server's secret, only from an address
+     * of this machine, and without a tenant only for store-wide (admin) routes.
+     */
+    private String authorizeLocal(Context ctx, String token, Role required) {
+        String tenant = options.localAccess().tenantOf(token).orElseThrow(() -> unauthorized(ctx,
+                "the local access token is not this server's (it changes each time loci serve starts)"));
+        if (!fromThisMachine(ctx.req().getRemoteAddr())) {
+            throw unauthorized(ctx, "a local access token is accepted only from this machine");
+        }
+        ctx.attribute(KEY_ID, "local");
+        if (tenant.isEmpty()) {
+            if (required != Role.ADMIN) {
+                throw new ProblemException(Problem.of(403, "forbidden", "Forbidden",
+                        "this local access token names no tenant; " + ctx.method().name() + " " + ctx.attribute(ROUTE)
+                                + " works in one"));
+            }
+            return "-";
+        }
+        return tenant;
+    }
+
+    private static boolean fromThisMachine(String remoteAddress) {
+        try {
+            java.net.InetAddress a = java.net.InetAddress.getByName(remoteAddress);
+            return a.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(a) != null;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

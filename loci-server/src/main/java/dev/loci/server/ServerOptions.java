@@ -18,9 +18,11 @@ import java.time.Duration;
  * @param apiKeys            the keys requests authenticate with; null only with {@code noAuthTenant}
  * @param noAuthTenant       when set, no key is asked for and every request works in this tenant
  *                           with the admin role; allowed on a loopback host only
+ * @param localAccess        when set, the token commands on this machine use besides the keys
+ *                           ({@link LocalAccess}); null by default
  */
 public record ServerOptions(String host, int port, long maxBodyBytes, int maxPendingRequests, Duration drainTimeout,
-                            ApiKeys apiKeys, String noAuthTenant) {
+                            ApiKeys apiKeys, String noAuthTenant, LocalAccess localAccess) {
     /** Default body limit: 1 MiB. */
     public static final long DEFAULT_MAX_BODY_BYTES = 1L << 20;
 
@@ -51,37 +53,51 @@ public record ServerOptions(String host, int port, long maxBodyBytes, int maxPen
 
     /** Loopback, port 8080, 1 MiB bodies, 64 pending requests, 30 s drain, no keys yet. */
     public static ServerOptions defaults() {
-        return new ServerOptions("127.0.0.1", 8080, DEFAULT_MAX_BODY_BYTES, 64, Duration.ofSeconds(30), null, null);
+        return new ServerOptions("127.0.0.1", 8080, DEFAULT_MAX_BODY_BYTES, 64, Duration.ofSeconds(30), null, null, null);
     }
 
     public ServerOptions withHost(String h) {
-        return new ServerOptions(h, port, maxBodyBytes, maxPendingRequests, drainTimeout, apiKeys, noAuthTenant);
+        return new ServerOptions(h, port, maxBodyBytes, maxPendingRequests, drainTimeout, apiKeys, noAuthTenant,
+                localAccess);
     }
 
     public ServerOptions withPort(int p) {
-        return new ServerOptions(host, p, maxBodyBytes, maxPendingRequests, drainTimeout, apiKeys, noAuthTenant);
+        return new ServerOptions(host, p, maxBodyBytes, maxPendingRequests, drainTimeout, apiKeys, noAuthTenant,
+                localAccess);
     }
 
     public ServerOptions withMaxBodyBytes(long bytes) {
-        return new ServerOptions(host, port, bytes, maxPendingRequests, drainTimeout, apiKeys, noAuthTenant);
+        return new ServerOptions(host, port, bytes, maxPendingRequests, drainTimeout, apiKeys, noAuthTenant,
+                localAccess);
     }
 
     public ServerOptions withMaxPendingRequests(int n) {
-        return new ServerOptions(host, port, maxBodyBytes, n, drainTimeout, apiKeys, noAuthTenant);
+        return new ServerOptions(host, port, maxBodyBytes, n, drainTimeout, apiKeys, noAuthTenant,
+                localAccess);
     }
 
     public ServerOptions withDrainTimeout(Duration d) {
-        return new ServerOptions(host, port, maxBodyBytes, maxPendingRequests, d, apiKeys, noAuthTenant);
+        return new ServerOptions(host, port, maxBodyBytes, maxPendingRequests, d, apiKeys, noAuthTenant,
+                localAccess);
     }
 
     /** Requests authenticate with these keys ({@code Authorization: Bearer loci_...}). */
     public ServerOptions withApiKeys(ApiKeys keys) {
-        return new ServerOptions(host, port, maxBodyBytes, maxPendingRequests, drainTimeout, keys, null);
+        return new ServerOptions(host, port, maxBodyBytes, maxPendingRequests, drainTimeout, keys, null, localAccess);
     }
 
     /** No authentication: every request is an admin of {@code tenant}. Loopback hosts only. */
     public ServerOptions withNoAuth(String tenant) {
-        return new ServerOptions(host, port, maxBodyBytes, maxPendingRequests, drainTimeout, null, tenant);
+        return new ServerOptions(host, port, maxBodyBytes, maxPendingRequests, drainTimeout, null, tenant, localAccess);
+    }
+
+    /**
+     * Also accept {@code access}'s tokens, from connections of this machine only: what
+     * {@code loci serve} gives the commands run beside it ({@link ServerFile}).
+     */
+    public ServerOptions withLocalAccess(LocalAccess access) {
+        return new ServerOptions(host, port, maxBodyBytes, maxPendingRequests, drainTimeout, apiKeys, noAuthTenant,
+                access);
     }
 
     /** Fails unless exactly one way of authenticating is set. */

@@ -5,10 +5,13 @@ import dev.loci.embedded.EmbeddedOptions;
 import dev.loci.server.ApiKeys;
 import dev.loci.server.BatchingEmbedder;
 import dev.loci.spi.Embedder;
+import dev.loci.server.LocalAccess;
 import dev.loci.server.LociServer;
+import dev.loci.server.ServerFile;
 import dev.loci.server.ServerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.UnaryOperator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -83,6 +86,12 @@ public final class ServeCommand implements Callable<Integer> {
             }
             options = options.withApiKeys(keys);
         }
+        // Commands run beside the server on this machine work through it (ServerFile); with
+        // Elasticsearch they open the cluster themselves, nothing here being locked.
+        LocalAccess local = store.elasticsearch() ? null : LocalAccess.create();
+        if (local != null) {
+            options = options.withLocalAccess(local);
+        }
         BatchingEmbedder.Config batching = new BatchingEmbedder.Config(Duration.ofMillis(batchWaitMs),
                 BatchingEmbedder.Config.defaults().maxTexts());
         UnaryOperator<Embedder> embedder = noBatching ? UnaryOperator.identity()
@@ -96,7 +105,18 @@ public final class ServeCommand implements Callable<Integer> {
                     }
                 }, options);
         CompletableFuture<Integer> exit = new CompletableFuture<>();
+        ServerFile file = local == null ? null : new ServerFile(ProcessHandle.current().pid(),
+                ServerFile.localUrl(host, server.port()), Instant.now(), local);
         server.opened().whenComplete((ok, failure) -> {
+            if (failure == null && file != null) {
+                // only now: the engine holds the directory's lock, so no other process's file is replaced
+                try {
+                    file.write(dataDir);
+                } catch (RuntimeException e) {
+                    System.err.println("loci serve: warning: " + e.getMessage() + "; loci commands on " + dataDir
+                            + " will not find this server");
+                }
+            }
             if (failure != null && !exit.isDone()) {
                 Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
@@ -106,16 +126,25 @@ public final class ServeCommand implements Callable<Integer> {
         });
         // SIGTERM and Ctrl-C drain and close, then the command returns 0: a clean stop is a success, not
         // the 143 a JVM reports when a signal ends it. The shutdown hook covers every other way out.
+        Runnable close = () -> {
+            try {
+                server.close();
+            } finally {
+                if (file != null) { // after the lock is released: a command never sees it held and unexplained
+                    file.deleteFrom(dataDir);
+                }
+            }
+        };
         Runnable stop = () -> {
-            server.close();
+            close.run();
             exit.complete(0);
         };
         boolean handled = Signals.onTermination(stop);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "loci-server-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(close, "loci-server-shutdown"));
         System.err.println("loci serve: listening on http://" + host + ":" + server.port()
                 + " (ready once the model is loaded: GET /ready)" + (handled ? "" : "; SIGTERM exits with 143"));
         int code = exit.join();
-        server.close();
+        close.run();
         return code;
     }
 }
