@@ -300,8 +300,12 @@ public final class ForgetPipeline {
                 .filter(m -> m.scope().equals(turn.scope()) && m.validTo() == null && !m.id().equals(turn.id())
                         && !m.occurredAt().isBefore(turn.occurredAt()))
                 .toList();
-        Optional<Instant> first = sameCall.stream().map(Memory::occurredAt).min(Comparator.naturalOrder());
-        return first.map(t -> sameCall.stream().filter(m -> m.occurredAt().equals(t)).toList()).orElse(List.of());
+        // Turns of one call often share its instant (messages without a timestamp), so the turns
+        // of that instant are taken, and those of the first later instant (the next call's first turn).
+        Optional<Instant> later = sameCall.stream().map(Memory::occurredAt).filter(t -> t.isAfter(turn.occurredAt()))
+                .min(Comparator.naturalOrder());
+        return sameCall.stream().filter(m -> m.occurredAt().equals(turn.occurredAt())
+                || later.map(t -> m.occurredAt().equals(t)).orElse(false)).toList();
     }
 
     /**
