@@ -49,9 +49,11 @@ public final class EpisodeBuilder {
      *                 now, with the link: they are written again
      * @param episodes the episodes closed now
      * @param open     the conversation's open tail after this call: turns in no episode yet, in order
+     * @param primer   the latest episodes closed before {@code open} (none after a silence): the
+     *                 segmenter continues from them when the tail is next organised
      */
     public record Organised(List<StoredMemory> turns, List<StoredMemory> adopted, List<StoredMemory> episodes,
-                            List<StoredMemory> open) {
+                            List<StoredMemory> open, Primer primer) {
         /** Everything to write, turns before episodes. */
         public List<StoredMemory> records() {
             var out = new ArrayList<StoredMemory>(turns.size() + adopted.size() + episodes.size());
@@ -75,25 +77,34 @@ public final class EpisodeBuilder {
      *
      * @param closeAll close every turn into an episode: a flush, or a call that opens a
      *                 conversation with a whole chunk of it
+     * @param before   the turn said just before the tail (or the fresh turns), or null
+     * @param primer   the latest episodes closed before the tail (the last ending with
+     *                 {@code before}): the segmenter continues from them as if the conversation
+     *                 were segmented in one run
      */
     public static Organised organise(Scope scope, List<StoredMemory> tail, List<StoredMemory> fresh,
-                                     ConsolidationConfig config, boolean closeAll) {
+                                     ConsolidationConfig config, boolean closeAll, Memory before,
+                                     Primer primer) {
         List<StoredMemory> all = new ArrayList<>(tail.size() + fresh.size());
         all.addAll(tail);
         all.addAll(fresh);
         int n = all.size();
+        if (n > 0 && before != null && silence(before, all.get(0).memory(), config)) {
+            primer = Primer.NONE;
+        }
+        Primer atRunStart = primer;
         var episodes = new ArrayList<int[]>();
         int runStart = 0;
         for (int i = 1; i < n; i++) {
-            var gap = java.time.Duration.between(all.get(i - 1).memory().occurredAt(), all.get(i).memory().occurredAt());
-            if (gap.compareTo(config.episodeGap()) > 0) {
-                addSegments(episodes, segment(all, runStart, i, config), i);
+            if (silence(all.get(i - 1).memory(), all.get(i).memory(), config)) {
+                addSegments(episodes, segment(all, runStart, i, atRunStart, config), i);
                 runStart = i;
+                atRunStart = Primer.NONE;
             }
         }
         int openFrom = n;
         if (n > runStart) {
-            List<Integer> starts = segment(all, runStart, n, config);
+            List<Integer> starts = segment(all, runStart, n, atRunStart, config);
             int last = starts.size() - 1;
             int k = closeAll ? starts.size() : last;
             int max = config.maxEpisodeTurns();
@@ -125,16 +136,30 @@ public final class EpisodeBuilder {
                     members.stream().map(StoredMemory::indexText).toList(), 1, Importance.DEFAULT, session));
         }
         out.addAll(all.subList(openFrom, n));
+        // The episodes closed in the last run, after those it started from, prime the next call.
+        Primer next = atRunStart;
+        for (int[] e : episodes) {
+            if (e[0] >= runStart) {
+                next = next.then(all.subList(e[0], e[1]).stream().map(StoredMemory::embedding).toList(),
+                        config.noveltyWindow() + 1);
+            }
+        }
         Set<String> fromTail = tail.stream().map(m -> m.memory().id()).collect(Collectors.toSet());
         return new Organised(out.stream().filter(m -> !fromTail.contains(m.memory().id())).toList(),
                 out.stream().filter(m -> fromTail.contains(m.memory().id()) && m.memory().parentId() != null).toList(),
-                built, List.copyOf(all.subList(openFrom, n)));
+                built, List.copyOf(all.subList(openFrom, n)), next);
     }
 
-    /** Episode start offsets (absolute) of {@code all[from, to)}. */
-    private static List<Integer> segment(List<StoredMemory> all, int from, int to, ConsolidationConfig config) {
+    /** Whether {@code next} was said more than the episode gap after {@code previous}. */
+    private static boolean silence(Memory previous, Memory next, ConsolidationConfig config) {
+        return java.time.Duration.between(previous.occurredAt(), next.occurredAt()).compareTo(config.episodeGap()) > 0;
+    }
+
+    /** Episode start offsets (absolute) of {@code all[from, to)}, after the {@code primer} episode. */
+    private static List<Integer> segment(List<StoredMemory> all, int from, int to, Primer primer,
+                                         ConsolidationConfig config) {
         List<Embedding> vectors = all.subList(from, to).stream().map(StoredMemory::embedding).toList();
-        return EpisodeSegmenter.segment(vectors, config).stream().map(s -> s + from).toList();
+        return EpisodeSegmenter.segment(primer, vectors, config).stream().map(s -> s + from).toList();
     }
 
     /** Adds the episodes starting at {@code starts}, the last one ending at {@code end}. */

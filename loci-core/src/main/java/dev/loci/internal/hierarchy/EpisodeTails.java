@@ -61,12 +61,20 @@ public final class EpisodeTails {
     private final List<Evicted> evicted = new ArrayList<>();
     private long generation;
 
-    /** A conversation's open turns, the turn said just before them (or null) and when the last arrived. */
-    private record Tail(List<StoredMemory> turns, Memory before, boolean stale, Instant arrived) {
+    /**
+     * A conversation's open turns, the turn said just before them (or null), the vectors of the
+     * episode that closed before them ({@link EpisodeBuilder.Organised#primer()}) and when the last
+     * turn arrived.
+     */
+    private record Tail(List<StoredMemory> turns, Memory before, Primer primer, boolean stale,
+                        Instant arrived) {
+        Tail asStale() {
+            return new Tail(turns, before, primer, true, arrived);
+        }
     }
 
     /** A tail pushed out of memory over a shared store: it must be closed, since nothing will reload it. */
-    public record Evicted(Scope scope, List<StoredMemory> turns, Memory before) {
+    public record Evicted(Scope scope, List<StoredMemory> turns, Memory before, Primer primer) {
     }
 
     public EpisodeTails(MemoryStore store, ConsolidationConfig config) {
@@ -83,7 +91,8 @@ public final class EpisodeTails {
                     return false;
                 }
                 if (shared && !eldest.getValue().turns().isEmpty()) {
-                    evicted.add(new Evicted(eldest.getKey(), eldest.getValue().turns(), eldest.getValue().before()));
+                    Tail t = eldest.getValue();
+                    evicted.add(new Evicted(eldest.getKey(), t.turns(), t.before(), t.primer()));
                 }
                 return true;
             }
@@ -118,6 +127,12 @@ public final class EpisodeTails {
         return t == null ? null : t.before();
     }
 
+    /** The latest episodes closed before the tail, as last known. */
+    public synchronized Primer primer(Scope scope) {
+        Tail t = tails.get(scope);
+        return t == null ? Primer.NONE : t.primer();
+    }
+
     /**
      * The tail read again from the store, turn by turn: turns deleted or taken into an episode
      * meanwhile are dropped, the rest come back as now stored (vectors kept unless the text
@@ -131,7 +146,7 @@ public final class EpisodeTails {
         if (t == null) {
             return shared ? List.of() : load(scope).turns();
         }
-        Tail fresh = refresh(scope, t.turns(), t.before(), t.arrived());
+        Tail fresh = refresh(scope, t.turns(), t.before(), t.primer(), t.arrived());
         synchronized (this) {
             tails.put(scope, fresh);
         }
@@ -140,7 +155,7 @@ public final class EpisodeTails {
 
     /** {@link #reload} for a tail handed back by {@link #evicted()}. */
     public List<StoredMemory> reload(Evicted e) {
-        return refresh(e.scope(), e.turns(), e.before(), null).turns();
+        return refresh(e.scope(), e.turns(), e.before(), e.primer(), null).turns();
     }
 
     /**
@@ -148,11 +163,13 @@ public final class EpisodeTails {
      * since {@code generation} was read, it is kept as stale and read again before its next use.
      *
      * @param before  the turn said just before {@code open}'s first, or null
+     * @param primer  the vectors of the episode that closed just before {@code open}, or empty
      * @param arrived when the conversation last received a turn
      */
-    public synchronized void put(Scope scope, List<StoredMemory> open, Memory before, long generation,
-                                 Instant arrived) {
-        tails.put(scope, new Tail(List.copyOf(open), before, generation != this.generation, arrived));
+    public synchronized void put(Scope scope, List<StoredMemory> open, Memory before, Primer primer,
+                                 long generation, Instant arrived) {
+        tails.put(scope, new Tail(List.copyOf(open), before, primer, generation != this.generation,
+                arrived));
     }
 
     /**
@@ -161,7 +178,7 @@ public final class EpisodeTails {
      */
     public synchronized void invalidate(Scope scope) {
         generation++;
-        tails.replaceAll((s, t) -> scope.covers(s) && !t.stale() ? new Tail(t.turns(), t.before(), true, t.arrived()) : t);
+        tails.replaceAll((s, t) -> scope.covers(s) && !t.stale() ? t.asStale() : t);
     }
 
     /**
@@ -195,11 +212,16 @@ public final class EpisodeTails {
         return out;
     }
 
-    /** Derives the tail from the store and keeps it (see the class notes). */
+    /**
+     * Derives the tail from the store and keeps it (see the class notes): the loose turns newer
+     * than the newest turn in an episode, and before them the latest closed episodes (as many
+     * whole ones as cover the segmenter's novelty window) to prime the segmenter.
+     */
     private Tail load(Scope scope) {
         var filter = new SearchFilter(scope, Set.of(Kind.TURN), null, Map.of());
         var loose = new ArrayList<Memory>();
-        Memory before = null;
+        var closed = new ArrayList<Memory>(); // newest first
+        int need = config.noveltyWindow() + 1;
         ListPosition after = null;
         int read = 0;
         scan:
@@ -210,11 +232,18 @@ public final class EpisodeTails {
                 if (!m.scope().equals(scope) || m.validTo() != null) {
                     continue;
                 }
-                if (m.parentId() != null) {
-                    before = m;
+                if (m.parentId() == null) {
+                    if (!closed.isEmpty()) {
+                        break scan; // older loose turns stay as they are
+                    }
+                    loose.add(m);
+                    continue;
+                }
+                boolean nextEpisode = !closed.isEmpty() && !closed.getLast().parentId().equals(m.parentId());
+                if (nextEpisode && closed.size() >= need) {
                     break scan;
                 }
-                loose.add(m);
+                closed.add(m);
             }
             if (page.size() < PAGE) {
                 break;
@@ -223,14 +252,40 @@ public final class EpisodeTails {
             after = new ListPosition(last.occurredAt(), last.id());
         }
         Collections.reverse(loose);
-        Tail t = build(scope, loose, Map.of(), before, loose.isEmpty() ? null : loose.getLast().recordedAt());
+        Collections.reverse(closed);
+        Tail t = build(scope, loose, Map.of(), closed.isEmpty() ? null : closed.getLast(), primerOf(scope, closed),
+                loose.isEmpty() ? null : loose.getLast().recordedAt());
         synchronized (this) {
             tails.putIfAbsent(scope, t);
             return tails.get(scope);
         }
     }
 
-    private Tail refresh(Scope scope, List<StoredMemory> cached, Memory before, Instant arrived) {
+    /** The primer over these turns of closed episodes, oldest first. */
+    private Primer primerOf(Scope scope, List<Memory> closed) {
+        if (closed.isEmpty()) {
+            return Primer.NONE;
+        }
+        Map<String, Embedding> stored = store.vectors(scope.tenant(), closed.stream().map(Memory::id).toList());
+        var vectors = new ArrayList<Embedding>();
+        var starts = new ArrayList<Integer>();
+        String episode = null;
+        for (Memory m : closed) {
+            Embedding v = stored.get(m.id());
+            if (v == null) {
+                continue;
+            }
+            if (!m.parentId().equals(episode)) {
+                starts.add(vectors.size());
+                episode = m.parentId();
+            }
+            vectors.add(v);
+        }
+        return vectors.isEmpty() ? Primer.NONE : new Primer(vectors, starts);
+    }
+
+    private Tail refresh(Scope scope, List<StoredMemory> cached, Memory before, Primer primer,
+                         Instant arrived) {
         var turns = new ArrayList<Memory>(cached.size());
         var vectors = new LinkedHashMap<String, Embedding>();
         for (StoredMemory c : cached) {
@@ -244,11 +299,12 @@ public final class EpisodeTails {
             }
         }
         Memory freshBefore = before == null ? null : store.get(scope.tenant(), before.id()).orElse(null);
-        return build(scope, turns, vectors, freshBefore, arrived);
+        return build(scope, turns, vectors, freshBefore, primer, arrived);
     }
 
     /** The tail over these turns: vectors from {@code known} or the store, keys computed again. */
-    private Tail build(Scope scope, List<Memory> turns, Map<String, Embedding> known, Memory before, Instant arrived) {
+    private Tail build(Scope scope, List<Memory> turns, Map<String, Embedding> known, Memory before,
+                       Primer primer, Instant arrived) {
         var missing = turns.stream().map(Memory::id).filter(id -> !known.containsKey(id)).toList();
         Map<String, Embedding> stored = missing.isEmpty() ? Map.of() : store.vectors(scope.tenant(), missing);
         var kept = new ArrayList<Memory>(turns.size());
@@ -265,6 +321,6 @@ public final class EpisodeTails {
         for (int i = 0; i < kept.size(); i++) {
             out.add(new StoredMemory(kept.get(i), vectors.get(i), keys.get(i)));
         }
-        return new Tail(List.copyOf(out), before, false, arrived);
+        return new Tail(List.copyOf(out), before, primer, false, arrived);
     }
 }

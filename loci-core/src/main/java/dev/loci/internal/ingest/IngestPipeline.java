@@ -214,7 +214,8 @@ public final class IngestPipeline {
         // A call that opens a conversation with a chunk of at least an episode's length (a session
         // remembered in one call) is organised as a whole, its last episode too, as it always was.
         boolean whole = tail.isEmpty() && kept.size() >= consolidation.minEpisodeTurns();
-        var organised = EpisodeBuilder.organise(scope, tail, turns, consolidation, whole);
+        Memory before = tail.isEmpty() ? previous : tails.before(scope);
+        var organised = EpisodeBuilder.organise(scope, tail, turns, consolidation, whole, before, tails.primer(scope));
         if (organised.adopted().isEmpty()) {
             write(organised.records(), List.of(), kept, vectors, statements, now);
         } else {
@@ -223,13 +224,16 @@ public final class IngestPipeline {
                 tail = tails.reload(scope); // as stored now: nothing rewrites it while the lock is held
                 generation = tails.generation();
                 whole = tail.isEmpty() && kept.size() >= consolidation.minEpisodeTurns();
-                organised = EpisodeBuilder.organise(scope, tail, turns, consolidation, whole);
+                before = tail.isEmpty() ? previous : tails.before(scope);
+                organised = EpisodeBuilder.organise(scope, tail, turns, consolidation, whole, before,
+                        tails.primer(scope));
                 write(withoutAdopted(organised), organised.adopted(), kept, vectors, statements, now);
             } finally {
                 rewrites.unlock();
             }
         }
-        tails.put(scope, organised.open(), before(organised, tail, previous, scope), generation, clock.instant());
+        tails.put(scope, organised.open(), before(organised, tail, before), organised.primer(), generation,
+                clock.instant());
         return organised.episodes();
     }
 
@@ -240,13 +244,13 @@ public final class IngestPipeline {
         return out;
     }
 
-    /** The turn said just before the open tail's first turn. */
-    private Memory before(EpisodeBuilder.Organised o, List<StoredMemory> tail, Memory previous, Scope scope) {
+    /** The turn said just before the open tail's first turn ({@code before}: the one before {@code tail}). */
+    private static Memory before(EpisodeBuilder.Organised o, List<StoredMemory> tail, Memory before) {
         if (o.open().isEmpty()) {
-            return null;
+            return o.turns().isEmpty() ? null : o.turns().getLast().memory();
         }
         String first = o.open().getFirst().memory().id();
-        Memory prior = tail.isEmpty() ? previous : tails.before(scope);
+        Memory prior = before;
         for (StoredMemory m : concat(tail, o.turns())) {
             if (m.memory().id().equals(first)) {
                 return prior;
@@ -302,11 +306,13 @@ public final class IngestPipeline {
                 }
                 List<StoredMemory> tail = tails.reload(scope);
                 forgets = consolidator == null ? 0 : consolidator.forgets();
-                var organised = EpisodeBuilder.organise(scope, tail, List.of(), consolidation, true);
+                var organised = EpisodeBuilder.organise(scope, tail, List.of(), consolidation, true,
+                        tails.before(scope), tails.primer(scope));
                 if (!organised.adopted().isEmpty()) {
                     store.write(organised.records());
                 }
-                tails.put(scope, List.of(), null, tails.generation(), clock.instant());
+                Memory last = tail.isEmpty() ? tails.before(scope) : tail.getLast().memory();
+                tails.put(scope, List.of(), last, organised.primer(), tails.generation(), clock.instant());
                 episodes = organised.episodes();
             } finally {
                 rewrites.unlock();
@@ -331,7 +337,7 @@ public final class IngestPipeline {
             try {
                 forgets = consolidator == null ? 0 : consolidator.forgets();
                 var organised = EpisodeBuilder.organise(evicted.scope(), tails.reload(evicted), List.of(),
-                        consolidation, true);
+                        consolidation, true, evicted.before(), evicted.primer());
                 if (!organised.adopted().isEmpty()) {
                     store.write(organised.records());
                 }
