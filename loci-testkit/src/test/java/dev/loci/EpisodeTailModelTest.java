@@ -52,7 +52,7 @@ class EpisodeTailModelTest {
                     topic[c] = (topic[c] + 1) % TOPICS.length;
                 }
                 var batch = new ArrayList<Message>();
-                for (int i = 1 + random.nextInt(3); i > 0; i--) {
+                for (int i = 0, n = 1 + random.nextInt(3); i < n; i++) {
                     String[] words = TOPICS[topic[c]];
                     String token = "tok" + (counter++) + "x";
                     batch.add(Message.of("Maya", "about " + words[random.nextInt(5)] + " and " + words[random.nextInt(5)]
