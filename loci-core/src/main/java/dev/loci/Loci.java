@@ -64,6 +64,19 @@ public interface Loci extends AutoCloseable {
     MemoryPage list(Scope scope, ListQuery query);
 
     /**
+     * The tenant's users (those with a memory stored), ascending by id, a page at a time, each with
+     * how many memories they have and when the newest one a read sees happened. Reads only; it does
+     * not count as recalling. Cost: one count and one newest-first read per user on the page.
+     *
+     * @param tenant the tenant
+     * @param cursor null for the first page, else a {@link UserPage#nextCursor()}
+     * @param limit  users per page, 1..{@value UserPage#MAX_LIMIT}
+     * @throws InvalidInputException for a missing tenant or a limit out of range
+     * @throws LociException         when the store cannot list users
+     */
+    UserPage users(String tenant, String cursor, int limit);
+
+    /**
      * A prompt-ready block of the memories most useful for {@code query}, within
      * {@code tokenBudget} tokens as the configured tokenizer counts them: the user's profile first
      * if there is one, then memories oldest first, at falling fidelity (full text, episode

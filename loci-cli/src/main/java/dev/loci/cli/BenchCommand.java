@@ -15,9 +15,10 @@ import picocli.CommandLine.Option;
 
 /** {@code loci bench}: the speed benchmarks behind docs/BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: ingest | recall | durability | server | crash (see docs/BENCHMARKS.md).")
+        description = "Benchmarks: ingest | recall | durability | server | crash | soak (see docs/BENCHMARKS.md, "
+                + "docs/RELIABILITY.md).")
 final class BenchCommand implements Callable<Integer> {
-    @picocli.CommandLine.Parameters(index = "0", paramLabel = "WHAT", description = "ingest, recall, durability, server or crash")
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "WHAT", description = "ingest, recall, durability, server, crash or soak")
     String what;
 
     @Option(names = "--turns", defaultValue = "10000", description = "ingest: synthetic turns (default 10000).")
@@ -42,10 +43,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--trials", defaultValue = "20", description = "crash: kills of the server (default 20).")
     int trials;
 
-    @Option(names = "--clients", defaultValue = "8", description = "crash: concurrent writers (default 8).")
-    int clients;
+    @Option(names = "--clients", paramLabel = "N",
+            description = "crash: concurrent writers (default 8); soak: concurrent clients (default 4).")
+    Integer clients;
 
-    @Option(names = "--seed", defaultValue = "1", description = "crash: seed of the kill moments (default 1).")
+    @Option(names = "--minutes", defaultValue = "10", paramLabel = "M",
+            description = "soak: how long the traffic runs, in minutes (default 10; fractions allowed).")
+    double minutes;
+
+    @Option(names = "--seed", defaultValue = "1", description = "crash: seed of the kill moments; soak: seed of the traffic (default 1).")
     long seed;
 
     @Option(names = "--work-dir", description = "Where temporary stores go (default: system temp).")
@@ -63,6 +69,13 @@ final class BenchCommand implements Callable<Integer> {
         if (store.elasticsearch() && !store.isThrowaway()) {
             throw new dev.loci.InvalidInputException("--es-index", "bench ingest writes each round to an index of its own "
                     + "and deletes it; leave --es-index out");
+        }
+        if ("soak".equals(what) && !(minutes > 0 && minutes <= 7 * 24 * 60)) {
+            throw new dev.loci.InvalidInputException("--minutes", "must be more than 0 and at most a week (10080), was "
+                    + minutes);
+        }
+        if ("soak".equals(what) && clients != null && (clients < 1 || clients > 64)) {
+            throw new dev.loci.InvalidInputException("--clients", "must be in 1..64, was " + clients);
         }
         try {
             return measure();
@@ -85,11 +98,17 @@ final class BenchCommand implements Callable<Integer> {
             case "server" -> dev.loci.server.bench.ServerBenchmark.run(dir, queries, System.out);
             case "crash" -> {
                 long lost = dev.loci.server.bench.CrashBenchmark.run(
-                        new dev.loci.server.bench.CrashBenchmark.Options(trials, clients, seed, dir), System.out);
+                        new dev.loci.server.bench.CrashBenchmark.Options(trials, clients == null ? 8 : clients, seed, dir),
+                        System.out);
                 return lost == 0 ? 0 : 1;
             }
+            case "soak" -> {
+                long failures = SoakBenchmark.run(new SoakBenchmark.Options(minutes, clients == null ? 4 : clients, seed,
+                        dir), System.out);
+                return failures == 0 ? 0 : 1;
+            }
             default -> throw new dev.loci.InvalidInputException("WHAT", "'" + what
-                    + "' is not a benchmark; use ingest, recall, durability, server or crash");
+                    + "' is not a benchmark; use ingest, recall, durability, server, crash or soak");
         }
         return 0;
     }

@@ -29,12 +29,13 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code loci import}: a {@code loci export} file back into a data directory, exactly, or a Mem0
- * export as Loci facts. The whole file is checked before anything is written.
+ * export as memories a default recall returns ({@link Mem0File}). The whole file is checked before anything is written.
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Read memories into a data directory (created if missing): a `loci export` file exactly as "
                 + "exported (vectors included, no model needed), or with --format mem0 a Mem0 export, each Mem0 memory "
-                + "becoming a FACT (embedded with the local model). See docs/FORMATS.md.",
+                + "becoming a CHUNK (embedded with the local model) that recall and context return without --kind. "
+                + "See docs/FORMATS.md.",
                 "The whole file is checked before anything is written; a memory whose id is already stored replaces it."})
 final class ImportCommand implements Callable<Integer> {
     /** Memories per store write. */

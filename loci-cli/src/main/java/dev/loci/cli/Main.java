@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "loci", mixinStandardHelpOptions = true, version = "Loci 0.1.0",
         description = "Long-term memory for LLM agents: ingest conversations, recall what matters.",
         subcommands = {DemoCommand.class, IngestCommand.class, RecallCommand.class, ContextCommand.class,
-                ListCommand.class, GetCommand.class, UpdateCommand.class, HistoryCommand.class, ForgetCommand.class, PurgeCommand.class,
+                ListCommand.class, UsersCommand.class, GetCommand.class, UpdateCommand.class, HistoryCommand.class, ForgetCommand.class, PurgeCommand.class,
                 dev.loci.server.cli.ServeCommand.class,
                 dev.loci.server.cli.KeysCommand.class,
                 StatsCommand.class, EvalCommand.class, BenchCommand.class, dev.loci.mcp.McpCommand.class,

@@ -25,18 +25,21 @@ import java.util.TreeMap;
 /**
  * Reads a Mem0 export (docs/FORMATS.md): the JSON Mem0's {@code get_all} returns,
  * {@code {"results": [memory, ...]}}, a bare list of memories, or JSON Lines with one memory per
- * line. A Mem0 memory is a statement Mem0 extracted about a user, so each becomes a Loci
- * {@link Kind#FACT}:
+ * line. A Mem0 memory is a statement about a user that Mem0 wrote from a conversation Loci never
+ * saw, so it becomes a level-0 {@link Kind#CHUNK}: a source text of its own, which a recall naming
+ * no kind returns and the context block packs (Loci's own FACTs are left out of such a recall
+ * because they repeat a stored turn; an imported statement repeats nothing).
  * <ul>
  *   <li>{@code id} (required) → id {@code mem0-<id>}, client id {@code <id>}: importing again replaces, never duplicates;</li>
  *   <li>{@code memory} (required, not blank) → text;</li>
  *   <li>{@code user_id}, {@code agent_id}, {@code run_id} → the scope's user, agent and session;</li>
- *   <li>{@code created_at} (ISO-8601, offset or not) → when it happened and held from; import time if absent;</li>
+ *   <li>{@code created_at} (ISO-8601, offset or not) → when it happened; import time if absent;</li>
+ *   <li>{@code updated_at} → since when the text holds (Mem0 rewrote it then); {@code created_at} if absent;</li>
  *   <li>{@code metadata} (object of strings, numbers or booleans) → metadata; {@code categories} (list) →
  *       metadata {@code categories}, comma-separated; every memory gets {@code source=mem0}.</li>
  * </ul>
- * Other fields ({@code hash}, {@code updated_at}, ...) are ignored. Errors name the file and the line
- * (JSON Lines) or the item ({@code results[3].memory}). Stateless.
+ * Other fields ({@code hash}, ...) are ignored. Errors name the file and the line (JSON Lines) or the
+ * item ({@code results[3].memory}). Stateless.
  */
 final class Mem0File {
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -112,6 +115,11 @@ final class Mem0File {
             throw new InputFileException(file, where, path + "memory: must not be blank");
         }
         Instant created = time(file, where, path, n, "created_at", now);
+        Instant updated = time(file, where, path, n, "updated_at", created);
+        if (updated.isBefore(created)) {
+            throw new InputFileException(file, where, path + "updated_at: " + updated + " is before created_at "
+                    + created + ": a memory cannot change before it exists");
+        }
         Map<String, String> metadata = new TreeMap<>();
         JsonNode meta = n.get("metadata");
         if (meta != null && !meta.isNull()) {
@@ -140,8 +148,8 @@ final class Mem0File {
         try {
             Scope scope = new Scope(tenant, string(file, where, path, n, "user_id", false),
                     string(file, where, path, n, "agent_id", false), string(file, where, path, n, "run_id", false));
-            return Memory.builder().id("mem0-" + id).clientId(id).scope(scope).kind(Kind.FACT).text(text)
-                    .occurredAt(created).recordedAt(now.isBefore(created) ? created : now).validFrom(created)
+            return Memory.builder().id("mem0-" + id).clientId(id).scope(scope).kind(Kind.CHUNK).text(text)
+                    .occurredAt(created).recordedAt(now.isBefore(updated) ? updated : now).validFrom(updated)
                     .metadata(metadata).build();
         } catch (InvalidInputException e) {
             throw new InputFileException(file, where, path + e.getMessage().replace("scope.userId", "user_id")

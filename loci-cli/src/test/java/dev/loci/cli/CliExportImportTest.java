@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code loci export}, {@code import}, {@code backup} and {@code restore} on a store the real engine
  * wrote (two users, one memory updated so it has two versions): the round trip is exact (same
- * bytes, same recall), bad lines are named by file, line and field, a Mem0 export becomes facts.
+ * bytes, same recall), bad lines are named by file, line and field, a Mem0 export becomes memories
+ * a default recall and the context block find.
  */
 class CliExportImportTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -175,28 +176,48 @@ class CliExportImportTest {
     }
 
     @Test
-    void aMem0ExportBecomesFactsThatRecallFinds() throws IOException {
+    void aMem0ExportBecomesMemoriesThatADefaultRecallFinds() throws IOException {
         Path mem0 = Files.writeString(dir.resolve("mem0.json"), """
                 {"results": [
                   {"id": "892db2ae-06d9-49e5-8b3e-585ef9b85b8e", "memory": "Is vegetarian and allergic to peanuts",
                    "hash": "x", "metadata": {"priority": 2}, "categories": ["food", "health"],
-                   "created_at": "2024-07-26T10:29:36.630547-07:00", "updated_at": null, "user_id": "alex"},
+                   "created_at": "2024-07-26T10:29:36.630547-07:00", "updated_at": "2024-09-02T08:00:00Z", "user_id": "alex"},
                   {"id": "5f1c", "memory": "Plays the cello in a community orchestra", "user_id": "alex",
-                   "created_at": "2024-08-01T09:00:00Z"}
+                   "created_at": "2024-08-01T09:00:00Z"},
+                  {"id": "77aa", "memory": "Works night shifts as a nurse", "user_id": "sam",
+                   "created_at": "2024-08-03T09:00:00Z"}
                 ]}
                 """);
         Path target = dir.resolve("mem0-data");
         CliRun run = ok("import", "--data-dir", target.toString(), "--format", "mem0", "--tenant", "acme", mem0.toString());
-        assertTrue(run.err().contains("2 memories imported"), run.transcript());
+        assertTrue(run.err().contains("3 memories imported"), run.transcript());
+        // No --kind: what a user who just moved from Mem0 types first.
         JsonNode hits = JSON.readTree(ok("recall", "--data-dir", target.toString(), "--tenant", "acme", "--user", "alex",
-                "--kind", "FACT", "--json", "what food can alex not eat").out());
+                "--json", "what food can alex not eat").out());
         JsonNode first = hits.get(0);
         assertEquals("mem0-892db2ae-06d9-49e5-8b3e-585ef9b85b8e", first.path("id").asText(), hits.toString());
-        assertEquals("FACT", first.path("kind").asText());
+        assertEquals("892db2ae-06d9-49e5-8b3e-585ef9b85b8e", first.path("clientId").asText(), hits.toString());
+        assertEquals("CHUNK", first.path("kind").asText());
         assertEquals("2024-07-26T17:29:36.630547Z", first.path("occurredAt").asText());
+        assertEquals("2024-09-02T08:00:00Z", first.path("validFrom").asText());
         assertEquals("food,health", first.path("metadata").path("categories").asText());
         assertEquals("2", first.path("metadata").path("priority").asText());
         assertEquals("mem0", first.path("metadata").path("source").asText());
+        assertEquals(2, hits.size(), "alex's two memories, not sam's: " + hits);
+        assertEquals("5f1c", hits.get(1).path("clientId").asText(), hits.toString());
+        // Nothing updated: valid from when it was created.
+        assertEquals("2024-08-01T09:00:00Z", hits.get(1).path("validFrom").asText(), hits.toString());
+
+        String context = ok("context", "--data-dir", target.toString(), "--tenant", "acme", "--user", "alex",
+                "--budget", "200", "what does alex do in the evenings").out();
+        assertTrue(context.contains("Plays the cello in a community orchestra"), context);
+        assertFalse(context.contains("night shifts"), context);
+
+        // Importing the same file again replaces, never duplicates.
+        run = ok("import", "--data-dir", target.toString(), "--format", "mem0", "--tenant", "acme", mem0.toString());
+        assertTrue(run.err().contains("(3 replaced memories with the same id)"), run.transcript());
+        assertEquals(2, JSON.readTree(ok("recall", "--data-dir", target.toString(), "--tenant", "acme", "--user", "alex",
+                "--json", "cello").out()).size());
 
         bad("bad-mem0.json:results[1]: results[1].memory: is required", "import", "--data-dir", target.toString(),
                 "--format", "mem0", "--tenant", "acme", Files.writeString(dir.resolve("bad-mem0.json"),

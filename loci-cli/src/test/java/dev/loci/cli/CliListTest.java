@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code loci list} on a data directory holding one user's two sessions, with the real engine. */
+/** {@code loci list} (and {@code loci users}) on a data directory holding one user's two sessions, with the real engine. */
 class CliListTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LINES = """
@@ -107,5 +107,20 @@ class CliListTest {
         CliRun missing = CliRun.of("list", "--data-dir", dir.resolve("nowhere").toString(), "--tenant", "acme");
         assertTrue(missing.exit() != 0 && !missing.err().contains("Exception"), missing.transcript());
         assertTrue(!Files.exists(dir.resolve("nowhere")), "list never creates a data directory");
+    }
+
+    @Test
+    void usersListsTheTenantsUsersWithCountsAndLastActivity() throws IOException {
+        String table = ok("users", "--data-dir", data.toString(), "--tenant", "acme").out();
+        assertTrue(table.contains("ben") && table.contains("2024-04-02T19:00:00Z") && table.contains("(1 users)"), table);
+        JsonNode ben = JSON.readTree(ok("users", "--data-dir", data.toString(), "--tenant", "acme", "--json").out())
+                .get("users").get(0);
+        assertEquals("ben", ben.get("userId").asText());
+        assertTrue(ben.get("memories").asLong() >= 4, "four turns and what was built from them: " + ben);
+        assertEquals("2024-04-02T19:00:00Z", ben.get("lastActivity").asText());
+        assertTrue(ok("users", "--data-dir", data.toString(), "--tenant", "other").out().contains("(no users)"));
+        CliRun bad = CliRun.of("users", "--data-dir", data.toString(), "--tenant", "acme", "--user", "ben");
+        assertEquals(Main.EXIT_BAD_INPUT, bad.exit(), bad.transcript());
+        assertTrue(bad.err().contains("give --tenant only"), bad.transcript());
     }
 }

@@ -15,6 +15,7 @@ import dev.loci.RecallQuery;
 import dev.loci.RecallResult;
 import dev.loci.RememberResult;
 import dev.loci.Scope;
+import dev.loci.UserPage;
 import dev.loci.json.LociJson;
 import dev.loci.spi.StoreStats;
 import java.net.URI;
@@ -249,6 +250,23 @@ public final class LociClient implements Loci {
         var json = transport.send("GET", "/v1/memories" + Wire.queryString(scope, params), null, true, false).json();
         return new MemoryPage(Wire.memories(json.path("memories")),
                 json.path("nextCursor").isTextual() ? json.path("nextCursor").asText() : null);
+    }
+
+    /** {@code GET /v1/users}: the tenant's users, a page at a time. */
+    @Override
+    public UserPage users(String tenant, String cursor, int limit) {
+        check(Scope.tenant(tenant));
+        if (limit < 1 || limit > UserPage.MAX_LIMIT) {
+            throw new InvalidInputException("limit", "must be in 1.." + UserPage.MAX_LIMIT + ", was " + limit);
+        }
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        params.put("limit", List.of(Integer.toString(limit)));
+        if (cursor != null) {
+            params.put("cursor", List.of(cursor));
+        }
+        var json = transport.send("GET", "/v1/users" + Wire.queryString(Scope.tenant(tenant), params), null, true,
+                false).json();
+        return Wire.users(json);
     }
 
     /**

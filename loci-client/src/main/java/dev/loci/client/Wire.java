@@ -13,6 +13,8 @@ import dev.loci.RecallResult;
 import dev.loci.Recalled;
 import dev.loci.RememberResult;
 import dev.loci.Scope;
+import dev.loci.UserPage;
+import dev.loci.UserSummary;
 import dev.loci.Signal;
 import dev.loci.TimeRange;
 import dev.loci.json.LociJson;
@@ -170,6 +172,16 @@ final class Wire {
     static ForgetResult forgotten(JsonNode node) {
         return new ForgetResult(node.path("deleted").asLong(), node.path("episodesRebuilt").asInt(),
                 node.path("episodesRemoved").asInt(), node.path("turnsRewritten").asInt());
+    }
+
+    static UserPage users(JsonNode node) {
+        List<UserSummary> users = new ArrayList<>();
+        for (JsonNode u : node.path("users")) {
+            JsonNode last = u.path("lastActivity");
+            users.add(new UserSummary(u.path("userId").asText(), u.path("memories").asLong(),
+                    last.isTextual() ? Instant.parse(last.asText()) : null));
+        }
+        return new UserPage(users, node.path("nextCursor").isTextual() ? node.path("nextCursor").asText() : null);
     }
 
     static StoreStats stats(JsonNode node) {

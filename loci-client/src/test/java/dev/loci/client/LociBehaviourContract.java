@@ -19,6 +19,8 @@ import dev.loci.RecallQuery;
 import dev.loci.RecallResult;
 import dev.loci.RememberResult;
 import dev.loci.Scope;
+import dev.loci.UserSummary;
+import dev.loci.UserPage;
 import dev.loci.TimeRange;
 import java.time.Instant;
 import java.util.List;
@@ -170,6 +172,32 @@ abstract class LociBehaviourContract {
                 .withAsOf(before)).memories().get(0).text());
         assertEquals("cursor", assertThrows(InvalidInputException.class,
                 () -> loci().list(maya, ListQuery.of().withCursor("bogus"))).field());
+    }
+
+    @Test
+    void usersListTheTenantsUsersWithCountsAndLastActivity() {
+        String p = "users-" + UUID.randomUUID();
+        Scope ann = Scope.user("acme", p + "-a");
+        Scope bo = Scope.user("acme", p + "-b");
+        loci().remember(ann, List.of(new Message("user", "Ann", "I grow tomatoes on the balcony.", T0, "a1", Map.of()),
+                new Message("user", "Ann", "The tomatoes are ripe now.", T0.plusSeconds(60), "a2", Map.of())));
+        loci().remember(bo, List.of(new Message("user", "Bo", "I play chess on Sundays.", T0.plusSeconds(30), "b1",
+                Map.of())));
+        UserPage first = loci().users("acme", p, 1); // after p: only this test's users sort right after it
+        assertEquals(List.of(p + "-a"), first.users().stream().map(UserSummary::userId).toList());
+        assertEquals(loci().count(ann, MemoryFilter.all()), first.users().get(0).memories());
+        assertTrue(first.users().get(0).memories() >= 2, first.toString());
+        assertEquals(T0.plusSeconds(60), first.users().get(0).lastActivity());
+        assertEquals(p + "-a", first.nextCursor());
+        UserPage second = loci().users("acme", first.nextCursor(), 1);
+        assertEquals(p + "-b", second.users().get(0).userId());
+        assertEquals(T0.plusSeconds(30), second.users().get(0).lastActivity());
+
+        loci().purge(bo);
+        UserPage rest = loci().users("acme", p, UserPage.MAX_LIMIT);
+        assertEquals(List.of(p + "-a"), rest.users().stream().map(UserSummary::userId).toList(), "a purged user is gone");
+        assertFalse(rest.hasMore());
+        assertEquals("limit", assertThrows(InvalidInputException.class, () -> loci().users("acme", null, 0)).field());
     }
 
     @Test

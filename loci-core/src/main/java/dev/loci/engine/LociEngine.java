@@ -18,6 +18,8 @@ import dev.loci.RecallQuery;
 import dev.loci.RecallResult;
 import dev.loci.RememberResult;
 import dev.loci.Scope;
+import dev.loci.UserPage;
+import dev.loci.UserSummary;
 import dev.loci.internal.context.ContextPipeline;
 import dev.loci.internal.facts.FactPipeline;
 import dev.loci.internal.facts.Supersession;
@@ -41,14 +43,17 @@ import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SharedStore;
 import dev.loci.spi.StoreStats;
 import dev.loci.spi.TokenCounter;
+import dev.loci.spi.UserListing;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -170,6 +175,30 @@ public final class LociEngine implements Loci {
         }
         List<Memory> page = got.subList(0, query.limit());
         return new MemoryPage(page, Listings.cursor(page.getLast()));
+    }
+
+    @Override
+    public UserPage users(String tenant, String cursor, int limit) {
+        ensureOpen();
+        Scope whole = Scope.tenant(tenant); // validates the tenant
+        if (limit < 1 || limit > UserPage.MAX_LIMIT) {
+            throw new InvalidInputException("limit", "must be in 1.." + UserPage.MAX_LIMIT + ", was " + limit);
+        }
+        if (!(store instanceof UserListing listing)) {
+            throw new LociException("this store cannot list users (" + store.getClass().getSimpleName() + ")");
+        }
+        // One more than the page: a next cursor only when a next page has something.
+        List<String> ids = listing.userIds(whole.tenant(), cursor, limit + 1);
+        Instant now = clock.instant();
+        var users = new java.util.ArrayList<UserSummary>(Math.min(limit, ids.size()));
+        for (String id : ids.subList(0, Math.min(limit, ids.size()))) {
+            Scope user = Scope.user(whole.tenant(), id);
+            long memories = forget.count(user, MemoryFilter.all());
+            var visible = new SearchFilter(user, Set.of(), null, Map.of()).visibleAt(now);
+            List<Memory> newest = Listings.newestFirst(store, visible, null, 1);
+            users.add(new UserSummary(id, memories, newest.isEmpty() ? null : newest.getFirst().occurredAt()));
+        }
+        return new UserPage(users, ids.size() > limit ? ids.get(limit - 1) : null);
     }
 
     @Override

@@ -17,6 +17,8 @@ import dev.loci.RecallResult;
 import dev.loci.Recalled;
 import dev.loci.RememberResult;
 import dev.loci.Scope;
+import dev.loci.UserPage;
+import dev.loci.UserSummary;
 import dev.loci.Signal;
 import dev.loci.spi.StoreStats;
 import java.time.Instant;
@@ -102,6 +104,18 @@ public final class LociJson {
     public static ObjectNode page(MemoryPage page) {
         ObjectNode node = MAPPER.createObjectNode();
         node.set("memories", memories(page.memories()));
+        node.put("nextCursor", page.nextCursor());
+        return node;
+    }
+
+    /** A page of a tenant's users: {@code users} (userId, memories, lastActivity) and {@code nextCursor}. */
+    public static ObjectNode users(UserPage page) {
+        ObjectNode node = MAPPER.createObjectNode();
+        var users = node.putArray("users");
+        for (UserSummary u : page.users()) {
+            users.addObject().put("userId", u.userId()).put("memories", u.memories())
+                    .put("lastActivity", u.lastActivity() == null ? null : u.lastActivity().toString());
+        }
         node.put("nextCursor", page.nextCursor());
         return node;
     }

@@ -12,6 +12,7 @@ import dev.loci.RecallQuery;
 import dev.loci.RecallResult;
 import dev.loci.RememberResult;
 import dev.loci.Scope;
+import dev.loci.UserPage;
 import dev.loci.spi.StoreStats;
 import java.time.Duration;
 import java.util.List;
@@ -79,6 +80,11 @@ final class DeferredLoci implements Loci {
     @Override
     public MemoryPage list(Scope scope, ListQuery query) {
         return engine.get().list(scope, query);
+    }
+
+    @Override
+    public UserPage users(String tenant, String cursor, int limit) {
+        return engine.get().users(tenant, cursor, limit);
     }
 
     @Override

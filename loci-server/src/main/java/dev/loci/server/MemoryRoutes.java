@@ -12,6 +12,7 @@ import dev.loci.MemoryPage;
 import dev.loci.RecallResult;
 import dev.loci.RememberResult;
 import dev.loci.Scope;
+import dev.loci.UserPage;
 import dev.loci.engine.LociEngine;
 import dev.loci.json.LociJson;
 import io.javalin.http.Context;
@@ -31,6 +32,7 @@ import java.util.function.Supplier;
  */
 final class MemoryRoutes {
     private static final Set<String> SCOPE_PARAMS = Set.of("userId", "agentId", "sessionId");
+    private static final Set<String> USERS_PARAMS = Set.of("limit", "cursor");
     private static final Set<String> LIST_PARAMS = Set.of("kind", "from", "to", "metadata", "limit", "cursor", "asOf");
 
     private final Supplier<Loci> engine;
@@ -186,15 +188,39 @@ final class MemoryRoutes {
         json(ctx, 200, LociJson.page(page));
     }
 
-    private static int limit(String value) {
-        if (value == null) {
-            return ListQuery.DEFAULT_LIMIT;
+    /**
+     * {@code GET /v1/users}: the key's tenant's users, ascending by id, with their memory counts and
+     * last activity, a page at a time ({@code nextCursor} and a {@code Link: rel="next"} header).
+     */
+    void users(Context ctx) {
+        for (var e : ctx.queryParamMap().entrySet()) {
+            if (!USERS_PARAMS.contains(e.getKey())) {
+                throw new ProblemException(Problem.malformed(e.getKey(), "is not a known query parameter; known: "
+                        + USERS_PARAMS));
+            }
+            if (e.getValue().size() > 1) {
+                throw new ProblemException(Problem.malformed(e.getKey(), "is given more than once"));
+            }
         }
+        String limitParam = single(ctx, "limit");
+        int limit = limitParam == null ? UserPage.DEFAULT_LIMIT : limit(limitParam, UserPage.MAX_LIMIT);
+        UserPage page = engine.get().users(LociServer.tenant(ctx), single(ctx, "cursor"), limit);
+        if (page.nextCursor() != null) {
+            ctx.header("Link", "<" + nextLink(ctx, page.nextCursor()) + ">; rel=\"next\"");
+        }
+        json(ctx, 200, LociJson.users(page));
+    }
+
+    private static int limit(String value) {
+        return value == null ? ListQuery.DEFAULT_LIMIT : limit(value, ListQuery.MAX_LIMIT);
+    }
+
+    private static int limit(String value, int max) {
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
             throw new ProblemException(Problem.malformed("limit", "must be a whole number in 1.."
-                    + ListQuery.MAX_LIMIT + ", was " + value));
+                    + max + ", was " + value));
         }
     }
 

@@ -314,6 +314,37 @@ class ConsoleIT {
     }
 
     @Test
+    void theUsersPageListsTheTenantsUsersAndOneOpensInBrowse() throws IOException {
+        remember("users-uma", "s1", "2024-05-01T08:", "Uma planted tulips by the gate.", "Uma watered the tulips.");
+        remember("users-vic", "s1", "2024-05-03T09:", "Vic bought a second-hand kayak.");
+        logIn(writeKey, "rio");
+        waitVisible("search-view");
+        browser.findElement(By.cssSelector("#nav a[data-view=users]")).click();
+        wait(d -> "false".equals(d.findElement(By.id("users-list")).getAttribute("aria-busy"))
+                && !d.findElements(By.cssSelector("#users-list tr[data-user=users-vic]")).isEmpty());
+        List<String> order = browser.findElements(By.cssSelector("#users-list tbody tr")).stream()
+                .map(r -> r.getAttribute("data-user")).toList();
+        assertTrue(order.indexOf("users-uma") >= 0 && order.indexOf("users-uma") + 1 == order.indexOf("users-vic"),
+                "by id: " + order);
+        WebElement uma = browser.findElement(By.cssSelector("#users-list tr[data-user=users-uma]"));
+        assertEquals(http.get("/v1/memories/count?userId=users-uma").json().get("count").asText(),
+                uma.findElement(By.cssSelector("td.count")).getText(), "the count the API gives");
+        assertEquals("2024-05-01 08:01:00 UTC", uma.findElement(By.cssSelector("td.when")).getText(),
+                "when the newest memory happened");
+        assertTrue(browser.findElement(By.id("users-summary")).getText().endsWith("users."),
+                browser.findElement(By.id("users-summary")).getText());
+        assertFalse(browser.findElement(By.id("users-next")).isEnabled(), "one page holds them all");
+        screenshot("users");
+
+        uma.findElement(By.cssSelector("a.user")).click();
+        wait(d -> d.getCurrentUrl().endsWith("#/browse"));
+        List<WebElement> rows = browsed(2);
+        assertEquals("Uma watered the tulips.", rowText(rows.get(0)));
+        assertEquals("users-uma", browser.findElement(By.id("user-id-current")).getAttribute("value"));
+        assertEquals("users-uma", storage("loci.user"), "the views now look at that user");
+    }
+
+    @Test
     void theTimelineShowsSessionsWithTheirEpisodesAndAnEpisodeOpensItsTurns() throws Exception {
         // three turns at least in one remember call make an episode (ConsolidationConfig.minEpisodeTurns)
         remember("tess", "trip", "2024-07-01T09:", "We are flying to Oslo on Friday.",

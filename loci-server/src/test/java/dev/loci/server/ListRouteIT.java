@@ -12,7 +12,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code GET /v1/memories}: pages newest first, the next page's link, and bad parameters, over real HTTP. */
+/**
+ * {@code GET /v1/memories}: pages newest first, the next page's link, and bad parameters, over real HTTP;
+ * {@code GET /v1/users}: the tenant's users a page at a time.
+ */
 class ListRouteIT {
     @TempDir
     static Path dir;
@@ -34,6 +37,12 @@ class ListRouteIT {
                     {"clientId":"c%d","text":"note %d","timestamp":"2024-03-02T18:%02d:00Z"}""".formatted(i, i, i));
         }
         var r = writer.post("/v1/memories", "{\"userId\":\"maya\",\"sessionId\":\"s1\",\"messages\":[" + messages + "]}");
+        assertEquals(201, r.status(), r.body());
+        r = writer.post("/v1/memories", """
+                {"userId":"ben","messages":[{"text":"ben's note","timestamp":"2024-03-01T09:00:00Z"}]}""");
+        assertEquals(201, r.status(), r.body());
+        r = otherTenant.post("/v1/memories", """
+                {"userId":"zed","messages":[{"text":"zed's note","timestamp":"2024-03-01T09:00:00Z"}]}""");
         assertEquals(201, r.status(), r.body());
     }
 
@@ -84,6 +93,33 @@ class ListRouteIT {
         String cursor = reader.get("/v1/memories?userId=maya&limit=1").json().get("nextCursor").asText();
         assertEquals(List.of(), texts(otherTenant.get("/v1/memories?userId=maya&cursor=" + cursor)),
                 "a cursor is a position, not a key to someone's memories");
+    }
+
+    @Test
+    void usersPageThroughTheTenantsUsersWithCountsAndLastActivity() {
+        var e = reader.get("/v1/users?limit=1");
+        assertEquals(200, e.status(), e.body());
+        JsonNode ben = e.json().get("users").get(0);
+        assertEquals("ben", ben.get("userId").asText(), e.body());
+        assertEquals(reader.get("/v1/memories/count?userId=ben").json().get("count").asLong(),
+                ben.get("memories").asLong(), "counted as the count route counts");
+        assertEquals("2024-03-01T09:00:00Z", ben.get("lastActivity").asText());
+        assertEquals("ben", e.json().get("nextCursor").asText());
+        assertTrue(e.link().contains("cursor=ben") && e.link().contains("limit=1"), e.link());
+        e = reader.get(e.link().substring(1, e.link().indexOf('>')));
+        JsonNode maya = e.json().get("users").get(0);
+        assertEquals("maya", maya.get("userId").asText(), e.body());
+        assertTrue(maya.get("memories").asLong() >= 7, e.body());
+        assertEquals("2024-03-02T18:06:00Z", maya.get("lastActivity").asText());
+        assertTrue(e.json().get("nextCursor").isNull(), "the last page: " + e.body());
+        assertTrue(e.link().isEmpty());
+
+        List<String> globex = new ArrayList<>();
+        otherTenant.get("/v1/users").json().get("users").forEach(u -> globex.add(u.get("userId").asText()));
+        assertEquals(List.of("zed"), globex, "each key sees its tenant's users only");
+        problem(reader.get("/v1/users?limit=0"), 422, "limit");
+        problem(reader.get("/v1/users?limit=lots"), 400, "limit");
+        problem(reader.get("/v1/users?userId=maya"), 400, "userId");
     }
 
     @Test

@@ -138,6 +138,9 @@ class OpenApiConformanceIT {
         assertEquals("", last.link(), "the last page has no next link");
         assertTrue(last.json().get("nextCursor").isNull());
         r.get("/v1/memories?userId=maya&asOf=2030-01-01T00:00:00Z");
+        Http.Exchange users = r.get("/v1/users?limit=1");
+        assertEquals("maya", users.json().get("users").get(0).get("userId").asText(), users.body());
+        r.get("/v1/users?cursor=maya");
         Http.Exchange updated = w.patch("/v1/memories/" + id, "{\"userId\":\"maya\",\"text\":\"Biscuit is a whippet.\"}");
         r.get("/v1/memories/" + updated.json().get("id").asText() + "/history?userId=maya");
         w.put("/v1/memories/" + updated.json().get("id").asText() + "/pinned", "{\"userId\":\"maya\",\"pinned\":true}");
@@ -174,6 +177,8 @@ class OpenApiConformanceIT {
         r.get("/v1/memories?userId=maya&kind=DOG");
         r.get("/v1/memories?userId=maya&metadata=novalue");
         r.get("/v1/memories?userId=maya&page=2");
+        r.get("/v1/users?limit=0");
+        r.get("/v1/users?limit=ten");
         r.post("/v1/context", "{\"query\":\"x\",\"budget\":0}");
         w.post("/v1/memories/forget", "{}");
     }

@@ -1,11 +1,13 @@
 package dev.loci.testkit;
 
 import dev.loci.Memory;
+import dev.loci.Scope;
 import dev.loci.spi.AccessRecording;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.ListPosition;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.NewestFirstListing;
+import dev.loci.spi.UserListing;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchHits;
 import dev.loci.spi.SearchRequest;
@@ -30,7 +32,10 @@ import java.util.stream.Collectors;
  * query terms weighted by inverse document frequency). Not durable. Thread-safe (synchronized).
  * It is the reference the contract suite and unit tests run against.
  */
-public final class InMemoryStore implements MemoryStore, AccessRecording, NewestFirstListing {
+public final class InMemoryStore implements MemoryStore, AccessRecording, NewestFirstListing, UserListing {
+    /** The order {@link UserListing} lists user ids in (the UTF-8 byte order of an index's terms). */
+    private static final Comparator<String> CODE_POINTS = (a, b) -> java.util.Arrays.compare(a.codePoints().toArray(),
+            b.codePoints().toArray());
     private final Map<String, StoredMemory> byKey = new LinkedHashMap<>();
 
     @Override
@@ -88,6 +93,17 @@ public final class InMemoryStore implements MemoryStore, AccessRecording, Newest
         }
         return byKey.values().stream().map(StoredMemory::memory).filter(filter::matches)
                 .filter(m -> after == null || after.isBefore(m)).sorted(ListPosition.NEWEST_FIRST).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized List<String> userIds(String tenant, String after, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        return byKey.values().stream().map(m -> m.memory().scope())
+                .filter(s -> s.tenant().equals(tenant) && s.userId() != null)
+                .map(Scope::userId).filter(u -> after == null || CODE_POINTS.compare(u, after) > 0)
+                .distinct().sorted(CODE_POINTS).limit(limit).toList();
     }
 
     @Override

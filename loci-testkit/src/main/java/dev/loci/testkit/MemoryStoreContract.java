@@ -19,6 +19,7 @@ import dev.loci.spi.Compactable;
 import dev.loci.spi.ListPosition;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.NewestFirstListing;
+import dev.loci.spi.UserListing;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchHits;
 import dev.loci.spi.SearchRequest;
@@ -442,6 +443,30 @@ public abstract class MemoryStoreContract {
         assertEquals(List.of("early", "topicB"), store.list(topics, 10).stream().map(Memory::id).toList(),
                 "a delete, no read in between");
         assertEquals(store.get("t1", "early").orElseThrow(), store.list(topics, 1).get(0), "whole records");
+    }
+
+    @Test
+    void userIdsAreTheTenantsDistinctUsersInOrderFromACursor() {
+        assumeTrue(store instanceof UserListing, "the store lists users");
+        var listing = (UserListing) store;
+        store.write(List.of(
+                s(turn("m1", Scope.user("t1", "maya").withSession("s1"), "Maya", "a", T0)),
+                s(turn("m2", Scope.user("t1", "maya"), "Maya", "b", T0.plusSeconds(1))),
+                s(turn("b1", Scope.user("t1", "ben"), "Ben", "c", T0)),
+                s(turn("z1", Scope.user("t1", "zoe"), "Zoe", "d", T0)),
+                s(turn("a1", Scope.user("t1", "al"), "Al", "e", T0)),
+                s(turn("n1", Scope.tenant("t1"), "Nobody", "f", T0)),
+                s(turn("x1", Scope.user("t2", "anna"), "Anna", "g", T0))));
+        assertEquals(List.of("al", "ben", "maya", "zoe"), listing.userIds("t1", null, 10),
+                "each user once, in order; no user of another tenant, no memory without a user");
+        assertEquals(List.of("al", "ben"), listing.userIds("t1", null, 2), "limit");
+        assertEquals(List.of("maya", "zoe"), listing.userIds("t1", "ben", 10), "after a user");
+        assertEquals(List.of("maya"), listing.userIds("t1", "bz", 1), "after a position between users");
+        assertEquals(List.of(), listing.userIds("t1", "zoe", 10), "nothing after the last");
+        assertEquals(List.of("anna"), listing.userIds("t2", null, 10));
+        assertEquals(List.of(), listing.userIds("t3", null, 10), "a tenant with nothing");
+        assertTrue(store.delete("t1", "z1"));
+        assertEquals(List.of("al", "ben", "maya"), listing.userIds("t1", null, 10), "a deleted user's last memory");
     }
 
     @Test

@@ -1,12 +1,12 @@
 // Loci memory console: a page over the REST API (/v1), no framework, no build.
 // The API key lives in sessionStorage only and goes out as "Authorization: Bearer ...".
-// Views are chosen by the location hash: #/search, #/browse?<filters>, #/timeline, #/memory/<id>, #/profile,
+// Views are chosen by the location hash: #/search, #/browse?<filters>, #/users?<cursor>, #/timeline, #/memory/<id>, #/profile,
 // #/context, #/health. A browse page's filters and cursor are in its hash, so Back returns to the same page.
 // Text from memories is only ever set with textContent, never parsed as HTML.
 'use strict';
 
 const KINDS = ['TURN', 'CHUNK', 'EPISODE', 'FACT', 'PROCEDURE', 'SESSION', 'PROFILE', 'TOPIC'];
-const VIEWS = ['login', 'search', 'browse', 'timeline', 'memory', 'profile', 'context', 'health'];
+const VIEWS = ['login', 'search', 'browse', 'users', 'timeline', 'memory', 'profile', 'context', 'health'];
 const session = {
   get key() { return sessionStorage.getItem('loci.key'); },
   get user() { return sessionStorage.getItem('loci.user'); },
@@ -97,6 +97,7 @@ async function route() {
   const [, view, arg] = hash.split('?')[0].split('/');
   switch (view) {
     case 'browse': show('browse'); await loadBrowse(new URLSearchParams(hash.split('?')[1] || '')); break;
+    case 'users': show('users'); await loadUsers(new URLSearchParams(hash.split('?')[1] || '')); break;
     case 'timeline': show('timeline'); await loadTimeline(null); break;
     case 'memory': show('memory'); await openMemory(decodeURIComponent(arg || '')); break;
     case 'profile': show('profile'); await loadProfile(); break;
@@ -148,17 +149,23 @@ function switchUser(event) {
   event.preventDefault();
   const user = $('user-id-current').value.trim();
   if (!user) return;
-  session.setUser(user);
-  lastSearch = null;
-  $('results').replaceChildren();
-  $('search-summary').textContent = '';
-  status(`Now looking at the memory of ${user}.`);
-  cameFrom.clear();
+  lookAt(user);
   if (location.hash.startsWith('#/browse')) { // another user's listing starts at its newest page
     const first = browseHash(new URLSearchParams(location.hash.split('?')[1] || ''), null);
     if (first !== location.hash) { location.hash = first; return; }
   }
   route();
+}
+
+/** Makes `user` the one whose memory the views show, forgetting what was shown of the last one. */
+function lookAt(user) {
+  session.setUser(user);
+  $('user-id-current').value = user;
+  lastSearch = null;
+  $('results').replaceChildren();
+  $('search-summary').textContent = '';
+  status(`Now looking at the memory of ${user}.`);
+  cameFrom.clear();
 }
 
 // ---- 2. search ----
@@ -312,6 +319,55 @@ async function loadBrowse(params) {
   $('browse-newer').onclick = () => { location.hash = browseHash(params, back || null); };
   $('browse-newest').disabled = !cursor;
   $('browse-newest').onclick = () => { location.hash = browseHash(params, null); };
+}
+
+// ---- users of the tenant ----
+
+const USERS_PER_PAGE = 50;
+
+/** One page of the tenant's users, from the cursor in the hash (none: the first page). */
+async function loadUsers(params) {
+  clearProblem('users-error');
+  const list = $('users-list');
+  list.setAttribute('aria-busy', 'true');
+  $('users-next').disabled = true;
+  const cursor = params.get('cursor');
+  const q = new URLSearchParams({ limit: String(USERS_PER_PAGE) });
+  if (cursor) q.set('cursor', cursor);
+  let page;
+  try {
+    page = await api('GET', '/v1/users?' + q);
+  } catch (err) {
+    list.tBodies[0].replaceChildren();
+    list.hidden = true;
+    $('users-summary').textContent = '';
+    showProblem('users-error', err);
+    list.setAttribute('aria-busy', 'false');
+    return;
+  }
+  const n = page.users.length;
+  $('users-summary').textContent = n === 0
+    ? (cursor ? 'No more users.' : 'No user of this tenant has memories yet.')
+    : `${n} user${n === 1 ? '' : 's'}` + (cursor ? ` after ${cursor}` : '') + (page.nextCursor ? '; more follow.' : '.');
+  list.tBodies[0].replaceChildren(...page.users.map((u) => {
+    const open = el('a', { href: '#/browse', class: 'user', text: u.userId });
+    open.addEventListener('click', (event) => {
+      event.preventDefault();
+      lookAt(u.userId);
+      location.hash = '#/browse';
+    });
+    return el('tr', { 'data-user': u.userId, 'aria-current': u.userId === session.user ? 'true' : null },
+      el('th', { scope: 'row' }, open),
+      el('td', { class: 'count', text: String(u.memories) }),
+      el('td', { class: 'when', text: fmt(u.lastActivity) }));
+  }));
+  list.hidden = n === 0;
+  list.setAttribute('aria-busy', 'false');
+  $('users-next').disabled = !page.nextCursor;
+  $('users-next').onclick = page.nextCursor
+    ? () => { location.hash = '#/users?' + new URLSearchParams({ cursor: page.nextCursor }); } : null;
+  $('users-first').disabled = !cursor;
+  $('users-first').onclick = () => { location.hash = '#/users'; };
 }
 
 // ---- timeline: sessions and their episodes ----

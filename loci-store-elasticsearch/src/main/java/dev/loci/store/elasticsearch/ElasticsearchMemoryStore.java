@@ -7,6 +7,7 @@ import co.elastic.clients.elasticsearch._types.SortOptions;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.WaitForActiveShardOptions;
 import co.elastic.clients.elasticsearch._types.WaitForActiveShards;
+import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregationSource;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
@@ -17,6 +18,7 @@ import co.elastic.clients.json.jackson.Jackson3JsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import dev.loci.InvalidInputException;
 import dev.loci.Memory;
+import dev.loci.Scope;
 import dev.loci.StorageException;
 import dev.loci.spi.AccessRecording;
 import dev.loci.spi.Embedding;
@@ -30,6 +32,7 @@ import dev.loci.spi.SharedStore;
 import dev.loci.spi.StoreHit;
 import dev.loci.spi.StoreStats;
 import dev.loci.spi.StoredMemory;
+import dev.loci.spi.UserListing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -93,7 +96,8 @@ import org.elasticsearch.client.RestClient;
  *
  * <p>Thread-safe: the client is. {@link #close} releases the HTTP connections.
  */
-public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecording, NewestFirstListing, SharedStore {
+public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecording, NewestFirstListing, SharedStore,
+        UserListing {
     /** Documents per search page and per bulk request of a delete by filter. */
     private static final int PAGE = 500;
     /** Ids per multi-get. */
@@ -372,6 +376,33 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
         scan(filter.scope().tenant(), Queries.filter(filter), sort, limit, EsDocument.MEMORY_FIELDS, start,
                 h -> out.add(h.source().memory()));
         return out;
+    }
+
+    /**
+     * A composite aggregation over the user field of the tenant's documents (routed to the
+     * tenant's shard), resumed after {@code after}: keyword terms sort by their UTF-8 bytes, which is
+     * code point order. One request per page.
+     */
+    @Override
+    public List<String> userIds(String tenant, String after, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        Query ofTenant = Queries.filter(new SearchFilter(Scope.tenant(tenant), Set.of(), null, Map.of()));
+        try {
+            var r = client.search(s -> s.index(index).routing(tenant).size(0).query(ofTenant)
+                    .aggregations("users", a -> a.composite(c -> {
+                        c.size(limit).sources(Map.of("user", CompositeAggregationSource.of(src -> src
+                                .terms(t -> t.field(EsDocument.USER)))));
+                        return after == null ? c : c.after("user", after);
+                    })), Void.class);
+            var out = new ArrayList<String>();
+            r.aggregations().get("users").composite().buckets().array()
+                    .forEach(b -> out.add(b.key().get("user").stringValue()));
+            return out;
+        } catch (IOException | RuntimeException e) {
+            throw Failures.of("list users", e);
+        }
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.loci.spi.Embedding;
 import dev.loci.spi.ListPosition;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.NewestFirstListing;
+import dev.loci.spi.UserListing;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchHits;
 import dev.loci.spi.SearchRequest;
@@ -70,7 +71,8 @@ import org.apache.lucene.search.TermQuery;
  * compaction), on top of {@link Searchers} (lazy refresh, with {@link PendingKeys} for
  * {@link #existing}) and the log's record format ({@link WalRecordFormat}).
  */
-public final class LuceneMemoryStore implements MemoryStore, Compactable, AccessRecording, NewestFirstListing {
+public final class LuceneMemoryStore implements MemoryStore, Compactable, AccessRecording, NewestFirstListing,
+        UserListing {
     private static final System.Logger LOG = System.getLogger(LuceneMemoryStore.class.getName());
     /** Prefix of the {@link #stats()} details that count memories by kind: {@code memories.TURN}. */
     public static final String KIND_COUNT_PREFIX = "memories.";
@@ -221,6 +223,15 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
         }
         index.ensureOpen();
         return reads.listNewestFirst(filter, after, limit);
+    }
+
+    @Override
+    public List<String> userIds(String tenant, String after, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        readable();
+        return reads.userIds(tenant, after, limit);
     }
 
     @Override

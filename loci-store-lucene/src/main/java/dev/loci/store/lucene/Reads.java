@@ -20,8 +20,13 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
@@ -82,6 +87,49 @@ final class Reads {
             return searcher.count(query);
         } catch (IOException | AlreadyClosedException e) {
             throw index.failure("count", e);
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    /**
+     * The tenant's user ids after {@code after}, in code point order: the user field's terms (of
+     * every tenant) from {@code after} on, each kept when a live document of the tenant has it.
+     * Cost: one term count per user of any tenant passed over, so a page costs more the more
+     * users other tenants hold between this tenant's.
+     */
+    List<String> userIds(String tenant, String after, int limit) {
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            List<String> out = new ArrayList<>();
+            Terms terms = MultiTerms.getTerms(searcher.getIndexReader(), LuceneDocuments.USER);
+            if (terms == null) {
+                return out;
+            }
+            TermsEnum users = terms.iterator();
+            BytesRef user;
+            if (after == null) {
+                user = users.next();
+            } else {
+                TermsEnum.SeekStatus at = users.seekCeil(new BytesRef(after));
+                user = switch (at) {
+                    case END -> null;
+                    case FOUND -> users.next();
+                    case NOT_FOUND -> users.term();
+                };
+            }
+            var ofTenant = new TermQuery(new Term(LuceneDocuments.TENANT, tenant));
+            for (; user != null && out.size() < limit; user = users.next()) {
+                Query both = new BooleanQuery.Builder().add(ofTenant, BooleanClause.Occur.FILTER)
+                        .add(new TermQuery(new Term(LuceneDocuments.USER, BytesRef.deepCopyOf(user))),
+                                BooleanClause.Occur.FILTER).build();
+                if (searcher.count(both) > 0) {
+                    out.add(user.utf8ToString());
+                }
+            }
+            return out;
+        } catch (IOException | AlreadyClosedException e) {
+            throw index.failure("list users", e);
         } finally {
             searchers.release(searcher);
         }

@@ -1,0 +1,35 @@
+package dev.loci.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code loci bench soak} for a few seconds: a real {@code loci serve} process, two clients of mixed
+ * traffic, then every acknowledged turn read back, the count compared and {@code loci check} run.
+ * A smoke test of the command; the figures of a long run are in docs/RELIABILITY.md.
+ */
+class CliSoakIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aShortSoakLosesNothingAndLeavesACleanStore() {
+        CliRun run = CliRun.of("bench", "soak", "--minutes", "0.05", "--clients", "2", "--work-dir", dir.toString());
+        assertEquals(0, run.exit(), run.transcript());
+        assertTrue(run.out().contains("lost 0, wrong text 0; forgotten that came back 0; count mismatches 0; errors 0"),
+                run.transcript());
+        var remembered = Pattern.compile("(\\d+) remember").matcher(run.out());
+        assertTrue(remembered.find() && Integer.parseInt(remembered.group(1)) > 0, "traffic flowed: " + run.out());
+        assertTrue(run.out().contains("OK: no damage found") && run.out().contains("check: OK"), run.transcript());
+        assertTrue(run.out().matches("(?s).*RSS: \\d+ MiB at the first sample.*"), run.out());
+
+        CliRun bad = CliRun.of("bench", "soak", "--minutes", "0");
+        assertEquals(Main.EXIT_BAD_INPUT, bad.exit(), bad.transcript());
+        assertTrue(bad.err().contains("--minutes"), bad.transcript());
+    }
+}
