@@ -1,10 +1,13 @@
 package dev.loci;
 
+import java.time.Duration;
+
 /**
  * How remembered turns are organised and keyed.
  *
- * @param episodes        segment each remember call into episodes where the topic shifts, and
- *                        store an EPISODE memory over each (default true)
+ * @param episodes        segment each conversation (the turns of one scope, across remember calls)
+ *                        into episodes where the topic shifts, and store an EPISODE memory over
+ *                        each (default true)
  * @param boundaryGamma   a turn opens a new episode when its novelty (1 - cosine to the running
  *                        episode centroid) exceeds mean + gamma x std of the recent novelties (default 1.0)
  * @param noveltyWindow   how many recent novelties the threshold is computed over (default 10)
@@ -33,14 +36,21 @@ package dev.loci;
  *                        reinforces its fact instead of being stored twice, a contradicting one
  *                        closes it, and each user's PROFILE is rewritten from their current facts
  *                        (default true)
+ * @param episodeGap      a conversation's open episode tail (the turns remembered since its last
+ *                        episode, which the next call may continue) is closed into episodes when the
+ *                        next turn was said longer than this after the tail's last one, or when no
+ *                        turn has arrived for this long (checked with the expiry sweep), 1 second..7
+ *                        days (default 30 minutes)
  */
 public record ConsolidationConfig(boolean episodes, double boundaryGamma, int noveltyWindow, int minEpisodeTurns,
                                   int maxEpisodeTurns, boolean contextKeys, int contextChars, boolean levels,
-                                  int queueCapacity, double topicThreshold, boolean facts) {
+                                  int queueCapacity, double topicThreshold, boolean facts, Duration episodeGap) {
     /** Default {@link #queueCapacity()}. */
     public static final int DEFAULT_QUEUE_CAPACITY = 1_024;
     /** Default {@link #topicThreshold()}. */
     public static final double DEFAULT_TOPIC_THRESHOLD = 0.90;
+    /** Default {@link #episodeGap()}. */
+    public static final Duration DEFAULT_EPISODE_GAP = Duration.ofMinutes(30);
 
     public ConsolidationConfig {
         if (queueCapacity < 1 || queueCapacity > 1_000_000) {
@@ -64,6 +74,11 @@ public record ConsolidationConfig(boolean episodes, double boundaryGamma, int no
             throw new InvalidInputException("config.consolidation.maxEpisodeTurns",
                     "must be in minEpisodeTurns.." + 1000 + ", was " + maxEpisodeTurns);
         }
+        if (episodeGap == null || episodeGap.compareTo(Duration.ofSeconds(1)) < 0
+                || episodeGap.compareTo(Duration.ofDays(7)) > 0) {
+            throw new InvalidInputException("config.consolidation.episodeGap",
+                    "must be a duration of 1 second..7 days, was " + episodeGap);
+        }
         if (contextChars < 0 || contextChars > 10_000) {
             throw new InvalidInputException("config.consolidation.contextChars", "must be in 0..10000, was " + contextChars);
         }
@@ -71,7 +86,7 @@ public record ConsolidationConfig(boolean episodes, double boundaryGamma, int no
 
     public static ConsolidationConfig defaults() {
         return new ConsolidationConfig(true, 1.0, 10, 3, 16, true, 300, true, DEFAULT_QUEUE_CAPACITY,
-                DEFAULT_TOPIC_THRESHOLD, true);
+                DEFAULT_TOPIC_THRESHOLD, true, DEFAULT_EPISODE_GAP);
     }
 
     /** A builder starting from the defaults. */
@@ -81,7 +96,7 @@ public record ConsolidationConfig(boolean episodes, double boundaryGamma, int no
 
     /** A builder starting from these settings. */
     public Builder toBuilder() {
-        return new Builder(episodes, boundaryGamma, noveltyWindow, minEpisodeTurns, maxEpisodeTurns, contextKeys, contextChars, levels, queueCapacity, topicThreshold, facts);
+        return new Builder(episodes, boundaryGamma, noveltyWindow, minEpisodeTurns, maxEpisodeTurns, contextKeys, contextChars, levels, queueCapacity, topicThreshold, facts, episodeGap);
     }
 
     /** Names each setting of a {@link ConsolidationConfig}; {@link #build()} validates them. Not thread-safe. */
@@ -97,8 +112,9 @@ public record ConsolidationConfig(boolean episodes, double boundaryGamma, int no
         private int queueCapacity;
         private double topicThreshold;
         private boolean facts;
+        private Duration episodeGap;
 
-        private Builder(boolean episodes, double boundaryGamma, int noveltyWindow, int minEpisodeTurns, int maxEpisodeTurns, boolean contextKeys, int contextChars, boolean levels, int queueCapacity, double topicThreshold, boolean facts) {
+        private Builder(boolean episodes, double boundaryGamma, int noveltyWindow, int minEpisodeTurns, int maxEpisodeTurns, boolean contextKeys, int contextChars, boolean levels, int queueCapacity, double topicThreshold, boolean facts, Duration episodeGap) {
             this.episodes = episodes;
             this.boundaryGamma = boundaryGamma;
             this.noveltyWindow = noveltyWindow;
@@ -110,9 +126,10 @@ public record ConsolidationConfig(boolean episodes, double boundaryGamma, int no
             this.queueCapacity = queueCapacity;
             this.topicThreshold = topicThreshold;
             this.facts = facts;
+            this.episodeGap = episodeGap;
         }
 
-        /** Segment remember calls into EPISODE memories (default true). */
+        /** Segment conversations into EPISODE memories (default true). */
         public Builder episodes(boolean episodes) {
             this.episodes = episodes;
             return this;
@@ -178,9 +195,18 @@ public record ConsolidationConfig(boolean episodes, double boundaryGamma, int no
             return this;
         }
 
+        /**
+         * Silence after which a conversation's open episode tail is closed, 1 second..7 days
+         * (default 30 minutes).
+         */
+        public Builder episodeGap(Duration episodeGap) {
+            this.episodeGap = episodeGap;
+            return this;
+        }
+
         /** The settings, validated: an {@link InvalidInputException} names the first bad one. */
         public ConsolidationConfig build() {
-            return new ConsolidationConfig(episodes, boundaryGamma, noveltyWindow, minEpisodeTurns, maxEpisodeTurns, contextKeys, contextChars, levels, queueCapacity, topicThreshold, facts);
+            return new ConsolidationConfig(episodes, boundaryGamma, noveltyWindow, minEpisodeTurns, maxEpisodeTurns, contextKeys, contextChars, levels, queueCapacity, topicThreshold, facts, episodeGap);
         }
     }
 

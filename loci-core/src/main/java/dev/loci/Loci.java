@@ -183,10 +183,14 @@ public interface Loci extends AutoCloseable {
     StoreStats stats();
 
     /**
-     * Waits until the SESSION and TOPIC memories reflect every remember call that returned before
-     * this call. They are built in the background ({@link ConsolidationConfig#levels()}),
-     * so right after a remember recall already sees its turns and episodes but maybe not yet the
-     * level-2 memories over them. For tests, evaluation and batch imports; an agent need not wait.
+     * Closes every conversation's open episode tail, then waits until the SESSION and TOPIC
+     * memories reflect every remember call that returned before this call. A conversation's latest
+     * turns stay in no episode while the next remember call may continue their topic (until a
+     * silence of {@link ConsolidationConfig#episodeGap()}, or the episode's maximum length); this
+     * call closes them into episodes now, as when the conversation has ended. Level 2 is built in
+     * the background ({@link ConsolidationConfig#levels()}), so right after a remember recall
+     * already sees its turns and closed episodes but maybe not yet the level-2 memories over them.
+     * For tests, evaluation and batch imports; an agent need not wait.
      *
      * @return false if {@code timeout} passed first; true at once when level 2 is off
      * @throws LociException if the waiting thread is interrupted (its interrupt flag is kept)

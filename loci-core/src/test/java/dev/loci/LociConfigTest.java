@@ -134,6 +134,12 @@ class LociConfigTest {
                 .maxEpisodeTurns(16).build(), "toBuilder keeps what is not named");
         rejects("config.consolidation.maxEpisodeTurns",
                 () -> ConsolidationConfig.builder().minEpisodeTurns(5).maxEpisodeTurns(4).build());
+        assertEquals(java.time.Duration.ofMinutes(30), ConsolidationConfig.defaults().episodeGap());
+        assertEquals(java.time.Duration.ofMinutes(5),
+                ConsolidationConfig.builder().episodeGap(java.time.Duration.ofMinutes(5)).build().episodeGap());
+        for (var bad : new java.time.Duration[] {null, java.time.Duration.ZERO, java.time.Duration.ofDays(8)}) {
+            rejects("config.consolidation.episodeGap", () -> ConsolidationConfig.builder().episodeGap(bad).build());
+        }
         var f = ForgettingConfig.builder().maxMemoriesPerUser(10).timeToLive(java.time.Duration.ofDays(1)).build();
         assertEquals(f, ForgettingConfig.defaults().withMaxMemoriesPerUser(10).withTimeToLive(java.time.Duration.ofDays(1)));
         rejects("config.forgetting.maxMemoriesPerUser", () -> ForgettingConfig.builder().maxMemoriesPerUser(-1).build());

@@ -24,6 +24,7 @@ import dev.loci.internal.context.ContextPipeline;
 import dev.loci.internal.facts.FactPipeline;
 import dev.loci.internal.facts.Supersession;
 import dev.loci.internal.facts.extract.PatternExtractor;
+import dev.loci.internal.hierarchy.EpisodeTails;
 import dev.loci.internal.hierarchy.SessionTopicBuilder;
 import dev.loci.internal.ingest.IngestPipeline;
 import dev.loci.internal.lifecycle.ExpirySweeper;
@@ -39,6 +40,7 @@ import dev.loci.spi.Extractor;
 import dev.loci.spi.ListPosition;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
+import dev.loci.spi.SharedStore;
 import dev.loci.spi.StoreStats;
 import dev.loci.spi.TokenCounter;
 import dev.loci.spi.UserListing;
@@ -100,19 +102,21 @@ public final class LociEngine implements Loci {
         var rewrites = new ReentrantLock();
         var facts = config.consolidation().facts() ? new FactPipeline(b.extractor,
                 new Supersession(b.extractor, Supersession.Config.DEFAULTS), store, config.consolidation()) : null;
+        var tails = config.consolidation().episodes() ? new EpisodeTails(store, config.consolidation()) : null;
         this.ingest = new IngestPipeline(config.ingest(), config.consolidation(), embedder, store, b.clock,
-                new MemoryIds(b.random), config.forgetting().timeToLive(), consolidator, facts, rewrites);
+                new MemoryIds(b.random), config.forgetting().timeToLive(), consolidator, facts, rewrites, tails);
         this.recall = new RecallPipeline(embedder, store, b.clock, config.forgetting().retention());
         this.context = new ContextPipeline(recall, store, b.tokenCounter);
         this.tokenCounter = b.tokenCounter;
         this.forget = new ForgetPipeline(config.consolidation(), embedder, store, rewrites, consolidator, facts,
-                b.clock);
+                b.clock, tails);
         this.update = new UpdatePipeline(config.consolidation(), embedder, store, b.clock, forget, rewrites,
                 config.ingest().maxTextChars(), facts);
         this.retention = new RetentionPipeline(config.forgetting(), config.consolidation(), embedder, store, b.clock,
                 forget, rewrites);
         var interval = config.forgetting().sweepInterval();
-        this.sweeper = interval == null ? null : new ExpirySweeper(retention, interval, closed::get);
+        this.sweeper = interval == null ? null
+                : new ExpirySweeper(retention, interval, closed::get, () -> ingest.closeTails(false));
     }
 
     public static Builder builder() {
@@ -304,6 +308,7 @@ public final class LociEngine implements Loci {
         if (timeout == null || timeout.isNegative()) {
             throw new InvalidInputException("timeout", "must be a duration >= 0");
         }
+        ingest.closeTails(true); // a flush: every conversation's open tail becomes episodes
         if (consolidator == null) {
             return true;
         }
@@ -327,6 +332,7 @@ public final class LociEngine implements Loci {
                 sweeper.close(); // before the store: a running sweep finishes its batch
             }
             try {
+                closeTailsOnClose();
                 if (consolidator != null) {
                     consolidator.close();
                 }
@@ -334,6 +340,21 @@ public final class LociEngine implements Loci {
             } finally {
                 embedder.close();
             }
+        }
+    }
+
+    /**
+     * Closes the tails that have been idle for the episode gap (the sweep would have). Over a
+     * {@link SharedStore}, every tail: no other process derives it from the store. Over a store of
+     * this process alone, the other tails stay open and the next start continues them.
+     */
+    private void closeTailsOnClose() {
+        try {
+            ingest.closeTails(store instanceof SharedStore);
+        } catch (RuntimeException e) {
+            System.getLogger(LociEngine.class.getName()).log(System.Logger.Level.WARNING,
+                    "closing open episode tails failed; their turns stay without an episode until their"
+                            + " conversation continues", e);
         }
     }
 

@@ -19,9 +19,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Organises the turns of one remember call before they are written: gives them their index keys
- * ({@link IndexKeys}: speaker, preceding turn, absolute and resolved dates) and groups them into EPISODE memories
- * (see {@link EpisodeSegmenter}) that point to their turns and are indexed with their text.
+ * Groups a conversation's turns into EPISODE memories (see {@link EpisodeSegmenter}) that point to
+ * their turns and are indexed with their turns' keys ({@link IndexKeys}: speaker, preceding turn,
+ * absolute and resolved dates). A conversation is remembered a call at a time, often one or two
+ * turns per call: the turns in no episode yet form its open tail ({@link EpisodeTails}), which
+ * each call organises again together with its new turns ({@link #organise}).
  * An episode's vector is the normalised mean of its turns' vectors: nothing is embedded twice.
  * An episode's text is extractive: its most central turns, in order. When level 2 is built, an
  * episode names its session's SESSION node as its parent from the start (the node's id follows
@@ -39,40 +41,132 @@ public final class EpisodeBuilder {
     private EpisodeBuilder() {
     }
 
-    public static List<StoredMemory> organise(Scope scope, List<Memory> turns, List<Embedding> vectors,
-                                       ConsolidationConfig config) {
-        return organise(scope, turns, vectors, config, null);
+    /**
+     * What organising a conversation gives: the records to write and the turns left open.
+     *
+     * @param turns    the call's new turns, keyed, with their episode link when one closed over them
+     * @param adopted  turns of the open tail (written by earlier calls) that an episode closed over
+     *                 now, with the link: they are written again
+     * @param episodes the episodes closed now
+     * @param open     the conversation's open tail after this call: turns in no episode yet, in order
+     * @param primer   the latest episodes closed before {@code open} (none after a silence): the
+     *                 segmenter continues from them when the tail is next organised
+     */
+    public record Organised(List<StoredMemory> turns, List<StoredMemory> adopted, List<StoredMemory> episodes,
+                            List<StoredMemory> open, Primer primer) {
+        /** Everything to write, turns before episodes. */
+        public List<StoredMemory> records() {
+            var out = new ArrayList<StoredMemory>(turns.size() + adopted.size() + episodes.size());
+            out.addAll(turns);
+            out.addAll(adopted);
+            out.addAll(episodes);
+            return out;
+        }
     }
 
     /**
-     * @param previous the turn said just before the first of {@code turns} in the same scope,
-     *                 remembered by an earlier call (its context key), or null
+     * Segments a conversation's open {@code tail} (turns of the scope in no episode yet, oldest
+     * first) followed by the call's {@code fresh} turns (keyed already) into episodes
+     * ({@link EpisodeSegmenter}). Where the next turn was said more than
+     * {@link ConsolidationConfig#episodeGap()} after the one before, everything before is closed.
+     * Of the last run, every episode but the last closes; the last stays open for the next call to
+     * continue, unless it reached {@link ConsolidationConfig#maxEpisodeTurns()} or {@code closeAll}
+     * (a flush) is set. A boundary followed by a single turn is not trusted yet (refinement may
+     * still move it once the next turn is known): the episode before it stays open too, unless it
+     * is full. Deterministic: the same tail and turns give the same episodes and ids.
+     *
+     * @param closeAll close every turn into an episode: a flush, or a call that opens a
+     *                 conversation with a whole chunk of it
+     * @param before   the turn said just before the tail (or the fresh turns), or null
+     * @param primer   the latest episodes closed before the tail (the last ending with
+     *                 {@code before}): the segmenter continues from them as if the conversation
+     *                 were segmented in one run
      */
-    public static List<StoredMemory> organise(Scope scope, List<Memory> turns, List<Embedding> vectors,
-                                       ConsolidationConfig config, Memory previous) {
-        List<String> keys = IndexKeys.keys(turns, config, previous);
-        if (!config.episodes() || turns.size() < config.minEpisodeTurns()) {
-            List<StoredMemory> out = new ArrayList<>(turns.size());
-            for (int i = 0; i < turns.size(); i++) {
-                out.add(new StoredMemory(turns.get(i), vectors.get(i), keys.get(i)));
-            }
-            return out;
+    public static Organised organise(Scope scope, List<StoredMemory> tail, List<StoredMemory> fresh,
+                                     ConsolidationConfig config, boolean closeAll, Memory before,
+                                     Primer primer) {
+        List<StoredMemory> all = new ArrayList<>(tail.size() + fresh.size());
+        all.addAll(tail);
+        all.addAll(fresh);
+        int n = all.size();
+        if (n > 0 && before != null && silence(before, all.get(0).memory(), config)) {
+            primer = Primer.NONE;
         }
-        List<Integer> starts = EpisodeSegmenter.segment(vectors, config);
+        Primer atRunStart = primer;
+        var episodes = new ArrayList<int[]>();
+        int runStart = 0;
+        for (int i = 1; i < n; i++) {
+            if (silence(all.get(i - 1).memory(), all.get(i).memory(), config)) {
+                addSegments(episodes, segment(all, runStart, i, atRunStart, config), i);
+                runStart = i;
+                atRunStart = Primer.NONE;
+            }
+        }
+        int openFrom = n;
+        if (n > runStart) {
+            List<Integer> starts = segment(all, runStart, n, atRunStart, config);
+            int last = starts.size() - 1;
+            int k = closeAll ? starts.size() : last;
+            int max = config.maxEpisodeTurns();
+            if (!closeAll) {
+                if (k > 0 && n - starts.get(k) < 2 && starts.get(k) - starts.get(k - 1) < max) {
+                    k--; // the last boundary is not trusted yet
+                }
+                if (n - starts.get(k) >= max) {
+                    k++; // the open part is full: its first episode closes
+                }
+                openFrom = k > last ? n : starts.get(k);
+            }
+            addSegments(episodes, starts.subList(0, k), openFrom);
+        }
         String session = config.buildsLevels() ? SessionTopicNodes.sessionNodeId(scope) : null;
-        List<StoredMemory> out = new ArrayList<>(turns.size() + starts.size());
-        for (int e = 0; e < starts.size(); e++) {
-            int from = starts.get(e);
-            int to = e + 1 < starts.size() ? starts.get(e + 1) : turns.size();
-            List<Memory> members = turns.subList(from, to);
-            String episodeId = MemoryIds.forClientId(scope, "episode:" + members.get(0).id() + ":" + members.size());
-            for (int i = from; i < to; i++) {
-                out.add(new StoredMemory(withParent(turns.get(i), episodeId), vectors.get(i), keys.get(i)));
+        var out = new ArrayList<StoredMemory>(all.size());
+        var built = new ArrayList<StoredMemory>(episodes.size());
+        for (int[] e : episodes) {
+            List<StoredMemory> members = all.subList(e[0], e[1]);
+            String episodeId = MemoryIds.forClientId(scope,
+                    "episode:" + members.get(0).memory().id() + ":" + members.size());
+            var turns = new ArrayList<Memory>(members.size());
+            for (StoredMemory m : members) {
+                Memory linked = withParent(m.memory(), episodeId);
+                turns.add(linked);
+                out.add(new StoredMemory(linked, m.embedding(), m.indexText()));
             }
-            out.add(episode(episodeId, scope, members, vectors.subList(from, to), keys.subList(from, to), 1,
-                    Importance.DEFAULT, session));
+            built.add(episode(episodeId, scope, turns, members.stream().map(StoredMemory::embedding).toList(),
+                    members.stream().map(StoredMemory::indexText).toList(), 1, Importance.DEFAULT, session));
         }
-        return out;
+        out.addAll(all.subList(openFrom, n));
+        // The episodes closed in the last run, after those it started from, prime the next call.
+        Primer next = atRunStart;
+        for (int[] e : episodes) {
+            if (e[0] >= runStart) {
+                next = next.then(all.subList(e[0], e[1]).stream().map(StoredMemory::embedding).toList(),
+                        config.noveltyWindow() + 1);
+            }
+        }
+        Set<String> fromTail = tail.stream().map(m -> m.memory().id()).collect(Collectors.toSet());
+        return new Organised(out.stream().filter(m -> !fromTail.contains(m.memory().id())).toList(),
+                out.stream().filter(m -> fromTail.contains(m.memory().id()) && m.memory().parentId() != null).toList(),
+                built, List.copyOf(all.subList(openFrom, n)), next);
+    }
+
+    /** Whether {@code next} was said more than the episode gap after {@code previous}. */
+    private static boolean silence(Memory previous, Memory next, ConsolidationConfig config) {
+        return java.time.Duration.between(previous.occurredAt(), next.occurredAt()).compareTo(config.episodeGap()) > 0;
+    }
+
+    /** Episode start offsets (absolute) of {@code all[from, to)}, after the {@code primer} episode. */
+    private static List<Integer> segment(List<StoredMemory> all, int from, int to, Primer primer,
+                                         ConsolidationConfig config) {
+        List<Embedding> vectors = all.subList(from, to).stream().map(StoredMemory::embedding).toList();
+        return EpisodeSegmenter.segment(primer, vectors, config).stream().map(s -> s + from).toList();
+    }
+
+    /** Adds the episodes starting at {@code starts}, the last one ending at {@code end}. */
+    private static void addSegments(List<int[]> episodes, List<Integer> starts, int end) {
+        for (int e = 0; e < starts.size(); e++) {
+            episodes.add(new int[] {starts.get(e), e + 1 < starts.size() ? starts.get(e + 1) : end});
+        }
     }
 
     /**

@@ -22,33 +22,58 @@ final class EpisodeSegmenter {
 
     /** Start indices of the episodes (the first is always 0). */
     static List<Integer> segment(List<Embedding> turns, ConsolidationConfig config) {
-        List<Integer> starts = new ArrayList<>();
+        return segment(Primer.NONE, turns, config);
+    }
+
+    /**
+     * Start indices of the episodes of {@code turns} (the first is always 0), which follow the
+     * closed episodes of {@code primer}: those are replayed first, with their boundaries kept, so
+     * the recent novelties the threshold is computed over are those of one run over both.
+     */
+    static List<Integer> segment(Primer primer, List<Embedding> turns, ConsolidationConfig config) {
         if (turns.isEmpty()) {
-            return starts;
+            return new ArrayList<>();
         }
+        List<Embedding> all = primer.isEmpty() ? turns : new ArrayList<>(primer.vectors());
+        if (!primer.isEmpty()) {
+            all.addAll(turns);
+        }
+        int fixed = primer.isEmpty() ? -1 : primer.vectors().size();
+        List<Integer> starts = new ArrayList<>();
         starts.add(0);
-        int dims = turns.get(0).dimensions();
+        int dims = all.get(0).dimensions();
         double[] centroid = new double[dims];
-        add(centroid, turns.get(0));
+        add(centroid, all.get(0));
         int open = 1;
         List<Double> novelties = new ArrayList<>();
-        for (int i = 1; i < turns.size(); i++) {
-            double novelty = 1 - cosine(centroid, turns.get(i));
+        for (int i = 1; i < all.size(); i++) {
+            double novelty = 1 - cosine(centroid, all.get(i));
             boolean surprising = novelties.size() >= MIN_HISTORY && novelty > threshold(novelties, config);
             novelties.add(novelty);
             if (novelties.size() > config.noveltyWindow()) {
                 novelties.remove(0);
             }
-            if ((surprising && open >= config.minEpisodeTurns()) || open >= config.maxEpisodeTurns()) {
+            boolean boundary = i < fixed ? primer.starts().contains(i) : i == fixed
+                    || (surprising && open >= config.minEpisodeTurns()) || open >= config.maxEpisodeTurns();
+            if (boundary) {
                 starts.add(i);
                 centroid = new double[dims];
                 open = 0;
             }
-            add(centroid, turns.get(i));
+            add(centroid, all.get(i));
             open++;
         }
-        refine(turns, starts, config);
-        return starts;
+        refine(all, starts, fixed, config);
+        if (fixed < 0) {
+            return starts;
+        }
+        List<Integer> out = new ArrayList<>();
+        for (int start : starts) {
+            if (start >= fixed) {
+                out.add(start - fixed);
+            }
+        }
+        return out;
     }
 
     private static double threshold(List<Double> recent, ConsolidationConfig config) {
@@ -57,9 +82,15 @@ final class EpisodeSegmenter {
         return mean + config.boundaryGamma() * Math.sqrt(var);
     }
 
-    /** Moves each inner boundary by one turn when that makes both neighbouring episodes tighter. */
-    private static void refine(List<Embedding> turns, List<Integer> starts, ConsolidationConfig config) {
+    /**
+     * Moves each inner boundary by one turn when that makes both neighbouring episodes tighter
+     * (not the {@code fixed} one, nor those before it).
+     */
+    private static void refine(List<Embedding> turns, List<Integer> starts, int fixed, ConsolidationConfig config) {
         for (int b = 1; b < starts.size(); b++) {
+            if (starts.get(b) <= fixed) {
+                continue;
+            }
             int from = starts.get(b - 1);
             int to = b + 1 < starts.size() ? starts.get(b + 1) : turns.size();
             int best = starts.get(b);

@@ -11,6 +11,7 @@ import dev.loci.RememberResult;
 import dev.loci.Scope;
 import dev.loci.internal.facts.FactPipeline;
 import dev.loci.internal.hierarchy.EpisodeBuilder;
+import dev.loci.internal.hierarchy.EpisodeTails;
 import dev.loci.internal.hierarchy.SessionTopicBuilder;
 import dev.loci.internal.util.Importance;
 import dev.loci.internal.util.IndexKeys;
@@ -37,8 +38,11 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Ingest, top to bottom: validate every message before anything is written, give each an id
  * (derived from its client id when it has one), drop the ones already stored, embed the rest in
- * one batch, organise them (index keys, episodes: {@link EpisodeBuilder}), write turns and
- * episodes, with the facts read from the turns and the profile over them ({@link FactPipeline};
+ * one batch, organise them with their conversation's open tail (index keys; episodes:
+ * {@link EpisodeBuilder} segments the scope's turns in no episode yet, kept by {@link EpisodeTails},
+ * together with the new ones; episodes close where the topic shifts, after a silence of
+ * {@link ConsolidationConfig#episodeGap()} or at their maximum length, and the rest stays open for
+ * the next call, or until {@link #closeTails} closes it), write turns and episodes, with the facts read from the turns and the profile over them ({@link FactPipeline};
  * a failure there is logged and the turns are written without facts), to the store as one
  * atomic, durable batch, and hand the episodes, with their vectors,
  * to the {@link SessionTopicBuilder} that builds sessions and topics in the background. The latest turn
@@ -64,25 +68,24 @@ public final class IngestPipeline {
     private final FactPipeline facts;
     /** Held while facts are consolidated: the lock forgets and updates rewrite memories under. */
     private final ReentrantLock rewrites;
+    /** The conversations' open episode tails; null when episodes are off. */
+    private final EpisodeTails tails;
     private final StripedLocks clientIdLocks = new StripedLocks(1024);
     private final LastTurns lastTurns = new LastTurns(LAST_TURN_SCOPES);
     /** Scopes whose latest turn is kept for the next call's context key (least recently used go first). */
     static final int LAST_TURN_SCOPES = 10_000;
 
-    /** Without facts. */
-    public IngestPipeline(IngestConfig config, ConsolidationConfig consolidation, Embedder embedder, MemoryStore store,
-                          Clock clock, MemoryIds ids, Duration timeToLive, SessionTopicBuilder consolidator) {
-        this(config, consolidation, embedder, store, clock, ids, timeToLive, consolidator, null, new ReentrantLock());
-    }
-
     /**
      * @param consolidator builds level 2 from the episodes written; null when level 2 is off
      * @param facts        reads facts from the turns and writes them with the turns; null when off
-     * @param rewrites     the lock forgets and updates hold; facts are consolidated under it
+     * @param rewrites     the lock forgets and updates hold; facts are consolidated under it, and
+     *                     turns of an open tail are written again under it
+     * @param tails        the conversations' open episode tails; null when episodes are off
      */
     public IngestPipeline(IngestConfig config, ConsolidationConfig consolidation, Embedder embedder, MemoryStore store,
                           Clock clock, MemoryIds ids, Duration timeToLive, SessionTopicBuilder consolidator,
-                          FactPipeline facts, ReentrantLock rewrites) {
+                          FactPipeline facts, ReentrantLock rewrites, EpisodeTails tails) {
+        this.tails = tails;
         this.facts = facts;
         this.rewrites = rewrites;
         this.timeToLive = timeToLive;
@@ -136,6 +139,11 @@ public final class IngestPipeline {
         List<List<Statement>> keptStatements = new ArrayList<>(fresh.size());
         List<StoredMemory> episodes = List.of();
         long forgets = 0;
+        // One conversation at a time: its open tail is read, continued and written back as a whole.
+        ReentrantLock conversation = tails == null ? null : tails.lockOf(scope);
+        if (conversation != null) {
+            conversation.lock();
+        }
         int[] stripes = clientIdLocks.stripesOf(scope.tenant(), fresh);
         clientIdLocks.lock(stripes);
         try {
@@ -157,20 +165,192 @@ public final class IngestPipeline {
                 keptStatements.add(statements == null ? List.of() : statements.get(i));
             }
             if (!kept.isEmpty()) {
-                Memory previous = lastTurns.before(scope, kept.get(0));
-                List<StoredMemory> batch = EpisodeBuilder.organise(scope, kept, keptVectors, consolidation, previous);
                 forgets = consolidator == null ? 0 : consolidator.forgets();
-                write(batch, kept, keptVectors, keptStatements, now);
+                episodes = tails == null ? writeFlat(scope, kept, keptVectors, keptStatements, now)
+                        : writeWithTail(scope, kept, keptVectors, keptStatements, now);
                 lastTurns.remember(scope, kept.get(kept.size() - 1));
-                episodes = batch.stream().filter(m -> m.memory().kind() == Kind.EPISODE).toList();
             }
         } finally {
             clientIdLocks.unlock(stripes);
+            if (conversation != null) {
+                conversation.unlock();
+            }
         }
         if (consolidator != null) {
             consolidator.submit(episodes, forgets); // durable already; sessions and topics follow in the background
         }
+        if (tails != null) {
+            for (EpisodeTails.Evicted e : tails.evicted()) {
+                closeEvicted(e);
+            }
+        }
         return new RememberResult(idPerMessage, kept.size(), skipped);
+    }
+
+    /** Episodes off: the turns are written keyed, each on its own. */
+    private List<StoredMemory> writeFlat(Scope scope, List<Memory> kept, List<Embedding> vectors,
+                                        List<List<Statement>> statements, Instant now) {
+        List<StoredMemory> turns = keyed(kept, vectors, lastTurns.before(scope, kept.get(0)));
+        write(turns, List.of(), kept, vectors, statements, now);
+        return List.of();
+    }
+
+    /**
+     * Continues the conversation's open tail with the call's turns: episodes close where the
+     * segmenter says, the rest stays open. Writing turns of the tail again (an episode took them)
+     * is done under the rewrite lock, on the tail as the store holds it then, so no forget, update
+     * or pin in between is undone. Returns the episodes written.
+     */
+    private List<StoredMemory> writeWithTail(Scope scope, List<Memory> kept, List<Embedding> vectors,
+                                             List<List<Statement>> statements, Instant now) {
+        long generation = tails.generation();
+        List<StoredMemory> tail = tails.tail(scope);
+        Memory previous = lastTurns.before(scope, kept.get(0));
+        if (previous == null && !tail.isEmpty()
+                && !tail.getLast().memory().occurredAt().isAfter(kept.get(0).occurredAt())) {
+            previous = tail.getLast().memory(); // after a restart: the tail read from the store
+        }
+        List<StoredMemory> turns = keyed(kept, vectors, previous);
+        // A call that opens a conversation with a chunk of at least an episode's length (a session
+        // remembered in one call) is organised as a whole, its last episode too, as it always was.
+        boolean whole = tail.isEmpty() && kept.size() >= consolidation.minEpisodeTurns();
+        Memory before = tail.isEmpty() ? previous : tails.before(scope);
+        var organised = EpisodeBuilder.organise(scope, tail, turns, consolidation, whole, before, tails.primer(scope));
+        if (organised.adopted().isEmpty()) {
+            write(organised.records(), List.of(), kept, vectors, statements, now);
+        } else {
+            rewrites.lock();
+            try {
+                tail = tails.reload(scope); // as stored now: nothing rewrites it while the lock is held
+                generation = tails.generation();
+                whole = tail.isEmpty() && kept.size() >= consolidation.minEpisodeTurns();
+                before = tail.isEmpty() ? previous : tails.before(scope);
+                organised = EpisodeBuilder.organise(scope, tail, turns, consolidation, whole, before,
+                        tails.primer(scope));
+                write(withoutAdopted(organised), organised.adopted(), kept, vectors, statements, now);
+            } finally {
+                rewrites.unlock();
+            }
+        }
+        tails.put(scope, organised.open(), before(organised, tail, before), organised.primer(), generation,
+                clock.instant());
+        return organised.episodes();
+    }
+
+    private static List<StoredMemory> withoutAdopted(EpisodeBuilder.Organised o) {
+        var out = new ArrayList<StoredMemory>(o.turns().size() + o.episodes().size());
+        out.addAll(o.turns());
+        out.addAll(o.episodes());
+        return out;
+    }
+
+    /** The turn said just before the open tail's first turn ({@code before}: the one before {@code tail}). */
+    private static Memory before(EpisodeBuilder.Organised o, List<StoredMemory> tail, Memory before) {
+        if (o.open().isEmpty()) {
+            return o.turns().isEmpty() ? null : o.turns().getLast().memory();
+        }
+        String first = o.open().getFirst().memory().id();
+        Memory prior = before;
+        for (StoredMemory m : concat(tail, o.turns())) {
+            if (m.memory().id().equals(first)) {
+                return prior;
+            }
+            prior = m.memory();
+        }
+        return prior;
+    }
+
+    private static List<StoredMemory> concat(List<StoredMemory> a, List<StoredMemory> b) {
+        var out = new ArrayList<StoredMemory>(a.size() + b.size());
+        out.addAll(a);
+        out.addAll(b);
+        return out;
+    }
+
+    private List<StoredMemory> keyed(List<Memory> turns, List<Embedding> vectors, Memory previous) {
+        List<String> keys = IndexKeys.keys(turns, consolidation, previous);
+        var out = new ArrayList<StoredMemory>(turns.size());
+        for (int i = 0; i < turns.size(); i++) {
+            out.add(new StoredMemory(turns.get(i), vectors.get(i), keys.get(i)));
+        }
+        return out;
+    }
+
+    /**
+     * Closes the open tails into episodes, whatever their length: every tail when {@code all} (a
+     * flush: {@code awaitConsolidation}), else those no turn has arrived in for
+     * {@link ConsolidationConfig#episodeGap()} (the periodic sweep). Returns how many it closed.
+     */
+    public int closeTails(boolean all) {
+        if (tails == null) {
+            return 0;
+        }
+        Instant idleBefore = all ? null : clock.instant().minus(consolidation.episodeGap());
+        int closed = 0;
+        for (Scope scope : tails.open(idleBefore)) {
+            closed += closeTail(scope, idleBefore) ? 1 : 0;
+        }
+        return closed;
+    }
+
+    private boolean closeTail(Scope scope, Instant idleBefore) {
+        List<StoredMemory> episodes;
+        long forgets;
+        ReentrantLock conversation = tails.lockOf(scope);
+        conversation.lock();
+        try {
+            rewrites.lock();
+            try {
+                if (!tails.isOpen(scope, idleBefore)) {
+                    return false; // closed meanwhile, or a turn arrived
+                }
+                List<StoredMemory> tail = tails.reload(scope);
+                forgets = consolidator == null ? 0 : consolidator.forgets();
+                var organised = EpisodeBuilder.organise(scope, tail, List.of(), consolidation, true,
+                        tails.before(scope), tails.primer(scope));
+                if (!organised.adopted().isEmpty()) {
+                    store.write(organised.records());
+                }
+                Memory last = tail.isEmpty() ? tails.before(scope) : tail.getLast().memory();
+                tails.put(scope, List.of(), last, organised.primer(), tails.generation(), clock.instant());
+                episodes = organised.episodes();
+            } finally {
+                rewrites.unlock();
+            }
+        } finally {
+            conversation.unlock();
+        }
+        if (consolidator != null) {
+            consolidator.submit(episodes, forgets);
+        }
+        return !episodes.isEmpty();
+    }
+
+    /** A tail pushed out of memory over a shared store: closed now, since nothing would reload it. */
+    private void closeEvicted(EpisodeTails.Evicted evicted) {
+        List<StoredMemory> episodes;
+        long forgets;
+        ReentrantLock conversation = tails.lockOf(evicted.scope());
+        conversation.lock();
+        try {
+            rewrites.lock();
+            try {
+                forgets = consolidator == null ? 0 : consolidator.forgets();
+                var organised = EpisodeBuilder.organise(evicted.scope(), tails.reload(evicted), List.of(),
+                        consolidation, true, evicted.before(), evicted.primer());
+                if (!organised.adopted().isEmpty()) {
+                    store.write(organised.records());
+                }
+                episodes = organised.episodes();
+            } finally {
+                rewrites.unlock();
+            }
+        } finally {
+            conversation.unlock();
+        }
+        if (consolidator != null) {
+            consolidator.submit(episodes, forgets);
+        }
     }
 
     /**
@@ -194,11 +374,15 @@ public final class IngestPipeline {
         return taken;
     }
 
-    /** Writes turns and episodes, with the facts read from the turns, as one atomic batch. */
-    private void write(List<StoredMemory> batch, List<Memory> turns, List<Embedding> vectors,
-                       List<List<Statement>> statements, Instant now) {
+    /**
+     * Writes turns and episodes, with the facts read from the turns, as one atomic batch; with
+     * them the {@code adopted} turns of the open tail, linked to their new episode (keeping a
+     * supersession link the facts give them in this call).
+     */
+    private void write(List<StoredMemory> batch, List<StoredMemory> adopted, List<Memory> turns,
+                       List<Embedding> vectors, List<List<Statement>> statements, Instant now) {
         if (facts == null || !FactPipeline.any(statements)) {
-            store.write(batch);
+            store.write(concat(batch, adopted));
             return;
         }
         rewrites.lock();
@@ -209,14 +393,32 @@ public final class IngestPipeline {
             } catch (RuntimeException e) {
                 // Facts are derived: a failure there must not cost the turns.
                 LOG.log(System.Logger.Level.WARNING, "reading facts failed; the turns are stored without them", e);
-                store.write(batch);
+                store.write(concat(batch, adopted));
                 return;
             }
+            all = withAdopted(all, adopted);
             store.write(all);
             facts.rememberCurrentFacts(all);
         } finally {
             rewrites.unlock();
         }
+    }
+
+    /** {@code all} with the adopted turns: a turn the facts rewrote (a link) takes its episode link there. */
+    private static List<StoredMemory> withAdopted(List<StoredMemory> all, List<StoredMemory> adopted) {
+        if (adopted.isEmpty()) {
+            return all;
+        }
+        var byId = new LinkedHashMap<String, StoredMemory>();
+        adopted.forEach(a -> byId.put(a.memory().id(), a));
+        var out = new ArrayList<StoredMemory>(all.size() + adopted.size());
+        for (StoredMemory r : all) {
+            StoredMemory a = byId.remove(r.memory().id());
+            out.add(a == null ? r : new StoredMemory(EpisodeBuilder.withParent(r.memory(), a.memory().parentId()),
+                    a.embedding(), a.indexText()));
+        }
+        out.addAll(byId.values());
+        return out;
     }
 
     private static Memory toMemory(String id, Scope scope, Message msg, Instant now) {

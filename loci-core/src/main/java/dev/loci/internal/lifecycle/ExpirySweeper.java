@@ -8,7 +8,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Runs {@link RetentionPipeline#evictExpired} every interval on one daemon thread, first one
- * interval after start (opening stays fast). A failed sweep is logged and the next one runs as
+ * interval after start (opening stays fast), followed by the engine's other periodic chore
+ * (closing idle episode tails). A failed sweep is logged and the next one runs as
  * planned. {@link #close} lets a running sweep finish its current batch (it checks the stop flag
  * between batches) rather than interrupting it: an interrupt inside a file write would close the
  * store's channel. Thread-safe.
@@ -21,9 +22,10 @@ public final class ExpirySweeper implements AutoCloseable {
     private final ScheduledExecutorService executor;
 
     /**
-     * @param stop true once the engine is closing: a sweep stops between batches
+     * @param stop  true once the engine is closing: a sweep stops between batches
+     * @param after runs after each sweep, on the same thread
      */
-    public ExpirySweeper(RetentionPipeline retention, Duration interval, BooleanSupplier stop) {
+    public ExpirySweeper(RetentionPipeline retention, Duration interval, BooleanSupplier stop, Runnable after) {
         this.executor = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("loci-expiry-sweep").factory());
         long millis = interval.toMillis();
@@ -37,6 +39,14 @@ public final class ExpirySweeper implements AutoCloseable {
                 if (!stop.getAsBoolean()) {
                     LOG.log(System.Logger.Level.WARNING, "expiry sweep failed; the next one retries", e);
                 }
+            }
+            try {
+                if (!stop.getAsBoolean()) {
+                    after.run();
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "periodic work after the expiry sweep failed; the next"
+                        + " sweep retries", e);
             }
         }, millis, millis, TimeUnit.MILLISECONDS);
     }

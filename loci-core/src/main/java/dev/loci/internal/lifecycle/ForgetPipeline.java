@@ -8,6 +8,7 @@ import dev.loci.MemoryFilter;
 import dev.loci.Scope;
 import dev.loci.internal.facts.FactPipeline;
 import dev.loci.internal.hierarchy.EpisodeBuilder;
+import dev.loci.internal.hierarchy.EpisodeTails;
 import dev.loci.internal.hierarchy.SessionTopicBuilder;
 import dev.loci.internal.util.IndexKeys;
 import dev.loci.internal.util.MemoryIds;
@@ -63,7 +64,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread-safe. Forgets are serialised with each other, so two of them never rebuild one
  * episode from different views; they do not block remember or recall. Ingest never adds turns to
- * an existing episode, so a concurrent remember cannot undo a repair.
+ * an existing episode, so a concurrent remember cannot undo a repair; the turns of an open
+ * episode tail it does write again (when an episode closes over them), but under the same lock
+ * and as stored then, and every forget marks the tails of its scopes stale
+ * ({@link EpisodeTails#invalidate}), so a forgotten turn or text never comes back through a tail.
  */
 public final class ForgetPipeline {
     /** BM25 candidates looked at when searching for the turn that followed a deleted one. */
@@ -80,6 +84,8 @@ public final class ForgetPipeline {
     /** Deletes the facts of deleted turns and rebuilds profiles; null when facts are off. */
     private final FactPipeline facts;
     private final Clock clock;
+    /** Open episode tails: a conversation whose turns changed is marked stale; null when episodes are off. */
+    private final EpisodeTails tails;
 
     public ForgetPipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store) {
         this(consolidation, embedder, store, new ReentrantLock(), null);
@@ -92,12 +98,16 @@ public final class ForgetPipeline {
      */
     public ForgetPipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store, ReentrantLock lock,
                           SessionTopicBuilder levels) {
-        this(consolidation, embedder, store, lock, levels, null, Clock.systemUTC());
+        this(consolidation, embedder, store, lock, levels, null, Clock.systemUTC(), null);
     }
 
-    /** @param facts deletes the facts of deleted turns and rebuilds profiles; null when facts are off */
+    /**
+     * @param facts deletes the facts of deleted turns and rebuilds profiles; null when facts are off
+     * @param tails the open episode tails, told which conversations changed; null when episodes are off
+     */
     public ForgetPipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store, ReentrantLock lock,
-                          SessionTopicBuilder levels, FactPipeline facts, Clock clock) {
+                          SessionTopicBuilder levels, FactPipeline facts, Clock clock, EpisodeTails tails) {
+        this.tails = tails;
         this.levels = levels;
         this.facts = facts;
         this.clock = clock;
@@ -120,6 +130,7 @@ public final class ForgetPipeline {
             if (deleted.isEmpty()) {
                 return ForgetResult.NONE;
             }
+            tailsChanged(List.of(scope));
             if (filter.isAll()) {
                 // Episodes, their turns and a turn's neighbours share its scope: all of them are gone.
                 repairLevels(deleted.stream().filter(m -> m.level() > 0).toList());
@@ -188,6 +199,7 @@ public final class ForgetPipeline {
     public void repairAfterUpdate(String tenant, Memory before) {
         lock.lock();
         try {
+            tailsChanged(List.of(before.scope()));
             var repair = new Repair(tenant);
             var rekey = new LinkedHashSet<String>();
             rekey.add(before.id());
@@ -198,6 +210,7 @@ public final class ForgetPipeline {
     }
 
     private ForgetResult repair(String tenant, List<Memory> deleted) {
+        tailsChanged(deleted.stream().map(Memory::scope).distinct().toList());
         var repair = new Repair(tenant);
         deleted.forEach(m -> repair.gone.put(m.id(), m));
         return repair(repair, deleted, new LinkedHashSet<>());
@@ -287,8 +300,12 @@ public final class ForgetPipeline {
                 .filter(m -> m.scope().equals(turn.scope()) && m.validTo() == null && !m.id().equals(turn.id())
                         && !m.occurredAt().isBefore(turn.occurredAt()))
                 .toList();
-        Optional<Instant> first = sameCall.stream().map(Memory::occurredAt).min(Comparator.naturalOrder());
-        return first.map(t -> sameCall.stream().filter(m -> m.occurredAt().equals(t)).toList()).orElse(List.of());
+        // Turns of one call often share its instant (messages without a timestamp), so the turns
+        // of that instant are taken, and those of the first later instant (the next call's first turn).
+        Optional<Instant> later = sameCall.stream().map(Memory::occurredAt).filter(t -> t.isAfter(turn.occurredAt()))
+                .min(Comparator.naturalOrder());
+        return sameCall.stream().filter(m -> m.occurredAt().equals(turn.occurredAt())
+                || later.map(t -> m.occurredAt().equals(t)).orElse(false)).toList();
     }
 
     /**
@@ -329,6 +346,16 @@ public final class ForgetPipeline {
         List<String> keys = IndexKeys.keys(turns, consolidation);
         for (int i = 0; i < turns.size(); i++) {
             repair.put(new StoredMemory(EpisodeBuilder.withParent(turns.get(i), null), vectors.get(i), keys.get(i)));
+        }
+    }
+
+    /**
+     * The open tails of these scopes' conversations may hold a deleted or rewritten turn, or be
+     * keyed with one: they are read again before their next use.
+     */
+    private void tailsChanged(List<Scope> scopes) {
+        if (tails != null) {
+            scopes.forEach(tails::invalidate);
         }
     }
 
