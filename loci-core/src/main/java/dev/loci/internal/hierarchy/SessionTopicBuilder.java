@@ -50,6 +50,8 @@ public final class SessionTopicBuilder implements AutoCloseable {
     static final int MAX_ROUND = 256;
     private static final System.Logger LOG = System.getLogger(SessionTopicBuilder.class.getName());
     private static final AtomicInteger THREADS = new AtomicInteger();
+    /** Put on the queue by {@link #close()} so an idle worker wakes at once instead of after {@link #IDLE}. */
+    private static final SessionTopicNodes.Written WAKE = new SessionTopicNodes.Written(List.of(), 0);
 
     private final SessionTopicNodes levels;
     private final BlockingQueue<SessionTopicNodes.Written> queue;
@@ -139,6 +141,7 @@ public final class SessionTopicBuilder implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
+        queue.offer(WAKE); // a full queue needs no waking: the worker is busy and sees stopping next
         try {
             worker.join(CLOSE_WAIT);
         } catch (InterruptedException e) {
@@ -156,7 +159,7 @@ public final class SessionTopicBuilder implements AutoCloseable {
         while (true) {
             try {
                 SessionTopicNodes.Written first = queue.poll(IDLE.toMillis(), TimeUnit.MILLISECONDS);
-                if (first == null) {
+                if (first == null || first == WAKE) {
                     if (levels.unverified()) {
                         verify();
                     }
@@ -167,9 +170,18 @@ public final class SessionTopicBuilder implements AutoCloseable {
                 }
                 round.add(first);
                 gather(round);
-                build(round);
-                done(round.size());
+                round.removeIf(w -> w == WAKE); // never counted as pending
+                if (!round.isEmpty()) {
+                    build(round);
+                    done(round.size());
+                }
                 round.clear();
+                if (stopping && queue.isEmpty()) { // closing, and the wake-up was taken by a round
+                    if (levels.unverified()) {
+                        verify();
+                    }
+                    return;
+                }
             } catch (InterruptedException e) {
                 return;
             }
