@@ -75,6 +75,13 @@ public final class Pipelines {
                 loci.config().recall().toBuilder().presentWeight(0.1).build()));
         rows.put("loci+spread0.1", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().sessionSpread(0.1).build()));
+        // the default without one of its steps each, to see what each costs on a longer history (--haystack)
+        rows.put("loci-supersession", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().supersededFactor(1.0).build()));
+        rows.put("loci-temporal", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().temporalWeight(0).periodWeight(0).build()));
+        rows.put("loci+lexical0.5", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().lexicalWeight(0.5).build()));
         rows.put(DEFAULT, LociEngine::recall);
         return rows;
     }
