@@ -62,12 +62,13 @@ package dev.loci;
  *                      my current ..."), whose answer is the latest statement rather than the
  *                      best worded one (0..1, default 0 = off: no evidence either way on LoCoMo; {@code recencyWeight} applies to
  *                      every question, and the larger of the two is used)
- * @param denseSpan     with {@link Fusion#SCORES}, how cosines are brought to 0..1: 0 (the default) min-max
- *                      within the dense candidates; above 0, a fixed span of cosine below the best
- *                      candidate, {@code max(0, 1 - (best - cosine) / denseSpan)}, so a candidate 0.05 below
- *                      the best counts the same whether the store holds fifty memories or a million
- *                      (min-max stretches the candidates' range to 0..1, and that range narrows as a
- *                      history grows); 0..2
+ * @param denseSpan     with {@link Fusion#SCORES}, how cosines are brought to 0..1: above 0, a fixed span
+ *                      of cosine below the best candidate, {@code max(0, 1 - (best - cosine) / denseSpan)},
+ *                      so a candidate 0.05 below the best counts the same whether the store holds fifty
+ *                      memories or a million (default 0.2); 0, min-max within the dense candidates, which
+ *                      stretches whatever range they span to 0..1, a range that narrows as a history
+ *                      grows (the default until 2026-12-05: 0.2 raised MRR and recall@5 on both halves of
+ *                      LoCoMo, plain and with a longer history, see docs/BENCHMARKS.md); 0..2
  */
 public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
                            double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
@@ -81,7 +82,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
     /** Default {@link #sessionSpread()}. */
     public static final double DEFAULT_SESSION_SPREAD = 0.0;
     /** Default {@link #denseSpan()}. */
-    public static final double DEFAULT_DENSE_SPAN = 0.0;
+    public static final double DEFAULT_DENSE_SPAN = 0.2;
     /** Default {@link #presentWeight()}. */
     public static final double DEFAULT_PRESENT_WEIGHT = 0.0;
 

@@ -82,7 +82,10 @@ public final class Pipelines {
                 loci.config().recall().toBuilder().temporalWeight(0).periodWeight(0).build()));
         rows.put("loci+lexical0.5", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().lexicalWeight(0.5).build()));
-        for (double span : new double[] {0.1, 0.2, 0.3}) { // cosines on a fixed scale instead of min-max
+        // cosines on a fixed span below the best (the default, 0.2) or min-max within the candidates (0)
+        rows.put("loci-span", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().denseSpan(0).build()));
+        for (double span : new double[] {0.1, 0.3}) {
             rows.put("loci+span" + span, (loci, scope, q) -> loci.recall(scope, q,
                     loci.config().recall().toBuilder().denseSpan(span).build()));
         }

@@ -13,8 +13,11 @@ import java.util.List;
  * matched), so its scores are divided by the list's top score: a list whose scores are all
  * close (every candidate matched the same common word, such as a speaker's name) gives every
  * candidate nearly the same share and leaves the order to the other signal. A cosine has no
- * natural zero and is not comparable across queries, so dense scores are min-max normalised
- * within the candidate list (its best candidate 1, its worst 0). A memory missing from a list
+ * natural zero and is not comparable across queries, but within one query a gap in cosine means
+ * the same however many memories there are: recall's default puts dense scores on a fixed span
+ * below the best candidate ({@link Normalisation#SPAN}), where min-max within the candidate list
+ * ({@link Normalisation#MIN_MAX}) would stretch the list's range, which narrows as a history
+ * grows, to 0..1. A memory missing from a list
  * gains nothing from it.
  *
  * <p>A memory gains {@code weight x normalised score} from each list; the weights are used as
