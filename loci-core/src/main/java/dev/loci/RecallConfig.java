@@ -62,18 +62,27 @@ package dev.loci;
  *                      my current ..."), whose answer is the latest statement rather than the
  *                      best worded one (0..1, default 0 = off: no evidence either way on LoCoMo; {@code recencyWeight} applies to
  *                      every question, and the larger of the two is used)
+ * @param denseSpan     with {@link Fusion#SCORES}, how cosines are brought to 0..1: above 0, a fixed span
+ *                      of cosine below the best candidate, {@code max(0, 1 - (best - cosine) / denseSpan)},
+ *                      so a candidate 0.05 below the best counts the same whether the store holds fifty
+ *                      memories or a million (default 0.2); 0, min-max within the dense candidates, which
+ *                      stretches whatever range they span to 0..1, a range that narrows as a history
+ *                      grows (the default until 2026-12-05: 0.2 raised MRR and recall@5 on both halves of
+ *                      LoCoMo, plain and with a longer history, see docs/BENCHMARKS.md); 0..2
  */
 public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
                            double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
                            double diversity, double retentionWeight, double supersededFactor, Fusion fusion,
                            int temporalCandidates, double periodWeight, double recencyWeight,
-                           double speakerWeight, double sessionSpread, double presentWeight) {
+                           double speakerWeight, double sessionSpread, double presentWeight, double denseSpan) {
     /** Default {@link #supersededFactor()}. */
     public static final double DEFAULT_SUPERSEDED_FACTOR = 0.5;
     /** Default {@link #speakerWeight()}. */
     public static final double DEFAULT_SPEAKER_WEIGHT = 0.2;
     /** Default {@link #sessionSpread()}. */
     public static final double DEFAULT_SESSION_SPREAD = 0.0;
+    /** Default {@link #denseSpan()}. */
+    public static final double DEFAULT_DENSE_SPAN = 0.2;
     /** Default {@link #presentWeight()}. */
     public static final double DEFAULT_PRESENT_WEIGHT = 0.0;
 
@@ -102,6 +111,9 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         }
         if (!(periodWeight >= 0 && periodWeight <= 10)) {
             throw new InvalidInputException("config.recall.periodWeight", "must be in 0..10, was " + periodWeight);
+        }
+        if (!(denseSpan >= 0 && denseSpan <= 2)) {
+            throw new InvalidInputException("config.recall.denseSpan", "must be in 0..2 (0 = min-max), was " + denseSpan);
         }
         if (!(presentWeight >= 0 && presentWeight <= 1)) {
             throw new InvalidInputException("config.recall.presentWeight", "must be in 0..1, was " + presentWeight);
@@ -160,7 +172,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
     public static RecallConfig defaults() {
         return new RecallConfig(100, 100, 60, 1.0, 1.0, 0.0, 20, 0.0, 0.2, 0.0, 0.0, DEFAULT_SUPERSEDED_FACTOR,
                 Fusion.SCORES, 10, 0.5, 0.0, DEFAULT_SPEAKER_WEIGHT, DEFAULT_SESSION_SPREAD,
-                DEFAULT_PRESENT_WEIGHT);
+                DEFAULT_PRESENT_WEIGHT, DEFAULT_DENSE_SPAN);
     }
 
     /** A builder starting from the defaults. */
@@ -170,7 +182,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     /** A builder starting from these settings. */
     public Builder toBuilder() {
-        return new Builder(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight);
+        return new Builder(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight, denseSpan);
     }
 
     /** Names each setting of a {@link RecallConfig}; {@link #build()} validates them. Not thread-safe. */
@@ -194,8 +206,10 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         private double speakerWeight;
         private double sessionSpread;
         private double presentWeight;
+        private double denseSpan;
 
-        private Builder(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight, double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight, double diversity, double retentionWeight, double supersededFactor, Fusion fusion, int temporalCandidates, double periodWeight, double recencyWeight, double speakerWeight, double sessionSpread, double presentWeight) {
+        private Builder(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight, double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight, double diversity, double retentionWeight, double supersededFactor, Fusion fusion, int temporalCandidates, double periodWeight, double recencyWeight, double speakerWeight, double sessionSpread, double presentWeight, double denseSpan) {
+            this.denseSpan = denseSpan;
             this.presentWeight = presentWeight;
             this.speakerWeight = speakerWeight;
             this.sessionSpread = sessionSpread;
@@ -331,9 +345,15 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
             return this;
         }
 
+        /** How cosines are normalised in score fusion: 0 min-max, above 0 a fixed span below the best, 0..2. */
+        public Builder denseSpan(double denseSpan) {
+            this.denseSpan = denseSpan;
+            return this;
+        }
+
         /** The settings, validated: an {@link InvalidInputException} names the first bad one. */
         public RecallConfig build() {
-            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight);
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight, denseSpan);
         }
     }
 

@@ -46,6 +46,11 @@ final class EvalCommand implements Callable<Integer> {
             + " and the second half (held-out, 6-10) side by side.")
     boolean split;
 
+    @Option(names = "--haystack", paramLabel = "N", description = "LoCoMo: give each user also the sessions of N"
+            + " other conversations (same half with --split), renamed to its speakers: a longer, noisier history"
+            + " (default 0).")
+    int haystack;
+
     @Option(names = "--pipelines", paramLabel = "ROWS", split = ",",
             description = "Run only these rows of the report (comma-separated names, e.g. dense,hybrid), and no "
                     + "context blocks; the default pipeline 'loci' is always run. Default: every row.")
@@ -120,12 +125,12 @@ final class EvalCommand implements Callable<Integer> {
         EvalReport report = switch (benchmark) {
             case "locomo" -> {
                 var o = LocomoBenchmark.Options.defaults().withAdversarial(adversarial)
-                        .withCaptions(!noCaptions).withSplit(split)
+                        .withCaptions(!noCaptions).withSplit(split).withHaystack(haystack)
                         .withConversations(conversations == null ? List.of()
                                 : LocomoBenchmark.Options.positions(conversations));
                 if (!pipelines.isEmpty()) { // the chosen rows only, and no context blocks
                     o = new LocomoBenchmark.Options(o.includeAdversarial(), o.captions(), o.ks(), o.depth(),
-                            o.embedderSample(), List.of(), o.conversations(), o.split());
+                            o.embedderSample(), List.of(), o.conversations(), o.split(), o.haystack());
                 }
                 yield new LocomoBenchmark(o, rows(o.depth())).run(file, out, this::open, progress);
             }

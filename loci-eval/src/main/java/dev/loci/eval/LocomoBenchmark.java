@@ -42,12 +42,15 @@ public final class LocomoBenchmark {
      *                           rounded up: "tune (1-5)" of ten) and the second ("held-out (6-10)")
      *                           on their own, so tuning on the first half that does not carry over shows
      *                           (default false)
+     * @param haystack           how many other conversations' sessions each user is also given, as a
+     *                           longer and noisier history ({@link Haystack}; default 0, 0..9)
      */
     public record Options(boolean includeAdversarial, boolean captions, List<Integer> ks, int depth,
-                          int embedderSample, List<Integer> contextBudgets, List<Integer> conversations, boolean split) {
+                          int embedderSample, List<Integer> contextBudgets, List<Integer> conversations, boolean split,
+                          int haystack) {
         public Options(boolean includeAdversarial, boolean captions, List<Integer> ks, int depth, int embedderSample,
                        List<Integer> contextBudgets) {
-            this(includeAdversarial, captions, ks, depth, embedderSample, contextBudgets, List.of(), false);
+            this(includeAdversarial, captions, ks, depth, embedderSample, contextBudgets, List.of(), false, 0);
         }
 
         public Options {
@@ -60,6 +63,9 @@ public final class LocomoBenchmark {
             if (contextBudgets.stream().anyMatch(b -> b < 1 || b > 1_000_000)) {
                 throw new dev.loci.InvalidInputException("contextBudgets", "must be in 1..1000000 tokens, was "
                         + contextBudgets);
+            }
+            if (haystack < 0 || haystack > 9) {
+                throw new dev.loci.InvalidInputException("haystack", "must be in 0..9 conversations, was " + haystack);
             }
             if (ks.isEmpty() || ks.stream().anyMatch(k -> k < 1)) {
                 throw new dev.loci.InvalidInputException("ks", "must be positive cut-offs, was " + ks);
@@ -74,21 +80,27 @@ public final class LocomoBenchmark {
         }
 
         public Options withAdversarial(boolean on) {
-            return new Options(on, captions, ks, depth, embedderSample, contextBudgets, conversations, split);
+            return new Options(on, captions, ks, depth, embedderSample, contextBudgets, conversations, split, haystack);
         }
 
         public Options withCaptions(boolean on) {
-            return new Options(includeAdversarial, on, ks, depth, embedderSample, contextBudgets, conversations, split);
+            return new Options(includeAdversarial, on, ks, depth, embedderSample, contextBudgets, conversations, split, haystack);
         }
 
         /** Only these conversations (1-based, file order); empty for all. */
         public Options withConversations(List<Integer> positions) {
-            return new Options(includeAdversarial, captions, ks, depth, embedderSample, contextBudgets, positions, split);
+            return new Options(includeAdversarial, captions, ks, depth, embedderSample, contextBudgets, positions, split, haystack);
         }
 
         /** Also report the two halves of the conversations on their own (see {@link #split()}). */
         public Options withSplit(boolean on) {
-            return new Options(includeAdversarial, captions, ks, depth, embedderSample, contextBudgets, conversations, on);
+            return new Options(includeAdversarial, captions, ks, depth, embedderSample, contextBudgets, conversations, on, haystack);
+        }
+
+        /** Each user also holds {@code n} other conversations' sessions (see {@link Haystack}). */
+        public Options withHaystack(int n) {
+            return new Options(includeAdversarial, captions, ks, depth, embedderSample, contextBudgets, conversations,
+                    split, n);
         }
 
         /**
@@ -132,12 +144,17 @@ public final class LocomoBenchmark {
 
     /** The messages of one session as the benchmark remembers them. */
     public static List<Message> messages(LocomoDataset.Session session, boolean captions) {
+        return messages(session, captions, "");
+    }
+
+    /** The same, with every client id (and {@code dia_id}) prefixed, for the turns of a {@link Haystack}. */
+    static List<Message> messages(LocomoDataset.Session session, boolean captions, String idPrefix) {
         var out = new ArrayList<Message>(session.turns().size());
         for (int i = 0; i < session.turns().size(); i++) {
             LocomoDataset.Turn t = session.turns().get(i);
             String text = captions && t.caption() != null ? t.text() + " [image: " + t.caption() + "]" : t.text();
-            out.add(new Message(null, t.speaker(), text, session.date().plusSeconds(i), t.diaId(),
-                    Map.of("dia_id", t.diaId())));
+            String id = idPrefix + t.diaId();
+            out.add(new Message(null, t.speaker(), text, session.date().plusSeconds(i), id, Map.of("dia_id", id)));
         }
         return out;
     }
@@ -164,16 +181,25 @@ public final class LocomoBenchmark {
         int perCall; // texts per embedder call when measuring it alone: the mean remember call
         Map<String, Double> resources = new LinkedHashMap<>();
         try (LociEngine loci = factory.open(dataDir)) {
-            long turns = conversations.stream().mapToLong(LocomoDataset.Conversation::turnCount).sum();
+            Map<String, List<Haystack.Placed>> placed = new LinkedHashMap<>();
+            for (var c : conversations) {
+                placed.put(c.sampleId(), Haystack.sessions(c, pool(all, splitOf, c), options.haystack()));
+            }
+            long turns = placed.values().stream().flatMap(List::stream)
+                    .mapToLong(p -> p.session().turns().size()).sum();
             counts.put("turns", turns);
+            if (options.haystack() > 0) {
+                counts.put("haystack_turns", turns - conversations.stream()
+                        .mapToLong(LocomoDataset.Conversation::turnCount).sum());
+            }
             progress.start("ingest", turns);
             long t0 = System.nanoTime();
             List<String> sample = new ArrayList<>();
             for (var c : conversations) {
-                for (var s : c.sessions()) {
-                    List<Message> msgs = messages(s, options.captions());
+                for (var p : placed.get(c.sampleId())) {
+                    List<Message> msgs = messages(p.session(), options.captions(), p.idPrefix());
                     msgs.forEach(m -> texts.computeIfAbsent(c.sampleId(), x -> new HashMap<>()).put(m.clientId(), m.text()));
-                    loci.remember(scope(c, s), msgs);
+                    loci.remember(new Scope(TENANT, c.sampleId(), null, p.sessionId()), msgs);
                     msgs.stream().limit(Math.max(0, options.embedderSample() - sample.size()))
                             .forEach(m -> sample.add(m.speaker() + ": " + m.text()));
                     progress.step(msgs.size());
@@ -181,7 +207,7 @@ public final class LocomoBenchmark {
             }
             ingestRate = turns / ((System.nanoTime() - t0) / 1e9);
             progress.done();
-            long calls = conversations.stream().mapToLong(c -> c.sessions().size()).sum();
+            long calls = placed.values().stream().mapToLong(List::size).sum();
             perCall = (int) Math.max(1, Math.round(turns / (double) Math.max(1, calls)));
             embedRate = Throughput.embedderTextsPerSecond(loci.embedder(), sample, perCall);
 
@@ -231,6 +257,9 @@ public final class LocomoBenchmark {
         config.put("captions", Boolean.toString(options.captions()));
         config.put("depth", Integer.toString(options.depth()));
         config.put("embedder_batch", Integer.toString(perCall));
+        if (options.haystack() > 0) {
+            config.put("haystack", options.haystack() + " other conversations per user");
+        }
         if (!options.conversations().isEmpty()) {
             config.put("conversations", options.conversations().toString());
         }
@@ -239,6 +268,13 @@ public final class LocomoBenchmark {
                 headline, contextRuns == null ? Map.of() : contextRuns.results(), runs.splitResults());
         report.write(outDir);
         return report;
+    }
+
+    /** The conversations {@code c} may borrow a haystack from: its half with --split, else the whole file. */
+    private static List<LocomoDataset.Conversation> pool(List<LocomoDataset.Conversation> all,
+                                                         Map<String, String> splitOf, LocomoDataset.Conversation c) {
+        String half = splitOf.get(c.sampleId());
+        return half == null ? all : all.stream().filter(x -> half.equals(splitOf.get(x.sampleId()))).toList();
     }
 
     /** Conversation id to its split's name ("tune (1-5)", "held-out (6-10)"), empty when not splitting. */

@@ -75,6 +75,20 @@ public final class Pipelines {
                 loci.config().recall().toBuilder().presentWeight(0.1).build()));
         rows.put("loci+spread0.1", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().sessionSpread(0.1).build()));
+        // the default without one of its steps each, to see what each costs on a longer history (--haystack)
+        rows.put("loci-supersession", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().supersededFactor(1.0).build()));
+        rows.put("loci-temporal", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().temporalWeight(0).periodWeight(0).build()));
+        rows.put("loci+lexical0.5", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().lexicalWeight(0.5).build()));
+        // cosines on a fixed span below the best (the default, 0.2) or min-max within the candidates (0)
+        rows.put("loci-span", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().denseSpan(0).build()));
+        for (double span : new double[] {0.1, 0.3}) {
+            rows.put("loci+span" + span, (loci, scope, q) -> loci.recall(scope, q,
+                    loci.config().recall().toBuilder().denseSpan(span).build()));
+        }
         rows.put(DEFAULT, LociEngine::recall);
         return rows;
     }

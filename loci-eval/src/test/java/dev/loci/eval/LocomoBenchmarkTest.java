@@ -38,7 +38,7 @@ class LocomoBenchmarkTest {
     private static final List<String> PIPELINES = List.of("bm25", "dense", "hybrid", "hybrid+routing",
             "hybrid+contiguity", "hybrid+temporal", "hybrid+diversity", "hybrid+retention", "hybrid+supersession", "hybrid+recency",
             "scores", "loci-speaker", "loci+present0.1",
-            "loci+spread0.1", "loci");
+            "loci+spread0.1", "loci-supersession", "loci-temporal", "loci+lexical0.5", "loci-span", "loci+span0.1", "loci+span0.3", "loci");
 
     @TempDir
     static Path defaultsOut;
@@ -66,6 +66,21 @@ class LocomoBenchmarkTest {
     private static Map<String, Long> counts(JsonNode report) {
         return new ObjectMapper().convertValue(report.get("counts"),
                 new TypeReference<Map<String, Long>>() { });
+    }
+
+    @Test
+    void haystackAddsTheOtherConversationsTurnsAndScoresTheSameQuestions() throws IOException {
+        JsonNode hay = run(LocomoBenchmark.Options.defaults().withHaystack(1), out.resolve("hay"));
+        Map<String, Long> plain = counts(defaults);
+        Map<String, Long> more = counts(hay);
+        assertEquals(plain.get("turns"), more.get("haystack_turns"), "two conversations: each borrows the other's turns");
+        assertEquals(2 * plain.get("turns"), more.get("turns"));
+        assertEquals(plain.get("qa_evaluated"), more.get("qa_evaluated"));
+        assertTrue(hay.get("config").get("haystack").asText().startsWith("1 "));
+        // distractors can only push evidence down, never be counted as evidence
+        double before = defaults.get("pipelines").get("dense").get("overall").get("recall@20").asDouble();
+        double after = hay.get("pipelines").get("dense").get("overall").get("recall@20").asDouble();
+        assertTrue(after <= before + 1e-9, before + " -> " + after);
     }
 
     @Test

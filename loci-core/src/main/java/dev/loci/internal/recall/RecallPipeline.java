@@ -615,8 +615,11 @@ public final class RecallPipeline {
                         hits.lexical()));
             }
             if (config.denseTopN() > 0) {
-                scored.add(new ScoreFusion.ScoredList(Signal.DENSE, config.denseWeight(),
-                        ScoreFusion.Normalisation.MIN_MAX, hits.dense()));
+                scored.add(config.denseSpan() > 0
+                        ? new ScoreFusion.ScoredList(Signal.DENSE, config.denseWeight(), ScoreFusion.Normalisation.SPAN,
+                                config.denseSpan(), hits.dense())
+                        : new ScoreFusion.ScoredList(Signal.DENSE, config.denseWeight(),
+                                ScoreFusion.Normalisation.MIN_MAX, hits.dense()));
             }
             return ScoreFusion.fuse(scored, limit);
         }

@@ -13,8 +13,11 @@ import java.util.List;
  * matched), so its scores are divided by the list's top score: a list whose scores are all
  * close (every candidate matched the same common word, such as a speaker's name) gives every
  * candidate nearly the same share and leaves the order to the other signal. A cosine has no
- * natural zero and is not comparable across queries, so dense scores are min-max normalised
- * within the candidate list (its best candidate 1, its worst 0). A memory missing from a list
+ * natural zero and is not comparable across queries, but within one query a gap in cosine means
+ * the same however many memories there are: recall's default puts dense scores on a fixed span
+ * below the best candidate ({@link Normalisation#SPAN}), where min-max within the candidate list
+ * ({@link Normalisation#MIN_MAX}) would stretch the list's range, which narrows as a history
+ * grows, to 0..1. A memory missing from a list
  * gains nothing from it.
  *
  * <p>A memory gains {@code weight x normalised score} from each list; the weights are used as
@@ -30,11 +33,25 @@ public final class ScoreFusion {
         /** Score over the list's top score: keeps a flat list flat (for scores with a natural zero). */
         TOP,
         /** (score - worst) / (top - worst) within the list (for scores without a natural zero). */
-        MIN_MAX
+        MIN_MAX,
+        /**
+         * {@code max(0, 1 - (top - score) / span)}: distance below the list's top on a fixed scale, the
+         * same however many candidates the list holds (for scores on an absolute scale, such as a cosine).
+         */
+        SPAN
     }
 
-    /** One list to fuse and how its scores are normalised. */
-    public record ScoredList(String signal, double weight, Normalisation normalisation, List<StoreHit> hits) {
+    /** One list to fuse and how its scores are normalised ({@code span} is used by {@link Normalisation#SPAN}). */
+    public record ScoredList(String signal, double weight, Normalisation normalisation, double span, List<StoreHit> hits) {
+        public ScoredList(String signal, double weight, Normalisation normalisation, List<StoreHit> hits) {
+            this(signal, weight, normalisation, 0, hits);
+        }
+
+        public ScoredList {
+            if (normalisation == Normalisation.SPAN && !(span > 0)) {
+                throw new IllegalArgumentException("a span normalisation needs a span > 0, was " + span);
+            }
+        }
     }
 
     public static List<ReciprocalRankFusion.Fused> fuse(List<ScoredList> lists, int limit) {
@@ -52,7 +69,9 @@ public final class ScoreFusion {
             int rank = 0;
             for (StoreHit hit : list.hits()) {
                 rank++;
-                double normalised = normalise(list.normalisation(), hit.score(), top, worst);
+                double normalised = list.normalisation() == Normalisation.SPAN
+                        ? Math.max(0, 1 - (top - hit.score()) / list.span())
+                        : normalise(list.normalisation(), hit.score(), top, worst);
                 fused.add(hit.id(), list.signal(), rank, hit.score(), list.weight() * normalised);
             }
         }
@@ -63,6 +82,7 @@ public final class ScoreFusion {
         return switch (how) {
             case TOP -> top > 0 ? Math.max(0, score) / top : 0;
             case MIN_MAX -> top > worst ? (score - worst) / (top - worst) : 1;
+            case SPAN -> throw new IllegalArgumentException("a span normalisation needs its span");
         };
     }
 }

@@ -42,6 +42,26 @@ class ScoreFusionTest {
     }
 
     @Test
+    void aFixedSpanScoresACosineGapTheSameHoweverManyCandidatesThereAre() {
+        // the same best two cosines, with few close candidates (a long history) or a wide spread (a short one)
+        var crowded = List.of(new StoreHit("a", 0.80), new StoreHit("b", 0.75), new StoreHit("c", 0.74));
+        var spread = List.of(new StoreHit("a", 0.80), new StoreHit("b", 0.75), new StoreHit("c", 0.30));
+        for (var hits : List.of(crowded, spread)) {
+            var fused = ScoreFusion.fuse(List.of(new ScoreFusion.ScoredList("dense", 1.0,
+                    ScoreFusion.Normalisation.SPAN, 0.2, hits)), 10);
+            assertEquals(1.0, fused.get(0).score(), 1e-9);
+            assertEquals(0.75, fused.get(1).score(), 1e-9, "0.05 below the best of a 0.2 span");
+        }
+        // min-max instead gives b 0 in the crowded list and 0.9 in the spread one
+        assertEquals(0.0, ScoreFusion.fuse(List.of(dense(crowded.toArray(StoreHit[]::new))), 10).get(1).score(), 0.2);
+        var far = ScoreFusion.fuse(List.of(new ScoreFusion.ScoredList("dense", 1.0, ScoreFusion.Normalisation.SPAN, 0.2,
+                spread)), 10);
+        assertEquals(0.0, far.get(2).score(), 1e-9, "more than a span below the best gains nothing");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ScoreFusion.ScoredList("dense", 1.0, ScoreFusion.Normalisation.SPAN, 0, spread));
+    }
+
+    @Test
     void aMemoryMissingFromAListGainsNothingFromIt() {
         var fused = ScoreFusion.fuse(List.of(bm25(new StoreHit("a", 2.0)), dense(new StoreHit("b", 0.9),
                 new StoreHit("c", 0.4))), 10);
