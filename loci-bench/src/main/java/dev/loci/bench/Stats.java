@@ -43,6 +43,15 @@ final class Stats {
         }
     }
 
+    /** Peak resident set size (VmHWM) in bytes, or -1 off Linux. */
+    static long peakRssBytes() {
+        try {
+            return kb(Files.readString(Path.of("/proc/self/status")), "VmHWM") * 1024;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static long kb(String status, String key) {
         for (String line : status.split("\n")) {
             if (line.startsWith(key + ":")) {

@@ -36,6 +36,22 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--queries", defaultValue = "1000", description = "queries per measurement (default 1000).")
     int queries;
 
+    @Option(names = "--layout", defaultValue = "single",
+            description = "recall: single (one user holds every memory) or tenants (100 memories per user; default single).")
+    String layout;
+
+    @Option(names = "--json", description = "recall: also write the figures to this JSON file.")
+    Path json;
+
+    @Option(names = "--vectors", defaultValue = "int8", description = "recall: graph vector quantization, int8 or bbq (default int8).")
+    String vectors;
+
+    @Option(names = "--no-merge", description = "recall: measure the segments as written instead of merging to one first.")
+    boolean noMerge;
+
+    @Option(names = "--onnx-threads", defaultValue = "1", description = "recall: ONNX Runtime threads per query embedding (default 1).")
+    int onnxThreads;
+
     @Option(names = "--per-case", defaultValue = "4000", description = "durability: memories per case (default 4000).")
     int perCase;
 
@@ -80,7 +96,8 @@ final class BenchCommand implements Callable<Integer> {
                     d -> store.applyThrowaway(EmbeddedOptions.defaults(), "loci-bench-"
                             + d.getFileName().toString().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_-]", "-"))),
                     System.out);
-            case "recall" -> RecallBenchmark.run(new RecallBenchmark.Options(sizes, queries, dir), System.out);
+            case "recall" -> RecallBenchmark.run(new RecallBenchmark.Options(sizes, queries, dir,
+                    RecallBenchmark.Layout.parse(layout), json, vectorEncoding(), !noMerge, onnxThreads), System.out);
             case "durability" -> DurabilityBenchmark.run(new DurabilityBenchmark.Options(perCase, dir), System.out);
             case "server" -> dev.loci.server.bench.ServerBenchmark.run(dir, queries, System.out);
             case "crash" -> {
@@ -92,5 +109,13 @@ final class BenchCommand implements Callable<Integer> {
                     + "' is not a benchmark; use ingest, recall, durability, server or crash");
         }
         return 0;
+    }
+
+    private dev.loci.store.lucene.LuceneStoreConfig.VectorEncoding vectorEncoding() {
+        return switch (vectors.toLowerCase(java.util.Locale.ROOT)) {
+            case "int8" -> dev.loci.store.lucene.LuceneStoreConfig.VectorEncoding.INT8;
+            case "bbq" -> dev.loci.store.lucene.LuceneStoreConfig.VectorEncoding.BBQ;
+            default -> throw new dev.loci.InvalidInputException("--vectors", "must be int8 or bbq, was '" + vectors + "'");
+        };
     }
 }
