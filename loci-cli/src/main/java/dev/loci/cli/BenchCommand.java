@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
 
 /** {@code loci bench}: the speed benchmarks behind docs/BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: ingest | recall | durability | server | crash (see docs/BENCHMARKS.md).")
+        description = "Benchmarks: ingest | recall | durability | server | crash | jmh (see docs/BENCHMARKS.md).")
 final class BenchCommand implements Callable<Integer> {
-    @picocli.CommandLine.Parameters(index = "0", paramLabel = "WHAT", description = "ingest, recall, durability, server or crash")
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "WHAT", description = "ingest, recall, durability, server, crash or jmh")
     String what;
 
     @Option(names = "--turns", defaultValue = "10000", description = "ingest: synthetic turns (default 10000).")
@@ -51,6 +51,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--onnx-threads", defaultValue = "1", description = "recall: ONNX Runtime threads per query embedding (default 1).")
     int onnxThreads;
+
+    @Option(names = "--include", description = "jmh: only benchmarks whose name matches this regular expression.")
+    String include;
 
     @Option(names = "--per-case", defaultValue = "4000", description = "durability: memories per case (default 4000).")
     int perCase;
@@ -98,6 +101,7 @@ final class BenchCommand implements Callable<Integer> {
                     System.out);
             case "recall" -> RecallBenchmark.run(new RecallBenchmark.Options(sizes, queries, dir,
                     RecallBenchmark.Layout.parse(layout), json, vectorEncoding(), !noMerge, onnxThreads), System.out);
+            case "jmh" -> dev.loci.bench.jmh.Microbenchmarks.run(include);
             case "durability" -> DurabilityBenchmark.run(new DurabilityBenchmark.Options(perCase, dir), System.out);
             case "server" -> dev.loci.server.bench.ServerBenchmark.run(dir, queries, System.out);
             case "crash" -> {
@@ -106,7 +110,7 @@ final class BenchCommand implements Callable<Integer> {
                 return lost == 0 ? 0 : 1;
             }
             default -> throw new dev.loci.InvalidInputException("WHAT", "'" + what
-                    + "' is not a benchmark; use ingest, recall, durability, server or crash");
+                    + "' is not a benchmark; use ingest, recall, durability, server, crash or jmh");
         }
         return 0;
     }
