@@ -384,6 +384,8 @@ public final class RecallBenchmark {
         var embedderConfig = OnnxEmbedderConfig.defaults().withIntraOpThreads(intraOp).withQueryCacheSize(0);
         try (OnnxEmbedder model = OnnxEmbedder.create(embedderConfig);
              LuceneMemoryStore store = LuceneMemoryStore.open(dir, storeConfig(vectors))) {
+            var rssAt = new LinkedHashMap<String, Object>();
+            rssAt.put("opened", Stats.rssBytes());
             Embedder lookup = new QueryEmbedder(byText, null);
             Embedder real = new QueryEmbedder(byText, model);
             LociEngine storeOnly = LociEngine.builder().store(store).embedder(lookup).build();
@@ -399,6 +401,7 @@ public final class RecallBenchmark {
                 embedding[i] = System.nanoTime() - t;
             }
             out.put("embedding", latency(embedding));
+            rssAt.put("warmedUp", Stats.rssBytes());
             out.put("storeFusion", latency(time(storeOnly, data, measured, hybrid)));
             out.put("endToEnd", latency(time(endToEnd, data, measured, hybrid)));
             out.put("bm25", latency(time(storeOnly, data, measured, hybrid.lexicalOnly())));
@@ -409,15 +412,21 @@ public final class RecallBenchmark {
                 out.put("annRecallAt10TopK10", annRecall(store, data, measured, lines, TOP));
                 out.put("annRecallQueries", lines.size());
             }
+            rssAt.put("measuredOneCaller", Stats.rssBytes());
             var qps = new LinkedHashMap<String, Object>();
             for (int callers : CALLERS) {
                 qps.put(Integer.toString(callers), round(throughput(endToEnd, data, measured, hybrid, callers)));
+                rssAt.put("after" + callers + "Callers", Stats.rssBytes());
             }
+            out.put("rssBytesAt", rssAt);
             out.put("qps", qps);
             System.gc();
             long heapUsed = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
             out.put("rssBytes", Stats.rssBytes());
             out.put("peakRssBytes", Stats.peakRssBytes());
+            // Anonymous: the Java heap and native allocations; file: mapped index files, jars, libraries.
+            out.put("rssAnonBytes", Stats.statusBytes("RssAnon"));
+            out.put("rssFileBytes", Stats.statusBytes("RssFile"));
             out.put("heapUsedBytes", heapUsed);
             out.put("heapCommittedBytes", Runtime.getRuntime().totalMemory());
             endToEnd.close(); // closes the store; the model is this method's to close

@@ -43,6 +43,15 @@ final class Stats {
         }
     }
 
+    /** A size field of /proc/self/status (VmRSS, RssAnon, RssFile...) in bytes, or -1 off Linux. */
+    static long statusBytes(String key) {
+        try {
+            return kb(Files.readString(Path.of("/proc/self/status")), key) * 1024;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Peak resident set size (VmHWM) in bytes, or -1 off Linux. */
     static long peakRssBytes() {
         try {
