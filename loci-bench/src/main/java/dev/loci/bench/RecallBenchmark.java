@@ -74,6 +74,8 @@ public final class RecallBenchmark {
     private static final int TOP = 10;
     private static final int[] CALLERS = {1, 4, 16};
     private static final String RESULT = "RESULT ";
+    /** Heap of the measuring process unless -Xmx is given: serving needs ~50 MiB live. */
+    static final List<String> SERVE_HEAP = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
 
     /** Which scopes the memories go to. */
     public enum Layout {
@@ -137,6 +139,8 @@ public final class RecallBenchmark {
         report.put("merged", o.merge());
         report.put("onnxIntraOpThreads", o.intraOpThreads());
         report.put("queries", o.queries());
+        report.put("servingHeap", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-Xmx")).findFirst().orElse(String.join(" ", SERVE_HEAP)));
         out.printf(Locale.ROOT, "layout %s, vectors %s, %s, load average %s%n", report.get("layout"),
                 report.get("vectors"), o.merge() ? "merged to one segment" : "segments as written", loadAverage());
 
@@ -326,7 +330,14 @@ public final class RecallBenchmark {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         var cmd = new ArrayList<String>();
         cmd.add(java);
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        List<String> flags = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        if (flags.stream().noneMatch(a -> a.startsWith("-Xmx") || a.startsWith("-XX:MaxRAM"))) {
+            // The store lives in mapped files, not on the heap; without a cap the JVM grows its
+            // heap to a share of the machine's memory under query load, which is no figure of Loci.
+            // Touched up front, the heap is part of the fixed cost, not of the per-memory one.
+            cmd.addAll(SERVE_HEAP);
+        }
+        for (String arg : flags) {
             if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent") && !arg.startsWith("-XX:AOTCache")
                     && !arg.startsWith("-Xlog:aot") && !arg.startsWith("-Xlog:cds")) {
                 cmd.add(arg);
@@ -419,6 +430,10 @@ public final class RecallBenchmark {
                 rssAt.put("after" + callers + "Callers", Stats.rssBytes());
             }
             out.put("rssBytesAt", rssAt);
+            if (ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .anyMatch(a -> a.startsWith("-XX:NativeMemoryTracking"))) {
+                System.err.println(nativeMemorySummary());
+            }
             out.put("qps", qps);
             System.gc();
             long heapUsed = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
@@ -433,6 +448,17 @@ public final class RecallBenchmark {
             storeOnly.close();
         }
         return out;
+    }
+
+    /** The JVM's native memory summary (with -XX:NativeMemoryTracking=summary), for finding where RSS goes. */
+    private static String nativeMemorySummary() {
+        try {
+            return (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
+                    new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
+        } catch (javax.management.JMException e) {
+            return "native memory summary unavailable: " + e.getMessage();
+        }
     }
 
     private static int warmup(int queries) {
