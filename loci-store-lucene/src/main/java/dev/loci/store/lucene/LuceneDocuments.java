@@ -159,17 +159,26 @@ final class LuceneDocuments {
     }
 
     /**
-     * Whether {@code f} keeps every document of {@code reader}: only scope terms that every
-     * document has (one user holding the whole index, say) and visibility clauses that exclude
-     * nothing in it. Searches then skip the filter, which would otherwise be intersected with
+     * Whether {@code f} keeps every document of {@code reader}: only scope terms and kinds that
+     * every document has (one user holding the whole index, say) and visibility clauses that
+     * exclude nothing in it. Searches then skip the filter, which would otherwise be intersected with
      * every posting and, for kNN, turned into a bit set over the whole index on every query.
      * Deleted documents are excluded by the searcher either way.
      */
     static boolean keepsEverything(SearchFilter f, IndexReader reader) throws IOException {
-        if (!f.kinds().isEmpty() || f.timeRange() != null || !f.metadata().isEmpty()) {
+        if (f.timeRange() != null || !f.metadata().isEmpty()) {
             return false;
         }
         int maxDoc = reader.maxDoc();
+        if (!f.kinds().isEmpty()) {
+            long ofKinds = 0; // every document has exactly one kind
+            for (Kind k : f.kinds()) {
+                ofKinds += reader.docFreq(new Term(KIND, k.name()));
+            }
+            if (ofKinds != maxDoc) {
+                return false;
+            }
+        }
         Scope s = f.scope();
         if (reader.docFreq(new Term(TENANT, s.tenant())) != maxDoc
                 || s.userId() != null && reader.docFreq(new Term(USER, s.userId())) != maxDoc

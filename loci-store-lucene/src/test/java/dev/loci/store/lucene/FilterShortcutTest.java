@@ -70,7 +70,10 @@ class FilterShortcutTest {
             assertTrue(keepsEverything(store, visible));
             assertEquals(List.of("a", "b"), found(store, visible));
             assertFalse(keepsEverything(store, new SearchFilter(MAYA, Set.of(Kind.FACT), null, Map.of(), now)),
-                    "a kind restriction is never skipped");
+                    "no memory is a fact");
+            assertTrue(keepsEverything(store, new SearchFilter(MAYA, Set.of(Kind.TURN, Kind.FACT), null, Map.of(), now)),
+                    "every memory is a turn");
+            assertEquals(List.of(), found(store, new SearchFilter(MAYA, Set.of(Kind.FACT), null, Map.of(), now)));
 
             store.write(List.of(memory("expired", MAYA, T, null, T.plusSeconds(60))));
             assertFalse(keepsEverything(store, visible));
