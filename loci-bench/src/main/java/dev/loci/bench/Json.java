@@ -84,7 +84,7 @@ final class Json {
 
     /** Parses a JSON object (as {@link #write} writes them). */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> readFlat(String json) {
+    static Map<String, Object> readObject(String json) {
         var p = new Parser(json);
         Object v = p.value();
         p.skipSpace();

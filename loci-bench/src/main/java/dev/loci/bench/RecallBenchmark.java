@@ -364,7 +364,7 @@ public final class RecallBenchmark {
             throw new IllegalStateException("the measuring process for " + size + " memories failed (exit " + exit + "): "
                     + String.join("\n", tail.subList(Math.max(0, tail.size() - 20), tail.size())));
         }
-        return Json.readFlat(result);
+        return Json.readObject(result);
     }
 
     /** The measuring process: {@code dir size layout queries vectors exactFile|- intraOpThreads}. */

@@ -45,7 +45,7 @@ class RecallBenchmarkSmokeTest {
         var text = new ByteArrayOutputStream();
         RecallBenchmark.run(new RecallBenchmark.Options(List.of(300), 20, dir, layout, json, VectorEncoding.INT8, merge,
                 1), new PrintStream(text, true, StandardCharsets.UTF_8));
-        Map<String, Object> report = Json.readFlat(Files.readString(json));
+        Map<String, Object> report = Json.readObject(Files.readString(json));
         for (String key : List.of("date", "loadAverageStart", "loadAverageEnd", "cores", "vectors", "fixed", "sizes")) {
             assertTrue(report.containsKey(key), key + " missing from " + report.keySet());
         }
