@@ -43,6 +43,24 @@ final class Stats {
         }
     }
 
+    /** A size field of /proc/self/status (VmRSS, RssAnon, RssFile...) in bytes, or -1 off Linux. */
+    static long statusBytes(String key) {
+        try {
+            return kb(Files.readString(Path.of("/proc/self/status")), key) * 1024;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Peak resident set size (VmHWM) in bytes, or -1 off Linux. */
+    static long peakRssBytes() {
+        try {
+            return kb(Files.readString(Path.of("/proc/self/status")), "VmHWM") * 1024;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static long kb(String status, String key) {
         for (String line : status.split("\n")) {
             if (line.startsWith(key + ":")) {

@@ -74,7 +74,12 @@ final class SyntheticChat {
 
         /** A unit vector near the topic's center: center + noise of the given relative size. */
         Embedding vector(int topic, float noise) {
-            float[] v = gaussian(random, dims, noise);
+            return vector(topic, noise, random);
+        }
+
+        /** As {@link #vector(int, float)}, drawing the noise from {@code r}. */
+        Embedding vector(int topic, float noise, Random r) {
+            float[] v = gaussian(r, dims, noise);
             for (int i = 0; i < dims; i++) {
                 v[i] += centers[topic][i];
             }
@@ -83,6 +88,11 @@ final class SyntheticChat {
 
         /** Text made of topic words ("t123w4") and common filler words. */
         String text(int topic, int words) {
+            return text(topic, words, random);
+        }
+
+        /** As {@link #text(int, int)}, drawing the words from {@code random}. */
+        String text(int topic, int words, Random random) {
             var sb = new StringBuilder();
             for (int i = 0; i < words; i++) {
                 if (i > 0) {

@@ -15,10 +15,10 @@ import picocli.CommandLine.Option;
 
 /** {@code loci bench}: the speed benchmarks behind docs/BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: ingest | recall | durability | server | crash | soak (see docs/BENCHMARKS.md, "
+        description = "Benchmarks: ingest | recall | durability | server | crash | soak | jmh (see docs/BENCHMARKS.md, "
                 + "docs/RELIABILITY.md).")
 final class BenchCommand implements Callable<Integer> {
-    @picocli.CommandLine.Parameters(index = "0", paramLabel = "WHAT", description = "ingest, recall, durability, server, crash or soak")
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "WHAT", description = "ingest, recall, durability, server, crash, soak or jmh")
     String what;
 
     @Option(names = "--turns", defaultValue = "10000", description = "ingest: synthetic turns (default 10000).")
@@ -36,6 +36,25 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--queries", defaultValue = "1000", description = "queries per measurement (default 1000).")
     int queries;
+
+    @Option(names = "--layout", defaultValue = "single",
+            description = "recall: single (one user holds every memory) or tenants (100 memories per user; default single).")
+    String layout;
+
+    @Option(names = "--json", description = "recall: also write the figures to this JSON file.")
+    Path json;
+
+    @Option(names = "--vectors", defaultValue = "int8", description = "recall: graph vector quantization, int8 or bbq (default int8).")
+    String vectors;
+
+    @Option(names = "--no-merge", description = "recall: measure the segments as written instead of merging to one first.")
+    boolean noMerge;
+
+    @Option(names = "--onnx-threads", defaultValue = "1", description = "recall: ONNX Runtime threads per query embedding (default 1).")
+    int onnxThreads;
+
+    @Option(names = "--include", description = "jmh: only benchmarks whose name matches this regular expression.")
+    String include;
 
     @Option(names = "--per-case", defaultValue = "4000", description = "durability: memories per case (default 4000).")
     int perCase;
@@ -93,7 +112,9 @@ final class BenchCommand implements Callable<Integer> {
                     d -> store.applyThrowaway(EmbeddedOptions.defaults(), "loci-bench-"
                             + d.getFileName().toString().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_-]", "-"))),
                     System.out);
-            case "recall" -> RecallBenchmark.run(new RecallBenchmark.Options(sizes, queries, dir), System.out);
+            case "recall" -> RecallBenchmark.run(new RecallBenchmark.Options(sizes, queries, dir,
+                    RecallBenchmark.Layout.parse(layout), json, vectorEncoding(), !noMerge, onnxThreads), System.out);
+            case "jmh" -> dev.loci.bench.jmh.Microbenchmarks.run(include);
             case "durability" -> DurabilityBenchmark.run(new DurabilityBenchmark.Options(perCase, dir), System.out);
             case "server" -> dev.loci.server.bench.ServerBenchmark.run(dir, queries, System.out);
             case "crash" -> {
@@ -108,8 +129,16 @@ final class BenchCommand implements Callable<Integer> {
                 return failures == 0 ? 0 : 1;
             }
             default -> throw new dev.loci.InvalidInputException("WHAT", "'" + what
-                    + "' is not a benchmark; use ingest, recall, durability, server, crash or soak");
+                    + "' is not a benchmark; use ingest, recall, durability, server, crash, soak or jmh");
         }
         return 0;
+    }
+
+    private dev.loci.store.lucene.LuceneStoreConfig.VectorEncoding vectorEncoding() {
+        return switch (vectors.toLowerCase(java.util.Locale.ROOT)) {
+            case "int8" -> dev.loci.store.lucene.LuceneStoreConfig.VectorEncoding.INT8;
+            case "bbq" -> dev.loci.store.lucene.LuceneStoreConfig.VectorEncoding.BBQ;
+            default -> throw new dev.loci.InvalidInputException("--vectors", "must be int8 or bbq, was '" + vectors + "'");
+        };
     }
 }

@@ -14,6 +14,7 @@ import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -61,6 +63,9 @@ public final class OnnxEmbedder implements Embedder {
     /** Read-held by every use of native resources, write-held by {@link #close()}. */
     private final ReentrantReadWriteLock nativeUse = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    /** Recent query vectors by query text, least recently used first; null when the cache is off. */
+    private final Map<String, Embedding> queryCache;
+    private final AtomicLong queryCacheHits = new AtomicLong();
 
     /** How long {@link #close()} waits for calls in flight before it gives up and leaks the session. */
     static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(30);
@@ -68,6 +73,13 @@ public final class OnnxEmbedder implements Embedder {
     private OnnxEmbedder(OnnxEmbedderConfig config) throws OrtException, IOException {
         this.config = config;
         this.model = config.model();
+        int cacheSize = config.queryCacheSize();
+        this.queryCache = cacheSize == 0 ? null : new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Embedding> eldest) {
+                return size() > cacheSize;
+            }
+        };
         this.env = OrtEnvironment.getEnvironment();
         try (var options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(config.intraOpThreads());
@@ -159,7 +171,35 @@ public final class OnnxEmbedder implements Embedder {
         if (text == null || text.isBlank()) {
             throw new InvalidInputException("query", "must not be blank");
         }
-        return embed(List.of(model.queryPrefix() + text)).get(0);
+        if (queryCache != null) {
+            Embedding known;
+            synchronized (queryCache) {
+                known = queryCache.get(text);
+            }
+            if (known != null) {
+                ensureOpen();
+                queryCacheHits.incrementAndGet();
+                return known;
+            }
+        }
+        Embedding e = embed(List.of(model.queryPrefix() + text)).get(0);
+        if (queryCache != null) {
+            synchronized (queryCache) {
+                queryCache.put(text, e);
+            }
+        }
+        return e;
+    }
+
+    /** Queries answered from the recent-query cache since this embedder was created. */
+    public long queryCacheHits() {
+        return queryCacheHits.get();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new EmbeddingException("embedding model " + model.id() + " is closed", null);
+        }
     }
 
     private List<Embedding> embed(List<String> texts) {

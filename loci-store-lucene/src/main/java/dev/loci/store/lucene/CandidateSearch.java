@@ -44,13 +44,16 @@ final class CandidateSearch implements AutoCloseable {
     }
 
     SearchHits search(SearchRequest request) {
-        Query filter = LuceneDocuments.filter(request.filter());
         IndexSearcher searcher = searchers.acquire();
         try {
+            // null when the filter keeps every document (one user's store): no filter is cheaper.
+            Query filter = LuceneDocuments.keepsEverything(request.filter(), searcher.getIndexReader()) ? null
+                    : LuceneDocuments.filter(request.filter());
             List<StoreHit> lexical = List.of();
             Query text = request.lexicalTopN() > 0 ? LuceneDocuments.lexical(analyzer, request.text()) : null;
             if (text != null) {
-                Query q = new BooleanQuery.Builder().add(text, Occur.MUST).add(filter, Occur.FILTER).build();
+                Query q = filter == null ? text
+                        : new BooleanQuery.Builder().add(text, Occur.MUST).add(filter, Occur.FILTER).build();
                 lexical = hits(searcher, searcher.search(q, request.lexicalTopN()), false);
             }
             List<StoreHit> dense = List.of();

@@ -24,6 +24,9 @@ import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PointValues;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause.Occur;
@@ -153,6 +156,54 @@ final class LuceneDocuments {
             b.add(LongPoint.newRangeQuery(EXPIRES, Long.MIN_VALUE, at), Occur.MUST_NOT);
         }
         return b.build();
+    }
+
+    /**
+     * Whether {@code f} keeps every document of {@code reader}: only scope terms and kinds that
+     * every document has (one user holding the whole index, say) and visibility clauses that
+     * exclude nothing in it. Searches then skip the filter, which would otherwise be intersected with
+     * every posting and, for kNN, turned into a bit set over the whole index on every query.
+     * Deleted documents are excluded by the searcher either way.
+     */
+    static boolean keepsEverything(SearchFilter f, IndexReader reader) throws IOException {
+        if (f.timeRange() != null || !f.metadata().isEmpty()) {
+            return false;
+        }
+        int maxDoc = reader.maxDoc();
+        if (!f.kinds().isEmpty()) {
+            long ofKinds = 0; // every document has exactly one kind
+            for (Kind k : f.kinds()) {
+                ofKinds += reader.docFreq(new Term(KIND, k.name()));
+            }
+            if (ofKinds != maxDoc) {
+                return false;
+            }
+        }
+        Scope s = f.scope();
+        if (reader.docFreq(new Term(TENANT, s.tenant())) != maxDoc
+                || s.userId() != null && reader.docFreq(new Term(USER, s.userId())) != maxDoc
+                || s.agentId() != null && reader.docFreq(new Term(AGENT, s.agentId())) != maxDoc
+                || s.sessionId() != null && reader.docFreq(new Term(SESSION, s.sessionId())) != maxDoc) {
+            return false;
+        }
+        if (f.visibleAt() == null) {
+            return true;
+        }
+        long at = micros(f.visibleAt());
+        for (LeafReaderContext leaf : reader.leaves()) {
+            PointValues recorded = leaf.reader().getPointValues(RECORDED);
+            if (recorded != null && recorded.size() > 0 && at < Long.MAX_VALUE
+                    && LongPoint.decodeDimension(recorded.getMaxPackedValue(), 0) > at) {
+                return false; // something is recorded after the moment asked about
+            }
+            for (String closed : new String[] {VALID_TO, EXPIRES}) {
+                PointValues times = leaf.reader().getPointValues(closed);
+                if (times != null && times.size() > 0 && LongPoint.decodeDimension(times.getMinPackedValue(), 0) <= at) {
+                    return false; // something is superseded or expired by then
+                }
+            }
+        }
+        return true;
     }
 
     /** Every memory, of any tenant, expired at {@code at}. */

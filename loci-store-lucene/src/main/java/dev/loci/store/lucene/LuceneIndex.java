@@ -88,7 +88,11 @@ final class LuceneIndex {
     }
 
     private static IndexWriterConfig writerConfig(LuceneStoreConfig config) {
-        KnnVectorsFormat vectors = new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.UNSIGNED_BYTE,
+        ScalarEncoding encoding = switch (config.vectorEncoding()) {
+            case INT8 -> ScalarEncoding.UNSIGNED_BYTE;
+            case BBQ -> ScalarEncoding.SINGLE_BIT_QUERY_NIBBLE;
+        };
+        KnnVectorsFormat vectors = new Lucene104HnswScalarQuantizedVectorsFormat(encoding,
                 config.hnswMaxConnections(), config.hnswBeamWidth());
         var iwc = new IndexWriterConfig(new EnglishAnalyzer());
         iwc.setCodec(new Lucene104Codec() {

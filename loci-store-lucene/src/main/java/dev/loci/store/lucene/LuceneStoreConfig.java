@@ -12,9 +12,28 @@ import dev.loci.InvalidInputException;
  *                            graph, then rescores them on full-precision vectors (default 2.0)
  * @param walBytesBeforeCommit with {@link Durability#WAL}: once the log holds this many bytes the
  *                            index is committed and the log truncated (default 64 MiB)
+ * @param searchThreads       threads one search may use to visit segments in parallel
+ * @param vectorEncoding      how the HNSW graph's copy of each vector is quantized (default
+ *                            {@link VectorEncoding#INT8}); the full-precision vector is kept either
+ *                            way and candidates are rescored on it. Applies to segments written
+ *                            from then on; each segment records its own encoding, so a store may
+ *                            mix them.
  */
 public record LuceneStoreConfig(Durability durability, int hnswMaxConnections, int hnswBeamWidth,
-                                double denseOversample, long walBytesBeforeCommit, int searchThreads) {
+                                double denseOversample, long walBytesBeforeCommit, int searchThreads,
+                                VectorEncoding vectorEncoding) {
+    /** Quantization of the vectors the HNSW graph is built and searched on. */
+    public enum VectorEncoding {
+        /** One byte per dimension (384 bytes for a 384-d vector). */
+        INT8,
+        /**
+         * One bit per dimension for stored vectors, four bits for the query (binary quantization,
+         * "BBQ"): 48 bytes for a 384-d vector, so the searched part of the index is 8x smaller;
+         * needs more oversampling for the same recall.
+         */
+        BBQ
+    }
+
     /** How a write becomes durable before it is acknowledged. */
     public enum Durability {
         /**
@@ -43,6 +62,9 @@ public record LuceneStoreConfig(Durability durability, int hnswMaxConnections, i
         if (searchThreads < 1 || searchThreads > 256) {
             throw new InvalidInputException("searchThreads", "must be in 1..256, was " + searchThreads);
         }
+        if (vectorEncoding == null) {
+            throw new InvalidInputException("vectorEncoding", "is required (INT8 or BBQ)");
+        }
         if (walBytesBeforeCommit < 1024) {
             throw new InvalidInputException("walBytesBeforeCommit", "must be >= 1024, was " + walBytesBeforeCommit);
         }
@@ -50,22 +72,34 @@ public record LuceneStoreConfig(Durability durability, int hnswMaxConnections, i
 
     public static LuceneStoreConfig defaults() {
         return new LuceneStoreConfig(Durability.WAL, 16, 100, 2.0, 64L << 20,
-                Math.min(4, Runtime.getRuntime().availableProcessors()));
+                Math.min(4, Runtime.getRuntime().availableProcessors()), VectorEncoding.INT8);
     }
 
     public LuceneStoreConfig withDurability(Durability d) {
         return new LuceneStoreConfig(d, hnswMaxConnections, hnswBeamWidth, denseOversample, walBytesBeforeCommit,
-                searchThreads);
+                searchThreads, vectorEncoding);
     }
 
     public LuceneStoreConfig withWalBytesBeforeCommit(long bytes) {
         return new LuceneStoreConfig(durability, hnswMaxConnections, hnswBeamWidth, denseOversample, bytes,
-                searchThreads);
+                searchThreads, vectorEncoding);
     }
 
     /** Threads one search may use to visit index segments in parallel (1 = the caller's only). */
     public LuceneStoreConfig withSearchThreads(int threads) {
         return new LuceneStoreConfig(durability, hnswMaxConnections, hnswBeamWidth, denseOversample,
-                walBytesBeforeCommit, threads);
+                walBytesBeforeCommit, threads, vectorEncoding);
+    }
+
+    /** The quantization of the graph's vectors for segments written from now on. */
+    public LuceneStoreConfig withVectorEncoding(VectorEncoding encoding) {
+        return new LuceneStoreConfig(durability, hnswMaxConnections, hnswBeamWidth, denseOversample,
+                walBytesBeforeCommit, searchThreads, encoding);
+    }
+
+    /** How many times the wanted kNN candidates are fetched from the graph before rescoring. */
+    public LuceneStoreConfig withDenseOversample(double oversample) {
+        return new LuceneStoreConfig(durability, hnswMaxConnections, hnswBeamWidth, oversample,
+                walBytesBeforeCommit, searchThreads, vectorEncoding);
     }
 }

@@ -22,6 +22,7 @@ import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
@@ -40,6 +41,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -68,11 +70,8 @@ final class Reads {
         Accesses.Access unindexed = accesses.pending(LuceneDocuments.key(tenant, id));
         IndexSearcher searcher = searchers.acquire();
         try {
-            TopDocs top = searcher.search(byKey(tenant, id), 1);
-            if (top.scoreDocs.length == 0) {
-                return Optional.empty();
-            }
-            return Optional.of(load(searcher, top.scoreDocs[0].doc, unindexed));
+            int doc = liveDoc(searcher, LuceneDocuments.key(tenant, id));
+            return doc < 0 ? Optional.empty() : Optional.of(load(searcher, doc, unindexed));
         } catch (IOException | AlreadyClosedException e) {
             throw index.failure("get", e);
         } finally {
@@ -205,11 +204,10 @@ final class Reads {
             Map<String, Embedding> out = new LinkedHashMap<>();
             List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
             for (String id : ids) {
-                TopDocs top = searcher.search(byKey(tenant, id), 1);
-                if (top.scoreDocs.length == 0) {
+                int doc = liveDoc(searcher, LuceneDocuments.key(tenant, id));
+                if (doc < 0) {
                     continue;
                 }
-                int doc = top.scoreDocs[0].doc;
                 LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
                 FloatVectorValues values = leaf.reader().getFloatVectorValues(LuceneDocuments.VECTOR);
                 if (values == null) {
@@ -264,6 +262,34 @@ final class Reads {
         Document d = searcher.storedFields().document(doc, Set.of(LuceneDocuments.RECORD));
         var bytes = d.getBinaryValue(LuceneDocuments.RECORD);
         return MemoryCodec.decode(Arrays.copyOfRange(bytes.bytes, bytes.offset, bytes.offset + bytes.length));
+    }
+
+    /**
+     * The live document holding {@code key}, or -1: a direct term lookup in each segment, as a
+     * primary key read should be. Going through {@link IndexSearcher#search} instead builds a
+     * query, a collector, and, on a multi-segment index, hands each segment to the search threads:
+     * recall reads a couple of hundred candidates this way per query.
+     */
+    static int liveDoc(IndexSearcher searcher, String key) throws IOException {
+        var term = new BytesRef(key);
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            Terms terms = leaf.reader().terms(LuceneDocuments.KEY);
+            if (terms == null) {
+                continue;
+            }
+            TermsEnum te = terms.iterator();
+            if (!te.seekExact(term)) {
+                continue;
+            }
+            PostingsEnum postings = te.postings(null, PostingsEnum.NONE);
+            Bits live = leaf.reader().getLiveDocs();
+            for (int d = postings.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = postings.nextDoc()) {
+                if (live == null || live.get(d)) {
+                    return leaf.docBase + d;
+                }
+            }
+        }
+        return -1;
     }
 
     static TermQuery byKey(String tenant, String id) {
