@@ -22,7 +22,8 @@ import java.util.List;
  *
  * <p>A memory gains {@code weight x normalised score} from each list; the weights are used as
  * given (the caller's lexical and dense weights), so with both at 1 the fused score is in 0..2.
- * Ties break on the best single rank, then on id. Stateless.
+ * Ties break on the best single rank, then on id; equal scores in one list share a rank, so
+ * the order two memories were written in never decides between them. Stateless.
  */
 public final class ScoreFusion {
     private ScoreFusion() {
@@ -66,9 +67,15 @@ public final class ScoreFusion {
                 top = Math.max(top, h.score());
                 worst = Math.min(worst, h.score());
             }
+            int position = 0;
             int rank = 0;
+            double previous = Double.NaN;
             for (StoreHit hit : list.hits()) {
-                rank++;
+                position++;
+                // equal scores share the first one's rank: the store's order among them is arbitrary
+                // (it follows the order memories were written), so it must not decide a tie
+                rank = hit.score() == previous ? rank : position;
+                previous = hit.score();
                 double normalised = list.normalisation() == Normalisation.SPAN
                         ? Math.max(0, 1 - (top - hit.score()) / list.span())
                         : normalise(list.normalisation(), hit.score(), top, worst);

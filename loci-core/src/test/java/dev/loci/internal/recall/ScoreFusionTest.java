@@ -62,6 +62,17 @@ class ScoreFusionTest {
     }
 
     @Test
+    void equalScoresShareARankSoTheStoresOrderDecidesNoTie() {
+        // the same two tied memories, listed in either order (as a store lists them in write order)
+        for (var order : List.of(List.of("b", "a"), List.of("a", "b"))) {
+            var fused = ScoreFusion.fuse(List.of(new ScoreFusion.ScoredList("bm25", 1.0, ScoreFusion.Normalisation.TOP,
+                    List.of(new StoreHit("top", 3.0), new StoreHit(order.get(0), 1.5), new StoreHit(order.get(1), 1.5)))), 10);
+            assertEquals(List.of("top", "a", "b"), fused.stream().map(ReciprocalRankFusion.Fused::id).toList());
+            assertEquals(2, fused.get(2).signal("bm25").orElseThrow().rank());
+        }
+    }
+
+    @Test
     void aMemoryMissingFromAListGainsNothingFromIt() {
         var fused = ScoreFusion.fuse(List.of(bm25(new StoreHit("a", 2.0)), dense(new StoreHit("b", 0.9),
                 new StoreHit("c", 0.4))), 10);
