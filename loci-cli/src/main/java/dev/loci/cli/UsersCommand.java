@@ -39,7 +39,7 @@ final class UsersCommand implements Callable<Integer> {
             throw new InvalidInputException("scope", "users lists a whole tenant: give --tenant only (not --user, "
                     + "--agent or --session)");
         }
-        try (Loci loci = store.open()) {
+        try (Loci loci = store.openToRead()) {
             UserPage page = loci.users(scope.tenant(), cursor, limit);
             if (json) {
                 Output.print(System.out, LociJson.users(page));

@@ -104,6 +104,7 @@ class CliThroughServerIT {
         reads.put("list --json", withStore("list", "--limit", "3", "--json"));
         reads.put("context", withStore("context", "--budget", "200", "what should I know about the dog?"));
         reads.put("stats", new String[] {"stats", "--data-dir", data.toString()});
+        reads.put("users", new String[] {"users", "--data-dir", data.toString(), "--tenant", "acme"});
         reads.put("purge", withStore("purge")); // without --yes: how many would go
         return reads;
     }
