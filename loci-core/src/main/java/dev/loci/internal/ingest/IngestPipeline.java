@@ -12,6 +12,7 @@ import dev.loci.Scope;
 import dev.loci.internal.facts.FactPipeline;
 import dev.loci.internal.hierarchy.EpisodeBuilder;
 import dev.loci.internal.hierarchy.EpisodeTails;
+import dev.loci.internal.hierarchy.Primer;
 import dev.loci.internal.hierarchy.SessionTopicBuilder;
 import dev.loci.internal.util.Importance;
 import dev.loci.internal.util.IndexKeys;
@@ -294,8 +295,7 @@ public final class IngestPipeline {
     }
 
     private boolean closeTail(Scope scope, Instant idleBefore) {
-        List<StoredMemory> episodes;
-        long forgets;
+        Closing closing;
         ReentrantLock conversation = tails.lockOf(scope);
         conversation.lock();
         try {
@@ -305,51 +305,58 @@ public final class IngestPipeline {
                     return false; // closed meanwhile, or a turn arrived
                 }
                 List<StoredMemory> tail = tails.reload(scope);
-                forgets = consolidator == null ? 0 : consolidator.forgets();
-                var organised = EpisodeBuilder.organise(scope, tail, List.of(), consolidation, true,
-                        tails.before(scope), tails.primer(scope));
-                if (!organised.adopted().isEmpty()) {
-                    store.write(organised.records());
-                }
+                closing = organiseWhole(scope, tail, tails.before(scope), tails.primer(scope));
                 Memory last = tail.isEmpty() ? tails.before(scope) : tail.getLast().memory();
-                tails.put(scope, List.of(), last, organised.primer(), tails.generation(), clock.instant());
-                episodes = organised.episodes();
+                tails.put(scope, List.of(), last, closing.organised().primer(), tails.generation(), clock.instant());
             } finally {
                 rewrites.unlock();
             }
         } finally {
             conversation.unlock();
         }
-        if (consolidator != null) {
-            consolidator.submit(episodes, forgets);
-        }
-        return !episodes.isEmpty();
+        toLevelTwo(closing);
+        return !closing.organised().episodes().isEmpty();
     }
 
     /** A tail pushed out of memory over a shared store: closed now, since nothing would reload it. */
     private void closeEvicted(EpisodeTails.Evicted evicted) {
-        List<StoredMemory> episodes;
-        long forgets;
+        Closing closing;
         ReentrantLock conversation = tails.lockOf(evicted.scope());
         conversation.lock();
         try {
             rewrites.lock();
             try {
-                forgets = consolidator == null ? 0 : consolidator.forgets();
-                var organised = EpisodeBuilder.organise(evicted.scope(), tails.reload(evicted), List.of(),
-                        consolidation, true, evicted.before(), evicted.primer());
-                if (!organised.adopted().isEmpty()) {
-                    store.write(organised.records());
-                }
-                episodes = organised.episodes();
+                closing = organiseWhole(evicted.scope(), tails.reload(evicted), evicted.before(), evicted.primer());
             } finally {
                 rewrites.unlock();
             }
         } finally {
             conversation.unlock();
         }
+        toLevelTwo(closing);
+    }
+
+    /** A whole tail organised into episodes, and the forget count read before they were written. */
+    private record Closing(EpisodeBuilder.Organised organised, long forgets) {
+    }
+
+    /**
+     * Organises a whole tail into episodes, the last one included, and writes the turns they take
+     * with the episodes; the caller holds the conversation's lock and the rewrite lock.
+     */
+    private Closing organiseWhole(Scope scope, List<StoredMemory> tail, Memory before, Primer primer) {
+        long forgets = consolidator == null ? 0 : consolidator.forgets();
+        var organised = EpisodeBuilder.organise(scope, tail, List.of(), consolidation, true, before, primer);
+        if (!organised.adopted().isEmpty()) {
+            store.write(organised.records());
+        }
+        return new Closing(organised, forgets);
+    }
+
+    /** Hands a closing's episodes to the session/topic builder, after the locks are released. */
+    private void toLevelTwo(Closing closing) {
         if (consolidator != null) {
-            consolidator.submit(episodes, forgets);
+            consolidator.submit(closing.organised().episodes(), closing.forgets());
         }
     }
 
