@@ -11,9 +11,10 @@ import dev.loci.testkit.HashingEmbedder;
 import dev.loci.testkit.InMemoryStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@link Loci#users}: counts, last activity as reads see it, paging, bad arguments, a store that cannot list. */
+/** {@link Loci#users}: counts by kind, last activity as reads see it, paging, bad arguments, a store that cannot list. */
 class UsersTest {
     private final Rig rig = Rig.create(1);
     private final Loci loci = rig.loci();
@@ -29,11 +30,12 @@ class UsersTest {
         loci.remember(Scope.user("other", "dee"), List.of(Message.of("Dee", "Hello", t)));
 
         UserPage first = loci.users("acme", null, 2);
-        assertEquals(List.of(new UserSummary("ben", 1, t.plusSeconds(30)), new UserSummary("cy", 1, t.plusSeconds(90))),
+        assertEquals(List.of(new UserSummary("ben", Map.of(Kind.TURN, 1L), t.plusSeconds(30)),
+                new UserSummary("cy", Map.of(Kind.TURN, 1L), t.plusSeconds(90))),
                 first.users());
         assertEquals("cy", first.nextCursor());
         UserPage second = loci.users("acme", first.nextCursor(), 2);
-        assertEquals(List.of(new UserSummary("maya", 2, t.plusSeconds(60))), second.users());
+        assertEquals(List.of(new UserSummary("maya", Map.of(Kind.TURN, 2L), t.plusSeconds(60))), second.users());
         assertNull(second.nextCursor(), "the last page");
 
         rig.clock().advance(Duration.ofHours(2)); // cy's only memory expires: hidden from reads, not yet swept

@@ -23,6 +23,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -178,7 +179,9 @@ final class Wire {
         List<UserSummary> users = new ArrayList<>();
         for (JsonNode u : node.path("users")) {
             JsonNode last = u.path("lastActivity");
-            users.add(new UserSummary(u.path("userId").asText(), u.path("memories").asLong(),
+            Map<Kind, Long> byKind = new EnumMap<>(Kind.class);
+            u.path("byKind").properties().forEach(e -> byKind.put(Kind.valueOf(e.getKey()), e.getValue().asLong()));
+            users.add(new UserSummary(u.path("userId").asText(), byKind,
                     last.isTextual() ? Instant.parse(last.asText()) : null));
         }
         return new UserPage(users, node.path("nextCursor").isTextual() ? node.path("nextCursor").asText() : null);

@@ -187,18 +187,14 @@ public final class LociEngine implements Loci {
         if (!(store instanceof UserListing listing)) {
             throw new LociException("this store cannot list users (" + store.getClass().getSimpleName() + ")");
         }
-        // One more than the page: a next cursor only when a next page has something.
-        List<String> ids = listing.userIds(whole.tenant(), cursor, limit + 1);
-        Instant now = clock.instant();
-        var users = new java.util.ArrayList<UserSummary>(Math.min(limit, ids.size()));
-        for (String id : ids.subList(0, Math.min(limit, ids.size()))) {
-            Scope user = Scope.user(whole.tenant(), id);
-            long memories = forget.count(user, MemoryFilter.all());
-            var visible = new SearchFilter(user, Set.of(), null, Map.of()).visibleAt(now);
-            List<Memory> newest = Listings.newestFirst(store, visible, null, 1);
-            users.add(new UserSummary(id, memories, newest.isEmpty() ? null : newest.getFirst().occurredAt()));
+        // One more than the page: a next cursor only when a next page has something. The store
+        // counts each user's memories by kind and finds its newest visible one without loading them.
+        List<UserSummary> got = listing.users(whole.tenant(), cursor, limit + 1, clock.instant());
+        if (got.size() <= limit) {
+            return new UserPage(got, null);
         }
-        return new UserPage(users, ids.size() > limit ? ids.get(limit - 1) : null);
+        List<UserSummary> page = got.subList(0, limit);
+        return new UserPage(page, page.getLast().userId());
     }
 
     @Override

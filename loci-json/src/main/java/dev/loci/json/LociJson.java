@@ -108,13 +108,18 @@ public final class LociJson {
         return node;
     }
 
-    /** A page of a tenant's users: {@code users} (userId, memories, lastActivity) and {@code nextCursor}. */
+    /**
+     * A page of a tenant's users: {@code users} (userId, memories, byKind: the kinds it has, in
+     * {@code Kind} order, each with its count, lastActivity) and {@code nextCursor}.
+     */
     public static ObjectNode users(UserPage page) {
         ObjectNode node = MAPPER.createObjectNode();
         var users = node.putArray("users");
         for (UserSummary u : page.users()) {
-            users.addObject().put("userId", u.userId()).put("memories", u.memories())
-                    .put("lastActivity", u.lastActivity() == null ? null : u.lastActivity().toString());
+            ObjectNode user = users.addObject().put("userId", u.userId()).put("memories", u.memories());
+            ObjectNode byKind = user.putObject("byKind");
+            u.byKind().forEach((kind, n) -> byKind.put(kind.name(), n));
+            user.put("lastActivity", u.lastActivity() == null ? null : u.lastActivity().toString());
         }
         node.put("nextCursor", page.nextCursor());
         return node;

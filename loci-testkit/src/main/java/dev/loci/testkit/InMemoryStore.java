@@ -1,7 +1,9 @@
 package dev.loci.testkit;
 
+import dev.loci.Kind;
 import dev.loci.Memory;
 import dev.loci.Scope;
+import dev.loci.UserSummary;
 import dev.loci.spi.AccessRecording;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.ListPosition;
@@ -15,9 +17,11 @@ import dev.loci.spi.StoreHit;
 import dev.loci.spi.StoreStats;
 import dev.loci.spi.StoredMemory;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -96,14 +101,26 @@ public final class InMemoryStore implements MemoryStore, AccessRecording, Newest
     }
 
     @Override
-    public synchronized List<String> userIds(String tenant, String after, int limit) {
+    public synchronized List<UserSummary> users(String tenant, String after, int limit, Instant visibleAt) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1, was " + limit);
         }
-        return byKey.values().stream().map(m -> m.memory().scope())
-                .filter(s -> s.tenant().equals(tenant) && s.userId() != null)
-                .map(Scope::userId).filter(u -> after == null || CODE_POINTS.compare(u, after) > 0)
-                .distinct().sorted(CODE_POINTS).limit(limit).toList();
+        var byUser = new TreeMap<String, List<Memory>>(CODE_POINTS);
+        for (StoredMemory stored : byKey.values()) {
+            Scope s = stored.memory().scope();
+            if (s.tenant().equals(tenant) && s.userId() != null
+                    && (after == null || CODE_POINTS.compare(s.userId(), after) > 0)) {
+                byUser.computeIfAbsent(s.userId(), u -> new ArrayList<>()).add(stored.memory());
+            }
+        }
+        return byUser.entrySet().stream().limit(limit).map(e -> {
+            Map<Kind, Long> counts = e.getValue().stream()
+                    .collect(Collectors.groupingBy(Memory::kind, () -> new EnumMap<>(Kind.class), Collectors.counting()));
+            Instant last = e.getValue().stream().filter(m -> visibleAt == null || m.visibleAt(visibleAt))
+                    .map(Memory::occurredAt).max(Comparator.naturalOrder())
+                    .map(t -> t.truncatedTo(ChronoUnit.MICROS)).orElse(null);
+            return new UserSummary(e.getKey(), counts, last);
+        }).toList();
     }
 
     @Override

@@ -6,6 +6,7 @@ import static dev.loci.testkit.TestMemories.withKindAndMeta;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -14,6 +15,7 @@ import dev.loci.Lifecycle;
 import dev.loci.Memory;
 import dev.loci.Scope;
 import dev.loci.TimeRange;
+import dev.loci.UserSummary;
 import dev.loci.spi.AccessRecording;
 import dev.loci.spi.Compactable;
 import dev.loci.spi.ListPosition;
@@ -446,7 +448,7 @@ public abstract class MemoryStoreContract {
     }
 
     @Test
-    void userIdsAreTheTenantsDistinctUsersInOrderFromACursor() {
+    void usersAreTheTenantsDistinctUsersInOrderFromACursor() {
         assumeTrue(store instanceof UserListing, "the store lists users");
         var listing = (UserListing) store;
         store.write(List.of(
@@ -457,16 +459,79 @@ public abstract class MemoryStoreContract {
                 s(turn("a1", Scope.user("t1", "al"), "Al", "e", T0)),
                 s(turn("n1", Scope.tenant("t1"), "Nobody", "f", T0)),
                 s(turn("x1", Scope.user("t2", "anna"), "Anna", "g", T0))));
-        assertEquals(List.of("al", "ben", "maya", "zoe"), listing.userIds("t1", null, 10),
+        assertEquals(List.of("al", "ben", "maya", "zoe"), userIds(listing.users("t1", null, 10, T0)),
                 "each user once, in order; no user of another tenant, no memory without a user");
-        assertEquals(List.of("al", "ben"), listing.userIds("t1", null, 2), "limit");
-        assertEquals(List.of("maya", "zoe"), listing.userIds("t1", "ben", 10), "after a user");
-        assertEquals(List.of("maya"), listing.userIds("t1", "bz", 1), "after a position between users");
-        assertEquals(List.of(), listing.userIds("t1", "zoe", 10), "nothing after the last");
-        assertEquals(List.of("anna"), listing.userIds("t2", null, 10));
-        assertEquals(List.of(), listing.userIds("t3", null, 10), "a tenant with nothing");
+        assertEquals(List.of("al", "ben"), userIds(listing.users("t1", null, 2, T0)), "limit");
+        assertEquals(List.of("maya", "zoe"), userIds(listing.users("t1", "ben", 10, T0)), "after a user");
+        assertEquals(List.of("maya"), userIds(listing.users("t1", "bz", 1, T0)), "after a position between users");
+        assertEquals(List.of(), listing.users("t1", "zoe", 10, T0), "nothing after the last");
+        assertEquals(List.of("anna"), userIds(listing.users("t2", null, 10, T0)));
+        assertEquals(List.of(), listing.users("t3", null, 10, T0), "a tenant with nothing");
         assertTrue(store.delete("t1", "z1"));
-        assertEquals(List.of("al", "ben", "maya"), listing.userIds("t1", null, 10), "a deleted user's last memory");
+        assertEquals(List.of("al", "ben", "maya"), userIds(listing.users("t1", null, 10, T0)),
+                "a deleted user's last memory");
+    }
+
+    /**
+     * Each user's counts by kind are the store's own counts (every version, expired ones not yet
+     * swept), and its last activity is the newest memory a read at the given moment sees.
+     */
+    @Test
+    void usersCountTheirMemoriesByKindAndSayWhenTheNewestVisibleOneHappened() {
+        assumeTrue(store instanceof UserListing, "the store lists users");
+        var listing = (UserListing) store;
+        var maya = Scope.user("t1", "maya");
+        Memory closed = Memory.builder().id("closed").scope(maya).kind(Kind.FACT).text("lives in Boston")
+                .speaker("Maya").occurredAt(T0.plusSeconds(40)).recordedAt(T0).validTo(T0.plusSeconds(100)).build();
+        Memory later = Memory.builder().id("later").scope(maya).kind(Kind.FACT).text("lives in Denver")
+                .speaker("Maya").occurredAt(T0.plusSeconds(30)).recordedAt(T0.plusSeconds(100)).validFrom(T0).build();
+        Memory expiring = turn("expiring", maya.withSession("s2"), "Maya", "back soon", T0.plusSeconds(50))
+                .withLifecycle(Lifecycle.NONE.withExpiresAt(T0.plusSeconds(200)));
+        store.write(List.of(s(turn("turn1", maya.withSession("s1"), "Maya", "a", T0)),
+                s(turn("turn2", maya.withSession("s1"), "Maya", "b", T0.plusSeconds(10))),
+                s(withKindAndMeta(turn("e1", maya.withSession("s1"), "Maya", "episode", T0.plusSeconds(10)),
+                        Kind.EPISODE, Map.of())),
+                s(withKindAndMeta(turn("p1", maya, "Maya", "profile", T0.plusSeconds(5)), Kind.PROFILE, Map.of())),
+                s(closed), s(later), s(expiring),
+                s(turn("b1", Scope.user("t1", "ben"), "Ben", "c", T0.plusSeconds(7))),
+                s(withKindAndMeta(turn("f1", Scope.user("t2", "maya"), "Maya", "elsewhere", T0.plusSeconds(900)),
+                        Kind.FACT, Map.of()))));
+
+        UserSummary atStart = listing.users("t1", "ben", 1, T0.plusSeconds(60)).getFirst();
+        assertEquals("maya", atStart.userId());
+        assertEquals(Map.of(Kind.TURN, 3L, Kind.EPISODE, 1L, Kind.FACT, 2L, Kind.PROFILE, 1L), atStart.byKind(),
+                "every stored memory of the user in this tenant, by kind; none of another tenant's maya");
+        assertEquals(List.of(Kind.TURN, Kind.EPISODE, Kind.FACT, Kind.PROFILE), List.copyOf(atStart.byKind().keySet()),
+                "in Kind order, kinds without memories left out");
+        assertEquals(store.count(SearchFilter.of(maya)), atStart.memories());
+        for (Kind k : Kind.values()) {
+            assertEquals(store.count(new SearchFilter(maya, Set.of(k), null, Map.of())), atStart.memories(k), k.name());
+        }
+        assertEquals(T0.plusSeconds(50), atStart.lastActivity(), "the expiring turn, still visible");
+        assertEquals(T0.plusSeconds(50), lastActivity(listing, T0.plusSeconds(150)), "the Boston fact closed, the turn not yet expired");
+        assertEquals(T0.plusSeconds(30), lastActivity(listing, T0.plusSeconds(200)),
+                "the turn expired and the Boston fact closed: the Denver fact, recorded since");
+        assertEquals(Map.of(Kind.TURN, 3L, Kind.EPISODE, 1L, Kind.FACT, 2L, Kind.PROFILE, 1L),
+                listing.users("t1", "ben", 1, T0.plusSeconds(200)).getFirst().byKind(),
+                "counts do not depend on the moment: expired and closed memories are still stored");
+        assertEquals(new UserSummary("ben", Map.of(Kind.TURN, 1L), T0.plusSeconds(7)),
+                listing.users("t1", null, 1, T0.plusSeconds(60)).getFirst());
+        assertNull(listing.users("t1", null, 1, T0).getFirst().lastActivity(), "ben's turn is not yet recorded at T0");
+
+        for (String id : List.of("turn1", "turn2", "expiring", "e1", "p1", "later")) {
+            assertTrue(store.delete("t1", id));
+        }
+        UserSummary rest = listing.users("t1", "ben", 1, T0.plusSeconds(200)).getFirst();
+        assertEquals(Map.of(Kind.FACT, 1L), rest.byKind(), "deletes are counted at once");
+        assertNull(rest.lastActivity(), "its only memory is closed: nothing visible");
+    }
+
+    private static Instant lastActivity(UserListing listing, Instant at) {
+        return listing.users("t1", "ben", 1, at).getFirst().lastActivity();
+    }
+
+    private static List<String> userIds(List<UserSummary> users) {
+        return users.stream().map(UserSummary::userId).toList();
     }
 
     @Test

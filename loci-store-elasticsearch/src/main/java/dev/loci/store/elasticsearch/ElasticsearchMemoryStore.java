@@ -17,9 +17,11 @@ import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.json.jackson.Jackson3JsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import dev.loci.InvalidInputException;
+import dev.loci.Kind;
 import dev.loci.Memory;
 import dev.loci.Scope;
 import dev.loci.StorageException;
+import dev.loci.UserSummary;
 import dev.loci.spi.AccessRecording;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.ListPosition;
@@ -38,6 +40,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -381,24 +384,38 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
     /**
      * A composite aggregation over the user field of the tenant's documents (routed to the
      * tenant's shard), resumed after {@code after}: keyword terms sort by their UTF-8 bytes, which is
-     * code point order. One request per page.
+     * code point order. Under each user bucket, a terms aggregation counts the kinds and a filter
+     * on what is visible at {@code visibleAt} holds the max event time. One request per page; no
+     * document is fetched.
      */
     @Override
-    public List<String> userIds(String tenant, String after, int limit) {
+    public List<UserSummary> users(String tenant, String after, int limit, Instant visibleAt) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1, was " + limit);
         }
-        Query ofTenant = Queries.filter(new SearchFilter(Scope.tenant(tenant), Set.of(), null, Map.of()));
+        var ofTenant = new SearchFilter(Scope.tenant(tenant), Set.of(), null, Map.of());
+        Query visible = Queries.filter(ofTenant.visibleAt(visibleAt));
         try {
-            var r = client.search(s -> s.index(index).routing(tenant).size(0).query(ofTenant)
+            var r = client.search(s -> s.index(index).routing(tenant).size(0).query(Queries.filter(ofTenant))
                     .aggregations("users", a -> a.composite(c -> {
                         c.size(limit).sources(Map.of("user", CompositeAggregationSource.of(src -> src
                                 .terms(t -> t.field(EsDocument.USER)))));
                         return after == null ? c : c.after("user", after);
-                    })), Void.class);
-            var out = new ArrayList<String>();
-            r.aggregations().get("users").composite().buckets().array()
-                    .forEach(b -> out.add(b.key().get("user").stringValue()));
+                    }).aggregations("kinds", k -> k.terms(t -> t.field(EsDocument.KIND).size(Kind.values().length)))
+                            .aggregations("visible", v -> v.filter(visible)
+                                    .aggregations("newest", n -> n.max(m -> m.field(EsDocument.OCCURRED))))),
+                    Void.class);
+            var out = new ArrayList<UserSummary>();
+            for (var b : r.aggregations().get("users").composite().buckets().array()) {
+                var counts = new EnumMap<Kind, Long>(Kind.class);
+                for (var k : b.aggregations().get("kinds").sterms().buckets().array()) {
+                    counts.put(Kind.valueOf(k.key().stringValue()), k.docCount());
+                }
+                var shown = b.aggregations().get("visible").filter();
+                Instant newest = shown.docCount() == 0 ? null
+                        : EsDocument.instant((long) shown.aggregations().get("newest").max().value());
+                out.add(new UserSummary(b.key().get("user").stringValue(), counts, newest));
+            }
             return out;
         } catch (IOException | RuntimeException e) {
             throw Failures.of("list users", e);

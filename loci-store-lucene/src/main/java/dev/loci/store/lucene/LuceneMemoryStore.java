@@ -3,6 +3,7 @@ package dev.loci.store.lucene;
 import dev.loci.Kind;
 import dev.loci.Memory;
 import dev.loci.StorageException;
+import dev.loci.UserSummary;
 import dev.loci.spi.AccessRecording;
 import dev.loci.spi.Compactable;
 import dev.loci.spi.Embedding;
@@ -226,12 +227,12 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
     }
 
     @Override
-    public List<String> userIds(String tenant, String after, int limit) {
+    public List<UserSummary> users(String tenant, String after, int limit, Instant visibleAt) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1, was " + limit);
         }
         readable();
-        return reads.userIds(tenant, after, limit);
+        return reads.users(tenant, after, limit, visibleAt);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.loci.store.lucene;
 
 import dev.loci.Memory;
 import dev.loci.StorageException;
+import dev.loci.UserSummary;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.ListPosition;
 import dev.loci.spi.MemoryCodec;
@@ -91,42 +92,11 @@ final class Reads {
         }
     }
 
-    /**
-     * The tenant's user ids after {@code after}, in code point order: the user field's terms (of
-     * every tenant) from {@code after} on, each kept when a live document of the tenant has it.
-     * Cost: one term count per user of any tenant passed over, so a page costs more the more
-     * users other tenants hold between this tenant's.
-     */
-    List<String> userIds(String tenant, String after, int limit) {
+    /** The tenant's users after {@code after}, in code point order, with their counts ({@link UserCounts}). */
+    List<UserSummary> users(String tenant, String after, int limit, Instant visibleAt) {
         IndexSearcher searcher = searchers.acquire();
         try {
-            List<String> out = new ArrayList<>();
-            Terms terms = MultiTerms.getTerms(searcher.getIndexReader(), LuceneDocuments.USER);
-            if (terms == null) {
-                return out;
-            }
-            TermsEnum users = terms.iterator();
-            BytesRef user;
-            if (after == null) {
-                user = users.next();
-            } else {
-                TermsEnum.SeekStatus at = users.seekCeil(new BytesRef(after));
-                user = switch (at) {
-                    case END -> null;
-                    case FOUND -> users.next();
-                    case NOT_FOUND -> users.term();
-                };
-            }
-            var ofTenant = new TermQuery(new Term(LuceneDocuments.TENANT, tenant));
-            for (; user != null && out.size() < limit; user = users.next()) {
-                Query both = new BooleanQuery.Builder().add(ofTenant, BooleanClause.Occur.FILTER)
-                        .add(new TermQuery(new Term(LuceneDocuments.USER, BytesRef.deepCopyOf(user))),
-                                BooleanClause.Occur.FILTER).build();
-                if (searcher.count(both) > 0) {
-                    out.add(user.utf8ToString());
-                }
-            }
-            return out;
+            return UserCounts.users(searcher, tenant, after, limit, visibleAt);
         } catch (IOException | AlreadyClosedException e) {
             throw index.failure("list users", e);
         } finally {
