@@ -1,22 +1,25 @@
 package dev.loci.cli;
 
 import dev.loci.InvalidInputException;
+import dev.loci.Kind;
 import dev.loci.Loci;
 import dev.loci.UserPage;
 import dev.loci.UserSummary;
 import dev.loci.json.LociJson;
 import java.io.PrintStream;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code loci users}: a tenant's users with their memory counts and last activity, a page at a time. Loads no model. */
+/** {@code loci users}: a tenant's users with their memory counts (in all and by kind) and last activity, a page at a time. Loads no model. */
 @Command(name = "users", mixinStandardHelpOptions = true,
-        description = "List a tenant's users (those with memories), by id, with how many memories each has and when "
-                + "the newest happened. Loads no embedding model.")
+        description = "List a tenant's users (those with memories), by id, with how many memories each has, in all "
+                + "and of each kind, and when the newest happened. Loads no embedding model.")
 final class UsersCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
@@ -50,16 +53,29 @@ final class UsersCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * One line per user: its id, its memories in all, a column per kind that some user of the page
+     * has (in {@link Kind} order: turns, then what was built from them), and its last activity.
+     */
     static void table(PrintStream out, UserPage page) {
         if (page.users().isEmpty()) {
             out.println("(no users)");
         } else {
             int width = Math.max(4, page.users().stream().mapToInt(u -> u.userId().length()).max().orElse(4));
-            String row = "%-" + width + "s %10s  %s%n";
-            out.printf(Locale.ROOT, row, "user", "memories", "last activity");
+            List<Kind> kinds = Arrays.stream(Kind.values())
+                    .filter(k -> page.users().stream().anyMatch(u -> u.memories(k) > 0)).toList();
+            var header = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s %9s", "user", "memories"));
+            for (Kind k : kinds) {
+                header.append(String.format(Locale.ROOT, " %9s", k.name()));
+            }
+            out.println(header.append("  last activity"));
             for (UserSummary u : page.users()) {
-                out.printf(Locale.ROOT, row, u.userId(), u.memories(),
-                        u.lastActivity() == null ? "-" : u.lastActivity().truncatedTo(ChronoUnit.SECONDS));
+                var line = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s %9d", u.userId(), u.memories()));
+                for (Kind k : kinds) {
+                    line.append(String.format(Locale.ROOT, " %9d", u.memories(k)));
+                }
+                out.println(line.append("  ").append(u.lastActivity() == null ? "-"
+                        : u.lastActivity().truncatedTo(ChronoUnit.SECONDS)));
             }
         }
         out.println("(" + page.users().size() + " users" + (page.hasMore() ? "; more follow: --cursor "

@@ -117,6 +117,19 @@ class CliListTest {
                 .get("users").get(0);
         assertEquals("ben", ben.get("userId").asText());
         assertTrue(ben.get("memories").asLong() >= 4, "four turns and what was built from them: " + ben);
+        assertEquals(4, ben.get("byKind").get("TURN").asLong(), ben.toString());
+        long sum = 0;
+        var kinds = new ArrayList<String>();
+        for (var e : ben.get("byKind").properties()) {
+            sum += e.getValue().asLong();
+            kinds.add(e.getKey());
+        }
+        assertEquals(ben.get("memories").asLong(), sum, "the kinds add up to the whole: " + ben);
+        String[] header = table.lines().findFirst().orElseThrow().trim().split(" +");
+        assertEquals(List.of("user", "memories"), List.of(header).subList(0, 2), table);
+        assertEquals(kinds, List.of(header).subList(2, 2 + kinds.size()), "a column per kind ben has: " + table);
+        String[] row = table.lines().skip(1).findFirst().orElseThrow().trim().split(" +");
+        assertEquals(List.of("ben", ben.get("memories").asText(), "4"), List.of(row).subList(0, 3), table);
         assertEquals("2024-04-02T19:00:00Z", ben.get("lastActivity").asText());
         assertTrue(ok("users", "--data-dir", data.toString(), "--tenant", "other").out().contains("(no users)"));
         CliRun bad = CliRun.of("users", "--data-dir", data.toString(), "--tenant", "acme", "--user", "ben");

@@ -39,8 +39,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * real {@link LociServer} on a loopback port over the real embedded engine ({@code EmbeddedLoci}:
  * the ONNX model and the Lucene store in a temporary data directory), because what the page shows
  * for a search (the first result, the dense signal's bar) is only meaningful with the real model.
- * Each test looks at its own user, so they share one server and one browser. Screenshots go to
- * {@code target/console-screenshots/}. Without the browser the class fails, naming the script.
+ * Each test looks at its own user, so they share one server and one browser. The scenarios every
+ * browser must pass are {@link ConsoleScenarios}, which ConsoleFirefoxIT runs in Firefox too; the
+ * rest are here. Screenshots go to {@code target/console-screenshots/}. Without the browser the
+ * class fails, naming the script.
  */
 class ConsoleIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -55,6 +57,7 @@ class ConsoleIT {
     private static String writeKey;
     private static String adminKey;
     private static Http http;
+    private static ConsoleScenarios scenarios;
 
     @BeforeAll
     static void start() throws IOException {
@@ -75,6 +78,7 @@ class ConsoleIT {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
+        scenarios = new ConsoleScenarios(new SeleniumBrowser(browser, "Chromium"), base, http, writeKey, SCREENSHOTS);
     }
 
     @AfterAll
@@ -109,97 +113,22 @@ class ConsoleIT {
 
     @Test
     void aWrongKeyIsRefusedWithTheServersProblemDetail() throws IOException {
-        logIn("loci_nosuchkey_0000000000000000", "maya");
-        WebElement error = waitVisible("login-error");
-        assertTrue(error.getText().contains("Unauthorized (401)"), error.getText());
-        assertTrue(error.getText().contains("the API key is not valid"), error.getText());
-        assertTrue(browser.findElement(By.id("login-view")).isDisplayed(), "still on the log-in form");
-        assertFalse(browser.findElement(By.id("nav")).isDisplayed(), "no views before logging in");
-        assertFalse(browser.findElement(By.id("user-form")).isDisplayed());
-        assertNull(storage("loci.key"), "a refused key is not kept");
-        screenshot("wrong-key");
+        scenarios.aWrongKeyIsRefusedWithTheServersProblemDetail();
     }
 
     @Test
     void logInSearchOpenAMemoryUpdateItAndSeeItsHistory() throws IOException {
-        remember("maya", "s1", "2024-03-02T18:", "We adopted a greyhound and called her Biscuit.",
-                "I'm seriously allergic to peanuts.", "My sister Ana is visiting from Lisbon next week.",
-                "Work has been busy: the quarterly report is due on Friday.");
-        logIn(writeKey, "maya");
-        waitVisible("search-view");
-        assertEquals(writeKey, storage("loci.key"), "the key is kept in sessionStorage");
-        assertEquals(0L, ((JavascriptExecutor) browser).executeScript("return localStorage.length"), "and nowhere else");
-
-        List<WebElement> results = search("What is the dog called?");
-        assertTrue(results.get(0).getText().contains("Biscuit"), results.get(0).getText());
-        assertTrue(results.get(0).findElement(By.cssSelector(".signals")).getText().contains("dense"),
-                "a bar per signal: " + results.get(0).getText());
-        assertFalse(results.get(0).findElements(By.cssSelector(".bar")).isEmpty());
-        screenshot("search");
-
-        results.get(0).findElement(By.cssSelector("a.text")).click();
-        wait(ExpectedConditions.textToBe(By.id("memory-text"), "We adopted a greyhound and called her Biscuit."));
-        WebElement text = browser.findElement(By.id("update-text"));
-        text.clear();
-        text.sendKeys("We adopted a whippet and called her Biscuit.");
-        browser.findElement(By.cssSelector("#update-form button[type=submit]")).click();
-        wait(ExpectedConditions.textToBe(By.id("memory-text"), "We adopted a whippet and called her Biscuit."));
-        List<WebElement> versions = browser.findElements(By.cssSelector("#history li"));
-        assertEquals(2, versions.size(), browser.findElement(By.id("history")).getText());
-        assertTrue(versions.get(0).getText().contains("greyhound"), versions.get(0).getText());
-        assertTrue(versions.get(1).getText().contains("whippet") && versions.get(1).getText().contains("now"),
-                versions.get(1).getText());
-        screenshot("memory");
+        scenarios.logInSearchOpenAMemoryUpdateItAndSeeItsHistory();
     }
 
     @Test
     void forgettingAMemoryAsksFirstThenSearchNoLongerFindsIt() throws IOException {
-        remember("sam", "s1", "2024-05-10T09:", "I'm allergic to shellfish, especially shrimp.",
-                "The garden needs watering twice a week in summer.", "We are planning a trip to Kyoto in April.");
-        logIn(writeKey, "sam");
-        List<WebElement> results = search("shellfish allergy");
-        assertTrue(results.get(0).getText().contains("shellfish"), results.get(0).getText());
-        String id = results.get(0).getAttribute("data-id");
-        results.get(0).findElement(By.cssSelector("a.text")).click();
-        wait(ExpectedConditions.textToBePresentInElementLocated(By.id("memory-text"), "shellfish"));
-
-        browser.findElement(By.id("forget")).click();
-        WebElement dialog = waitVisible("forget-dialog");
-        assertTrue(dialog.getText().contains("episode summary is rebuilt"), dialog.getText());
-        screenshot("forget-dialog");
-        browser.findElement(By.id("forget-cancel")).click();
-        wait(ExpectedConditions.invisibilityOfElementLocated(By.id("forget-dialog")));
-        assertEquals(200, http.get("/v1/memories/" + id + "?userId=sam").status(), "cancel keeps it");
-
-        browser.findElement(By.id("forget")).click();
-        waitVisible("forget-dialog");
-        browser.findElement(By.id("forget-confirm")).click();
-        wait(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Forgotten"));
-        waitVisible("search-view");
-        wait(d -> d.findElements(By.cssSelector("#results li")).stream().noneMatch(li -> id.equals(li.getAttribute("data-id")))
-                && !d.findElements(By.cssSelector("#results li")).isEmpty());
-        assertTrue(browser.findElements(By.cssSelector("#results li")).stream()
-                .noneMatch(li -> li.getText().contains("shellfish")), "the search shown again no longer finds it");
-        assertEquals(404, http.get("/v1/memories/" + id + "?userId=sam").status());
+        scenarios.forgettingAMemoryAsksFirstThenSearchNoLongerFindsIt();
     }
 
     @Test
     void theProfileShowsTheCurrentFactAndTheOneItSuperseded() throws IOException {
-        remember("lee", "s1", "2024-01-15T10:", "I live in Boston.");
-        remember("lee", "s2", "2024-06-20T10:", "I moved to Denver last month.");
-        logIn(writeKey, "lee");
-        waitVisible("search-view");
-        browser.findElement(By.cssSelector("#nav a[data-view=profile]")).click();
-        WebElement current = wait(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("table#current-facts")));
-        WebElement superseded = browser.findElement(By.id("superseded-facts"));
-        assertTrue(current.getText().contains("Denver"), current.getText());
-        assertFalse(current.getText().contains("Boston"), current.getText());
-        assertTrue(superseded.getText().contains("Boston"), superseded.getText());
-        assertTrue(superseded.getText().contains("Denver"), "says what replaced it: " + superseded.getText());
-        screenshot("profile");
-
-        current.findElement(By.cssSelector(".ids a")).click(); // the turn the current fact was read from
-        wait(ExpectedConditions.textToBe(By.id("memory-text"), "I moved to Denver last month."));
+        scenarios.theProfileShowsTheCurrentFactAndTheOneItSuperseded();
     }
 
     @Test
@@ -328,7 +257,15 @@ class ConsoleIT {
                 "by id: " + order);
         WebElement uma = browser.findElement(By.cssSelector("#users-list tr[data-user=users-uma]"));
         assertEquals(http.get("/v1/memories/count?userId=users-uma").json().get("count").asText(),
-                uma.findElement(By.cssSelector("td.count")).getText(), "the count the API gives");
+                uma.findElement(By.cssSelector("td.total")).getText(), "the count the API gives");
+        List<String> kinds = browser.findElements(By.cssSelector("#users-list thead th[data-kind]")).stream()
+                .map(th -> th.getAttribute("data-kind")).toList();
+        assertEquals("TURN", kinds.get(0), "a column per kind the page's users have, turns first: " + kinds);
+        for (String kind : kinds) {
+            assertEquals(http.get("/v1/memories/count?userId=users-uma&kind=" + kind).json().get("count").asText(),
+                    uma.findElement(By.cssSelector("td.kind[data-kind=" + kind + "]")).getText(), kind);
+        }
+        assertEquals("2", uma.findElement(By.cssSelector("td.kind[data-kind=TURN]")).getText());
         assertEquals("2024-05-01 08:01:00 UTC", uma.findElement(By.cssSelector("td.when")).getText(),
                 "when the newest memory happened");
         assertTrue(browser.findElement(By.id("users-summary")).getText().endsWith("users."),
@@ -441,35 +378,11 @@ class ConsoleIT {
 
     /** Remembers one turn a minute from {@code hourPrefix + "00:00Z"}. */
     private static void remember(String user, String session, String hourPrefix, String... texts) {
-        StringBuilder messages = new StringBuilder();
-        for (int i = 0; i < texts.length; i++) {
-            messages.append(i == 0 ? "" : ",").append(String.format(
-                    "{\"role\":\"user\",\"speaker\":%s,\"text\":%s,\"timestamp\":\"%s%02d:00Z\"}",
-                    TestServers.q(user), TestServers.q(texts[i]), hourPrefix, i));
-        }
-        var r = http.post("/v1/memories", "{\"userId\":" + TestServers.q(user) + ",\"sessionId\":"
-                + TestServers.q(session) + ",\"messages\":[" + messages + "]}");
-        assertEquals(201, r.status(), r.body());
+        scenarios.remember(user, session, hourPrefix, texts);
     }
 
     private static void logIn(String key, String user) {
-        browser.get(base + "/console");
-        ((JavascriptExecutor) browser).executeScript("sessionStorage.clear(); location.hash = '';");
-        browser.navigate().refresh();
-        waitVisible("api-key").sendKeys(key);
-        WebElement userId = browser.findElement(By.id("user-id"));
-        userId.clear();
-        userId.sendKeys(user);
-        browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
-    }
-
-    private static List<WebElement> search(String text) {
-        WebElement query = waitVisible("query");
-        query.clear();
-        query.sendKeys(text, Keys.ENTER);
-        wait(d -> "false".equals(d.findElement(By.id("results")).getAttribute("aria-busy"))
-                && !d.findElements(By.cssSelector("#results li")).isEmpty());
-        return browser.findElements(By.cssSelector("#results li"));
+        scenarios.logIn(key, user);
     }
 
     /** Waits until the browse list shows {@code n} rows and returns them. */

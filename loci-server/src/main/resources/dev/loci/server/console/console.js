@@ -324,6 +324,9 @@ async function loadBrowse(params) {
 // ---- users of the tenant ----
 
 const USERS_PER_PAGE = 50;
+/** Column headings of the users' counts by kind. */
+const KIND_LABELS = { TURN: 'Turns', CHUNK: 'Chunks', EPISODE: 'Episodes', FACT: 'Facts', PROCEDURE: 'Procedures',
+  SESSION: 'Sessions', PROFILE: 'Profiles', TOPIC: 'Topics' };
 
 /** One page of the tenant's users, from the cursor in the hash (none: the first page). */
 async function loadUsers(params) {
@@ -349,6 +352,12 @@ async function loadUsers(params) {
   $('users-summary').textContent = n === 0
     ? (cursor ? 'No more users.' : 'No user of this tenant has memories yet.')
     : `${n} user${n === 1 ? '' : 's'}` + (cursor ? ` after ${cursor}` : '') + (page.nextCursor ? '; more follow.' : '.');
+  // A column per kind some user of this page has, so the table stays as narrow as the data.
+  const kinds = KINDS.filter((k) => page.users.some((u) => (u.byKind || {})[k] > 0));
+  list.tHead.rows[0].replaceChildren(el('th', { scope: 'col', text: 'User' }),
+    el('th', { scope: 'col', class: 'count', text: 'Memories' }),
+    ...kinds.map((k) => el('th', { scope: 'col', class: 'count', 'data-kind': k, text: KIND_LABELS[k] || k })),
+    el('th', { scope: 'col', text: 'Last activity' }));
   list.tBodies[0].replaceChildren(...page.users.map((u) => {
     const open = el('a', { href: '#/browse', class: 'user', text: u.userId });
     open.addEventListener('click', (event) => {
@@ -358,7 +367,8 @@ async function loadUsers(params) {
     });
     return el('tr', { 'data-user': u.userId, 'aria-current': u.userId === session.user ? 'true' : null },
       el('th', { scope: 'row' }, open),
-      el('td', { class: 'count', text: String(u.memories) }),
+      el('td', { class: 'count total', text: String(u.memories) }),
+      ...kinds.map((k) => el('td', { class: 'count kind', 'data-kind': k, text: String((u.byKind || {})[k] || 0) })),
       el('td', { class: 'when', text: fmt(u.lastActivity) }));
   }));
   list.hidden = n === 0;
