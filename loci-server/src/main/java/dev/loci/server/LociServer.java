@@ -121,6 +121,10 @@ public final class LociServer implements AutoCloseable {
                     console.serve(ctx, path);
                 });
             }
+            r.addHttpHandler(HandlerType.GET, "/", ctx -> { // the server's address, opened in a browser
+                ctx.attribute(ROUTE, "/");
+                ctx.redirect("/console", io.javalin.http.HttpStatus.FOUND);
+            });
         });
     }
 

@@ -107,6 +107,10 @@ class ConsoleIT {
             assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElseThrow());
         }
         assertTrue(ConsoleAssets.CSP.contains("script-src 'self'") && !ConsoleAssets.CSP.contains("unsafe"));
+        HttpResponse<Void> root = client.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertEquals(302, root.statusCode(), "the server's address opens the console");
+        assertEquals("/console", root.headers().firstValue("Location").orElseThrow());
         assertEquals(401, new Http(server.port(), null).get("/v1/memories/count?userId=maya").status(),
                 "the page is open, the API is not");
     }

@@ -143,6 +143,7 @@ public final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(close, "loci-server-shutdown"));
         System.err.println("loci serve: listening on http://" + host + ":" + server.port()
                 + " (ready once the model is loaded: GET /ready)" + (handled ? "" : "; SIGTERM exits with 143"));
+        System.err.println("loci serve: the memory console: " + ServerFile.localUrl(host, server.port()) + "/console");
         int code = exit.join();
         close.run();
         return code;
