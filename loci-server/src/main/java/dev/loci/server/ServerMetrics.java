@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * The server's Micrometer meters, scraped in Prometheus text format at {@code /metrics}:
  * {@code loci_http_server_requests_seconds} (per method, route and status),
  * {@code loci_remember_seconds}, {@code loci_recall_seconds}, {@code loci_context_seconds}
- * (histograms), {@code loci_memories} and {@code loci_http_server_pending} (gauges), and from the
+ * (histograms), {@code loci_memories}, {@code loci_store_disk_bytes} and {@code loci_http_server_pending}
+ * (gauges), and from the
  * engine's figures: {@code loci_consolidation_queued}, {@code loci_embedder_queued} (gauges),
  * {@code loci_embedder_batches_total}, {@code loci_embedder_calls_total},
  * {@code loci_embedder_texts_total} (counters) and {@code loci_wal_fsync_seconds} (count and sum).
@@ -41,6 +42,9 @@ final class ServerMetrics {
         context = engineTimer("loci.context", "time to build a context block");
         Gauge.builder("loci.memories", this.stats, s -> s.get() == null ? Double.NaN : s.get().memories())
                 .description("live memories in the store, all tenants").register(registry);
+        Gauge.builder("loci.store.disk", this.stats, s -> s.get() == null ? Double.NaN : s.get().diskBytes())
+                .baseUnit("bytes").description("bytes the store occupies on disk (0 for an in-memory store)")
+                .register(registry);
         detailGauge("loci.consolidation.queued", LociEngine.CONSOLIDATION_QUEUED,
                 "remember calls waiting for the background session/topic builder");
         detailGauge("loci.embedder.queued", LociEngine.EMBEDDER_PREFIX + "queued",

@@ -337,6 +337,11 @@ class ConsoleIT {
         wait(d -> samples(d, "chart-memories") >= 2);
         long before = Long.parseLong(chartValue("chart-memories", "memories"));
         assertTrue(before > 0, "the store holds the turns remembered so far: " + before);
+        String disk = chartValue("chart-disk", "disk");
+        var bytes = java.util.regex.Pattern.compile("(?m)^loci_store_disk_bytes (\\S+)$")
+                .matcher(http.get("/metrics").body());
+        assertTrue(bytes.find() && Double.parseDouble(bytes.group(1)) > 0, "the Lucene store takes some disk");
+        assertTrue(disk.matches("\\d+(\\.\\d\\d)? MB"), "the store's size on disk, in MB: " + disk);
 
         remember("hal", "s1", "2024-09-01T11:", "I prefer light roasts.", "My grinder is a hand grinder.",
                 "I drink two cups before noon.");

@@ -171,6 +171,8 @@ class RestApiIT {
         assertTrue(metrics.body().contains("loci_http_server_requests_seconds_count"), metrics.body());
         assertTrue(metrics.body().contains("loci_remember_seconds_bucket"), metrics.body());
         assertTrue(metrics.body().contains("loci_memories "), metrics.body());
+        assertTrue(metrics.body().contains("\nloci_store_disk_bytes 0.0\n"),
+                "the store's size on disk, none for the in-memory store: " + metrics.body());
     }
 
     @Test

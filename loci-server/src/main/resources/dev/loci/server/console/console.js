@@ -710,6 +710,7 @@ function sampleFrom(prev, next, seconds) {
   const s = {
     at: new Date(),
     memories: gauge('loci_memories'),
+    disk: gauge('loci_store_disk_bytes') === null ? null : gauge('loci_store_disk_bytes') / 1e6,
     pending: gauge('loci_http_server_pending'),
     consolidation: gauge('loci_consolidation_queued'),
     requests: null, recallP50: null, rememberP50: null,
@@ -725,6 +726,7 @@ function sampleFrom(prev, next, seconds) {
 
 const CHARTS = [
   { id: 'chart-memories', title: 'Memories stored (all tenants)', unit: '', series: [['memories', 'memories']] },
+  { id: 'chart-disk', title: 'Disk use (the whole store)', unit: 'MB', series: [['disk', 'disk']] },
   { id: 'chart-latency', title: 'Median latency', unit: 'ms', series: [['recallP50', 'recall'], ['rememberP50', 'remember']] },
   { id: 'chart-requests', title: 'API requests', unit: '/s', series: [['requests', 'requests']] },
   { id: 'chart-pending', title: 'Waiting', unit: '', series: [['pending', 'requests'], ['consolidation', 'consolidation']] },
