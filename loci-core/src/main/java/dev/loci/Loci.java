@@ -65,8 +65,10 @@ public interface Loci extends AutoCloseable {
 
     /**
      * The tenant's users (those with a memory stored), ascending by id, a page at a time, each with
-     * how many memories they have and when the newest one a read sees happened. Reads only; it does
-     * not count as recalling. Cost: one count and one newest-first read per user on the page.
+     * how many memories they have of each kind and when the newest one a read sees happened. Reads
+     * only; it does not count as recalling. Cost: what the store's {@code UserListing} needs,
+     * without loading a memory (index term counts and one sorted top-1 read per user, or one
+     * aggregation per page).
      *
      * @param tenant the tenant
      * @param cursor null for the first page, else a {@link UserPage#nextCursor()}
