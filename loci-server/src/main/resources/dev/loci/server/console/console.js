@@ -726,7 +726,7 @@ function sampleFrom(prev, next, seconds) {
 
 const CHARTS = [
   { id: 'chart-memories', title: 'Memories stored (all tenants)', unit: '', series: [['memories', 'memories']] },
-  { id: 'chart-disk', title: 'Disk use (the whole store)', unit: 'MB', series: [['disk', 'disk']] },
+  { id: 'chart-disk', title: 'Disk use (store)', unit: 'MB', series: [['disk', 'disk']] },
   { id: 'chart-latency', title: 'Median latency', unit: 'ms', series: [['recallP50', 'recall'], ['rememberP50', 'remember']] },
   { id: 'chart-requests', title: 'API requests', unit: '/s', series: [['requests', 'requests']] },
   { id: 'chart-pending', title: 'Waiting', unit: '', series: [['pending', 'requests'], ['consolidation', 'consolidation']] },
