@@ -167,7 +167,7 @@ final class FactConsolidator {
     }
 
     /** The same claim: same polarity and the same named value (two unnamed values are two events). */
-    private static boolean sameClaim(Statement a, Statement b) {
+    static boolean sameClaim(Statement a, Statement b) {
         return a.negated() == b.negated() && !a.valueUnspecified() && !b.valueUnspecified()
                 && ValueNormaliser.same(a.value(), b.value());
     }

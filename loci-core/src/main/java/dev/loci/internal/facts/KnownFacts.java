@@ -9,7 +9,9 @@ import dev.loci.internal.util.MemoryIds;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
+import dev.loci.spi.SharedStore;
 import dev.loci.spi.StoredMemory;
+import dev.loci.spi.VersionedMemory;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,6 +44,12 @@ final class KnownFacts {
         /** 0 when the user has no profile yet. */
         int profileVersion;
         Instant profileCreated;
+        /**
+         * Over a {@link SharedStore}: the profile as read, with its store version, before the facts
+         * were listed (null when there was none). A profile written only if it is still this one
+         * was built on every fact of every write that committed a profile before.
+         */
+        VersionedMemory profileRead;
     }
 
     private final MemoryStore store;
@@ -60,6 +68,15 @@ final class KnownFacts {
             return k;
         }
         k = new UserFacts();
+        String profileId = MemoryIds.profileId(user.tenant(), user.userId());
+        Optional<Memory> profile;
+        if (store instanceof SharedStore shared) {
+            // the version first, then the facts: whoever commits a profile after this read wrote its facts before
+            k.profileRead = shared.readVersioned(user.tenant(), List.of(profileId)).get(profileId);
+            profile = Optional.ofNullable(k.profileRead).map(VersionedMemory::memory);
+        } else {
+            profile = Optional.empty();
+        }
         var filter = new SearchFilter(user, Set.of(Kind.FACT), null, Map.of()).visibleAt(now);
         for (Memory m : store.list(filter, MAX_PROFILE_FACTS)) {
             if (m.validTo() == null) {
@@ -69,8 +86,10 @@ final class KnownFacts {
         if (!k.facts.isEmpty()) {
             k.vectors.putAll(store.vectors(user.tenant(), k.facts.keySet()));
         }
-        Optional<Memory> profile = store.get(user.tenant(), MemoryIds.profileId(user.tenant(), user.userId()))
-                .filter(m -> m.kind() == Kind.PROFILE);
+        if (!(store instanceof SharedStore)) {
+            profile = store.get(user.tenant(), profileId);
+        }
+        profile = profile.filter(m -> m.kind() == Kind.PROFILE);
         k.profileVersion = profile.map(Memory::version).orElse(0);
         k.profileCreated = profile.map(Memory::recordedAt).orElse(null);
         byUser.put(user, k);
