@@ -208,7 +208,7 @@ final class FactConsolidator {
         Scope owner = owner(scope);
         if (owner.userId() != null) {
             for (Memory m : known.of(owner, now).facts.values()) {
-                if (about(m, st) && m.visibleAt(now)) {
+                if (about(m, st) && known.current(m, now)) {
                     out.put(m.id(), batch.memories.getOrDefault(m.id(), m));
                 }
             }

@@ -53,12 +53,27 @@ final class KnownFacts {
     }
 
     private final MemoryStore store;
+    /** Other processes write the store: see {@link #current}. */
+    private final boolean shared;
     /** Least recently used first. */
     private final LinkedHashMap<Scope, UserFacts> byUser = new LinkedHashMap<>(16, 0.75f, true);
     private int count;
 
     KnownFacts(MemoryStore store) {
         this.store = store;
+        this.shared = store instanceof SharedStore;
+    }
+
+    /**
+     * Whether a fact counts as current at {@code now}: not closed and not expired by then, and
+     * recorded by then. Over a {@link SharedStore} the last condition is dropped: another server
+     * may record a fact after this call began (or by a clock a little ahead of this one's), and a
+     * consolidation must build on every fact stored, not only on those recorded before its own
+     * start.
+     */
+    boolean current(Memory fact, Instant now) {
+        return shared ? (fact.validTo() == null || now.isBefore(fact.validTo())) && !fact.lifecycle().expiredAt(now)
+                : fact.visibleAt(now);
     }
 
     /** The user's current facts: kept ones, else read from the store (and kept). */
@@ -77,9 +92,10 @@ final class KnownFacts {
         } else {
             profile = Optional.empty();
         }
-        var filter = new SearchFilter(user, Set.of(Kind.FACT), null, Map.of()).visibleAt(now);
+        var all = new SearchFilter(user, Set.of(Kind.FACT), null, Map.of());
+        var filter = shared ? all : all.visibleAt(now);
         for (Memory m : store.list(filter, MAX_PROFILE_FACTS)) {
-            if (m.validTo() == null) {
+            if (m.validTo() == null && current(m, now)) {
                 k.facts.put(m.id(), m);
             }
         }

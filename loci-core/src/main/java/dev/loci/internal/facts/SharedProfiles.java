@@ -180,7 +180,7 @@ final class SharedProfiles {
      */
     private FactBatch settle(Scope user, KnownFacts.UserFacts k, Instant now) {
         var batch = new FactBatch();
-        List<Memory> current = k.facts.values().stream().filter(m -> m.validTo() == null && m.visibleAt(now))
+        List<Memory> current = k.facts.values().stream().filter(m -> m.validTo() == null && known.current(m, now))
                 .sorted(Comparator.comparing(Memory::occurredAt).thenComparing(Memory::id)).toList();
         Map<String, List<Memory>> bySubject = new LinkedHashMap<>();
         List<Memory> copies = new ArrayList<>();
