@@ -70,8 +70,6 @@ final class SharedProfiles {
     private final FactConsolidator consolidator;
     /** Profiles of the current call, held back until its other records are written. */
     private final Map<Scope, Pending> pending = new LinkedHashMap<>();
-    /** Conflicts met since this engine started (each one settled or given up on). */
-    private long conflicts;
 
     private record Pending(StoredMemory profile, VersionedMemory read, Instant now) {
     }
@@ -106,20 +104,25 @@ final class SharedProfiles {
         return out;
     }
 
-    /** Once the rest is written: writes each held-back profile if unchanged, settling after a conflict. */
+    /**
+     * Once the rest is written: writes each held-back profile if unchanged, settling after a
+     * conflict. A failure is logged, not thrown: the turns and facts are stored already (a retry of
+     * the call would find them there and do nothing), and the user's next fact change writes the
+     * profile again from the store.
+     */
     void commit() {
         try {
             for (var e : pending.entrySet()) {
-                commit(e.getKey(), e.getValue());
+                try {
+                    commit(e.getKey(), e.getValue());
+                } catch (RuntimeException ex) {
+                    LOG.log(System.Logger.Level.WARNING, "writing the profile of " + e.getKey() + " failed; its facts"
+                            + " are stored and the profile is written again at the user's next fact change", ex);
+                }
             }
         } finally {
             pending.clear();
         }
-    }
-
-    /** Conflicts met so far. */
-    long conflicts() {
-        return conflicts;
     }
 
     private void commit(Scope user, Pending p) {
@@ -130,7 +133,6 @@ final class SharedProfiles {
                 shared.writeIf(List.of(ConditionalWrite.over(profile, read)));
                 return;
             } catch (WriteConflictException e) {
-                conflicts++;
                 if (attempt == MAX_ATTEMPTS || !backOff(attempt)) {
                     LOG.log(System.Logger.Level.WARNING, "the profile of {0} changed {1} times while this server"
                             + " wrote it; its facts are stored and settle at the user''s next fact change", user, attempt);

@@ -91,8 +91,6 @@ final class SessionTopicNodes {
      * none), which its write expects. Empty otherwise.
      */
     private final Map<String, RecordVersion> versions = new HashMap<>();
-    /** Rounds redone after a conflict since this engine started. */
-    private long conflicts;
 
     SessionTopicNodes(MemoryStore store, Clock clock, double topicThreshold) {
         this.store = store;
@@ -141,22 +139,11 @@ final class SessionTopicNodes {
                     addOnce(written);
                     return;
                 } catch (WriteConflictException e) {
-                    conflicts++;
                     if (attempt == MAX_ATTEMPTS || !backOff(attempt)) {
                         throw e;
                     }
                 }
             }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Rounds redone because another process wrote one of their nodes first (0 unless the store is shared). */
-    long conflicts() {
-        lock.lock();
-        try {
-            return conflicts;
         } finally {
             lock.unlock();
         }
