@@ -1,6 +1,8 @@
 package dev.loci.spi;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,6 +21,24 @@ import java.util.Set;
  * it as usual. A batch is not atomic as a whole: on failure some memories may be created, and a
  * retry reports those as already there.
  *
+ * <p>Records that several processes rewrite (a user's profile, level-2 nodes) are rewritten with
+ * optimistic concurrency: {@link #readVersioned} gives each with its {@link RecordVersion}, and
+ * {@link #writeIf} writes it back only if the stored record still has that version. Contract:
+ * <ul>
+ *   <li>{@link #readVersioned} is real-time, as {@link MemoryStore#get}: it sees every write,
+ *       create and delete that has returned, and is scoped by tenant.</li>
+ *   <li>Every write of a record ({@link MemoryStore#write}, {@link #create}, {@link #writeIf},
+ *       recorded accesses of an {@link AccessRecording} store)
+ *       and its deletion change its version; a version is never given to a record twice, so a
+ *       record deleted and written again does not match a version read before.</li>
+ *   <li>{@link #writeIf} writes each record whose stored version is the expected one (none, for
+ *       {@link RecordVersion#NONE}) and no record whose version differs; of two writers expecting
+ *       the same version at the same time, exactly one succeeds. The records that were not written
+ *       are named by one {@link WriteConflictException}, thrown after the others are written (a
+ *       batch is not atomic as a whole). A written record is durable and visible as after
+ *       {@link MemoryStore#write}.</li>
+ * </ul>
+ *
  * <p>Implementations are thread-safe.
  */
 public interface SharedStore {
@@ -27,4 +47,18 @@ public interface SharedStore {
      * (by an earlier write, or a concurrent create that won): those are not written.
      */
     Set<String> create(List<StoredMemory> batch);
+
+    /**
+     * The memories with these ids that exist in this tenant, each with its current version, by id
+     * (absent ids are left out).
+     */
+    Map<String, VersionedMemory> readVersioned(String tenant, Collection<String> ids);
+
+    /**
+     * Writes each record of the batch whose stored version is still the one it expects.
+     *
+     * @throws WriteConflictException naming the records not written because their stored version
+     *                                differs (the others are written)
+     */
+    void writeIf(List<ConditionalWrite> batch);
 }

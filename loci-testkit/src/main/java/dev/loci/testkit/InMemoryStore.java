@@ -35,19 +35,42 @@ import java.util.stream.Collectors;
 /**
  * A store in plain maps: exact cosine search and a simple term-overlap lexical score (matching
  * query terms weighted by inverse document frequency). Not durable. Thread-safe (synchronized).
- * It is the reference the contract suite and unit tests run against.
+ * It is the reference the contract suite and unit tests run against. Every write and delete of a
+ * record gives it a new sequence number, which {@link SharedInMemoryStore} (the same store as
+ * several processes would share it) exposes as its version.
  */
-public final class InMemoryStore implements MemoryStore, AccessRecording, NewestFirstListing, UserListing {
+public class InMemoryStore implements MemoryStore, AccessRecording, NewestFirstListing, UserListing {
     /** The order {@link UserListing} lists user ids in (the UTF-8 byte order of an index's terms). */
     private static final Comparator<String> CODE_POINTS = (a, b) -> java.util.Arrays.compare(a.codePoints().toArray(),
             b.codePoints().toArray());
     private final Map<String, StoredMemory> byKey = new LinkedHashMap<>();
+    /** Key → sequence number of its last write; every write and delete takes the next {@link #sequence}. */
+    private final Map<String, Long> sequences = new HashMap<>();
+    private long sequence;
 
     @Override
     public synchronized void write(List<StoredMemory> batch) {
         for (StoredMemory m : batch) {
-            byKey.put(key(m.memory().scope().tenant(), m.memory().id()), m);
+            put(key(m.memory().scope().tenant(), m.memory().id()), m);
         }
+    }
+
+    /** Stores the record under the key with a new sequence number. Callers hold this store's monitor. */
+    final void put(String key, StoredMemory m) {
+        byKey.put(key, m);
+        sequences.put(key, ++sequence);
+    }
+
+    /** The record under the key and its sequence number, null when absent. Callers hold this store's monitor. */
+    final Map.Entry<StoredMemory, Long> entry(String key) {
+        StoredMemory m = byKey.get(key);
+        return m == null ? null : Map.entry(m, sequences.get(key));
+    }
+
+    private StoredMemory remove(String key) {
+        sequence++;
+        sequences.remove(key);
+        return byKey.remove(key);
     }
 
     @Override
@@ -57,7 +80,7 @@ public final class InMemoryStore implements MemoryStore, AccessRecording, Newest
 
     @Override
     public synchronized boolean delete(String tenant, String id) {
-        return byKey.remove(key(tenant, id)) != null;
+        return remove(key(tenant, id)) != null;
     }
 
     @Override
@@ -72,6 +95,8 @@ public final class InMemoryStore implements MemoryStore, AccessRecording, Newest
             if (filter.matches(m)) {
                 deleted.add(m);
                 it.remove();
+                sequences.remove(key(m.scope().tenant(), m.id()));
+                sequence++;
             }
         }
         return deleted;
@@ -150,7 +175,7 @@ public final class InMemoryStore implements MemoryStore, AccessRecording, Newest
                 var life = m.memory().lifecycle();
                 Instant last = life.lastAccessedAt() != null && life.lastAccessedAt().isAfter(at)
                         ? life.lastAccessedAt() : at;
-                byKey.put(key, new StoredMemory(m.memory().withLifecycle(life.accessed(last)), m.embedding(),
+                put(key, new StoredMemory(m.memory().withLifecycle(life.accessed(last)), m.embedding(),
                         m.indexText()));
             }
         }
@@ -218,7 +243,7 @@ public final class InMemoryStore implements MemoryStore, AccessRecording, Newest
     public void close() {
     }
 
-    private static String key(String tenant, String id) {
+    static String key(String tenant, String id) {
         return tenant + "\u0000" + id;
     }
 }

@@ -167,7 +167,7 @@ final class FactConsolidator {
     }
 
     /** The same claim: same polarity and the same named value (two unnamed values are two events). */
-    private static boolean sameClaim(Statement a, Statement b) {
+    static boolean sameClaim(Statement a, Statement b) {
         return a.negated() == b.negated() && !a.valueUnspecified() && !b.valueUnspecified()
                 && ValueNormaliser.same(a.value(), b.value());
     }
@@ -208,7 +208,7 @@ final class FactConsolidator {
         Scope owner = owner(scope);
         if (owner.userId() != null) {
             for (Memory m : known.of(owner, now).facts.values()) {
-                if (about(m, st) && m.visibleAt(now)) {
+                if (about(m, st) && known.current(m, now)) {
                     out.put(m.id(), batch.memories.getOrDefault(m.id(), m));
                 }
             }

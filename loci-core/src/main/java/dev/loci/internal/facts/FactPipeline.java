@@ -37,7 +37,9 @@ import java.util.List;
  * but {@link #read} with one lock (the engine's rewrite lock), so two calls never rebuild one
  * profile from different views; {@link #read} is thread-safe when the extractor is. Over a
  * {@link SharedStore} the current facts are not kept between calls (another process may have
- * changed them); the lock still serialises only this process's calls.
+ * changed them), and a profile is written last, only if unchanged since its facts were read, the
+ * facts settled and the profile rebuilt after a conflict ({@link SharedProfiles}): the lock
+ * serialises only this process's calls, the conditional write those of every process.
  */
 public final class FactPipeline {
     private final FactReader reader;
@@ -46,6 +48,8 @@ public final class FactPipeline {
     private final KnownFacts known;
     /** Other processes write the store: users' facts are read again for every call, never kept. */
     private final boolean shared;
+    /** Over a shared store, the profiles, written last and only if unchanged; null otherwise. */
+    private final SharedProfiles sharedProfiles;
 
     public FactPipeline(Extractor extractor, Supersession rule, MemoryStore store, ConsolidationConfig consolidation) {
         this.reader = new FactReader(extractor);
@@ -53,7 +57,9 @@ public final class FactPipeline {
         this.shared = store instanceof SharedStore;
         var profiles = new ProfileBuilder(store, known);
         this.consolidator = new FactConsolidator(rule, store, consolidation, known, profiles);
-        this.repairs = new FactRepairs(store, consolidation, reader, consolidator, profiles, known);
+        this.sharedProfiles = shared ? new SharedProfiles(store, rule, consolidation, known, profiles, consolidator)
+                : null;
+        this.repairs = new FactRepairs(store, consolidation, reader, consolidator, profiles, known, sharedProfiles);
     }
 
     /** The statements of each turn, in order (none for assistant and system turns). Thread-safe. */
@@ -71,17 +77,28 @@ public final class FactPipeline {
      * {@code statements} as {@link #read} gave them: the {@code organised} records of the call
      * (turns and episodes, some with a supersession link), then the new and rewritten facts, the
      * turns already stored that get a link, and the profiles. Once the caller has written them, it
-     * hands them to {@link #rememberCurrentFacts}.
+     * hands them to {@link #rememberCurrentFacts}. Over a {@link SharedStore} the profiles are not
+     * among them: {@link #rememberCurrentFacts} writes them, after the rest and only if unchanged
+     * ({@link SharedProfiles}).
      */
     public List<StoredMemory> consolidate(List<StoredMemory> organised, List<Memory> turns, List<Embedding> vectors,
                                           List<List<Statement>> statements, Instant now) {
         forgetIfShared();
-        return consolidator.consolidate(organised, turns, vectors, statements, now);
+        List<StoredMemory> all = consolidator.consolidate(organised, turns, vectors, statements, now);
+        return shared ? sharedProfiles.holdBack(all, now) : all;
     }
 
-    /** Keeps in memory the users' current facts as {@code written} (what {@link #consolidate} returned) left them. */
+    /**
+     * Keeps in memory the users' current facts as {@code written} (what {@link #consolidate}
+     * returned, now stored) left them. Over a {@link SharedStore}, then writes the profiles held
+     * back, each only if no other process changed it since its facts were read; after a conflict
+     * the user's facts are read again, settled and the profile rebuilt ({@link SharedProfiles}).
+     */
     public void rememberCurrentFacts(List<StoredMemory> written) {
         known.rememberCurrentFacts(written);
+        if (shared) {
+            sharedProfiles.commit();
+        }
     }
 
     /**

@@ -48,15 +48,18 @@ final class FactRepairs {
     private final FactReader reader;
     private final FactConsolidator consolidator;
     private final ProfileBuilder profiles;
+    /** Over a shared store, writes the profiles last and only if unchanged; null otherwise. */
+    private final SharedProfiles shared;
     private final KnownFacts known;
 
     FactRepairs(MemoryStore store, ConsolidationConfig consolidation, FactReader reader, FactConsolidator consolidator,
-                ProfileBuilder profiles, KnownFacts known) {
+                ProfileBuilder profiles, KnownFacts known, SharedProfiles shared) {
         this.store = store;
         this.consolidation = consolidation;
         this.reader = reader;
         this.consolidator = consolidator;
         this.profiles = profiles;
+        this.shared = shared;
         this.known = known;
     }
 
@@ -107,7 +110,7 @@ final class FactRepairs {
             }
         }
         if (!batch.memories.isEmpty()) {
-            write(batch);
+            write(batch, now);
         }
         return removed;
     }
@@ -133,13 +136,19 @@ final class FactRepairs {
         batch.fillVectors(store);
         userOf(after.scope()).flatMap(user -> profiles.profile(user, batch, now))
                 .ifPresent(p -> batch.memories.put(p.id(), p));
-        write(batch);
+        write(batch, now);
     }
 
-    private void write(FactBatch batch) {
+    private void write(FactBatch batch, Instant now) {
         List<StoredMemory> written = batch.stored(consolidation);
+        if (shared != null) {
+            written = shared.holdBack(written, now);
+        }
         store.write(written);
         known.rememberCurrentFacts(written);
+        if (shared != null) {
+            shared.commit();
+        }
     }
 
     /** Opens again the fact a deleted one had closed, unless it was deleted too or closed by another. */

@@ -9,7 +9,9 @@ import dev.loci.internal.util.MemoryIds;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
+import dev.loci.spi.SharedStore;
 import dev.loci.spi.StoredMemory;
+import dev.loci.spi.VersionedMemory;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,15 +44,36 @@ final class KnownFacts {
         /** 0 when the user has no profile yet. */
         int profileVersion;
         Instant profileCreated;
+        /**
+         * Over a {@link SharedStore}: the profile as read, with its store version, before the facts
+         * were listed (null when there was none). A profile written only if it is still this one
+         * was built on every fact of every write that committed a profile before.
+         */
+        VersionedMemory profileRead;
     }
 
     private final MemoryStore store;
+    /** Other processes write the store: see {@link #current}. */
+    private final boolean shared;
     /** Least recently used first. */
     private final LinkedHashMap<Scope, UserFacts> byUser = new LinkedHashMap<>(16, 0.75f, true);
     private int count;
 
     KnownFacts(MemoryStore store) {
         this.store = store;
+        this.shared = store instanceof SharedStore;
+    }
+
+    /**
+     * Whether a fact counts as current at {@code now}: not closed and not expired by then, and
+     * recorded by then. Over a {@link SharedStore} the last condition is dropped: another server
+     * may record a fact after this call began (or by a clock a little ahead of this one's), and a
+     * consolidation must build on every fact stored, not only on those recorded before its own
+     * start.
+     */
+    boolean current(Memory fact, Instant now) {
+        return shared ? (fact.validTo() == null || now.isBefore(fact.validTo())) && !fact.lifecycle().expiredAt(now)
+                : fact.visibleAt(now);
     }
 
     /** The user's current facts: kept ones, else read from the store (and kept). */
@@ -60,17 +83,29 @@ final class KnownFacts {
             return k;
         }
         k = new UserFacts();
-        var filter = new SearchFilter(user, Set.of(Kind.FACT), null, Map.of()).visibleAt(now);
+        String profileId = MemoryIds.profileId(user.tenant(), user.userId());
+        Optional<Memory> profile;
+        if (store instanceof SharedStore shared) {
+            // the version first, then the facts: whoever commits a profile after this read wrote its facts before
+            k.profileRead = shared.readVersioned(user.tenant(), List.of(profileId)).get(profileId);
+            profile = Optional.ofNullable(k.profileRead).map(VersionedMemory::memory);
+        } else {
+            profile = Optional.empty();
+        }
+        var all = new SearchFilter(user, Set.of(Kind.FACT), null, Map.of());
+        var filter = shared ? all : all.visibleAt(now);
         for (Memory m : store.list(filter, MAX_PROFILE_FACTS)) {
-            if (m.validTo() == null) {
+            if (m.validTo() == null && current(m, now)) {
                 k.facts.put(m.id(), m);
             }
         }
         if (!k.facts.isEmpty()) {
             k.vectors.putAll(store.vectors(user.tenant(), k.facts.keySet()));
         }
-        Optional<Memory> profile = store.get(user.tenant(), MemoryIds.profileId(user.tenant(), user.userId()))
-                .filter(m -> m.kind() == Kind.PROFILE);
+        if (!(store instanceof SharedStore)) {
+            profile = store.get(user.tenant(), profileId);
+        }
+        profile = profile.filter(m -> m.kind() == Kind.PROFILE);
         k.profileVersion = profile.map(Memory::version).orElse(0);
         k.profileCreated = profile.map(Memory::recordedAt).orElse(null);
         byUser.put(user, k);

@@ -42,7 +42,7 @@ final class ProfileBuilder {
                 facts.put(m.id(), m);
             }
         }
-        List<Memory> current = facts.values().stream().filter(m -> m.visibleAt(now))
+        List<Memory> current = facts.values().stream().filter(m -> known.current(m, now))
                 .sorted(Comparator.comparing(Memory::occurredAt).thenComparing(Memory::id)).toList();
         if (current.isEmpty()) {
             return Optional.empty();

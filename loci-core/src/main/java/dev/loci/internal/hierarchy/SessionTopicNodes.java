@@ -4,14 +4,19 @@ import dev.loci.Kind;
 import dev.loci.Memory;
 import dev.loci.Scope;
 import dev.loci.internal.util.MemoryIds;
+import dev.loci.spi.ConditionalWrite;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
+import dev.loci.spi.RecordVersion;
 import dev.loci.spi.SharedStore;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.StoredMemory;
+import dev.loci.spi.VersionedMemory;
+import dev.loci.spi.WriteConflictException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -20,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -46,7 +52,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@link #forgets()}), so one forgotten or rebuilt meanwhile never brings deleted text back.
  *
  * <p>Over a {@link SharedStore} (several processes), nothing is kept between rounds: another
- * process may have added episodes to the same nodes, so each round loads its nodes from the store.
+ * process may have added episodes to the same nodes, so each round loads its nodes from the store,
+ * reading each node's store version before listing the episodes it is built from, and writes a
+ * node only if it still has that version ({@link SharedStore#writeIf}; a new node only if none was
+ * written meanwhile). A round that meets a conflict (another process wrote one of its nodes since
+ * it was read) loads its nodes again and redoes the round, after a random pause, at most
+ * {@link #MAX_ATTEMPTS} times: so a node is never overwritten by one built from an older listing,
+ * and the last write of a node was built on every episode written before its version was read.
  *
  * <p>Thread-safe: every method runs under one lock.
  */
@@ -57,6 +69,10 @@ final class SessionTopicNodes {
     static final int CACHED_USERS = 256;
     /** Most episodes (or topics) read when a session or user is loaded. */
     static final int MAX_LISTED = 100_000;
+    /** Attempts of one round over a shared store, the first included. */
+    static final int MAX_ATTEMPTS = 8;
+    /** Longest pause between two attempts. */
+    static final long MAX_BACKOFF_MS = 200;
     private static final System.Logger LOG = System.getLogger(SessionTopicNodes.class.getName());
 
     private final MemoryStore store;
@@ -70,6 +86,11 @@ final class SessionTopicNodes {
     private final Set<Scope> unverified = ConcurrentHashMap.newKeySet();
     /** Other processes write the store: nodes are loaded from it for every round, never kept. */
     private final boolean shared;
+    /**
+     * Over a shared store: the store version of each node this round loaded (NONE: there was
+     * none), which its write expects. Empty otherwise.
+     */
+    private final Map<String, RecordVersion> versions = new HashMap<>();
 
     SessionTopicNodes(MemoryStore store, Clock clock, double topicThreshold) {
         this.store = store;
@@ -112,6 +133,34 @@ final class SessionTopicNodes {
      */
     void add(List<Written> written) {
         lock.lock();
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    addOnce(written);
+                    return;
+                } catch (WriteConflictException e) {
+                    if (attempt == MAX_ATTEMPTS || !backOff(attempt)) {
+                        throw e;
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits a random moment, up to a bound that doubles with each attempt. False if interrupted. */
+    private static boolean backOff(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, Math.min(MAX_BACKOFF_MS, 5L << attempt) + 1));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void addOnce(List<Written> written) {
         Set<Scope> touched = new LinkedHashSet<>();
         try {
             forgetIfShared();
@@ -131,12 +180,10 @@ final class SessionTopicNodes {
                 }
                 userTopics.stream().filter(SessionTopicNode::dirty).forEach(t -> changed.put(t.id(), t));
             }
-            write(changed.values());
+            write(changed.values(), shared);
         } catch (RuntimeException e) {
             touched.forEach(this::drop);
             throw e;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -186,7 +233,7 @@ final class SessionTopicNodes {
                 members(node.scope().tenant(), node.childIds()).forEach(m -> n.add(m.episode(), m.vector()));
                 rebuilt.add(n);
             }
-            write(rebuilt);
+            write(rebuilt, false);
             return rebuilt.size();
         } finally {
             lock.unlock();
@@ -243,7 +290,7 @@ final class SessionTopicNodes {
             sessions.put(scope, node);
             return node;
         }
-        Optional<Memory> stored = store.get(scope.tenant(), id);
+        Optional<Memory> stored = read(scope.tenant(), id);
         var node = new SessionTopicNode(id, scope, Kind.SESSION, stored.map(Memory::version).orElse(0),
                 stored.map(Memory::recordedAt).orElseGet(clock::instant));
         members(listed(scope, Kind.EPISODE)).forEach(m -> node.add(m.episode(), m.vector()));
@@ -257,7 +304,18 @@ final class SessionTopicNodes {
         if (shared) {
             sessions.clear();
             topics.clear();
+            versions.clear();
         }
+    }
+
+    /** The stored node; over a shared store read with its version, which is kept for its write. */
+    private Optional<Memory> read(String tenant, String id) {
+        if (!shared) {
+            return store.get(tenant, id);
+        }
+        VersionedMemory v = ((SharedStore) store).readVersioned(tenant, List.of(id)).get(id);
+        versions.put(id, v == null ? RecordVersion.NONE : v.version());
+        return Optional.ofNullable(v).map(VersionedMemory::memory);
     }
 
     /** Whether sessions started since the last {@link #verify()} wait to be checked. */
@@ -285,7 +343,7 @@ final class SessionTopicNodes {
                     changed.add(node);
                 }
             }
-            write(changed);
+            write(changed, false);
         } catch (RuntimeException e) {
             checked.forEach(this::drop);
             throw e;
@@ -301,10 +359,18 @@ final class SessionTopicNodes {
         if (cached != null) {
             return cached;
         }
+        // topics (with their versions, over a shared store) before the episodes they are built from
+        List<Memory> stored = listed(user, Kind.TOPIC);
+        if (shared && !stored.isEmpty()) {
+            Map<String, VersionedMemory> read = ((SharedStore) store).readVersioned(user.tenant(),
+                    stored.stream().map(Memory::id).toList());
+            read.forEach((id, v) -> versions.put(id, v.version()));
+            stored = stored.stream().filter(t -> read.containsKey(t.id())).map(t -> read.get(t.id()).memory()).toList();
+        }
         Map<String, SessionTopicNode.Member> unassigned = new LinkedHashMap<>();
         members(listed(user, Kind.EPISODE)).forEach(m -> unassigned.put(m.episode().id(), m));
         List<SessionTopicNode> nodes = new ArrayList<>();
-        for (Memory topic : listed(user, Kind.TOPIC)) {
+        for (Memory topic : stored) {
             var node = new SessionTopicNode(topic.id(), user, Kind.TOPIC, topic.version(), topic.recordedAt());
             for (String child : topic.childIds()) {
                 SessionTopicNode.Member m = unassigned.remove(child);
@@ -385,18 +451,30 @@ final class SessionTopicNodes {
         return members(found);
     }
 
-    /** Writes the dirty nodes as one batch and deletes the empty ones. */
-    private void write(Collection<SessionTopicNode> nodes) {
+    /**
+     * Writes the dirty nodes as one batch and deletes the empty ones; {@code conditionally} (over a
+     * shared store, for the nodes of a round), each only if its store version is still the one read.
+     *
+     * @throws WriteConflictException when another process wrote one of them since
+     */
+    private void write(Collection<SessionTopicNode> nodes, boolean conditionally) {
         List<StoredMemory> batch = new ArrayList<>();
+        List<ConditionalWrite> conditional = new ArrayList<>();
         for (SessionTopicNode n : nodes) {
             if (n.isEmpty()) {
                 store.delete(n.scope().tenant(), n.id());
+            } else if (n.dirty() && conditionally) {
+                // as read this round, or new (none was read: there must still be none)
+                conditional.add(new ConditionalWrite(n.build(), versions.getOrDefault(n.id(), RecordVersion.NONE)));
             } else if (n.dirty()) {
                 batch.add(n.build());
             }
         }
         if (!batch.isEmpty()) {
             store.write(batch);
+        }
+        if (!conditional.isEmpty()) {
+            ((SharedStore) store).writeIf(conditional);
         }
     }
 

@@ -23,6 +23,7 @@ import dev.loci.Scope;
 import dev.loci.StorageException;
 import dev.loci.UserSummary;
 import dev.loci.spi.AccessRecording;
+import dev.loci.spi.ConditionalWrite;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.ListPosition;
 import dev.loci.spi.MemoryStore;
@@ -35,6 +36,9 @@ import dev.loci.spi.StoreHit;
 import dev.loci.spi.StoreStats;
 import dev.loci.spi.StoredMemory;
 import dev.loci.spi.UserListing;
+import dev.loci.spi.RecordVersion;
+import dev.loci.spi.VersionedMemory;
+import dev.loci.spi.WriteConflictException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -85,7 +89,9 @@ import org.elasticsearch.client.RestClient;
  *       {@code op_type=create}, so of two processes creating one id exactly one succeeds and the
  *       other gets a conflict, which means "already there". It does not wait for a refresh: the
  *       real-time {@link #get}/{@link #existing} see it at once, and the caller writes the same
- *       memories again, organised, right after.</li>
+ *       memories again, organised, right after. Conditional rewrites ({@link #writeIf}) are index
+ *       operations under {@code if_seq_no}/{@code if_primary_term} as {@link #readVersioned} (a
+ *       real-time multi-get) read them; a 409 is a {@link WriteConflictException}, not a failure.</li>
  *   <li>Recall counts ({@link AccessRecording}): fields beside the record, bumped by partial
  *       updates under optimistic concurrency ({@code if_seq_no}); a conflicting concurrent bump is
  *       retried, so every call counts. No scripts (the test cluster has no painless). They do not
@@ -235,6 +241,59 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
             }
         }
         return taken;
+    }
+
+    @Override
+    public Map<String, VersionedMemory> readVersioned(String tenant, Collection<String> ids) {
+        var out = new LinkedHashMap<String, VersionedMemory>();
+        multiGet(tenant, ids, EsDocument.MEMORY_FIELDS, (id, hit) -> {
+            Memory m = hit.doc().memory();
+            if (m.scope().tenant().equals(tenant)) {
+                out.put(id, new VersionedMemory(m, new RecordVersion(hit.seqNo(), hit.primaryTerm())));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Index operations under {@code if_seq_no}/{@code if_primary_term} (a create for
+     * {@link RecordVersion#NONE}), in one bulk that waits for the refresh as {@link #write} does;
+     * a 409 of an item (the document changed, appeared or went) is a conflict of that record.
+     */
+    @Override
+    public void writeIf(List<ConditionalWrite> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        var ops = new ArrayList<BulkOperation>(batch.size());
+        var byDocId = new HashMap<String, String>();
+        for (ConditionalWrite w : batch) {
+            Memory m = w.record().memory();
+            EsDocument doc = EsDocument.of(w.record(), tokens.indexForm(w.record().indexText()));
+            String tenant = m.scope().tenant();
+            String docId = docId(tenant, m.id());
+            byDocId.put(docId, m.id());
+            RecordVersion v = w.expected();
+            ops.add(v.none()
+                    ? BulkOperation.of(b -> b.create(c -> c.index(index).id(docId).routing(tenant).document(doc)))
+                    : BulkOperation.of(b -> b.index(i -> i.index(index).id(docId).routing(tenant).document(doc)
+                            .ifSeqNo(v.sequence()).ifPrimaryTerm(v.term()))));
+        }
+        var conflicts = new java.util.LinkedHashSet<String>();
+        StorageException failed = null;
+        for (BulkResponseItem item : bulk("conditional write", ops).items()) {
+            if (item.status() == 409) {
+                conflicts.add(byDocId.get(item.id()));
+            } else if (item.error() != null && failed == null) {
+                failed = Failures.item("conditional write of " + item.id(), item.status(), item.error());
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        if (!conflicts.isEmpty()) {
+            throw new WriteConflictException(conflicts);
+        }
     }
 
     private BulkResponse bulk(String action, List<BulkOperation> ops) {

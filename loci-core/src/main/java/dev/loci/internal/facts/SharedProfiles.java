@@ -1,0 +1,255 @@
+package dev.loci.internal.facts;
+
+import static dev.loci.internal.facts.FactRecords.ATTRIBUTE;
+import static dev.loci.internal.facts.FactRecords.SUBJECT;
+import static dev.loci.internal.facts.FactRecords.TURN;
+import static dev.loci.internal.facts.FactRecords.statementOf;
+import static dev.loci.internal.facts.FactRecords.userOf;
+import static dev.loci.internal.facts.FactRecords.validUntil;
+import static dev.loci.internal.facts.FactRecords.withSources;
+
+import dev.loci.ConsolidationConfig;
+import dev.loci.Kind;
+import dev.loci.Memory;
+import dev.loci.Scope;
+import dev.loci.spi.ConditionalWrite;
+import dev.loci.spi.Embedding;
+import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SharedStore;
+import dev.loci.spi.StoredMemory;
+import dev.loci.spi.VersionedMemory;
+import dev.loci.spi.WriteConflictException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Profiles over a {@link SharedStore}, where another process may consolidate the same user's
+ * statements at the same moment. A user's PROFILE is the version of their facts: every call that
+ * changes a user's facts rewrites it, so it is written <em>last</em> (after the facts and turns)
+ * and only if it is still the version read before the facts were ({@link KnownFacts.UserFacts#profileRead}).
+ * Of two calls that read the same facts, one commits; the other gets a conflict and then:
+ * <ol>
+ *   <li>waits a random moment (jitter, growing with each attempt, at most {@link #MAX_BACKOFF_MS} ms);</li>
+ *   <li>reads the profile's version and the user's current facts again: they now hold what the
+ *       winner wrote, and this call's own facts (written before its profile);</li>
+ *   <li><em>settles</em> them: the current facts are replayed in the order they were said, as
+ *       consolidation would have met them one after the other, so a statement the two calls could
+ *       not compare (two current facts the {@link Supersession} rule says contradict) closes the
+ *       earlier one, and the same claim made twice reinforces the first instead of standing as a
+ *       copy; the facts and turns that change are written;</li>
+ *   <li>rebuilds the profile from the settled facts and writes it if its version is still the one
+ *       just read; another conflict starts again, at most {@link #MAX_ATTEMPTS} attempts in all.</li>
+ * </ol>
+ * Why this converges: a profile commits only if no other profile committed since its facts were
+ * read, and a writer's facts are stored before its profile, so the last commit was built on every
+ * fact written by a call that committed before; a call that lost settles on a view that holds the
+ * winner's facts. After {@link #MAX_ATTEMPTS} conflicts in a row the call gives up with a warning:
+ * its facts are stored and the user's next fact change settles them. Not thread-safe: called
+ * under the lock that guards {@link KnownFacts}.
+ */
+final class SharedProfiles {
+    /** Attempts to commit one profile, the first included. */
+    static final int MAX_ATTEMPTS = 8;
+    /** Longest wait between two attempts. */
+    static final long MAX_BACKOFF_MS = 200;
+    private static final System.Logger LOG = System.getLogger(SharedProfiles.class.getName());
+
+    private final MemoryStore store;
+    private final SharedStore shared;
+    private final Supersession rule;
+    private final ConsolidationConfig consolidation;
+    private final KnownFacts known;
+    private final ProfileBuilder profiles;
+    private final FactConsolidator consolidator;
+    /** Profiles of the current call, held back until its other records are written. */
+    private final Map<Scope, Pending> pending = new LinkedHashMap<>();
+
+    private record Pending(StoredMemory profile, VersionedMemory read, Instant now) {
+    }
+
+    SharedProfiles(MemoryStore store, Supersession rule, ConsolidationConfig consolidation, KnownFacts known,
+                   ProfileBuilder profiles, FactConsolidator consolidator) {
+        this.store = store;
+        this.shared = (SharedStore) store;
+        this.rule = rule;
+        this.consolidation = consolidation;
+        this.known = known;
+        this.profiles = profiles;
+        this.consolidator = consolidator;
+    }
+
+    /**
+     * The records to write now: {@code all} without its profiles, which are held back (each with
+     * the version read with its user's facts) until {@link #commit}.
+     */
+    List<StoredMemory> holdBack(List<StoredMemory> all, Instant now) {
+        pending.clear();
+        var out = new ArrayList<StoredMemory>(all.size());
+        for (StoredMemory r : all) {
+            Memory m = r.memory();
+            Optional<Scope> user = m.kind() == Kind.PROFILE ? userOf(m.scope()) : Optional.empty();
+            if (user.isPresent()) {
+                pending.put(user.get(), new Pending(r, known.of(user.get(), now).profileRead, now));
+            } else {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Once the rest is written: writes each held-back profile if unchanged, settling after a
+     * conflict. A failure is logged, not thrown: the turns and facts are stored already (a retry of
+     * the call would find them there and do nothing), and the user's next fact change writes the
+     * profile again from the store.
+     */
+    void commit() {
+        try {
+            for (var e : pending.entrySet()) {
+                try {
+                    commit(e.getKey(), e.getValue());
+                } catch (RuntimeException ex) {
+                    LOG.log(System.Logger.Level.WARNING, "writing the profile of " + e.getKey() + " failed; its facts"
+                            + " are stored and the profile is written again at the user's next fact change", ex);
+                }
+            }
+        } finally {
+            pending.clear();
+        }
+    }
+
+    private void commit(Scope user, Pending p) {
+        StoredMemory profile = p.profile();
+        VersionedMemory read = p.read();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                shared.writeIf(List.of(ConditionalWrite.over(profile, read)));
+                return;
+            } catch (WriteConflictException e) {
+                if (attempt == MAX_ATTEMPTS || !backOff(attempt)) {
+                    LOG.log(System.Logger.Level.WARNING, "the profile of {0} changed {1} times while this server"
+                            + " wrote it; its facts are stored and settle at the user''s next fact change", user, attempt);
+                    return;
+                }
+            }
+            known.drop(user);
+            KnownFacts.UserFacts k = known.of(user, p.now());
+            read = k.profileRead;
+            FactBatch batch = settle(user, k, p.now());
+            Optional<Memory> rebuilt = profiles.profile(user, batch, p.now());
+            if (rebuilt.isEmpty()) {
+                return; // no current fact left: nothing to show
+            }
+            batch.memories.put(rebuilt.get().id(), rebuilt.get());
+            profile = null;
+            var rest = new ArrayList<StoredMemory>();
+            for (StoredMemory r : batch.stored(consolidation)) {
+                if (r.memory().id().equals(rebuilt.get().id())) {
+                    profile = r;
+                } else {
+                    rest.add(r);
+                }
+            }
+            store.write(rest);
+        }
+    }
+
+    /** Waits before the next attempt: a random moment up to a bound that doubles each time. False if interrupted. */
+    private static boolean backOff(int attempt) {
+        long bound = Math.min(MAX_BACKOFF_MS, 5L << attempt);
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, bound + 1));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * The user's current facts replayed in the order they were said (event time, then id): each
+     * meets the ones still current before it on its subject and attribute. The same claim again is
+     * folded into the first (its turns added to the first's sources, the copy deleted); a later
+     * statement the rule says contradicts an earlier one closes it, and the two and their turns are
+     * linked. What changed is put in the batch (vectors filled), the copies are deleted.
+     */
+    private FactBatch settle(Scope user, KnownFacts.UserFacts k, Instant now) {
+        var batch = new FactBatch();
+        List<Memory> current = k.facts.values().stream().filter(m -> m.validTo() == null && known.current(m, now))
+                .sorted(Comparator.comparing(Memory::occurredAt).thenComparing(Memory::id)).toList();
+        Map<String, List<Memory>> bySubject = new LinkedHashMap<>();
+        List<Memory> copies = new ArrayList<>();
+        for (Memory said : current) {
+            Memory f = said;
+            List<Memory> before = bySubject.computeIfAbsent(f.metadata().get(SUBJECT) + "\u0000"
+                    + f.metadata().get(ATTRIBUTE), x -> new ArrayList<>());
+            int same = -1;
+            for (int i = 0; i < before.size() && same < 0; i++) {
+                if (FactConsolidator.sameClaim(statementOf(before.get(i)), statementOf(f))) {
+                    same = i;
+                }
+            }
+            if (same >= 0) {
+                Memory first = before.get(same);
+                Memory folded = folded(first, f, now);
+                before.set(same, folded);
+                batch.put(folded, k.vectors.get(first.id()));
+                copies.add(f);
+                continue;
+            }
+            for (Memory earlier : List.copyOf(before)) {
+                if (rule.decide(statementOf(earlier), statementOf(f), similarity(k, earlier, f)).supersedes()) {
+                    before.remove(earlier);
+                    batch.put(validUntil(earlier, f.occurredAt(), earlier.lifecycle().withSupersededBy(f.id())),
+                            k.vectors.get(earlier.id()));
+                    batch.link(earlier.metadata().get(TURN), f.metadata().get(TURN));
+                    f = f.withLifecycle(f.lifecycle().withSupersedes(earlier.id()));
+                }
+            }
+            if (f != said) {
+                batch.put(f, k.vectors.get(f.id()));
+            }
+            before.add(f);
+        }
+        // the profile is built from what is kept: a copy folded away is no longer a current fact
+        copies.forEach(c -> {
+            k.facts.remove(c.id());
+            k.vectors.remove(c.id());
+        });
+        if (!batch.memories.isEmpty()) {
+            consolidator.linkStoredTurns(user.tenant(), batch, Set.of());
+            batch.fillVectors(store);
+        }
+        for (Memory c : copies) {
+            store.delete(c.scope().tenant(), c.id());
+        }
+        return batch;
+    }
+
+    /** The first fact reinforced by a copy of its claim: the copy's turns join its sources. */
+    private static Memory folded(Memory first, Memory copy, Instant now) {
+        var sources = new ArrayList<>(first.sourceIds());
+        var children = new ArrayList<>(first.childIds());
+        for (String s : copy.sourceIds()) {
+            if (!sources.contains(s)) {
+                sources.add(s);
+                children.add(s);
+            }
+        }
+        return withSources(first, sources, children, Math.min(1.0, first.importance() + FactConsolidator.REINFORCEMENT),
+                first.lifecycle().accessed(now));
+    }
+
+    private static double similarity(KnownFacts.UserFacts k, Memory a, Memory b) {
+        Embedding va = k.vectors.get(a.id());
+        Embedding vb = k.vectors.get(b.id());
+        return va == null || vb == null ? 0 : Math.max(-1, Math.min(1, va.dot(vb)));
+    }
+}

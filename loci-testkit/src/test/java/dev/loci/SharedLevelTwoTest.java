@@ -1,0 +1,134 @@
+package dev.loci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loci.engine.LociEngine;
+import dev.loci.spi.ConditionalWrite;
+import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SearchFilter;
+import dev.loci.spi.SharedStore;
+import dev.loci.spi.StoredMemory;
+import dev.loci.spi.VersionedMemory;
+import dev.loci.spi.WriteConflictException;
+import dev.loci.testkit.ForwardingStore;
+import dev.loci.testkit.HashingEmbedder;
+import dev.loci.testkit.SharedInMemoryStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Level 2 over a shared store: two servers build the same session's node at the same moment, each
+ * from a listing that lacks the other's new episode. Server A is stopped just before it writes the
+ * node while server B remembers another part of the session and builds its level 2 to the end;
+ * A's write is then refused, A loads the session again and writes a node over every episode, and
+ * every episode is in exactly one topic.
+ */
+class SharedLevelTwoTest {
+    private static final Scope S1 = new Scope("acme", "maya", null, "s1");
+    private static final Instant T = Instant.parse("2024-06-01T09:00:00Z");
+
+    @Test
+    void aSessionNodeWrittenByTwoServersAtOnceEndsWithEveryEpisode() {
+        var shared = new SharedInMemoryStore();
+        try (var b = engine(shared)) {
+            var pausing = new PausingStore(shared, () -> {
+                b.remember(S1, chunk("the violin lessons", 8, 8));
+                assertTrue(b.awaitConsolidation(Duration.ofSeconds(30)));
+            });
+            try (var a = engine(pausing)) {
+                a.remember(S1, chunk("my garden and the tomatoes", 0, 8));
+                assertTrue(a.awaitConsolidation(Duration.ofSeconds(30)));
+            }
+            assertTrue(pausing.paused, "server A stopped before writing the session node");
+
+            List<Memory> episodes = shared.list(new SearchFilter(S1, Set.of(Kind.EPISODE), null, Map.of()), 100);
+            assertTrue(episodes.size() >= 2, "both servers wrote episodes: " + episodes.size());
+            List<Memory> sessions = shared.list(new SearchFilter(S1, Set.of(Kind.SESSION), null, Map.of()), 10);
+            assertEquals(1, sessions.size());
+            assertEquals(ids(episodes), new HashSet<>(sessions.get(0).childIds()), "the session node holds every episode");
+
+            var inTopics = new ArrayList<String>();
+            shared.list(new SearchFilter(Scope.user("acme", "maya"), Set.of(Kind.TOPIC), null, Map.of()), 100)
+                    .forEach(t -> inTopics.addAll(t.childIds()));
+            assertEquals(ids(episodes), new HashSet<>(inTopics), "every episode in a topic");
+            assertEquals(inTopics.size(), new HashSet<>(inTopics).size(), "and in one only");
+            assertTrue(pausing.conflicts.get() > 0, "server A's node write was refused");
+        }
+    }
+
+    private static Set<String> ids(List<Memory> memories) {
+        Set<String> out = new HashSet<>();
+        memories.forEach(m -> out.add(m.id()));
+        return out;
+    }
+
+    private static List<Message> chunk(String topic, int from, int n) {
+        List<Message> out = new ArrayList<>();
+        for (int i = from; i < from + n; i++) {
+            out.add(new Message("user", "Maya", "Maya talks about " + topic + ", message " + i + ".",
+                    T.plusSeconds(60L * i), "m" + i, null));
+        }
+        return out;
+    }
+
+    private static LociEngine engine(MemoryStore store) {
+        return LociEngine.builder().embedder(new HashingEmbedder()).store(store).build();
+    }
+
+    /** Server A's view: before its first write of a SESSION node, server B runs. */
+    static final class PausingStore extends ForwardingStore implements SharedStore {
+        private final SharedInMemoryStore shared;
+        private final Runnable other;
+        final AtomicInteger conflicts = new AtomicInteger();
+        volatile boolean paused;
+
+        PausingStore(SharedInMemoryStore shared, Runnable other) {
+            super(shared);
+            this.shared = shared;
+            this.other = other;
+        }
+
+        @Override
+        public Set<String> create(List<StoredMemory> batch) {
+            return shared.create(batch);
+        }
+
+        @Override
+        public Map<String, VersionedMemory> readVersioned(String tenant, Collection<String> ids) {
+            return shared.readVersioned(tenant, ids);
+        }
+
+        private void maybePause(List<StoredMemory> batch) {
+            if (!paused && batch.stream().anyMatch(r -> r.memory().kind() == Kind.SESSION)) {
+                paused = true;
+                other.run();
+            }
+        }
+
+        @Override
+        public void write(List<StoredMemory> batch) {
+            maybePause(batch);
+            super.write(batch);
+        }
+
+        @Override
+        public void writeIf(List<ConditionalWrite> batch) {
+            maybePause(batch.stream().map(ConditionalWrite::record).toList());
+            try {
+                shared.writeIf(batch);
+            } catch (WriteConflictException e) {
+                conflicts.incrementAndGet();
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package dev.loci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loci.engine.LociEngine;
+import dev.loci.spi.ConditionalWrite;
+import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SearchFilter;
+import dev.loci.spi.SharedStore;
+import dev.loci.spi.StoredMemory;
+import dev.loci.spi.VersionedMemory;
+import dev.loci.spi.WriteConflictException;
+import dev.loci.testkit.ForwardingStore;
+import dev.loci.testkit.HashingEmbedder;
+import dev.loci.testkit.InMemoryStore;
+import dev.loci.testkit.ManualClock;
+import dev.loci.testkit.SharedInMemoryStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two engines over one shared store, as two servers over one cluster, consolidating statements of
+ * the same user at the same moment. The race is forced deterministically: server A is stopped at a
+ * chosen write (its facts, or its profile) while server B's whole remember call runs, then A goes
+ * on. Whatever the interleaving, the user's facts and profile end as one engine remembering the
+ * same statements one after the other builds them from scratch, and the conflict was met (the
+ * profile write of the server that lost was refused, and it settled and wrote again).
+ */
+class SharedProfilesTest {
+    private static final Scope MAYA = Scope.user("acme", "maya");
+    private static final Instant T = Instant.parse("2024-06-01T09:00:00Z");
+
+    /** Where server A stops to let server B run. */
+    enum Pause { BEFORE_FACTS, BEFORE_PROFILE }
+
+    record Said(String text, Instant at, String clientId) {
+        Message message() {
+            return new Message("user", "Maya", text, at, clientId, null);
+        }
+    }
+
+    @Test
+    void aContradictionTheTwoServersCouldNotSeeIsSettledByTheOneThatLost() {
+        var a = new Said("I live in Boston.", T, "m1");
+        var b = new Said("I moved to Denver last month.", T.plus(Duration.ofDays(10)), "m2");
+        for (Pause pause : Pause.values()) {
+            Outcome race = race(List.of(a), List.of(b), pause);
+            assertEquals(fromScratch(List.of(b, a)), race.state, "after a race paused " + pause);
+            assertEquals(List.of("residence=denver"), race.state.current, pause.name());
+            assertTrue(race.conflicts > 0, "server A's profile write conflicted (" + pause + ")");
+        }
+    }
+
+    @Test
+    void theEarlierSaidStatementArrivingLastIsStoredClosedAfterTheRace() {
+        // B reports the move; A, at the same moment, the older statement
+        var a = new Said("I moved to Denver last month.", T.plus(Duration.ofDays(10)), "m2");
+        var b = new Said("I live in Boston.", T, "m1");
+        for (Pause pause : Pause.values()) {
+            Outcome race = race(List.of(a), List.of(b), pause);
+            assertEquals(fromScratch(List.of(b, a)), race.state, "after a race paused " + pause);
+            assertEquals(List.of("residence=denver"), race.state.current, pause.name());
+        }
+    }
+
+    @Test
+    void theSameClaimOnTwoServersAtOnceIsOneFact() {
+        var a = new Said("I live in Boston.", T, "m1");
+        var b = new Said("I live in Boston now.", T.plus(Duration.ofHours(1)), "m2");
+        Outcome race = race(List.of(a), List.of(b), Pause.BEFORE_FACTS);
+        State scratch = fromScratch(List.of(a, b));
+        assertEquals(scratch, race.state);
+        assertEquals(1, race.state.facts.size(), "one fact, reinforced: " + race.state.facts);
+        assertTrue(race.conflicts > 0);
+    }
+
+    /**
+     * Rounds of two calls racing, each call with several statements of which some contradict what
+     * the other server says at the same moment: the end state is the one built from scratch.
+     */
+    @Test
+    void manyRacingRoundsEndAsOneEngineBuildsFromScratch() {
+        String[] places = {"Boston", "Denver", "Lisbon", "Austin", "Oslo", "Kyoto"};
+        String[] pets = {"a cat", "a dog", "a parrot"};
+        List<Said> aSays = new ArrayList<>();
+        List<Said> bSays = new ArrayList<>();
+        List<List<Said>> rounds = new ArrayList<>();
+        for (int r = 0; r < 6; r++) {
+            Instant at = T.plus(Duration.ofDays(3L * r));
+            var x = new Said("I live in " + places[r] + ".", at, "a" + r);
+            var y = new Said("I have " + pets[r % pets.length] + ". I moved to " + places[(r + 3) % places.length]
+                    + " last month.", at.plus(Duration.ofDays(1)), "b" + r);
+            aSays.add(x);
+            bSays.add(y);
+            rounds.add(List.of(x, y));
+        }
+        var shared = new SharedInMemoryStore();
+        var clock = new ManualClock(T.plus(Duration.ofDays(100)));
+        int conflicts = 0;
+        try (var b = engine(shared, clock)) {
+            for (int r = 0; r < rounds.size(); r++) {
+                int round = r;
+                var pausing = new PausingStore(shared, r % 2 == 0 ? Pause.BEFORE_FACTS : Pause.BEFORE_PROFILE,
+                        () -> b.remember(MAYA, List.of(bSays.get(round).message())));
+                try (var a = engine(pausing, clock)) {
+                    a.remember(MAYA, List.of(aSays.get(r).message()));
+                }
+                conflicts += pausing.conflicts.get();
+            }
+        }
+        // from scratch: each round's statements in the order they were said
+        assertEquals(fromScratch(rounds.stream().flatMap(List::stream).toList()), State.of(shared));
+        assertTrue(conflicts >= rounds.size(), "every round raced: " + conflicts + " conflicts");
+    }
+
+    /** The user's facts (value, open or closed) and profile text as a store holds them. */
+    record State(List<String> facts, List<String> current, String profile) {
+        static State of(MemoryStore store) {
+            List<Memory> facts = store.list(new SearchFilter(MAYA, Set.of(Kind.FACT), null, Map.of()), 1000).stream()
+                    .sorted(Comparator.comparing(Memory::occurredAt).thenComparing(m -> m.metadata().get("loci.value")))
+                    .toList();
+            List<Memory> profiles = store.list(new SearchFilter(MAYA, Set.of(Kind.PROFILE), null, Map.of()), 10);
+            assertEquals(1, profiles.size(), "one profile: " + profiles);
+            return new State(
+                    facts.stream().map(f -> f.metadata().get("loci.attribute") + "=" + f.metadata().get("loci.value")
+                            + (f.validTo() == null ? "" : " closed " + f.validTo())).toList(),
+                    facts.stream().filter(f -> f.validTo() == null)
+                            .map(f -> f.metadata().get("loci.attribute") + "=" + f.metadata().get("loci.value")).toList(),
+                    profiles.get(0).text());
+        }
+    }
+
+    record Outcome(State state, int conflicts) {
+    }
+
+    /** Server A remembers {@code aSays} and stops at {@code pause} while server B remembers {@code bSays}. */
+    private static Outcome race(List<Said> aSays, List<Said> bSays, Pause pause) {
+        var shared = new SharedInMemoryStore();
+        var clock = new ManualClock(T.plus(Duration.ofDays(100)));
+        try (var b = engine(shared, clock)) {
+            var pausing = new PausingStore(shared, pause,
+                    () -> b.remember(MAYA, bSays.stream().map(Said::message).toList()));
+            try (var a = engine(pausing, clock)) {
+                a.remember(MAYA, aSays.stream().map(Said::message).toList());
+            }
+            assertTrue(pausing.paused, "server A stopped " + pause + " and server B ran");
+            return new Outcome(State.of(shared), pausing.conflicts.get());
+        }
+    }
+
+    /** One engine over a store of its own, remembering the statements one call after the other. */
+    private static State fromScratch(List<Said> said) {
+        var store = new InMemoryStore();
+        try (var engine = engine(store, new ManualClock(T.plus(Duration.ofDays(100))))) {
+            for (Said s : said) {
+                engine.remember(MAYA, List.of(s.message()));
+            }
+        }
+        return State.of(store);
+    }
+
+    private static LociEngine engine(MemoryStore store, ManualClock clock) {
+        return LociEngine.builder().embedder(new HashingEmbedder()).store(store).clock(clock).build();
+    }
+
+    /**
+     * Server A's view of the shared store: the first time it writes facts, or a profile, it first
+     * lets {@code other} (server B's call) run to the end. Counts A's refused profile writes.
+     */
+    static final class PausingStore extends ForwardingStore implements SharedStore {
+        private final SharedInMemoryStore shared;
+        private final Pause pause;
+        private final Runnable other;
+        final AtomicInteger conflicts = new AtomicInteger();
+        boolean paused;
+
+        PausingStore(SharedInMemoryStore shared, Pause pause, Runnable other) {
+            super(shared);
+            this.shared = shared;
+            this.pause = pause;
+            this.other = other;
+        }
+
+        private void maybePause(Pause at) {
+            if (!paused && at == pause) {
+                paused = true;
+                other.run();
+            }
+        }
+
+        @Override
+        public void write(List<StoredMemory> batch) {
+            if (batch.stream().anyMatch(s -> s.memory().kind() == Kind.FACT)) {
+                maybePause(Pause.BEFORE_FACTS);
+            }
+            super.write(batch);
+        }
+
+        @Override
+        public Set<String> create(List<StoredMemory> batch) {
+            return shared.create(batch);
+        }
+
+        @Override
+        public Map<String, VersionedMemory> readVersioned(String tenant, Collection<String> ids) {
+            return shared.readVersioned(tenant, ids);
+        }
+
+        @Override
+        public void writeIf(List<ConditionalWrite> batch) {
+            if (batch.stream().anyMatch(w -> w.record().memory().kind() == Kind.PROFILE)) {
+                maybePause(Pause.BEFORE_PROFILE);
+            }
+            try {
+                shared.writeIf(batch);
+            } catch (WriteConflictException e) {
+                conflicts.incrementAndGet();
+                throw e;
+            }
+        }
+    }
+}
