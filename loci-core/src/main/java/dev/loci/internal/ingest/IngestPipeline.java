@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -222,12 +223,17 @@ public final class IngestPipeline {
         } else {
             rewrites.lock();
             try {
-                tail = tails.reload(scope); // as stored now: nothing rewrites it while the lock is held
-                generation = tails.generation();
-                whole = tail.isEmpty() && kept.size() >= consolidation.minEpisodeTurns();
-                before = tail.isEmpty() ? previous : tails.before(scope);
-                organised = EpisodeBuilder.organise(scope, tail, turns, consolidation, whole, before,
-                        tails.primer(scope));
+                // The turns an episode takes are written again: as stored now (nothing rewrites them
+                // while the lock is held). In the steady state nothing touched them since the tail
+                // was read, and the tail kept in memory is what the store holds: nothing is read.
+                if (tails.changedSince(scope, generation)) {
+                    tail = tails.reload(scope);
+                    generation = tails.generation();
+                    whole = tail.isEmpty() && kept.size() >= consolidation.minEpisodeTurns();
+                    before = tail.isEmpty() ? previous : tails.before(scope);
+                    organised = EpisodeBuilder.organise(scope, tail, turns, consolidation, whole, before,
+                            tails.primer(scope));
+                }
                 write(withoutAdopted(organised), organised.adopted(), kept, vectors, statements, now);
             } finally {
                 rewrites.unlock();
@@ -404,11 +410,28 @@ public final class IngestPipeline {
                 return;
             }
             all = withAdopted(all, adopted);
+            relinked(all, batch, adopted);
             store.write(all);
             facts.rememberCurrentFacts(all);
         } finally {
             rewrites.unlock();
         }
+    }
+
+    /**
+     * Turns stored before this call that the facts rewrite with a supersession link may lie in an
+     * open tail (of this conversation or another of the user's): those tails are marked stale, so
+     * the link is never undone when an episode takes the turn. The caller holds the rewrite lock.
+     */
+    private void relinked(List<StoredMemory> all, List<StoredMemory> batch, List<StoredMemory> adopted) {
+        if (tails == null) {
+            return;
+        }
+        Set<String> ours = new HashSet<>();
+        batch.forEach(r -> ours.add(r.memory().id()));
+        adopted.forEach(r -> ours.add(r.memory().id()));
+        all.stream().map(StoredMemory::memory).filter(m -> m.kind() == Kind.TURN && !ours.contains(m.id()))
+                .map(Memory::scope).distinct().forEach(tails::invalidate);
     }
 
     /** {@code all} with the adopted turns: a turn the facts rewrote (a link) takes its episode link there. */
