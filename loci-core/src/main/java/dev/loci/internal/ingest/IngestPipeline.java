@@ -300,6 +300,20 @@ public final class IngestPipeline {
         return closed;
     }
 
+    /** Closes the open tails of the conversations {@code within} covers (a flush of those only); how many it closed. */
+    public int closeTails(Scope within) {
+        if (tails == null) {
+            return 0;
+        }
+        int closed = 0;
+        for (Scope scope : tails.open(null)) {
+            if (within.covers(scope)) {
+                closed += closeTail(scope, null) ? 1 : 0;
+            }
+        }
+        return closed;
+    }
+
     private boolean closeTail(Scope scope, Instant idleBefore) {
         Closing closing;
         ReentrantLock conversation = tails.lockOf(scope);
