@@ -298,6 +298,23 @@ class EpisodeTailTest {
     }
 
     @Test
+    void turnsLinkedByTheirOwnCallKeepTheLinksWhenALaterCallClosesTheirEpisode() {
+        Rig rig = Rig.create(1, LociConfig.defaults());
+        Scope s = MAYA.withSession("own-link");
+        // one call, two statements: the later one closes the earlier, both turns are linked, and
+        // both stay open (two turns are no episode yet)
+        List<String> ids = rig.loci().remember(s, List.of(Message.of("Maya", "I live in Boston", T),
+                Message.of("Maya", "I moved to Denver", T.plusSeconds(60)))).ids();
+        assertNull(rig.loci().get(s, ids.get(0)).orElseThrow().parentId());
+        rig.loci().remember(s, List.of(Message.of("Maya", "Ferries leave every hour", T.plus(Duration.ofHours(3)))));
+        Memory boston = rig.loci().get(s, ids.get(0)).orElseThrow();
+        Memory denver = rig.loci().get(s, ids.get(1)).orElseThrow();
+        assertNotNull(boston.parentId(), "the silence closed the two turns into an episode");
+        assertEquals(ids.get(1), boston.lifecycle().supersededBy(), "the earlier turn kept its link");
+        assertEquals(ids.get(0), denver.lifecycle().supersedes(), "and so did the later one");
+    }
+
+    @Test
     void oneMessageCallsReadNothingFromTheStoreOnceTheTailIsKnown() {
         var store = new dev.loci.testkit.InMemoryStore();
         var reads = new java.util.concurrent.atomic.AtomicInteger();

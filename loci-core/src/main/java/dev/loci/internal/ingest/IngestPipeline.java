@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -433,18 +432,19 @@ public final class IngestPipeline {
     }
 
     /**
-     * Turns stored before this call that the facts rewrite with a supersession link may lie in an
-     * open tail (of this conversation or another of the user's): those tails are marked stale, so
-     * the link is never undone when an episode takes the turn. The caller holds the rewrite lock.
+     * Turns the facts rewrite with a supersession link may lie in an open tail: turns stored
+     * before this call (of this conversation or another of the user's), and the call's own turns,
+     * which may stay open. Those tails are marked stale, so the link is never undone when an
+     * episode later takes the turn from the tail kept in memory. The caller holds the rewrite lock.
      */
     private void relinked(List<StoredMemory> all, List<StoredMemory> batch, List<StoredMemory> adopted) {
         if (tails == null) {
             return;
         }
-        Set<String> ours = new HashSet<>();
-        batch.forEach(r -> ours.add(r.memory().id()));
-        adopted.forEach(r -> ours.add(r.memory().id()));
-        all.stream().map(StoredMemory::memory).filter(m -> m.kind() == Kind.TURN && !ours.contains(m.id()))
+        Map<String, Memory> ours = new HashMap<>();
+        batch.forEach(r -> ours.put(r.memory().id(), r.memory()));
+        adopted.forEach(r -> ours.put(r.memory().id(), r.memory()));
+        all.stream().map(StoredMemory::memory).filter(m -> m.kind() == Kind.TURN && !m.equals(ours.get(m.id())))
                 .map(Memory::scope).distinct().forEach(tails::invalidate);
     }
 
