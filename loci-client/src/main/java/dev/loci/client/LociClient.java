@@ -71,7 +71,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>Retries</b> with exponential backoff and jitter, honouring {@code Retry-After}, for calls
  * that are safe to repeat: the reads ({@code get}, {@code history}, {@code count}, {@code list}, {@code stats},
  * and {@code recall} and {@code context}, which change nothing but retention), {@code pin},
- * {@code forget(scope, id)}, and {@code remember} when every message carries a client id (the
+ * {@code forget(scope, id)}, {@code awaitConsolidation}, and {@code remember} when every message carries a client id (the
  * server skips those it already has). Other writes are sent once.
  *
  * <p>Thread-safe: share one instance between threads (it holds one {@link HttpClient}, which pools
