@@ -203,6 +203,17 @@ public interface Loci extends AutoCloseable {
     void awaitConsolidation();
 
     /**
+     * As {@link #awaitConsolidation(Duration)} for the conversations within {@code scope} only:
+     * closes their open episode tails (those of other users, sessions and tenants stay open), then
+     * waits for the SESSION and TOPIC memories. The end of one conversation, or of one user's import.
+     *
+     * @return false if {@code timeout} passed first; true at once when level 2 is off
+     * @throws InvalidInputException if the scope or timeout is missing or the timeout is negative
+     * @throws LociException if the waiting thread is interrupted (its interrupt flag is kept)
+     */
+    boolean awaitConsolidation(Scope scope, Duration timeout);
+
+    /**
      * Releases what this instance holds (for the embedded engine: background threads, the store and
      * the embedding model). Calls after close fail with a {@link LociException}. Idempotent.
      */

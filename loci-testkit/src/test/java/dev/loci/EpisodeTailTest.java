@@ -264,6 +264,106 @@ class EpisodeTailTest {
     }
 
     @Test
+    void aTailTurnPinnedBeforeItsEpisodeClosesStaysPinned() {
+        LociConfig d = LociConfig.defaults();
+        Rig rig = Rig.create(1, d.withConsolidation(d.consolidation().withFacts(false)));
+        Scope s = MAYA.withSession("pin");
+        List<Message> talk = conversation();
+        String first = rig.loci().remember(s, List.of(talk.get(0))).ids().get(0);
+        rememberInCalls(rig.loci(), s, talk.subList(1, 3), 1);
+        assertTrue(rig.loci().pin(s, first, true).orElseThrow().lifecycle().pinned());
+        rememberInCalls(rig.loci(), s, talk.subList(3, 12), 1); // the topic shift closes the first episode
+        Memory turn = rig.loci().get(s, first).orElseThrow();
+        assertNotNull(turn.parentId(), "an episode took the pinned turn");
+        assertTrue(turn.lifecycle().pinned(), "and kept its pin");
+    }
+
+    @Test
+    void aTailTurnLinkedByAnotherConversationKeepsTheLinkInItsEpisode() {
+        Rig rig = Rig.create(1, LociConfig.defaults());
+        Scope home = MAYA.withSession("home");
+        String boston = rig.loci().remember(home, List.of(Message.of("Maya", "I live in Boston", T).withClientId("b")))
+                .ids().get(0);
+        rig.loci().remember(home, List.of(Message.of("Maya", "The harbour is lovely", T.plusSeconds(60))));
+        // Another session of the same user: the later statement closes the fact and links the turn,
+        // which is still in the first session's open tail.
+        rig.loci().remember(MAYA.withSession("work"),
+                List.of(Message.of("Maya", "I moved to Denver", T.plusSeconds(120))));
+        assertNotNull(rig.loci().get(home, boston).orElseThrow().lifecycle().supersededBy());
+        // two hours later in the first session: the silence closes its tail, taking the linked turn
+        rig.loci().remember(home, List.of(Message.of("Maya", "Ferries leave every hour", T.plus(Duration.ofHours(2)))));
+        Memory turn = rig.loci().get(home, boston).orElseThrow();
+        assertNotNull(turn.parentId(), "the silence closed the tail into an episode");
+        assertNotNull(turn.lifecycle().supersededBy(), "and the turn kept the link the other session gave it");
+    }
+
+    @Test
+    void turnsLinkedByTheirOwnCallKeepTheLinksWhenALaterCallClosesTheirEpisode() {
+        Rig rig = Rig.create(1, LociConfig.defaults());
+        Scope s = MAYA.withSession("own-link");
+        // one call, two statements: the later one closes the earlier, both turns are linked, and
+        // both stay open (two turns are no episode yet)
+        List<String> ids = rig.loci().remember(s, List.of(Message.of("Maya", "I live in Boston", T),
+                Message.of("Maya", "I moved to Denver", T.plusSeconds(60)))).ids();
+        assertNull(rig.loci().get(s, ids.get(0)).orElseThrow().parentId());
+        rig.loci().remember(s, List.of(Message.of("Maya", "Ferries leave every hour", T.plus(Duration.ofHours(3)))));
+        Memory boston = rig.loci().get(s, ids.get(0)).orElseThrow();
+        Memory denver = rig.loci().get(s, ids.get(1)).orElseThrow();
+        assertNotNull(boston.parentId(), "the silence closed the two turns into an episode");
+        assertEquals(ids.get(1), boston.lifecycle().supersededBy(), "the earlier turn kept its link");
+        assertEquals(ids.get(0), denver.lifecycle().supersedes(), "and so did the later one");
+    }
+
+    @Test
+    void oneMessageCallsReadNothingFromTheStoreOnceTheTailIsKnown() {
+        var store = new dev.loci.testkit.InMemoryStore();
+        var reads = new java.util.concurrent.atomic.AtomicInteger();
+        Thread caller = Thread.currentThread();
+        var counting = new dev.loci.testkit.ForwardingStore(store) {
+            private void count() {
+                if (Thread.currentThread() == caller) { // the background builder of sessions reads as it must
+                    reads.incrementAndGet();
+                }
+            }
+
+            @Override
+            public java.util.Optional<Memory> get(String tenant, String id) {
+                count();
+                return super.get(tenant, id);
+            }
+
+            @Override
+            public Map<String, dev.loci.spi.Embedding> vectors(String tenant, java.util.Collection<String> ids) {
+                count();
+                return super.vectors(tenant, ids);
+            }
+
+            @Override
+            public List<Memory> list(SearchFilter filter, int limit) {
+                count();
+                return super.list(filter, limit);
+            }
+
+            @Override
+            public dev.loci.spi.SearchHits search(SearchRequest request) {
+                count();
+                return super.search(request);
+            }
+        };
+        LociConfig d = LociConfig.defaults();
+        Scope s = MAYA.withSession("steady");
+        try (Loci loci = dev.loci.engine.LociEngine.builder().embedder(new dev.loci.testkit.HashingEmbedder())
+                .store(counting).clock(new dev.loci.testkit.ManualClock(T))
+                .config(d).build()) {
+            loci.remember(s, List.of(conversation().get(0))); // a conversation new to this process: read once
+            reads.set(0);
+            rememberInCalls(loci, s, conversation().subList(1, CONVERSATION.length), 1);
+            assertEquals(0, reads.get(), "no store read on the calls that continued the tail");
+            assertFalse(episodes(loci, store, s).isEmpty(), "while episodes closed and took turns of the tail");
+        }
+    }
+
+    @Test
     void closingTheEngineKeepsTheTailOpenForTheNextStart() {
         var store = new dev.loci.testkit.InMemoryStore();
         var clock = new dev.loci.testkit.ManualClock(T);

@@ -55,11 +55,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code purge} is {@code DELETE /v1/memories?confirm=true} and needs a user or session in the scope
  * (the server does not purge a whole tenant); {@code count} is {@code GET /v1/memories/count}, which
  * has no metadata filter; {@code list} is {@code GET /v1/memories} (a metadata key holding {@code :}
- * cannot be sent there); {@code stats} is {@code GET /v1/stats} and needs an admin key.
+ * cannot be sent there); {@code stats} is {@code GET /v1/stats} and needs an admin key;
+ * {@code awaitConsolidation} is {@code POST /v1/consolidate} (the key's tenant, or the scope given),
+ * sent again while the server has not caught up and time is left.
  * <b>Not available over REST</b>, so they throw {@link UnsupportedOperationException}:
  * {@link #compact()} and {@link #evictExpired()} (store-wide maintenance across tenants, run by the
- * server's operator; expiry also runs in the server's background), {@link #awaitConsolidation}
- * (consolidation runs inside the server, which offers no way to wait for it), and {@code count} with
+ * server's operator; expiry also runs in the server's background), and {@code count} with
  * a metadata filter.
  *
  * <p><b>Errors</b> are the engine's: a 400/413/422 problem is an {@link InvalidInputException}
@@ -70,14 +71,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>Retries</b> with exponential backoff and jitter, honouring {@code Retry-After}, for calls
  * that are safe to repeat: the reads ({@code get}, {@code history}, {@code count}, {@code list}, {@code stats},
  * and {@code recall} and {@code context}, which change nothing but retention), {@code pin},
- * {@code forget(scope, id)}, and {@code remember} when every message carries a client id (the
+ * {@code forget(scope, id)}, {@code awaitConsolidation}, and {@code remember} when every message carries a client id (the
  * server skips those it already has). Other writes are sent once.
  *
  * <p>Thread-safe: share one instance between threads (it holds one {@link HttpClient}, which pools
  * connections). {@link #close()} closes that client if this instance created it.
  */
 public final class LociClient implements Loci {
+    /** The longest a {@code POST /v1/consolidate} request is asked to wait (the server allows 60 s). */
+    static final Duration WAIT_PER_REQUEST = Duration.ofSeconds(20);
+
     private final Transport transport;
+    private final Duration requestTimeout;
     private final String tenant;
     private final HttpClient ownedHttp;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -89,6 +94,7 @@ public final class LociClient implements Loci {
         this.transport = new Transport(b.baseUrl, b.apiKey, http == null ? ownedHttp : http, b.requestTimeout,
                 b.maxRetries, b.backoffBase, b.maxBackoff, b.sleeper, Clock.systemUTC());
         this.tenant = b.tenant;
+        this.requestTimeout = b.requestTimeout;
     }
 
     /** A builder; {@link Builder#baseUrl(String)} is required. */
@@ -309,25 +315,47 @@ public final class LociClient implements Loci {
     }
 
     /**
-     * Not available over REST: consolidation runs inside the server and the API offers no way to
-     * wait for it (recall already sees turns and episodes when remember returns).
-     *
-     * @throws UnsupportedOperationException always
+     * {@code POST /v1/consolidate} for the whole tenant of the key: closes the open episode tails of
+     * its conversations, then waits for the server's sessions and topics. A request waits at most
+     * {@link #WAIT_PER_REQUEST} (and half the request timeout); it is sent again until the server
+     * says it caught up or {@code timeout} passes. Needs a write key.
      */
     @Override
     public boolean awaitConsolidation(Duration timeout) {
-        throw new UnsupportedOperationException("awaitConsolidation is not part of the REST API: the server "
-                + "consolidates in its background; turns and episodes are recallable when remember returns");
+        ensureOpen();
+        return consolidate(LociJson.mapper().createObjectNode(), timeout);
     }
 
-    /**
-     * Not available over REST, as {@link #awaitConsolidation(Duration)}.
-     *
-     * @throws UnsupportedOperationException always
-     */
+    /** As {@link #awaitConsolidation(Duration)}, without a time limit. */
     @Override
     public void awaitConsolidation() {
-        awaitConsolidation(Duration.ZERO);
+        ensureOpen();
+        consolidate(LociJson.mapper().createObjectNode(), null);
+    }
+
+    /** As {@link #awaitConsolidation(Duration)} for the conversations within {@code scope} only. */
+    @Override
+    public boolean awaitConsolidation(Scope scope, Duration timeout) {
+        check(scope);
+        return consolidate(Wire.scoped(scope), timeout);
+    }
+
+    private boolean consolidate(ObjectNode scope, Duration timeout) {
+        if (timeout != null && timeout.isNegative()) {
+            throw new InvalidInputException("timeout", "must be a duration >= 0");
+        }
+        long start = System.nanoTime();
+        long perRequest = Math.min(WAIT_PER_REQUEST.toMillis(), requestTimeout.toMillis() / 2);
+        while (true) {
+            long left = timeout == null ? perRequest
+                    : Math.max(0, timeout.toMillis() - (System.nanoTime() - start) / 1_000_000);
+            ObjectNode body = scope.deepCopy().put("timeoutMs", Math.min(left, perRequest));
+            boolean complete = transport.send("POST", "/v1/consolidate", body, true, false).json()
+                    .path("complete").asBoolean();
+            if (complete || (timeout != null && left <= perRequest)) {
+                return complete;
+            }
+        }
     }
 
     /** Closes the HTTP client if this instance created it (waiting for calls in flight). Idempotent. */

@@ -101,12 +101,18 @@ class ClientErrorsIT {
     }
 
     @Test
+    void aFlushNeedsAWriteKey() {
+        try (LociClient c = client(keys.create("acme", Role.READ).token())) {
+            assertThrows(AccessDeniedException.class, () -> c.awaitConsolidation(Duration.ofSeconds(1)));
+            assertThrows(AccessDeniedException.class, () -> c.awaitConsolidation(MAYA, Duration.ZERO));
+        }
+    }
+
+    @Test
     void operationsTheRestApiLacksSaySo() {
         try (LociClient c = client(keys.create("acme", Role.ADMIN).token())) {
             assertThrows(UnsupportedOperationException.class, c::compact);
             assertThrows(UnsupportedOperationException.class, c::evictExpired);
-            assertThrows(UnsupportedOperationException.class, () -> c.awaitConsolidation(Duration.ofSeconds(1)));
-            assertThrows(UnsupportedOperationException.class, c::awaitConsolidation);
             assertThrows(UnsupportedOperationException.class,
                     () -> c.count(MAYA, MemoryFilter.all().withMetadata(Map.of("topic", "pets"))));
         }

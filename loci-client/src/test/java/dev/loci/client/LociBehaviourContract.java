@@ -139,6 +139,27 @@ abstract class LociBehaviourContract {
     }
 
     @Test
+    void aFlushClosesTheOpenConversationsOfItsScopeOnly() {
+        Scope other = Scope.user(maya.tenant(), maya.userId()).withSession("s2");
+        for (int i = 0; i < 2; i++) { // a message per call: the conversations stay open
+            loci().remember(maya, List.of(conversation().get(i)));
+            loci().remember(other, List.of(conversation().get(i)));
+        }
+        var episodes = MemoryFilter.all().withKinds(Set.of(Kind.EPISODE));
+        assertEquals(0, loci().count(maya, episodes));
+
+        assertTrue(loci().awaitConsolidation(maya, java.time.Duration.ofSeconds(30)));
+        assertEquals(1, loci().count(maya, episodes), "the flushed conversation's turns form an episode");
+        assertEquals(0, loci().count(other, episodes), "the user's other session is still open");
+        assertTrue(loci().awaitConsolidation(java.time.Duration.ofSeconds(30)));
+        assertEquals(1, loci().count(other, episodes), "a flush of the whole tenant closes it");
+
+        var bad = assertThrows(InvalidInputException.class,
+                () -> loci().awaitConsolidation(maya, java.time.Duration.ofSeconds(-1)));
+        assertEquals("timeout", bad.field());
+    }
+
+    @Test
     void pinAndUnpin() {
         String id = loci().remember(maya, conversation()).ids().get(0);
         assertTrue(loci().pin(maya, id, true).orElseThrow().lifecycle().pinned());

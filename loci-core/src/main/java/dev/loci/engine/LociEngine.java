@@ -305,6 +305,23 @@ public final class LociEngine implements Loci {
             throw new InvalidInputException("timeout", "must be a duration >= 0");
         }
         ingest.closeTails(true); // a flush: every conversation's open tail becomes episodes
+        return awaitLevelTwo(timeout);
+    }
+
+    @Override
+    public boolean awaitConsolidation(Scope scope, Duration timeout) {
+        ensureOpen();
+        if (scope == null) {
+            throw new InvalidInputException("scope", "is required (a tenant at least)");
+        }
+        if (timeout == null || timeout.isNegative()) {
+            throw new InvalidInputException("timeout", "must be a duration >= 0");
+        }
+        ingest.closeTails(scope); // the conversations within the scope end here
+        return awaitLevelTwo(timeout);
+    }
+
+    private boolean awaitLevelTwo(Duration timeout) {
         if (consolidator == null) {
             return true;
         }

@@ -123,6 +123,11 @@ final class DeferredLoci implements Loci {
     }
 
     @Override
+    public boolean awaitConsolidation(Scope scope, Duration timeout) {
+        return engine.get().awaitConsolidation(scope, timeout);
+    }
+
+    @Override
     public void close() {
         // the server owns the engine and closes it
     }

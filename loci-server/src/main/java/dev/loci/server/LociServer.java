@@ -113,6 +113,7 @@ public final class LociServer implements AutoCloseable {
             route(r, HandlerType.GET, "/v1/memories/{id}/history", Role.READ, api::history);
             route(r, HandlerType.PUT, "/v1/memories/{id}/pinned", Role.WRITE, api::pin);
             route(r, HandlerType.POST, "/v1/context", Role.READ, api::context);
+            route(r, HandlerType.POST, "/v1/consolidate", Role.WRITE, api::consolidate);
             route(r, HandlerType.GET, "/v1/users", Role.READ, api::users);
             route(r, HandlerType.GET, "/v1/stats", Role.ADMIN, api::stats);
             for (String path : console.paths()) { // pages, not API: kept out of routes() and the OpenAPI document

@@ -18,6 +18,7 @@ import dev.loci.json.LociJson;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +35,10 @@ final class MemoryRoutes {
     private static final Set<String> SCOPE_PARAMS = Set.of("userId", "agentId", "sessionId");
     private static final Set<String> USERS_PARAMS = Set.of("limit", "cursor");
     private static final Set<String> LIST_PARAMS = Set.of("kind", "from", "to", "metadata", "limit", "cursor", "asOf");
+
+    /** How long {@code POST /v1/consolidate} waits for sessions and topics unless told: a request thread is held meanwhile. */
+    static final long DEFAULT_CONSOLIDATE_WAIT_MS = 30_000;
+    static final long MAX_CONSOLIDATE_WAIT_MS = 60_000;
 
     private final Supplier<Loci> engine;
     private final ServerMetrics metrics;
@@ -75,6 +80,22 @@ final class MemoryRoutes {
                 in.asOf());
         ContextBlock block = metrics.context().record(() -> engine.get().context(scope, query, in.budget()));
         json(ctx, 200, LociJson.context(block));
+    }
+
+    /**
+     * {@code POST /v1/consolidate}: closes the open episode tails of the conversations within the
+     * scope, then waits (at most {@code timeoutMs}) for the sessions and topics built over them.
+     */
+    void consolidate(Context ctx) {
+        Requests.ConsolidateIn in = Requests.body(ctx, Requests.ConsolidateIn.class, maxBodyBytes);
+        Scope scope = Requests.scope(LociServer.tenant(ctx), in.userId(), in.agentId(), in.sessionId());
+        long wait = in.timeoutMs() == null ? DEFAULT_CONSOLIDATE_WAIT_MS : in.timeoutMs();
+        if (wait < 0 || wait > MAX_CONSOLIDATE_WAIT_MS) {
+            throw new ProblemException(Problem.unprocessable("timeoutMs", "must be 0.." + MAX_CONSOLIDATE_WAIT_MS
+                    + " milliseconds, was " + wait));
+        }
+        boolean complete = engine.get().awaitConsolidation(scope, Duration.ofMillis(wait));
+        json(ctx, 200, LociJson.mapper().createObjectNode().put("complete", complete));
     }
 
     /** {@code GET /v1/memories/{id}}. */

@@ -72,6 +72,9 @@ final class Requests {
     record PinIn(String userId, String agentId, String sessionId, Boolean pinned) {
     }
 
+    record ConsolidateIn(String userId, String agentId, String sessionId, Long timeoutMs) {
+    }
+
     record ForgetIn(String userId, String agentId, String sessionId, List<String> kinds, String from, String to,
                     Map<String, String> metadata) {
     }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A chat client posts every message on its own to {@code POST /v1/memories}: the conversation still
  * gets its episodes, over real HTTP. A silence of hours between two messages closes the episode
- * before it; the last one is closed by a flush.
+ * before it; the last one is closed by a flush ({@code POST /v1/consolidate}), which closes the
+ * conversations of its own scope only.
  */
 class OneMessagePostsIT {
     @TempDir
@@ -24,6 +25,7 @@ class OneMessagePostsIT {
     static Loci engine;
     static LociServer server;
     static Http writer;
+    static Http otherTenant;
 
     @BeforeAll
     static void start() {
@@ -31,6 +33,7 @@ class OneMessagePostsIT {
         engine = TestServers.fakeEngine();
         server = LociServer.start(engine, TestServers.options(dir).withApiKeys(keys));
         writer = new Http(server.port(), keys.create("acme", Role.WRITE).token());
+        otherTenant = new Http(server.port(), keys.create("globex", Role.WRITE).token());
     }
 
     @AfterAll
@@ -76,7 +79,14 @@ class OneMessagePostsIT {
         }
         assertEquals(List.of(morning), episodes(), "ten hours of silence closed the morning's episode");
 
-        assertTrue(engine.awaitConsolidation(java.time.Duration.ofSeconds(30)));
+        // A flush closes the conversations within its scope only: another user's, another tenant's.
+        assertEquals(200, writer.post("/v1/consolidate", "{\"userId\":\"tom\"}").status());
+        assertEquals(200, otherTenant.post("/v1/consolidate", "{}").status());
+        assertEquals(List.of(morning), episodes(), "flushes of other scopes left the evening open");
+
+        var flushed = writer.post("/v1/consolidate", "{\"userId\":\"maya\",\"sessionId\":\"chat\",\"timeoutMs\":30000}");
+        assertEquals(200, flushed.status(), flushed.body());
+        assertTrue(flushed.json().get("complete").asBoolean(), flushed.body());
         assertEquals(List.of(morning, evening), episodes(), "the flush closed the evening's");
         var sessions = writer.get("/v1/memories?userId=maya&sessionId=chat&kind=SESSION");
         assertEquals(1, sessions.json().get("memories").size(), sessions.body());

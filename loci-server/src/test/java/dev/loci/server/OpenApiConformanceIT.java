@@ -148,6 +148,7 @@ class OpenApiConformanceIT {
         w.delete("/v1/memories/" + added.json().get("ids").get(1).asText());
         w.post("/v1/memories", "{\"userId\":\"tom\",\"messages\":[{\"text\":\"Tom plays the piano.\"}]}");
         w.delete("/v1/memories?userId=tom&confirm=true");
+        w.post("/v1/consolidate", "{\"userId\":\"maya\",\"sessionId\":\"s1\",\"timeoutMs\":10000}");
         new Recorder(admin, sent).get("/v1/stats");
         Recorder anon = new Recorder(anonymous, sent);
         anon.get("/health");
@@ -181,6 +182,9 @@ class OpenApiConformanceIT {
         r.get("/v1/users?limit=ten");
         r.post("/v1/context", "{\"query\":\"x\",\"budget\":0}");
         w.post("/v1/memories/forget", "{}");
+        w.post("/v1/consolidate", "{\"timeoutMs\":-1}");
+        w.post("/v1/consolidate", "{\"timeoutMs\":\"soon\"}");
+        r.post("/v1/consolidate", "{}");
     }
 
     /** Sends through a client and keeps each exchange with the body it sent. */

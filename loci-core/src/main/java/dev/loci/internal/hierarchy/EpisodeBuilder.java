@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -37,6 +38,11 @@ public final class EpisodeBuilder {
             "it's", "i'm", "that's", "there", "their", "would", "could", "been", "were", "will", "when", "how",
             "all", "out", "some", "like", "also", "too", "can", "did", "get", "got", "its", "our", "she", "her",
             "him", "his", "one", "much", "more", "yeah", "wow", "thanks", "great", "good", "love", "very");
+
+    /** Compiled once: an episode is built on the path of a remember call. */
+    private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}']+");
+    private static final Pattern SPACE = Pattern.compile("\\s+");
+    private static final Pattern NOT_LETTER_OR_DIGIT = Pattern.compile("[^\\p{L}\\p{N}]");
 
     private EpisodeBuilder() {
     }
@@ -234,7 +240,7 @@ public final class EpisodeBuilder {
     static List<String> keyphrases(List<Memory> members) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (Memory m : members) {
-            for (String w : m.text().toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}']+")) {
+            for (String w : NON_WORD.split(m.text().toLowerCase(Locale.ROOT))) {
                 if (w.length() > 3 && !STOP.contains(w)) {
                     counts.merge(w, 1, Integer::sum);
                 }
@@ -248,9 +254,9 @@ public final class EpisodeBuilder {
     static List<String> entities(List<Memory> members) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (Memory m : members) {
-            String[] words = m.text().split("\\s+");
+            String[] words = SPACE.split(m.text());
             for (int i = 1; i < words.length; i++) {
-                String w = words[i].replaceAll("[^\\p{L}\\p{N}]", "");
+                String w = NOT_LETTER_OR_DIGIT.matcher(words[i]).replaceAll("");
                 boolean sentenceStart = words[i - 1].endsWith(".") || words[i - 1].endsWith("!") || words[i - 1].endsWith("?");
                 if (w.length() > 1 && Character.isUpperCase(w.charAt(0)) && !sentenceStart && !w.equals("I")) {
                     counts.merge(w, 1, Integer::sum);

@@ -153,6 +153,19 @@ public final class EpisodeTails {
         return fresh.turns();
     }
 
+    /**
+     * Whether the conversation's tail may differ from the store since {@code generation} was read
+     * (before {@link #tail}): a forget, update, pin or fact link invalidated tails meanwhile, the
+     * tail is stale, or the store is shared (another process may have rewritten its turns). When
+     * not, the tail kept in memory is the stored one and need not be read again ({@link #reload}).
+     * Call it under the lock forgets and updates hold: every rewrite of a stored turn other than
+     * the one the caller is about to make happens under it and invalidates first.
+     */
+    public synchronized boolean changedSince(Scope scope, long generation) {
+        Tail t = tails.get(scope);
+        return shared || generation != this.generation || t == null || t.stale();
+    }
+
     /** {@link #reload} for a tail handed back by {@link #evicted()}. */
     public List<StoredMemory> reload(Evicted e) {
         return refresh(e.scope(), e.turns(), e.before(), e.primer(), null).turns();

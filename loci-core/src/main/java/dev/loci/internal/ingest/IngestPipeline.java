@@ -222,12 +222,17 @@ public final class IngestPipeline {
         } else {
             rewrites.lock();
             try {
-                tail = tails.reload(scope); // as stored now: nothing rewrites it while the lock is held
-                generation = tails.generation();
-                whole = tail.isEmpty() && kept.size() >= consolidation.minEpisodeTurns();
-                before = tail.isEmpty() ? previous : tails.before(scope);
-                organised = EpisodeBuilder.organise(scope, tail, turns, consolidation, whole, before,
-                        tails.primer(scope));
+                // The turns an episode takes are written again: as stored now (nothing rewrites them
+                // while the lock is held). In the steady state nothing touched them since the tail
+                // was read, and the tail kept in memory is what the store holds: nothing is read.
+                if (tails.changedSince(scope, generation)) {
+                    tail = tails.reload(scope);
+                    generation = tails.generation();
+                    whole = tail.isEmpty() && kept.size() >= consolidation.minEpisodeTurns();
+                    before = tail.isEmpty() ? previous : tails.before(scope);
+                    organised = EpisodeBuilder.organise(scope, tail, turns, consolidation, whole, before,
+                            tails.primer(scope));
+                }
                 write(withoutAdopted(organised), organised.adopted(), kept, vectors, statements, now);
             } finally {
                 rewrites.unlock();
@@ -290,6 +295,20 @@ public final class IngestPipeline {
         int closed = 0;
         for (Scope scope : tails.open(idleBefore)) {
             closed += closeTail(scope, idleBefore) ? 1 : 0;
+        }
+        return closed;
+    }
+
+    /** Closes the open tails of the conversations {@code within} covers (a flush of those only); how many it closed. */
+    public int closeTails(Scope within) {
+        if (tails == null) {
+            return 0;
+        }
+        int closed = 0;
+        for (Scope scope : tails.open(null)) {
+            if (within.covers(scope)) {
+                closed += closeTail(scope, null) ? 1 : 0;
+            }
         }
         return closed;
     }
@@ -404,11 +423,29 @@ public final class IngestPipeline {
                 return;
             }
             all = withAdopted(all, adopted);
+            relinked(all, batch, adopted);
             store.write(all);
             facts.rememberCurrentFacts(all);
         } finally {
             rewrites.unlock();
         }
+    }
+
+    /**
+     * Turns the facts rewrite with a supersession link may lie in an open tail: turns stored
+     * before this call (of this conversation or another of the user's), and the call's own turns,
+     * which may stay open. Those tails are marked stale, so the link is never undone when an
+     * episode later takes the turn from the tail kept in memory. The caller holds the rewrite lock.
+     */
+    private void relinked(List<StoredMemory> all, List<StoredMemory> batch, List<StoredMemory> adopted) {
+        if (tails == null) {
+            return;
+        }
+        Map<String, Memory> ours = new HashMap<>();
+        batch.forEach(r -> ours.put(r.memory().id(), r.memory()));
+        adopted.forEach(r -> ours.put(r.memory().id(), r.memory()));
+        all.stream().map(StoredMemory::memory).filter(m -> m.kind() == Kind.TURN && !m.equals(ours.get(m.id())))
+                .map(Memory::scope).distinct().forEach(tails::invalidate);
     }
 
     /** {@code all} with the adopted turns: a turn the facts rewrote (a link) takes its episode link there. */

@@ -351,11 +351,13 @@ public final class ForgetPipeline {
 
     /**
      * The open tails of these scopes' conversations may hold a deleted or rewritten turn, or be
-     * keyed with one: they are read again before their next use.
+     * keyed with one: they are read again before their next use. So may those of the user's other
+     * conversations (the repairs of the user's facts rewrite the supersession links of their turns).
      */
-    private void tailsChanged(List<Scope> scopes) {
+    void tailsChanged(List<Scope> scopes) {
         if (tails != null) {
-            scopes.forEach(tails::invalidate);
+            scopes.stream().map(s -> s.userId() == null ? s : Scope.user(s.tenant(), s.userId())).distinct()
+                    .forEach(tails::invalidate);
         }
     }
 

@@ -173,6 +173,7 @@ public final class RetentionPipeline {
                 throw new InvalidInputException("id", current.id() + " is " + current.kind()
                         + "; only level-0 memories (turns, chunks) are evicted for capacity, so only they can be pinned");
             }
+            forget.tailsChanged(List.of(current.scope())); // an open tail may hold it: its flag must survive
             Memory next = current.withLifecycle(current.lifecycle().withPinned(pinned));
             Embedding vector = embedder.embedDocuments(List.of(IndexKeys.embedText(next))).get(0);
             store.write(List.of(new StoredMemory(next, vector, keysOf(next))));
