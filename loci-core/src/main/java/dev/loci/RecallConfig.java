@@ -368,9 +368,13 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         return toBuilder().contiguityWeight(weight).build();
     }
 
-    /** The same with the temporal preference of "when" questions at the given weight (0 = off). */
+    /**
+     * The same with both temporal steps: the preference of "when" questions at the given weight, and
+     * the period step at its weight here, or at its default if it was off; 0 turns both off.
+     */
     public RecallConfig withTemporal(double weight) {
-        return toBuilder().temporalWeight(weight).build();
+        double period = weight == 0 ? 0 : periodWeight > 0 ? periodWeight : defaults().periodWeight();
+        return toBuilder().temporalWeight(weight).periodWeight(period).build();
     }
 
     /** The same with at least {@code n} candidates per signal (signals that are off stay off). */
@@ -399,7 +403,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
      * supersession, recency, speaker, session spread) off.
      */
     public RecallConfig flat() {
-        return toBuilder().routingWeight(0).contiguityWeight(0).temporalWeight(0).diversity(0).retentionWeight(0)
+        return toBuilder().routingWeight(0).contiguityWeight(0).temporalWeight(0).periodWeight(0).diversity(0).retentionWeight(0)
                 .supersededFactor(1.0).recencyWeight(0).speakerWeight(0).sessionSpread(0).presentWeight(0)
                 .build();
     }

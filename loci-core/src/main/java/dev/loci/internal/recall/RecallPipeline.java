@@ -165,15 +165,14 @@ public final class RecallPipeline {
         if (turns && config.contiguityWeight() > 0) {
             contiguity(config.contiguityWeight(), candidates, loaded);
         }
-        if (config.temporalWeight() > 0) {
-            List<TimeRange> periods = config.periodWeight() > 0
-                    ? DateKeys.periods(query.text(), query.at() != null ? query.at() : asOf) : List.of();
+        if (config.periodWeight() > 0) {
+            List<TimeRange> periods = DateKeys.periods(query.text(), query.at() != null ? query.at() : asOf);
             if (!periods.isEmpty()) {
                 inPeriods(periods, filter, query.text(), vector, config, candidates);
             }
-            if (asksWhen(query.text())) {
-                preferTimed(config.temporalWeight(), config.temporalCandidates(), candidates, loaded);
-            }
+        }
+        if (config.temporalWeight() > 0 && asksWhen(query.text())) {
+            preferTimed(config.temporalWeight(), config.temporalCandidates(), candidates, loaded);
         }
         if (config.speakerWeight() > 0) {
             preferNamedSpeakers(config.speakerWeight(), query.text(), query.k(), candidates, loaded);
