@@ -120,6 +120,14 @@ public final class RecallPipeline {
                     + "|latest|most recent|most recently|newest|so far)\\b",
             Pattern.CASE_INSENSITIVE);
 
+    /** A question in the present tense ("where does she live", "what is his job") asks how things stand now. */
+    private static final Pattern PRESENT_TENSE = Pattern.compile("\\b(is|are|am|does|do|isn't|aren't|doesn't|don't)\\b",
+            Pattern.CASE_INSENSITIVE);
+    /** ...unless it points at the past or at an event ("when did", "last year", "used to", "before"). */
+    private static final Pattern PAST_MARKER = Pattern.compile(
+            "\\b(did|didn't|was|were|wasn't|weren't|had|used to|ago|last|yesterday|before|previously|originally|first"
+                    + "|when|(19|20)\\d\\d)\\b", Pattern.CASE_INSENSITIVE);
+
     private final Embedder embedder;
     private final MemoryStore store;
     private final Clock clock;
@@ -588,7 +596,8 @@ public final class RecallPipeline {
 
     /** Whether the question asks how things stand now ("where does she work now", "my current car"). */
     static boolean asksAboutNow(String question) {
-        return PRESENT_QUESTION.matcher(question).find();
+        return PRESENT_QUESTION.matcher(question).find()
+                || PRESENT_TENSE.matcher(question).find() && !PAST_MARKER.matcher(question).find();
     }
 
     static boolean asksWhen(String question) {
