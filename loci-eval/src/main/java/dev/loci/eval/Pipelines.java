@@ -73,26 +73,15 @@ public final class Pipelines {
         // off by default: neutral (present) or worse (spread) on LoCoMo, kept as rows for long histories
         rows.put("loci+present0.1", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().presentWeight(0.1).build()));
-        rows.put("loci+present0.2", (loci, scope, q) -> loci.recall(scope, q,
-                loci.config().recall().toBuilder().presentWeight(0.2).build()));
-        rows.put("loci+present0.5", (loci, scope, q) -> loci.recall(scope, q,
-                loci.config().recall().toBuilder().presentWeight(0.5).build()));
-        rows.put("loci+present1.0", (loci, scope, q) -> loci.recall(scope, q,
-                loci.config().recall().toBuilder().presentWeight(1.0).build()));
-        rows.put("loci+recency0.1", (loci, scope, q) -> loci.recall(scope, q,
-                loci.config().recall().toBuilder().recencyWeight(0.1).build()));
         rows.put("loci+spread0.1", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().sessionSpread(0.1).build()));
         // the default without one of its steps each, to see what each costs on a longer history (--haystack)
         rows.put("loci-supersession", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().supersededFactor(1.0).build()));
-        rows.put("loci-temporal", (loci, scope, q) -> loci.recall(scope, q,
-                loci.config().recall().toBuilder().temporalWeight(0).periodWeight(0).build()));
-        // the two temporal steps apart: the period a question names, and the "when" preference for turns naming a time
+        // the two temporal steps apart: the period a question names (on), and the "when" preference for turns
+        // naming a time (off since 2026-12-05)
         rows.put("loci-period", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().periodWeight(0).build()));
-        rows.put("loci-when", (loci, scope, q) -> loci.recall(scope, q,
-                loci.config().recall().toBuilder().temporalWeight(0).build()));
         rows.put("loci+when0.2", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().temporalWeight(0.2).build()));
         rows.put("loci+lexical0.5", (loci, scope, q) -> loci.recall(scope, q,

@@ -120,14 +120,17 @@ public final class RecallPipeline {
                     + "|latest|most recent|most recently|newest|so far)\\b",
             Pattern.CASE_INSENSITIVE);
 
-    /** A question in the present tense ("where does she live", "what is his job") asks how things stand now. */
-    private static final Pattern PRESENT_TENSE = Pattern.compile("\\b(is|are|am|does|do|isn't|aren't|doesn't|don't)\\b",
+    /**
+     * A question put to the agent about what it said ("what did you suggest for my trip") names
+     * the agent's own turns (role "assistant"), as a speaker's name names that speaker's.
+     */
+    private static final Pattern SECOND_PERSON = Pattern.compile("\\b(you|your|yours|yourself)\\b",
             Pattern.CASE_INSENSITIVE);
-    /** ...unless it points at the past or at an event ("when did", "last year", "used to", "before"). */
-    private static final Pattern PAST_MARKER = Pattern.compile(
-            "\\b(did|didn't|was|were|wasn't|weren't|had|used to|ago|last|yesterday|before|previously|originally|first"
-                    + "|when|(19|20)\\d\\d)\\b", Pattern.CASE_INSENSITIVE);
-
+    /**
+     * Otherwise a question in the first person ("what did I say about my car") is the user asking
+     * about themselves: it names the user's own turns (role "user").
+     */
+    private static final Pattern FIRST_PERSON = Pattern.compile("\\bI\\b|(?i)\\b(me|my|mine|myself)\\b");
     private final Embedder embedder;
     private final MemoryStore store;
     private final Clock clock;
@@ -405,19 +408,34 @@ public final class RecallPipeline {
         }
         double kth = ranked.get(Math.min(k, ranked.size()) - 1).score;
         Map<String, Boolean> named = new HashMap<>();
+        String askedRole = namedRole(question);
         int rank = 0;
         for (Candidate c : ranked) {
             rank++;
             if (c.score * (1 + weight) < kth) {
                 break;
             }
-            String speaker = loaded.get(c.id).map(Memory::speaker).orElse(null);
-            if (speaker != null && named.computeIfAbsent(speaker, s -> names(question, s))) {
+            Memory m = loaded.get(c.id).orElse(null);
+            String speaker = m == null ? null : m.speaker();
+            boolean byRole = askedRole != null && m != null && askedRole.equalsIgnoreCase(m.role());
+            if (byRole || speaker != null && named.computeIfAbsent(speaker, s -> names(question, s))) {
                 double raise = weight * c.score;
                 c.score += raise;
                 c.signals.add(new Signal(SPEAKER, rank, 1.0, raise));
             }
         }
+    }
+
+    /**
+     * The role whose turns a question names by person rather than by name: "assistant" for a
+     * question about what the agent said (second person), else "user" for one in the first person,
+     * else none.
+     */
+    static String namedRole(String question) {
+        if (SECOND_PERSON.matcher(question).find()) {
+            return "assistant";
+        }
+        return FIRST_PERSON.matcher(question).find() ? "user" : null;
     }
 
     /** Whether {@code text} names {@code speaker} as a whole word or words, ignoring case. */
@@ -596,8 +614,7 @@ public final class RecallPipeline {
 
     /** Whether the question asks how things stand now ("where does she work now", "my current car"). */
     static boolean asksAboutNow(String question) {
-        return PRESENT_QUESTION.matcher(question).find()
-                || PRESENT_TENSE.matcher(question).find() && !PAST_MARKER.matcher(question).find();
+        return PRESENT_QUESTION.matcher(question).find();
     }
 
     static boolean asksWhen(String question) {

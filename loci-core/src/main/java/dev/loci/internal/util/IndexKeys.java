@@ -15,17 +15,12 @@ public final class IndexKeys {
     private IndexKeys() {
     }
 
-    // EXPERIMENT (temporary): which indexed texts carry the speaker's name: both, embed, lexical or none
-    private static final String SPEAKER_KEYS = System.getProperty("loci.experiment.speakerKeys", "both");
-
     public static String embedText(Memory m) {
-        boolean named = SPEAKER_KEYS.equals("both") || SPEAKER_KEYS.equals("embed");
-        return m.speaker() == null || !named ? m.text() : m.speaker() + ": " + m.text();
+        return m.speaker() == null ? m.text() : m.speaker() + ": " + m.text();
     }
 
     public static String lexicalText(Memory m) {
-        boolean named = SPEAKER_KEYS.equals("both") || SPEAKER_KEYS.equals("lexical");
-        return m.speaker() == null || !named ? m.text() : m.speaker() + " " + m.text();
+        return m.speaker() == null ? m.text() : m.speaker() + " " + m.text();
     }
 
     /** BM25 keys of turns remembered together, in order: each is keyed with the turn before it. */

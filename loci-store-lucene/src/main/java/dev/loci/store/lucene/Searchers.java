@@ -58,13 +58,7 @@ final class Searchers {
         return new SearcherManager(index.writer(), new SearcherFactory() {
             @Override
             public IndexSearcher newSearcher(IndexReader reader, IndexReader previous) {
-                var searcher = new IndexSearcher(reader, pool);
-                // EXPERIMENT (temporary): BM25's length normalisation b (Lucene's default 0.75)
-                String b = System.getProperty("loci.experiment.bm25b");
-                if (b != null) {
-                    searcher.setSimilarity(new org.apache.lucene.search.similarities.BM25Similarity(1.2f, Float.parseFloat(b)));
-                }
-                return searcher;
+                return new IndexSearcher(reader, pool);
             }
         });
     }
