@@ -50,11 +50,13 @@ import java.util.regex.Pattern;
  *       the ranking that way;</li>
  *   <li>temporal steps: when the question names a time ("last weekend", "in May 2023", resolved
  *       against {@link RecallQuery#at()}), a second search restricted to that period adds its
- *       share ({@code periodWeight}) of its fused score to what it finds; and for a question asking
- *       when something happened, the strongest few ({@code temporalCandidates}) whose text names a
- *       time are raised by {@code temporalWeight x} their score;</li>
- *   <li>speaker: when the question names whoever said a candidate, it rises by
- *       {@code speakerWeight x} its score (the name says whose turn it is; it is not a matched word);</li>
+ *       share ({@code periodWeight}) of its fused score to what it finds; and (off by default) for a
+ *       question asking when something happened, the strongest few ({@code temporalCandidates}) whose
+ *       text names a time are raised by {@code temporalWeight x} their score;</li>
+ *   <li>speaker: when the question names whoever said a candidate, by name or by person (a
+ *       first-person question names the user's turns, one about what "you" said the agent's), it
+ *       rises by {@code speakerWeight x} its score (the name says whose turn it is; it is not a
+ *       matched word);</li>
  *   <li>recency (off by default; for questions about the present, {@code presentWeight}): the
  *       strongest candidates from later days are raised a little, so of two equally relevant
  *       statements the newer comes first;</li>
