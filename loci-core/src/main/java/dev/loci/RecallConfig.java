@@ -16,10 +16,14 @@ package dev.loci;
  *                      before and after it in its episode) inherit (0 = off, the default: with
  *                      100 candidates per signal it changed no top-20 on LoCoMo; 0.3 is the
  *                      weight measured there)
- * @param temporalWeight for questions asking when something happened, the share by which
- *                      candidates that carry an explicit time expression are raised
- *                      (default 0.2; 0 = off, which also turns off the search within the
- *                      periods a question names)
+ * @param temporalWeight for questions asking when something happened, the share by which the
+ *                      strongest candidates that carry an explicit time expression are raised
+ *                      (0 = off, the default since 2026-12-05: it favours one way of saying when
+ *                      a thing happened, a turn that names its time, over a turn whose own date
+ *                      answers; on LoCoMo, whose questions were written from such turns, it moved
+ *                      MRR by 0.01 and recall@10 not at all, while on long histories of another
+ *                      kind the temporal steps cost recall; 0.2 is the weight measured, see
+ *                      docs/BENCHMARKS.md). The period step ({@code periodWeight}) is apart from it
  * @param diversity     maximal marginal relevance: how much a result's similarity to those
  *                      ranked above it (word overlap) counts against it, 0..1 (0 = off, the
  *                      default: it did not raise recall on LoCoMo; 0.3 is the value measured)
@@ -41,7 +45,7 @@ package dev.loci;
  * @param periodWeight  when the question names a time, the share of its own score by which a
  *                      candidate that happened then (within the period, widened by its length, at
  *                      least two days and at most a week, on each side) rises (0..10, default 0.5;
- *                      0 = no period step)
+ *                      0 = no period step; it runs whatever {@code temporalWeight} is)
  * @param recencyWeight among the strongest candidates of a scope, how much the later ones are
  *                      raised: a candidate gains {@code recencyWeight x} its score {@code x} its
  *                      place in time among them (0 for the oldest, 1 for the newest), so of two
@@ -170,7 +174,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
     }
 
     public static RecallConfig defaults() {
-        return new RecallConfig(100, 100, 60, 1.0, 1.0, 0.0, 20, 0.0, 0.2, 0.0, 0.0, DEFAULT_SUPERSEDED_FACTOR,
+        return new RecallConfig(100, 100, 60, 1.0, 1.0, 0.0, 20, 0.0, 0.0, 0.0, 0.0, DEFAULT_SUPERSEDED_FACTOR,
                 Fusion.SCORES, 10, 0.5, 0.0, DEFAULT_SPEAKER_WEIGHT, DEFAULT_SESSION_SPREAD,
                 DEFAULT_PRESENT_WEIGHT, DEFAULT_DENSE_SPAN);
     }
@@ -368,9 +372,13 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         return toBuilder().contiguityWeight(weight).build();
     }
 
-    /** The same with the temporal preference of "when" questions at the given weight (0 = off). */
+    /**
+     * The same with both temporal steps: the preference of "when" questions at the given weight, and
+     * the period step at its weight here, or at its default if it was off; 0 turns both off.
+     */
     public RecallConfig withTemporal(double weight) {
-        return toBuilder().temporalWeight(weight).build();
+        double period = weight == 0 ? 0 : periodWeight > 0 ? periodWeight : defaults().periodWeight();
+        return toBuilder().temporalWeight(weight).periodWeight(period).build();
     }
 
     /** The same with at least {@code n} candidates per signal (signals that are off stay off). */
@@ -399,7 +407,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
      * supersession, recency, speaker, session spread) off.
      */
     public RecallConfig flat() {
-        return toBuilder().routingWeight(0).contiguityWeight(0).temporalWeight(0).diversity(0).retentionWeight(0)
+        return toBuilder().routingWeight(0).contiguityWeight(0).temporalWeight(0).periodWeight(0).diversity(0).retentionWeight(0)
                 .supersededFactor(1.0).recencyWeight(0).speakerWeight(0).sessionSpread(0).presentWeight(0)
                 .build();
     }

@@ -31,7 +31,8 @@ class LociConfigTest {
         assertEquals(IngestConfig.builder().maxTextChars(32_000).maxMessagesPerCall(100_000).build(), d.ingest());
         assertEquals(recall(100, 100, 60, 1.0, 1.0), d.recall());
         assertEquals(IngestConfig.defaults(), d.ingest());
-        assertEquals(0.2, d.recall().temporalWeight());
+        assertEquals(0.0, d.recall().temporalWeight());
+        assertEquals(0.5, d.recall().periodWeight());
         assertEquals(0.5, d.recall().supersededFactor());
         assertEquals(20, d.recall().episodeTopN());
         assertEquals(0.90, d.consolidation().topicThreshold());

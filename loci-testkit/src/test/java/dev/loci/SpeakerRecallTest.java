@@ -39,6 +39,25 @@ class SpeakerRecallTest {
     }
 
     @Test
+    void aQuestionInTheFirstPersonNamesTheUsersOwnTurns() {
+        rig.loci().remember(PAIR, List.of(
+                new Message("assistant", null, "the fence by the road is blue", T, "assistant", java.util.Map.of()),
+                new Message("user", null, "the fence by the garden is green", T.plusSeconds(60), "user",
+                        java.util.Map.of())));
+        // both turns match "fence" once, the assistant's first in the store; "my" makes it the user's question
+        List<Recalled> mine = ask("What colour is my fence?", 0.2);
+        assertEquals("user", mine.get(0).memory().clientId());
+        assertTrue(mine.get(0).signal(RecallPipeline.SPEAKER).isPresent());
+        assertTrue(mine.get(1).signal(RecallPipeline.SPEAKER).isEmpty(), "the assistant's turn is not the asker's");
+        assertTrue(ask("What colour is the fence?", 0.2).stream()
+                .allMatch(r -> r.signal(RecallPipeline.SPEAKER).isEmpty()), "a question not in the first person names nobody");
+        // asked what the agent said, the question names the agent's turns instead
+        List<Recalled> yours = ask("Which fence did you say is blue, by my garden?", 0.2);
+        assertEquals("assistant", yours.get(0).memory().clientId());
+        assertTrue(yours.get(0).signal(RecallPipeline.SPEAKER).isPresent());
+    }
+
+    @Test
     void aNameDoesNotCarryATurnThatIsNotAboutTheQuestion() {
         rig.loci().remember(PAIR, List.of(
                 Message.of("Ben", "Ok, see you", T).withClientId("ok"),

@@ -47,14 +47,14 @@ public final class Pipelines {
         // "hybrid" is plain rank fusion with the temporal step as it was first measured (window 50,
         // full period weight), so every ablation row below changes one thing against it
         RecallConfig hybrid = RecallConfig.defaults().withCandidates(candidates).flat().toBuilder()
-                .fusion(RecallConfig.Fusion.RRF).temporalCandidates(50).periodWeight(1.0).build();
+                .fusion(RecallConfig.Fusion.RRF).temporalCandidates(50).build();
         var rows = new LinkedHashMap<String, Pipeline>();
         rows.put("bm25", (loci, scope, q) -> loci.recall(scope, q, hybrid.lexicalOnly()));
         rows.put("dense", (loci, scope, q) -> loci.recall(scope, q, hybrid.denseOnly()));
         rows.put("hybrid", (loci, scope, q) -> loci.recall(scope, q, hybrid));
         var routing = hybrid.withRouting(ROUTING);
         var contiguity = hybrid.withContiguity(CONTIGUITY);
-        var temporal = hybrid.withTemporal(TEMPORAL);
+        var temporal = hybrid.toBuilder().temporalWeight(TEMPORAL).periodWeight(1.0).build();
         rows.put("hybrid+routing", (loci, scope, q) -> loci.recall(scope, q, routing));
         rows.put("hybrid+contiguity", (loci, scope, q) -> loci.recall(scope, q, contiguity));
         rows.put("hybrid+temporal", (loci, scope, q) -> loci.recall(scope, q, temporal));
@@ -78,8 +78,12 @@ public final class Pipelines {
         // the default without one of its steps each, to see what each costs on a longer history (--haystack)
         rows.put("loci-supersession", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().supersededFactor(1.0).build()));
-        rows.put("loci-temporal", (loci, scope, q) -> loci.recall(scope, q,
-                loci.config().recall().toBuilder().temporalWeight(0).periodWeight(0).build()));
+        // the two temporal steps apart: the period a question names (on), and the "when" preference for turns
+        // naming a time (off since 2026-12-05)
+        rows.put("loci-period", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().periodWeight(0).build()));
+        rows.put("loci+when0.2", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().temporalWeight(0.2).build()));
         rows.put("loci+lexical0.5", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().lexicalWeight(0.5).build()));
         // cosines on a fixed span below the best (the default, 0.2) or min-max within the candidates (0)

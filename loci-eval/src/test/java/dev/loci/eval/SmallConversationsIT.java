@@ -24,8 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  * Run: {@code mvn -o -q -B -pl loci-eval -am test -Dtest=SmallConversationsIT -Dsurefire.failIfNoSpecifiedTests=false}
  */
 class SmallConversationsIT {
-    /** Cases Loci's default pipeline answered at top-1 when this floor was set (of 26). */
-    static final int DEFAULT_FLOOR = 17;
+    /**
+     * Cases Loci's default pipeline answered at top-1 when this floor was set (of 26): 17 until
+     * 2026-12-05, 16 since the "when" preference is off by default (it won one case here and
+     * 0.01 MRR on LoCoMo, while on long histories of another kind the temporal steps cost recall;
+     * docs/BENCHMARKS.md).
+     */
+    static final int DEFAULT_FLOOR = 16;
 
     @TempDir
     Path dir;

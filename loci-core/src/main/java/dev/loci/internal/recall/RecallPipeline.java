@@ -50,11 +50,13 @@ import java.util.regex.Pattern;
  *       the ranking that way;</li>
  *   <li>temporal steps: when the question names a time ("last weekend", "in May 2023", resolved
  *       against {@link RecallQuery#at()}), a second search restricted to that period adds its
- *       share ({@code periodWeight}) of its fused score to what it finds; and for a question asking
- *       when something happened, the strongest few ({@code temporalCandidates}) whose text names a
- *       time are raised by {@code temporalWeight x} their score;</li>
- *   <li>speaker: when the question names whoever said a candidate, it rises by
- *       {@code speakerWeight x} its score (the name says whose turn it is; it is not a matched word);</li>
+ *       share ({@code periodWeight}) of its fused score to what it finds; and (off by default) for a
+ *       question asking when something happened, the strongest few ({@code temporalCandidates}) whose
+ *       text names a time are raised by {@code temporalWeight x} their score;</li>
+ *   <li>speaker: when the question names whoever said a candidate, by name or by person (a
+ *       first-person question names the user's turns, one about what "you" said the agent's), it
+ *       rises by {@code speakerWeight x} its score (the name says whose turn it is; it is not a
+ *       matched word);</li>
  *   <li>recency (off by default; for questions about the present, {@code presentWeight}): the
  *       strongest candidates from later days are raised a little, so of two equally relevant
  *       statements the newer comes first;</li>
@@ -120,6 +122,17 @@ public final class RecallPipeline {
                     + "|latest|most recent|most recently|newest|so far)\\b",
             Pattern.CASE_INSENSITIVE);
 
+    /**
+     * A question put to the agent about what it said ("what did you suggest for my trip") names
+     * the agent's own turns (role "assistant"), as a speaker's name names that speaker's.
+     */
+    private static final Pattern SECOND_PERSON = Pattern.compile("\\b(you|your|yours|yourself)\\b",
+            Pattern.CASE_INSENSITIVE);
+    /**
+     * Otherwise a question in the first person ("what did I say about my car") is the user asking
+     * about themselves: it names the user's own turns (role "user").
+     */
+    private static final Pattern FIRST_PERSON = Pattern.compile("\\bI\\b|(?i)\\b(me|my|mine|myself)\\b");
     private final Embedder embedder;
     private final MemoryStore store;
     private final Clock clock;
@@ -165,15 +178,14 @@ public final class RecallPipeline {
         if (turns && config.contiguityWeight() > 0) {
             contiguity(config.contiguityWeight(), candidates, loaded);
         }
-        if (config.temporalWeight() > 0) {
-            List<TimeRange> periods = config.periodWeight() > 0
-                    ? DateKeys.periods(query.text(), query.at() != null ? query.at() : asOf) : List.of();
+        if (config.periodWeight() > 0) {
+            List<TimeRange> periods = DateKeys.periods(query.text(), query.at() != null ? query.at() : asOf);
             if (!periods.isEmpty()) {
                 inPeriods(periods, filter, query.text(), vector, config, candidates);
             }
-            if (asksWhen(query.text())) {
-                preferTimed(config.temporalWeight(), config.temporalCandidates(), candidates, loaded);
-            }
+        }
+        if (config.temporalWeight() > 0 && asksWhen(query.text())) {
+            preferTimed(config.temporalWeight(), config.temporalCandidates(), candidates, loaded);
         }
         if (config.speakerWeight() > 0) {
             preferNamedSpeakers(config.speakerWeight(), query.text(), query.k(), candidates, loaded);
@@ -398,19 +410,34 @@ public final class RecallPipeline {
         }
         double kth = ranked.get(Math.min(k, ranked.size()) - 1).score;
         Map<String, Boolean> named = new HashMap<>();
+        String askedRole = namedRole(question);
         int rank = 0;
         for (Candidate c : ranked) {
             rank++;
             if (c.score * (1 + weight) < kth) {
                 break;
             }
-            String speaker = loaded.get(c.id).map(Memory::speaker).orElse(null);
-            if (speaker != null && named.computeIfAbsent(speaker, s -> names(question, s))) {
+            Memory m = loaded.get(c.id).orElse(null);
+            String speaker = m == null ? null : m.speaker();
+            boolean byRole = askedRole != null && m != null && askedRole.equalsIgnoreCase(m.role());
+            if (byRole || speaker != null && named.computeIfAbsent(speaker, s -> names(question, s))) {
                 double raise = weight * c.score;
                 c.score += raise;
                 c.signals.add(new Signal(SPEAKER, rank, 1.0, raise));
             }
         }
+    }
+
+    /**
+     * The role whose turns a question names by person rather than by name: "assistant" for a
+     * question about what the agent said (second person), else "user" for one in the first person,
+     * else none.
+     */
+    static String namedRole(String question) {
+        if (SECOND_PERSON.matcher(question).find()) {
+            return "assistant";
+        }
+        return FIRST_PERSON.matcher(question).find() ? "user" : null;
     }
 
     /** Whether {@code text} names {@code speaker} as a whole word or words, ignoring case. */
