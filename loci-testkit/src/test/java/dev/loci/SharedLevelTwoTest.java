@@ -7,22 +7,17 @@ import dev.loci.engine.LociEngine;
 import dev.loci.spi.ConditionalWrite;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
-import dev.loci.spi.SharedStore;
 import dev.loci.spi.StoredMemory;
-import dev.loci.spi.VersionedMemory;
-import dev.loci.spi.WriteConflictException;
-import dev.loci.testkit.ForwardingStore;
+import dev.loci.testkit.ForwardingSharedStore;
 import dev.loci.testkit.HashingEmbedder;
 import dev.loci.testkit.SharedInMemoryStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,26 +80,13 @@ class SharedLevelTwoTest {
     }
 
     /** Server A's view: before its first write of a SESSION node, server B runs. */
-    static final class PausingStore extends ForwardingStore implements SharedStore {
-        private final SharedInMemoryStore shared;
+    static final class PausingStore extends ForwardingSharedStore<SharedInMemoryStore> {
         private final Runnable other;
-        final AtomicInteger conflicts = new AtomicInteger();
         volatile boolean paused;
 
         PausingStore(SharedInMemoryStore shared, Runnable other) {
             super(shared);
-            this.shared = shared;
             this.other = other;
-        }
-
-        @Override
-        public Set<String> create(List<StoredMemory> batch) {
-            return shared.create(batch);
-        }
-
-        @Override
-        public Map<String, VersionedMemory> readVersioned(String tenant, Collection<String> ids) {
-            return shared.readVersioned(tenant, ids);
         }
 
         private void maybePause(List<StoredMemory> batch) {
@@ -123,12 +105,7 @@ class SharedLevelTwoTest {
         @Override
         public void writeIf(List<ConditionalWrite> batch) {
             maybePause(batch.stream().map(ConditionalWrite::record).toList());
-            try {
-                shared.writeIf(batch);
-            } catch (WriteConflictException e) {
-                conflicts.incrementAndGet();
-                throw e;
-            }
+            super.writeIf(batch);
         }
     }
 }

@@ -7,11 +7,8 @@ import dev.loci.engine.LociEngine;
 import dev.loci.spi.ConditionalWrite;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
-import dev.loci.spi.SharedStore;
 import dev.loci.spi.StoredMemory;
-import dev.loci.spi.VersionedMemory;
-import dev.loci.spi.WriteConflictException;
-import dev.loci.testkit.ForwardingStore;
+import dev.loci.testkit.ForwardingSharedStore;
 import dev.loci.testkit.HashingEmbedder;
 import dev.loci.testkit.InMemoryStore;
 import dev.loci.testkit.ManualClock;
@@ -19,12 +16,10 @@ import dev.loci.testkit.SharedInMemoryStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -176,16 +171,13 @@ class SharedProfilesTest {
      * Server A's view of the shared store: the first time it writes facts, or a profile, it first
      * lets {@code other} (server B's call) run to the end. Counts A's refused profile writes.
      */
-    static final class PausingStore extends ForwardingStore implements SharedStore {
-        private final SharedInMemoryStore shared;
+    static final class PausingStore extends ForwardingSharedStore<SharedInMemoryStore> {
         private final Pause pause;
         private final Runnable other;
-        final AtomicInteger conflicts = new AtomicInteger();
         boolean paused;
 
         PausingStore(SharedInMemoryStore shared, Pause pause, Runnable other) {
             super(shared);
-            this.shared = shared;
             this.pause = pause;
             this.other = other;
         }
@@ -206,26 +198,11 @@ class SharedProfilesTest {
         }
 
         @Override
-        public Set<String> create(List<StoredMemory> batch) {
-            return shared.create(batch);
-        }
-
-        @Override
-        public Map<String, VersionedMemory> readVersioned(String tenant, Collection<String> ids) {
-            return shared.readVersioned(tenant, ids);
-        }
-
-        @Override
         public void writeIf(List<ConditionalWrite> batch) {
             if (batch.stream().anyMatch(w -> w.record().memory().kind() == Kind.PROFILE)) {
                 maybePause(Pause.BEFORE_PROFILE);
             }
-            try {
-                shared.writeIf(batch);
-            } catch (WriteConflictException e) {
-                conflicts.incrementAndGet();
-                throw e;
-            }
+            super.writeIf(batch);
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.loci.ConsolidationConfig;
 import dev.loci.Kind;
 import dev.loci.Memory;
 import dev.loci.Scope;
+import dev.loci.internal.util.Backoff;
 import dev.loci.spi.ConditionalWrite;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Profiles over a {@link SharedStore}, where another process may consolidate the same user's
@@ -161,16 +161,9 @@ final class SharedProfiles {
         }
     }
 
-    /** Waits before the next attempt: a random moment up to a bound that doubles each time. False if interrupted. */
+    /** Waits before the next attempt (see {@link Backoff}). False if interrupted. */
     private static boolean backOff(int attempt) {
-        long bound = Math.min(MAX_BACKOFF_MS, 5L << attempt);
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, bound + 1));
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return Backoff.pause(attempt, MAX_BACKOFF_MS);
     }
 
     /**

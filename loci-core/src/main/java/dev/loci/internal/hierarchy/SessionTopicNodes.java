@@ -3,6 +3,7 @@ package dev.loci.internal.hierarchy;
 import dev.loci.Kind;
 import dev.loci.Memory;
 import dev.loci.Scope;
+import dev.loci.internal.util.Backoff;
 import dev.loci.internal.util.MemoryIds;
 import dev.loci.spi.ConditionalWrite;
 import dev.loci.spi.Embedding;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -149,15 +149,9 @@ final class SessionTopicNodes {
         }
     }
 
-    /** Waits a random moment, up to a bound that doubles with each attempt. False if interrupted. */
+    /** Waits before the next attempt (see {@link Backoff}). False if interrupted. */
     private static boolean backOff(int attempt) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, Math.min(MAX_BACKOFF_MS, 5L << attempt) + 1));
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return Backoff.pause(attempt, MAX_BACKOFF_MS);
     }
 
     private void addOnce(List<Written> written) {

@@ -7,21 +7,15 @@ import dev.loci.Memory;
 import dev.loci.Message;
 import dev.loci.Scope;
 import dev.loci.engine.LociEngine;
-import dev.loci.spi.ConditionalWrite;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
-import dev.loci.spi.SharedStore;
-import dev.loci.spi.StoredMemory;
-import dev.loci.spi.VersionedMemory;
-import dev.loci.spi.WriteConflictException;
 import dev.loci.testkit.ElasticsearchCluster;
-import dev.loci.testkit.ForwardingStore;
+import dev.loci.testkit.ForwardingSharedStore;
 import dev.loci.testkit.HashingEmbedder;
 import dev.loci.testkit.InMemoryStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -149,34 +143,9 @@ class SameUserTwoEnginesIT {
     }
 
     /** A server's store client, counting the profile writes refused because the other server changed it first. */
-    static final class Counting extends ForwardingStore implements SharedStore {
-        private final ElasticsearchMemoryStore es;
-        private final AtomicInteger conflicts;
-
+    static final class Counting extends ForwardingSharedStore<ElasticsearchMemoryStore> {
         Counting(ElasticsearchMemoryStore es, AtomicInteger conflicts) {
-            super(es);
-            this.es = es;
-            this.conflicts = conflicts;
-        }
-
-        @Override
-        public Set<String> create(List<StoredMemory> batch) {
-            return es.create(batch);
-        }
-
-        @Override
-        public Map<String, VersionedMemory> readVersioned(String tenant, Collection<String> ids) {
-            return es.readVersioned(tenant, ids);
-        }
-
-        @Override
-        public void writeIf(List<ConditionalWrite> batch) {
-            try {
-                es.writeIf(batch);
-            } catch (WriteConflictException e) {
-                conflicts.incrementAndGet();
-                throw e;
-            }
+            super(es, conflicts);
         }
     }
 }
