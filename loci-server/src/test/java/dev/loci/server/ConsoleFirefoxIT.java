@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * to {@code target/console-screenshots/firefox/}. Skipped, saying so, only when no Firefox is
  * installed; one that is installed and fails to start fails the class.
  */
-class ConsoleFirefoxIT {
+class ConsoleFirefoxIT extends ConsoleScenarioTests {
     private static final Path SCREENSHOTS = Path.of("target", "console-screenshots", "firefox");
 
     @TempDir
@@ -61,23 +61,8 @@ class ConsoleFirefoxIT {
         assertTrue(agent.contains("Firefox/") && !agent.contains("Chrome/"), agent);
     }
 
-    @Test
-    void aWrongKeyIsRefusedWithTheServersProblemDetail() throws IOException {
-        scenarios.aWrongKeyIsRefusedWithTheServersProblemDetail();
-    }
-
-    @Test
-    void logInSearchOpenAMemoryUpdateItAndSeeItsHistory() throws IOException {
-        scenarios.logInSearchOpenAMemoryUpdateItAndSeeItsHistory();
-    }
-
-    @Test
-    void forgettingAMemoryAsksFirstThenSearchNoLongerFindsIt() throws IOException {
-        scenarios.forgettingAMemoryAsksFirstThenSearchNoLongerFindsIt();
-    }
-
-    @Test
-    void theProfileShowsTheCurrentFactAndTheOneItSuperseded() throws IOException {
-        scenarios.theProfileShowsTheCurrentFactAndTheOneItSuperseded();
+    @Override
+    protected ConsoleScenarios scenarios() {
+        return scenarios;
     }
 }

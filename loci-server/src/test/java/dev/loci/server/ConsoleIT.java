@@ -44,7 +44,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * rest are here. Screenshots go to {@code target/console-screenshots/}. Without the browser the
  * class fails, naming the script.
  */
-class ConsoleIT {
+class ConsoleIT extends ConsoleScenarioTests {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
@@ -115,24 +115,9 @@ class ConsoleIT {
                 "the page is open, the API is not");
     }
 
-    @Test
-    void aWrongKeyIsRefusedWithTheServersProblemDetail() throws IOException {
-        scenarios.aWrongKeyIsRefusedWithTheServersProblemDetail();
-    }
-
-    @Test
-    void logInSearchOpenAMemoryUpdateItAndSeeItsHistory() throws IOException {
-        scenarios.logInSearchOpenAMemoryUpdateItAndSeeItsHistory();
-    }
-
-    @Test
-    void forgettingAMemoryAsksFirstThenSearchNoLongerFindsIt() throws IOException {
-        scenarios.forgettingAMemoryAsksFirstThenSearchNoLongerFindsIt();
-    }
-
-    @Test
-    void theProfileShowsTheCurrentFactAndTheOneItSuperseded() throws IOException {
-        scenarios.theProfileShowsTheCurrentFactAndTheOneItSuperseded();
+    @Override
+    protected ConsoleScenarios scenarios() {
+        return scenarios;
     }
 
     @Test
