@@ -140,6 +140,9 @@ class ShutdownDuringIngestIT {
             assertEquals("0", loci.stats().details().get("recoveredRecords"),
                     where + ": the close on the signal should have committed the store");
         }
+        int held = start != null ? start.ids().size() : 0;
+        System.out.printf(java.util.Locale.ROOT, "shutdown %s: exit %d, no hs_err, %d acknowledged and %d held before, 0 lost%n",
+                where, child.exitValue(), expected.size() - held, held);
     }
 
     /** SIGTERM through {@link Process#destroy()}; SIGINT (the JDK cannot send it) through kill(1). */
