@@ -99,8 +99,9 @@ final class Mem0File {
         try {
             return JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            String at = where != null ? where : "line " + e.getLocation().getLineNr();
-            throw new InputFileException(file, where != null ? where : null, "not JSON (" + at + "): "
+            var loc = e.getLocation(); // none when a reading limit (nesting depth, size) stopped the parser
+            String at = where != null ? where : loc != null ? "line " + loc.getLineNr() : null;
+            throw new InputFileException(file, where, "not JSON" + (at != null ? " (" + at + ")" : "") + ": "
                     + e.getOriginalMessage());
         }
     }

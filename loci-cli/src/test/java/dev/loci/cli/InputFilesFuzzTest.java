@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.loci.InvalidInputException;
 import dev.loci.Scope;
 import dev.loci.eval.EvalDataException;
+import dev.loci.testkit.FuzzCorpus;
 import dev.loci.testkit.Mutator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * LoCoMo, export lines and Mem0 exports, mutated byte by byte and value by value. Each mutated
  * file must be read or refused with the error the command prints as {@code file:where: problem}
  * (exit code 2), never another exception (which the command would print as an internal error).
- * Small budgets here; {@code scripts/fuzz} runs long ones.
+ * Small budgets here; {@code scripts/fuzz} runs long ones. The regression corpus of each target
+ * (src/test/resources/fuzz-corpus/<target>/) is replayed too.
  */
 class InputFilesFuzzTest {
     private static final Scope BASE = new Scope("acme", "maya", null, null);
@@ -63,23 +68,46 @@ class InputFilesFuzzTest {
         Path file = scratch().resolve(fileName);
         reader.read(write(file, seed.getBytes(java.nio.charset.StandardCharsets.UTF_8))); // the seed itself reads
         try {
-            Mutator.run(target, executions, m -> {
-                write(file, m.mutateJsonBytes(seed));
-                try {
-                    reader.read(file);
-                } catch (InputFileException | InvalidInputException | EvalDataException e) {
-                    assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), "an error with a message");
-                }
-            });
+            Mutator.run(target, executions, m -> m.mutateJsonBytes(seed), (m, input) -> check(file, input, reader));
         } finally {
-            try {
-                Files.deleteIfExists(file);
-                if (!file.getParent().equals(dir)) {
-                    Files.deleteIfExists(file.getParent());
-                }
-            } catch (IOException ignored) {
-                // a scratch file left in memory until reboot
+            if (file.getParent().equals(dir)) {
+                delete(file, false);
+            } else {
+                delete(file, true);
             }
+        }
+    }
+
+    /** The regression corpus of a target (src/test/resources/fuzz-corpus/<target>), each input as a file named {@code fileName}. */
+    private static Stream<DynamicTest> corpus(String target, String fileName, Reader reader) {
+        return FuzzCorpus.tests(target, input -> {
+            Path file = Files.createTempDirectory("loci-corpus").resolve(fileName);
+            try {
+                check(file, input, reader);
+            } finally {
+                delete(file, true);
+            }
+        });
+    }
+
+    /** Reads {@code input} as the file {@code file}: read, or refused with an error the command prints with its message. */
+    private static void check(Path file, byte[] input, Reader reader) {
+        write(file, input);
+        try {
+            reader.read(file);
+        } catch (InputFileException | InvalidInputException | EvalDataException e) {
+            assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), "an error with a message");
+        }
+    }
+
+    private static void delete(Path file, boolean andItsDirectory) {
+        try {
+            Files.deleteIfExists(file);
+            if (andItsDirectory) {
+                Files.deleteIfExists(file.getParent());
+            }
+        } catch (IOException ignored) {
+            // a scratch file left until the temporary directory is cleaned
         }
     }
 
@@ -133,25 +161,53 @@ class InputFilesFuzzTest {
 
     @Test
     void exportLines() {
-        fuzz("export", EXPORT, "all.jsonl", 400, f -> {
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(f);
-            } catch (IOException e) {
-                throw new InputFileException(f, null, "not UTF-8"); // what import reports for it
+        fuzz("export", EXPORT, "all.jsonl", 400, InputFilesFuzzTest::readExport);
+    }
+
+    /** What import reads of an export file before it writes anything. */
+    private static void readExport(Path f) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(f);
+        } catch (IOException e) {
+            throw new InputFileException(f, null, "not UTF-8"); // what import reports for it
+        }
+        ExportFile.Header header = null;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
             }
-            ExportFile.Header header = null;
-            for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).isBlank()) {
-                    continue;
-                }
-                var node = ExportFile.parse(f, i + 1, lines.get(i));
-                if (header == null) {
-                    header = ExportFile.readHeader(f, node);
-                } else if (ExportFile.trailerCount(node) < 0) {
-                    ExportFile.readMemory(f, i + 1, node, header);
-                }
+            var node = ExportFile.parse(f, i + 1, lines.get(i));
+            if (header == null) {
+                header = ExportFile.readHeader(f, node);
+            } else if (ExportFile.trailerCount(node) < 0) {
+                ExportFile.readMemory(f, i + 1, node, header);
             }
-        });
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> conversationJsonlCorpus() {
+        return corpus("jsonl", "chat.jsonl", f -> ingest(IngestCommand.InputFormat.auto, f));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> conversationJsonCorpus() {
+        return corpus("conversation-json", "chat.json", f -> ingest(IngestCommand.InputFormat.auto, f));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> locomoCorpus() {
+        return corpus("locomo", "locomo.json", f -> ingest(IngestCommand.InputFormat.locomo, f));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> mem0ExportCorpus() {
+        return corpus("mem0", "mem0.json", f -> Mem0File.read(f, "acme"));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> exportLinesCorpus() {
+        return corpus("export", "all.jsonl", InputFilesFuzzTest::readExport);
     }
 }

@@ -34,7 +34,7 @@ public final class LocomoDataset {
             1, "multi-hop", 2, "temporal", 3, "open-domain", 4, "single-hop", 5, "adversarial");
 
     private static final Pattern SESSION_KEY = Pattern.compile("^session_(\\d+)$");
-    private static final Pattern EVIDENCE = Pattern.compile("D:?(\\d+):(\\d+)");
+    private static final Pattern EVIDENCE = Pattern.compile("D:?(\\d{1,9}):(\\d{1,9})(?!\\d)"); // longer numbers are no dialogue id
     private static final DateTimeFormatter SESSION_DATE = new DateTimeFormatterBuilder().parseCaseInsensitive()
             .appendPattern("h:mm a 'on' d MMMM, yyyy").toFormatter(Locale.ENGLISH);
 
@@ -102,6 +102,9 @@ public final class LocomoDataset {
         conv.properties().forEach(e -> {
             Matcher m = SESSION_KEY.matcher(e.getKey());
             if (m.matches() && e.getValue().isArray()) {
+                if (m.group(1).length() > 9) {
+                    throw new EvalDataException(file, where + ".conversation." + e.getKey(), "session number is too large");
+                }
                 byNumber.put(Integer.parseInt(m.group(1)), e.getValue());
             }
         });

@@ -1,10 +1,10 @@
 package dev.loci.testkit;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.function.Consumer;
 
 /**
  * Seeded mutation of valid inputs into invalid ones, for the fuzz tests of the parsers and
@@ -168,28 +168,107 @@ public final class Mutator {
         return out;
     }
 
+    /** One execution of a fuzz target: checks one generated input; any throwable is a failure. */
+    @FunctionalInterface
+    public interface Execution {
+        void run(Mutator m, byte[] input) throws Exception;
+    }
+
+    /** System property: an execution running longer than this many milliseconds is a hang (default 10,000). */
+    public static final String HANG_MILLIS_PROPERTY = "loci.fuzz.hangMillis";
+
     /**
-     * Runs {@code executions} executions of a fuzz target with inputs from seed {@code seed}; a
-     * failure is rethrown with the seed and the execution that found it. Returns executions per
-     * second. The budget and seed come from the system properties {@code loci.fuzz.executions} and
-     * {@code loci.fuzz.seed} when set (the long runs of {@code scripts/fuzz}).
+     * Runs {@code executions} executions of a fuzz target with inputs from seed {@code seed}: each
+     * makes an input with {@code generate} and checks it with {@code check}. A failure is rethrown
+     * with the seed and the execution that found it, and the input is saved to the target's corpus
+     * when {@value FuzzCorpus#SAVE_TO} is set ({@link FuzzCorpus#save}); so is an input whose
+     * execution runs longer than {@value #HANG_MILLIS_PROPERTY} (saved while it still runs, so a
+     * true hang leaves it behind too). Returns executions per second. The budget and seed come from
+     * the system properties {@code loci.fuzz.executions} and {@code loci.fuzz.seed} when set (the
+     * long runs of {@code scripts/fuzz}).
+     *
+     * <p>{@code generate} makes everything the corpus file must hold to replay the failure; what
+     * {@code check} draws from {@code m.random()} (which decoder, which moment) the corpus replay
+     * covers by trying every choice.
      */
-    public static double run(String target, long defaultExecutions, Consumer<Mutator> execution) {
+    public static double run(String target, long defaultExecutions, java.util.function.Function<Mutator, byte[]> generate,
+                             Execution check) {
         long executions = Long.getLong("loci.fuzz.executions", defaultExecutions);
         long seed = Long.getLong("loci.fuzz.seed", 20261205L);
+        long hangNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Long.getLong(HANG_MILLIS_PROPERTY, 10_000L));
         var m = new Mutator(seed);
+        var watch = new HangWatch(target, hangNanos);
+        Thread watcher = Thread.ofPlatform().daemon().name("fuzz-hang-watch").start(watch);
         long start = System.nanoTime();
-        for (long i = 0; i < executions; i++) {
-            try {
-                execution.accept(m);
-            } catch (Throwable t) {
-                throw new AssertionError("fuzz " + target + ": execution " + i + " of seed " + seed + " failed: " + t, t);
+        try {
+            for (long i = 0; i < executions; i++) {
+                byte[] input = generate.apply(m);
+                watch.begin(input);
+                try {
+                    check.run(m, input);
+                } catch (Throwable t) {
+                    Path saved = FuzzCorpus.save(target, "failure", input);
+                    throw new AssertionError("fuzz " + target + ": execution " + i + " of seed " + seed + " failed: " + t
+                            + (saved != null ? "; input saved to " + saved
+                            : "; run with -D" + FuzzCorpus.SAVE_TO + "=DIR to keep the input"), t);
+                }
+                Path hang = watch.end();
+                if (hang != null || watch.hung) {
+                    throw new AssertionError("fuzz " + target + ": execution " + i + " of seed " + seed + " ran longer than "
+                            + hangNanos / 1_000_000 + " ms" + (hang != null ? "; input saved to " + hang : ""));
+                }
             }
+        } finally {
+            watcher.interrupt();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double rate = executions / Math.max(seconds, 1e-9);
         System.out.printf(java.util.Locale.ROOT, "fuzz %s: %d executions, seed %d, 0 failures, %.1f s, %.0f exec/s%n",
                 target, executions, seed, seconds, rate);
         return rate;
+    }
+
+    /** Notices an execution running too long, and saves its input while it still runs. */
+    private static final class HangWatch implements Runnable {
+        private final String target;
+        private final long limitNanos;
+        private volatile byte[] input;
+        private volatile long startedNanos;
+        private volatile Path saved;
+        volatile boolean hung;
+
+        HangWatch(String target, long limitNanos) {
+            this.target = target;
+            this.limitNanos = limitNanos;
+        }
+
+        void begin(byte[] in) {
+            startedNanos = System.nanoTime();
+            input = in;
+        }
+
+        /** The saved input when this execution was found hanging, else null. */
+        Path end() {
+            input = null;
+            return saved;
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (!hung) {
+                    Thread.sleep(Math.max(1, Math.min(1000, limitNanos / 4_000_000)));
+                    byte[] in = input;
+                    if (in != null && System.nanoTime() - startedNanos > limitNanos) {
+                        hung = true;
+                        saved = FuzzCorpus.save(target, "hang", in);
+                        System.err.println("fuzz " + target + ": an execution has run for more than "
+                                + limitNanos / 1_000_000 + " ms" + (saved != null ? "; its input is saved to " + saved : ""));
+                    }
+                }
+            } catch (InterruptedException e) {
+                // the run ended
+            }
+        }
     }
 }

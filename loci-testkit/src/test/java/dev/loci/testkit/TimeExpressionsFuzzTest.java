@@ -8,7 +8,10 @@ import dev.loci.internal.util.DateKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Seeded fuzzing of the time-expression reader ({@link DateKeys}: "last weekend", "two weeks
@@ -28,15 +31,27 @@ class TimeExpressionsFuzzTest {
 
     @Test
     void everyTextIsAnsweredAndEveryPeriodRunsForwards() {
-        Mutator.run("time-expressions", 5_000, m -> {
-            String seed = PHRASES.get(m.random().nextInt(PHRASES.size()));
-            String text = new String(m.mutate(seed.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
-            Instant at = MOMENTS.get(m.random().nextInt(MOMENTS.size()));
-            DateKeys.mentionsTime(text);
-            assertNotNull(DateKeys.keys(text, at));
-            for (TimeRange r : DateKeys.periods(text, at)) {
-                assertTrue(r.from() == null || r.to() == null || !r.to().isBefore(r.from()), r + " for " + text);
+        Mutator.run("time-expressions", 5_000,
+                m -> m.mutate(PHRASES.get(m.random().nextInt(PHRASES.size())).getBytes(StandardCharsets.UTF_8)),
+                (m, input) -> check(new String(input, StandardCharsets.UTF_8), MOMENTS.get(m.random().nextInt(MOMENTS.size()))));
+    }
+
+    /** The regression corpus (src/test/resources/fuzz-corpus/time-expressions), each text at every moment. */
+    @TestFactory
+    Stream<DynamicTest> corpus() {
+        return FuzzCorpus.tests("time-expressions", input -> {
+            String text = new String(input, StandardCharsets.UTF_8);
+            for (Instant at : MOMENTS) {
+                check(text, at);
             }
         });
+    }
+
+    private static void check(String text, Instant at) {
+        DateKeys.mentionsTime(text);
+        assertNotNull(DateKeys.keys(text, at));
+        for (TimeRange r : DateKeys.periods(text, at)) {
+            assertTrue(r.from() == null || r.to() == null || !r.to().isBefore(r.from()), r + " for " + text + " at " + at);
+        }
     }
 }

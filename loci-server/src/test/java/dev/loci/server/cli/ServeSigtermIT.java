@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * concurrent remember requests are in flight. It must exit 0; every request answered 2xx must be in
  * the store when the directory is opened again; that open must replay nothing from the log (the
  * server closed the store cleanly, it did not leave a crash to recover from); and the JVM must not
- * have crashed (no hs_err file).
+ * have crashed (no hs_err file). The second test does the same with SIGINT or SIGTERM at a random
+ * moment while clients recall as well as remember.
  */
 class ServeSigtermIT {
     private static final int CLIENTS = 8;
@@ -117,6 +118,110 @@ class ServeSigtermIT {
             try (Stream<Path> files = Stream.concat(Files.list(work), Files.list(tmp))) {
                 assertEquals(List.of(), files.filter(p -> p.getFileName().toString().startsWith("hs_err")).toList(),
                         "the child JVM crashed");
+            }
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /**
+     * SIGINT (Ctrl-C) and SIGTERM at a seeded random moment while half the clients recall (search)
+     * and half remember: the same guarantees as above, and no search answered with anything but 2xx
+     * or 503. Trials alternate SIGINT and SIGTERM, starting with SIGINT; default 1,
+     * {@code -Dloci.serve.signalTrials=N} for more, seed {@code -Dloci.serve.signalSeed}.
+     */
+    @Test
+    void sigintOrSigtermDuringRecallAndRememberExitsZeroAndLosesNothing() throws Exception {
+        int trials = Integer.getInteger("loci.serve.signalTrials", 1);
+        long seed = Long.getLong("loci.serve.signalSeed", 20261205L);
+        var random = new java.util.Random(seed);
+        for (int trial = 0; trial < trials; trial++) {
+            boolean sigint = trial % 2 == 0;
+            int delayMs = random.nextInt(1500);
+            signalDuringRecall(trial, sigint, delayMs, "trial " + trial + " (SIG" + (sigint ? "INT" : "TERM") + " "
+                    + delayMs + " ms after recalls flowed, seed " + seed + ")");
+        }
+    }
+
+    private void signalDuringRecall(int trial, boolean sigint, int delayMs, String where) throws Exception {
+        Path data = tmp.resolve("recall-" + trial).resolve("data");
+        Path work = Files.createDirectories(tmp.resolve("recall-" + trial).resolve("cwd"));
+        Path log = tmp.resolve("recall-" + trial).resolve("serve.log");
+        Process child = start(data, work, log);
+        try {
+            int port = awaitPort(child, log);
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            awaitReady(http, port, child, log);
+            Map<String, String> acked = new ConcurrentHashMap<>(); // memory id -> userId
+            var statuses = new ConcurrentLinkedQueue<String>();
+            AtomicInteger recalled = new AtomicInteger();
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Thread> clients = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                int client = c;
+                boolean recalls = c % 2 == 1;
+                String user = "user" + (client / 2); // each recalling client asks about its neighbour's memories
+                clients.add(Thread.ofPlatform().name("client-" + c).start(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        String path = recalls ? "/v1/memories/search" : "/v1/memories";
+                        String body = recalls
+                                ? "{\"userId\":\"" + user + "\",\"query\":\"what was the weather in Lisbon, message " + i + "?\",\"k\":5}"
+                                : "{\"userId\":\"" + user + "\",\"sessionId\":\"s" + (i / 10) + "\",\"messages\":[{\"clientId\":\""
+                                + user + "-" + i + "\",\"speaker\":\"U" + client + "\",\"text\":\"Message " + i + " from client "
+                                + client + ": the weather in Lisbon was warm.\"}]}";
+                        try {
+                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + port + path))
+                                    .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            statuses.add(path + " " + r.statusCode());
+                            if (r.statusCode() / 100 != 2) {
+                                return; // 503 while stopping (anything else fails the test below)
+                            }
+                            if (recalls) {
+                                recalled.incrementAndGet();
+                            } else {
+                                JSON.readTree(r.body()).get("ids").forEach(id -> acked.put(id.asText(), user));
+                            }
+                        } catch (IOException e) {
+                            return; // the port closed
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (recalled.get() < CLIENTS && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(recalled.get() >= CLIENTS, where + ": too few recalls answered\n" + tail(log));
+            Thread.sleep(delayMs);
+            if (sigint) {
+                assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor());
+            } else {
+                child.destroy();
+            }
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), where + ": no exit within 60 s of the signal\n" + tail(log));
+            stop.set(true);
+            for (Thread t : clients) {
+                t.join(TimeUnit.SECONDS.toMillis(70));
+            }
+            assertEquals(0, child.exitValue(), where + ": exit code\n" + tail(log));
+            assertTrue(statuses.stream().allMatch(s -> s.endsWith(" 200") || s.endsWith(" 201") || s.endsWith(" 503")),
+                    where + ": only 2xx, or 503 while stopping: " + statuses.stream().filter(s -> !s.endsWith(" 200")).toList());
+            try (var loci = EmbeddedLoci.open(data, EmbeddedOptions.defaults().withCreateIfMissing(false))) {
+                assertEquals("0", loci.stats().details().get("recoveredRecords"),
+                        where + ": the reopened store replayed its log: the server did not close it cleanly");
+                for (var e : acked.entrySet()) {
+                    assertTrue(loci.get(new Scope("dev", e.getValue(), null, null), e.getKey()).isPresent(),
+                            where + ": acknowledged memory " + e.getKey() + " of " + e.getValue() + " is missing");
+                }
+            }
+            try (Stream<Path> files = Files.list(work)) {
+                assertEquals(List.of(), files.filter(p -> p.getFileName().toString().startsWith("hs_err")).toList(),
+                        where + ": the child JVM crashed");
             }
         } finally {
             child.destroyForcibly();
