@@ -46,14 +46,12 @@ class ServeSigtermIT {
 
     @Test
     void sigtermDrainsExitsZeroAndLosesNothingAcknowledged() throws Exception {
-        Path data = tmp.resolve("data");
-        Path work = Files.createDirectories(tmp.resolve("cwd")); // where an hs_err file would be written
-        Path log = tmp.resolve("serve.log");
-        Process child = start(data, work, log);
+        Serve serve = Serve.start(tmp);
+        Process child = serve.child();
+        Path log = serve.log();
         try {
-            int port = awaitPort(child, log);
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            awaitReady(http, port, child, log);
+            int port = serve.port();
+            HttpClient http = serve.http();
 
             Map<String, String> acked = new ConcurrentHashMap<>(); // memory id -> userId
             var statuses = new ConcurrentLinkedQueue<Integer>();
@@ -106,19 +104,8 @@ class ServeSigtermIT {
             assertTrue(statuses.stream().allMatch(s -> s / 100 == 2 || s == 503),
                     "only 2xx, or 503 while stopping: " + statuses);
 
-            try (var loci = EmbeddedLoci.open(data, EmbeddedOptions.defaults().withCreateIfMissing(false))) {
-                assertEquals("0", loci.stats().details().get("recoveredRecords"),
-                        "the reopened store replayed its log: the server did not close it cleanly");
-                for (var e : acked.entrySet()) {
-                    assertTrue(loci.get(new Scope("dev", e.getValue(), null, null), e.getKey()).isPresent(),
-                            "acknowledged memory " + e.getKey() + " of " + e.getValue() + " is missing");
-                }
-            }
+            serve.assertClosedCleanlyWith(acked, "");
             assertTrue(acked.size() >= ACKED_BEFORE_SIGTERM, "acknowledged: " + acked.size());
-            try (Stream<Path> files = Stream.concat(Files.list(work), Files.list(tmp))) {
-                assertEquals(List.of(), files.filter(p -> p.getFileName().toString().startsWith("hs_err")).toList(),
-                        "the child JVM crashed");
-            }
         } finally {
             child.destroyForcibly();
         }
@@ -144,14 +131,12 @@ class ServeSigtermIT {
     }
 
     private void signalDuringRecall(int trial, boolean sigint, int delayMs, String where) throws Exception {
-        Path data = tmp.resolve("recall-" + trial).resolve("data");
-        Path work = Files.createDirectories(tmp.resolve("recall-" + trial).resolve("cwd"));
-        Path log = tmp.resolve("recall-" + trial).resolve("serve.log");
-        Process child = start(data, work, log);
+        Serve serve = Serve.start(tmp.resolve("recall-" + trial));
+        Process child = serve.child();
+        Path log = serve.log();
         try {
-            int port = awaitPort(child, log);
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            awaitReady(http, port, child, log);
+            int port = serve.port();
+            HttpClient http = serve.http();
             Map<String, String> acked = new ConcurrentHashMap<>(); // memory id -> userId
             var statuses = new ConcurrentLinkedQueue<String>();
             AtomicInteger recalled = new AtomicInteger();
@@ -211,20 +196,46 @@ class ServeSigtermIT {
             assertEquals(0, child.exitValue(), where + ": exit code\n" + tail(log));
             assertTrue(statuses.stream().allMatch(s -> s.endsWith(" 200") || s.endsWith(" 201") || s.endsWith(" 503")),
                     where + ": only 2xx, or 503 while stopping: " + statuses.stream().filter(s -> !s.endsWith(" 200")).toList());
-            try (var loci = EmbeddedLoci.open(data, EmbeddedOptions.defaults().withCreateIfMissing(false))) {
-                assertEquals("0", loci.stats().details().get("recoveredRecords"),
-                        where + ": the reopened store replayed its log: the server did not close it cleanly");
-                for (var e : acked.entrySet()) {
-                    assertTrue(loci.get(new Scope("dev", e.getValue(), null, null), e.getKey()).isPresent(),
-                            where + ": acknowledged memory " + e.getKey() + " of " + e.getValue() + " is missing");
-                }
-            }
-            try (Stream<Path> files = Files.list(work)) {
-                assertEquals(List.of(), files.filter(p -> p.getFileName().toString().startsWith("hs_err")).toList(),
-                        where + ": the child JVM crashed");
-            }
+            serve.assertClosedCleanlyWith(acked, where + ": ");
         } finally {
             child.destroyForcibly();
+        }
+    }
+
+    /**
+     * A {@code loci serve} child on {@code dir}/data, its working directory {@code dir}/cwd (where an
+     * hs_err file would be written) and its output in {@code dir}/serve.log, listening and ready.
+     */
+    private record Serve(Process child, int port, HttpClient http, Path dir, Path log) {
+        static Serve start(Path dir) throws Exception {
+            Path log = dir.resolve("serve.log");
+            Path work = Files.createDirectories(dir.resolve("cwd"));
+            Process child = ServeSigtermIT.start(dir.resolve("data"), work, log);
+            try {
+                int port = awaitPort(child, log);
+                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                awaitReady(http, port, child, log);
+                return new Serve(child, port, http, dir, log);
+            } catch (Exception | AssertionError e) {
+                child.destroyForcibly();
+                throw e;
+            }
+        }
+
+        /** The stopped server's store reopens without replaying its log and holds every acknowledged memory; no crash file. */
+        void assertClosedCleanlyWith(Map<String, String> acked, String where) throws IOException {
+            try (var loci = EmbeddedLoci.open(dir.resolve("data"), EmbeddedOptions.defaults().withCreateIfMissing(false))) {
+                assertEquals("0", loci.stats().details().get("recoveredRecords"),
+                        where + "the reopened store replayed its log: the server did not close it cleanly");
+                for (var e : acked.entrySet()) {
+                    assertTrue(loci.get(new Scope("dev", e.getValue(), null, null), e.getKey()).isPresent(),
+                            where + "acknowledged memory " + e.getKey() + " of " + e.getValue() + " is missing");
+                }
+            }
+            try (Stream<Path> files = Stream.concat(Files.list(dir.resolve("cwd")), Files.list(dir))) {
+                assertEquals(List.of(), files.filter(p -> p.getFileName().toString().startsWith("hs_err")).toList(),
+                        where + "the child JVM crashed");
+            }
         }
     }
 
