@@ -67,8 +67,7 @@ class ShutdownDuringIngestIT {
      */
     @Test
     void sigintAndSigtermDuringRecallAndIngestNeverCrashNorLoseMemories() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(ChildProcesses.sigintReachesChildren(),
-                "SIGINT is ignored in this process (started in the background) and env cannot reset it for the child");
+        ChildProcesses.assumeSigintReachesChildren();
         int trials = Integer.getInteger("loci.shutdown.trials", 3);
         long seed = Long.getLong("loci.shutdown.seed", 20261205L);
         Random random = new Random(seed ^ 0x5EED);

@@ -35,6 +35,12 @@ public final class ChildProcesses {
         return ENV_RESETS_SIGNALS || !sigintIgnoredHere();
     }
 
+    /** Skips the calling test, saying why, when a SIGINT it sends could not reach its child. */
+    public static void assumeSigintReachesChildren() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(sigintReachesChildren(),
+                "SIGINT is ignored in this process (started in the background) and env cannot reset it for the child");
+    }
+
     private static boolean envResetsSignals() {
         try {
             Process p = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true).start();
