@@ -10,15 +10,21 @@ import dev.loci.internal.facts.FactPipeline;
 import dev.loci.internal.hierarchy.EpisodeBuilder;
 import dev.loci.internal.hierarchy.EpisodeTails;
 import dev.loci.internal.hierarchy.SessionTopicBuilder;
+import dev.loci.internal.util.Backoff;
 import dev.loci.internal.util.IndexKeys;
 import dev.loci.internal.util.MemoryIds;
+import dev.loci.spi.ConditionalWrite;
 import dev.loci.spi.Embedder;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
+import dev.loci.spi.RecordVersion;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchRequest;
+import dev.loci.spi.SharedStore;
 import dev.loci.spi.StoreHit;
 import dev.loci.spi.StoredMemory;
+import dev.loci.spi.VersionedMemory;
+import dev.loci.spi.WriteConflictException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,6 +68,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The repairs are written as one atomic batch after the delete. A crash between the two leaves
  * the affected episodes and neighbours quoting deleted turns until they are forgotten themselves.
  *
+ * <p>Over a {@link SharedStore} (several processes), another process may forget or update turns of
+ * the same episode at the same moment, and an episode rebuilt from a view that predates the other's
+ * delete would bring the deleted text back (a re-keyed turn written back would even bring back the
+ * turn). So there every episode and turn the repair rewrites is read with its store version before
+ * the turns it is built from are read, and the repairs are written only if none of them changed
+ * since ({@link SharedStore#writeIf}). A conflict means another process rewrote or deleted one of
+ * them: after a random pause ({@link Backoff}) the episodes and turns are read again and the repair
+ * redone, at most {@link #MAX_ATTEMPTS} times. The store's own process-local lock still serialises
+ * this process's forgets and updates.
+ *
  * <p>Thread-safe. Forgets are serialised with each other, so two of them never rebuild one
  * episode from different views; they do not block remember or recall. Ingest never adds turns to
  * an existing episode, so a concurrent remember cannot undo a repair; the turns of an open
@@ -74,6 +90,10 @@ public final class ForgetPipeline {
     private static final int SUCCESSOR_CANDIDATES = 100;
     /** Characters of a deleted turn's text used to search for the turn that quotes it. */
     private static final int SUCCESSOR_QUERY_CHARS = 1000;
+    /** Attempts of one repair over a shared store, the first included. */
+    static final int MAX_ATTEMPTS = 8;
+    /** Longest pause between two attempts. */
+    static final long MAX_BACKOFF_MS = 200;
 
     private final ConsolidationConfig consolidation;
     private final Embedder embedder;
@@ -86,6 +106,8 @@ public final class ForgetPipeline {
     private final Clock clock;
     /** Open episode tails: a conversation whose turns changed is marked stale; null when episodes are off. */
     private final EpisodeTails tails;
+    /** Other processes write the store: episode repairs are written only if what they read is unchanged. */
+    private final boolean shared;
 
     public ForgetPipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store) {
         this(consolidation, embedder, store, new ReentrantLock(), null);
@@ -114,6 +136,7 @@ public final class ForgetPipeline {
         this.consolidation = consolidation;
         this.embedder = embedder;
         this.store = store;
+        this.shared = store instanceof SharedStore;
         this.lock = lock;
     }
 
@@ -216,10 +239,47 @@ public final class ForgetPipeline {
         return repair(repair, deleted, new LinkedHashSet<>());
     }
 
-    /** Rebuilds what quotes {@code touched} (deleted ones are in {@code repair.gone}). */
+    /**
+     * Rebuilds what quotes {@code touched} (deleted ones are in {@code repair.gone}); over a shared
+     * store redone from a fresh read when another process changed what it rewrites meanwhile.
+     */
     private ForgetResult repair(Repair repair, List<Memory> touched, Set<String> rekey) {
-        String tenant = repair.tenant;
         int deleted = repair.gone.size();
+        Set<String> damaged;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                damaged = rebuild(repair, touched, new LinkedHashSet<>(rekey));
+                break;
+            } catch (WriteConflictException e) {
+                if (attempt == MAX_ATTEMPTS || !Backoff.pause(attempt, MAX_BACKOFF_MS)) {
+                    throw e;
+                }
+                repair.restart();
+            }
+        }
+
+        // 4. Rebuild or remove the sessions and topics over the episodes deleted, removed or rebuilt
+        //    (and forget the cached state of sessions and topics deleted themselves).
+        List<Memory> episodes = new ArrayList<>();
+        repair.gone.values().stream().filter(m -> m.level() > 0).forEach(episodes::add);
+        for (String id : damaged) {
+            repair.episode(id).ifPresent(episodes::add);
+        }
+        repairLevels(episodes);
+        repairFacts(repair.tenant, repair.gone.values());
+        return new ForgetResult(deleted, repair.episodesRebuilt, repair.episodesRemoved,
+                repair.batch.size() - repair.episodesRebuilt);
+    }
+
+    /**
+     * Steps 1 to 3: rebuilds the episodes and re-keys the turns that quote {@code touched}, and
+     * writes them; returns the ids of the episodes rebuilt or removed.
+     *
+     * @throws WriteConflictException over a shared store, when another process changed one of
+     *                                them since it was read
+     */
+    private Set<String> rebuild(Repair repair, List<Memory> touched, Set<String> rekey) {
+        String tenant = repair.tenant;
         // 1. Find what quotes the touched turns: their episodes, and the turns that followed them.
         var damaged = new LinkedHashSet<String>();
         for (Memory turn : touched) {
@@ -249,7 +309,7 @@ public final class ForgetPipeline {
         List<Memory> loose = new ArrayList<>();
         for (String id : rekey) {
             if (!repair.batch.containsKey(id)) {
-                store.get(tenant, id).filter(t -> t.parentId() == null).ifPresent(loose::add);
+                repair.remaining(List.of(id)).stream().filter(t -> t.parentId() == null).forEach(loose::add);
             }
         }
         if (!loose.isEmpty()) {
@@ -260,22 +320,11 @@ public final class ForgetPipeline {
             }
         }
 
-        // 3. Write every repair as one batch.
+        // 3. Write every repair as one batch (over a shared store, each record only if unchanged).
         if (!repair.batch.isEmpty()) {
-            store.write(List.copyOf(repair.batch.values()));
+            repair.write();
         }
-
-        // 4. Rebuild or remove the sessions and topics over the episodes deleted, removed or rebuilt
-        //    (and forget the cached state of sessions and topics deleted themselves).
-        List<Memory> episodes = new ArrayList<>();
-        repair.gone.values().stream().filter(m -> m.level() > 0).forEach(episodes::add);
-        for (String id : damaged) {
-            repair.episode(id).ifPresent(episodes::add);
-        }
-        repairLevels(episodes);
-        repairFacts(tenant, repair.gone.values());
-        return new ForgetResult(deleted, repair.episodesRebuilt, repair.episodesRemoved,
-                repair.batch.size() - repair.episodesRebuilt);
+        return damaged;
     }
 
     /**
@@ -319,6 +368,8 @@ public final class ForgetPipeline {
         }
         List<Memory> rest = repair.remaining(episode.get().childIds());
         if (rest.isEmpty()) {
+            // Unconditional: turns once deleted stay deleted, so an episode found without any is
+            // empty whatever another process wrote of it meanwhile.
             store.delete(repair.tenant, episodeId);
             repair.gone.put(episodeId, episode.get());
             repair.episodesRemoved++;
@@ -378,12 +429,17 @@ public final class ForgetPipeline {
         return embedder.embedDocuments(turns.stream().map(IndexKeys::embedText).toList());
     }
 
-    /** The state of one repair: what is gone, what will be written back, and the counts. */
+    /**
+     * The state of one repair: what is gone, what will be written back, and the counts. Over a
+     * shared store, also the store version of every record read, which its rewrite expects.
+     */
     private final class Repair {
         final String tenant;
         final Map<String, Memory> gone = new HashMap<>();
         final Map<String, StoredMemory> batch = new LinkedHashMap<>();
         private final Map<String, Optional<Memory>> episodes = new HashMap<>();
+        /** Over a shared store: the version each record was read at (the first read of this attempt). */
+        private final Map<String, RecordVersion> versions = new HashMap<>();
         int episodesRebuilt;
         int episodesRemoved;
 
@@ -391,10 +447,18 @@ public final class ForgetPipeline {
             this.tenant = tenant;
         }
 
+        /** After a conflict: forgets what was read and built, keeps what is gone. */
+        void restart() {
+            batch.clear();
+            episodes.clear();
+            versions.clear();
+            episodesRebuilt = 0;
+        }
+
         /** An episode by id, deleted or not (loaded once). */
         Optional<Memory> episode(String id) {
             Memory deleted = gone.get(id);
-            return deleted != null ? Optional.of(deleted) : episodes.computeIfAbsent(id, k -> store.get(tenant, k));
+            return deleted != null ? Optional.of(deleted) : episodes.computeIfAbsent(id, k -> read(k));
         }
 
         /** The listed memories that still exist and are not being deleted, in list order. */
@@ -402,14 +466,38 @@ public final class ForgetPipeline {
             var out = new ArrayList<Memory>(ids.size());
             for (String id : ids) {
                 if (!gone.containsKey(id)) {
-                    store.get(tenant, id).ifPresent(out::add);
+                    read(id).ifPresent(out::add);
                 }
             }
             return out;
         }
 
+        /** The stored record; over a shared store read with its version, kept for its rewrite. */
+        private Optional<Memory> read(String id) {
+            if (!shared) {
+                return store.get(tenant, id);
+            }
+            VersionedMemory v = ((SharedStore) store).readVersioned(tenant, List.of(id)).get(id);
+            versions.putIfAbsent(id, v == null ? RecordVersion.NONE : v.version());
+            return Optional.ofNullable(v).map(VersionedMemory::memory);
+        }
+
         void put(StoredMemory m) {
             batch.put(m.memory().id(), m);
+        }
+
+        /** Writes the batch; over a shared store each record only if still at the version read. */
+        void write() {
+            if (!shared) {
+                store.write(List.copyOf(batch.values()));
+                return;
+            }
+            var conditional = new ArrayList<ConditionalWrite>(batch.size());
+            for (StoredMemory m : batch.values()) {
+                // every record rewritten was read first; one not found then must still not exist
+                conditional.add(new ConditionalWrite(m, versions.getOrDefault(m.memory().id(), RecordVersion.NONE)));
+            }
+            ((SharedStore) store).writeIf(conditional);
         }
     }
 }

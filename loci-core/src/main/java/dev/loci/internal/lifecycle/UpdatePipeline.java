@@ -5,14 +5,21 @@ import dev.loci.Kind;
 import dev.loci.ConsolidationConfig;
 import dev.loci.Memory;
 import dev.loci.Scope;
+import dev.loci.StorageException;
 import dev.loci.internal.facts.FactPipeline;
+import dev.loci.internal.util.Backoff;
 import dev.loci.internal.util.IndexKeys;
 import dev.loci.internal.util.MemoryIds;
 import dev.loci.internal.util.TextChecks;
+import dev.loci.spi.ConditionalWrite;
 import dev.loci.spi.Embedder;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
+import dev.loci.spi.RecordVersion;
+import dev.loci.spi.SharedStore;
 import dev.loci.spi.StoredMemory;
+import dev.loci.spi.VersionedMemory;
+import dev.loci.spi.WriteConflictException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -35,7 +42,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>{@link #history}: the earlier versions and the current one, oldest first, preceded by the
  *       history of the statement it superseded, if any ({@link dev.loci.Lifecycle#supersedes}).</li>
  * </ol>
- * Thread-safe: updates are serialised with forgets by the shared lock.
+ * Thread-safe: updates are serialised with forgets by the shared lock. Over a {@link SharedStore}
+ * (several processes) the memory is read with its store version and the two records are written
+ * only if it is unchanged and the kept version does not exist yet ({@link SharedStore#writeIf}):
+ * of two processes updating one memory at the same moment, one writes; the other reads it again
+ * after a random pause and applies its text over the winner's (the next version), at most
+ * {@link ForgetPipeline#MAX_ATTEMPTS} attempts.
  */
 public final class UpdatePipeline {
     /** Longest supersession chain {@link #history} follows (a guard against corrupt links). */
@@ -83,32 +95,65 @@ public final class UpdatePipeline {
         }
         lock.lock();
         try {
-            Optional<Memory> found = store.get(scope.tenant(), id).filter(m -> scope.covers(m.scope()));
-            if (found.isEmpty()) {
-                return Optional.empty();
+            for (int attempt = 1; ; attempt++) {
+                Optional<Memory> updated = updateOnce(scope, id, text);
+                if (updated != null) {
+                    return updated;
+                }
+                if (attempt == ForgetPipeline.MAX_ATTEMPTS || !Backoff.pause(attempt, ForgetPipeline.MAX_BACKOFF_MS)) {
+                    throw new StorageException("memory " + id + " changed " + attempt
+                            + " times while this update was written; try again", true);
+                }
             }
-            Memory current = found.get();
-            requireUpdatable(current);
-            if (current.text().equals(text)) {
-                return found;
-            }
-            Instant now = clock.instant();
-            Memory kept = current.toBuilder().id(MemoryIds.version(id, current.version())).validTo(now)
-                    .parentId(null).childIds(List.of()).build();
-            Memory next = current.toBuilder().text(text).recordedAt(now).validFrom(now).validTo(null)
-                    .version(current.version() + 1).build();
-            List<Embedding> vectors = embedder.embedDocuments(List.of(IndexKeys.embedText(kept), IndexKeys.embedText(next)));
-            store.write(List.of(
-                    new StoredMemory(kept, vectors.get(0), IndexKeys.keys(List.of(kept), consolidation).get(0)),
-                    new StoredMemory(next, vectors.get(1), IndexKeys.keys(List.of(next), consolidation).get(0))));
-            repairs.repairAfterUpdate(scope.tenant(), current);
-            if (facts != null && next.kind() == Kind.TURN) {
-                facts.repairAfterUpdate(current, next, vectors.get(1), now);
-            }
-            return Optional.of(next);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * One attempt of {@link #update}, under the lock: the new version, empty when there is no such
+     * memory, or null when, over a shared store, another process changed the memory since it was
+     * read (then nothing of this attempt's was written but, maybe, its copy of the kept version).
+     */
+    private Optional<Memory> updateOnce(Scope scope, String id, String text) {
+        SharedStore shared = store instanceof SharedStore s ? s : null;
+        VersionedMemory read = shared == null ? null : shared.readVersioned(scope.tenant(), List.of(id)).get(id);
+        Optional<Memory> found = (shared == null ? store.get(scope.tenant(), id)
+                : Optional.ofNullable(read).map(VersionedMemory::memory)).filter(m -> scope.covers(m.scope()));
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Memory current = found.get();
+        requireUpdatable(current);
+        if (current.text().equals(text)) {
+            return found;
+        }
+        Instant now = clock.instant();
+        Memory kept = current.toBuilder().id(MemoryIds.version(id, current.version())).validTo(now)
+                .parentId(null).childIds(List.of()).build();
+        Memory next = current.toBuilder().text(text).recordedAt(now).validFrom(now).validTo(null)
+                .version(current.version() + 1).build();
+        List<Embedding> vectors = embedder.embedDocuments(List.of(IndexKeys.embedText(kept), IndexKeys.embedText(next)));
+        var keptRecord = new StoredMemory(kept, vectors.get(0), IndexKeys.keys(List.of(kept), consolidation).get(0));
+        var nextRecord = new StoredMemory(next, vectors.get(1), IndexKeys.keys(List.of(next), consolidation).get(0));
+        if (shared == null) {
+            store.write(List.of(keptRecord, nextRecord));
+        } else {
+            try {
+                shared.writeIf(List.of(new ConditionalWrite(keptRecord, RecordVersion.NONE),
+                        ConditionalWrite.over(nextRecord, read)));
+            } catch (WriteConflictException e) {
+                if (e.ids().contains(id)) {
+                    return null; // changed meanwhile (a kept copy written is of the same version, as read)
+                }
+                // only the kept version was there: another process kept this version first
+            }
+        }
+        repairs.repairAfterUpdate(scope.tenant(), current);
+        if (facts != null && next.kind() == Kind.TURN) {
+            facts.repairAfterUpdate(current, next, vectors.get(1), now);
+        }
+        return Optional.of(next);
     }
 
     private static void requireUpdatable(Memory current) {
