@@ -10,6 +10,7 @@ import dev.loci.spi.SearchFilter;
 import dev.loci.spi.StoredMemory;
 import dev.loci.testkit.ForwardingSharedStore;
 import dev.loci.testkit.HashingEmbedder;
+import dev.loci.testkit.InMemoryStore;
 import dev.loci.testkit.SharedInMemoryStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,13 +30,15 @@ import org.junit.jupiter.api.Test;
  */
 class SharedLevelTwoTest {
     private static final Scope S1 = new Scope("acme", "maya", null, "s1");
+    private static final Scope S2 = new Scope("acme", "maya", null, "s2");
+    private static final Scope MAYA = Scope.user("acme", "maya");
     private static final Instant T = Instant.parse("2024-06-01T09:00:00Z");
 
     @Test
     void aSessionNodeWrittenByTwoServersAtOnceEndsWithEveryEpisode() {
         var shared = new SharedInMemoryStore();
         try (var b = engine(shared)) {
-            var pausing = new PausingStore(shared, () -> {
+            var pausing = new PausingStore(shared, Kind.SESSION, () -> {
                 b.remember(S1, chunk("the violin lessons", 8, 8));
                 assertTrue(b.awaitConsolidation(Duration.ofSeconds(30)));
             });
@@ -60,6 +63,48 @@ class SharedLevelTwoTest {
         }
     }
 
+    /**
+     * Two servers each close an episode of the same user on the same subject (in two sessions) and
+     * each founds a topic, from the same view of the user's topics (none): server A is stopped
+     * before it writes its topic while server B, whose episode was said earlier, founds one for
+     * both episodes. A's topic write is refused (both founded the first id of the user's sequence),
+     * and A finds its episode in B's topic: one topic, as one engine builds, instead of a second
+     * topic holding A's episode again.
+     */
+    @Test
+    void aTopicFoundedByTwoServersAtOnceIsOneTopic() {
+        var one = new InMemoryStore();
+        try (var alone = engine(one)) {
+            alone.remember(S2, chunk("the violin lessons", 0, 6));
+            assertTrue(alone.awaitConsolidation(Duration.ofSeconds(30)));
+            alone.remember(S1, chunk("the violin lessons", 6, 6));
+            assertTrue(alone.awaitConsolidation(Duration.ofSeconds(30)));
+            assertEquals(1, one.list(new SearchFilter(MAYA, Set.of(Kind.TOPIC), null, Map.of()), 10).size(),
+                    "one after the other, the two episodes share one topic");
+        }
+        var shared = new SharedInMemoryStore();
+        try (var b = engine(shared)) {
+            var pausing = new PausingStore(shared, Kind.TOPIC, () -> {
+                b.remember(S2, chunk("the violin lessons", 0, 6));
+                assertTrue(b.awaitConsolidation(Duration.ofSeconds(30)));
+            });
+            try (var a = engine(pausing)) {
+                a.remember(S1, chunk("the violin lessons", 6, 6));
+                assertTrue(a.awaitConsolidation(Duration.ofSeconds(30)));
+            }
+            assertTrue(pausing.paused, "server A stopped before writing its topic");
+            List<Memory> episodes = shared.list(new SearchFilter(MAYA, Set.of(Kind.EPISODE), null, Map.of()), 100);
+            assertEquals(2, episodes.size(), "one episode per session: " + episodes);
+            List<Memory> topics = shared.list(new SearchFilter(MAYA, Set.of(Kind.TOPIC), null, Map.of()), 100);
+            var inTopics = new ArrayList<String>();
+            topics.forEach(t -> inTopics.addAll(t.childIds()));
+            assertEquals(inTopics.size(), new HashSet<>(inTopics).size(), "each episode in one topic only: " + topics);
+            assertEquals(1, topics.size(), "one topic: " + topics);
+            assertEquals(ids(episodes), new HashSet<>(topics.get(0).childIds()), "holding both episodes");
+            assertTrue(pausing.conflicts.get() > 0, "server A's topic write was refused");
+        }
+    }
+
     private static Set<String> ids(List<Memory> memories) {
         Set<String> out = new HashSet<>();
         memories.forEach(m -> out.add(m.id()));
@@ -79,18 +124,20 @@ class SharedLevelTwoTest {
         return LociEngine.builder().embedder(new HashingEmbedder()).store(store).build();
     }
 
-    /** Server A's view: before its first write of a SESSION node, server B runs. */
+    /** Server A's view: before its first write of a node of the kind (SESSION, TOPIC), server B runs. */
     static final class PausingStore extends ForwardingSharedStore<SharedInMemoryStore> {
+        private final Kind kind;
         private final Runnable other;
         volatile boolean paused;
 
-        PausingStore(SharedInMemoryStore shared, Runnable other) {
+        PausingStore(SharedInMemoryStore shared, Kind kind, Runnable other) {
             super(shared);
+            this.kind = kind;
             this.other = other;
         }
 
         private void maybePause(List<StoredMemory> batch) {
-            if (!paused && batch.stream().anyMatch(r -> r.memory().kind() == Kind.SESSION)) {
+            if (!paused && batch.stream().anyMatch(r -> r.memory().kind() == kind)) {
                 paused = true;
                 other.run();
             }

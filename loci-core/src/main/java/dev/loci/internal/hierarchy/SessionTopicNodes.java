@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,6 +60,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * it was read) loads its nodes again and redoes the round, after a random pause, at most
  * {@link #MAX_ATTEMPTS} times: so a node is never overwritten by one built from an older listing,
  * and the last write of a node was built on every episode written before its version was read.
+ * A topic founded there takes the first free id of the user's topic sequence
+ * ({@link #foundedTopicId}) rather than one derived from its first episode, so two processes that
+ * found a topic for the same user from the same view found the same id, and the create-only write
+ * lets one of them: the other's round is redone over the winner's topic, which its episode then
+ * joins if it is similar enough, as it would have in one process.
  *
  * <p>Thread-safe: every method runs under one lock.
  */
@@ -73,6 +79,8 @@ final class SessionTopicNodes {
     static final int MAX_ATTEMPTS = 8;
     /** Longest pause between two attempts. */
     static final long MAX_BACKOFF_MS = 200;
+    /** Ids of the topic sequence read past the listed topics' count, for topics not listed yet. */
+    static final int FOUNDED_LOOKAHEAD = 3;
     private static final System.Logger LOG = System.getLogger(SessionTopicNodes.class.getName());
 
     private final MemoryStore store;
@@ -355,11 +363,19 @@ final class SessionTopicNodes {
         }
         // topics (with their versions, over a shared store) before the episodes they are built from
         List<Memory> stored = listed(user, Kind.TOPIC);
-        if (shared && !stored.isEmpty()) {
-            Map<String, VersionedMemory> read = ((SharedStore) store).readVersioned(user.tenant(),
-                    stored.stream().map(Memory::id).toList());
+        if (shared) {
+            // Real-time reads: the listing may not show a topic another process founded a moment
+            // ago yet, so the next ids of the sequence are read too.
+            Set<String> ids = new LinkedHashSet<>();
+            stored.forEach(t -> ids.add(t.id()));
+            for (int n = 0; n <= stored.size() + FOUNDED_LOOKAHEAD; n++) {
+                ids.add(foundedTopicId(user, n));
+            }
+            Map<String, VersionedMemory> read = ((SharedStore) store).readVersioned(user.tenant(), ids);
             read.forEach((id, v) -> versions.put(id, v.version()));
-            stored = stored.stream().filter(t -> read.containsKey(t.id())).map(t -> read.get(t.id()).memory()).toList();
+            // in listing order, then the ones found beyond it
+            stored = ids.stream().map(read::get).filter(Objects::nonNull).map(VersionedMemory::memory)
+                    .filter(t -> t.kind() == Kind.TOPIC && t.scope().equals(user)).toList();
         }
         Map<String, SessionTopicNode.Member> unassigned = new LinkedHashMap<>();
         members(listed(user, Kind.EPISODE)).forEach(m -> unassigned.put(m.episode().id(), m));
@@ -396,12 +412,35 @@ final class SessionTopicNodes {
             }
         }
         if (best == null || bestSimilarity < topicThreshold) {
-            best = new SessionTopicNode(MemoryIds.forClientId(user, "topic:" + m.episode().id()), user, Kind.TOPIC, 0,
-                    clock.instant());
+            best = new SessionTopicNode(newTopicId(userTopics, user, m.episode()), user, Kind.TOPIC, 0, clock.instant());
             userTopics.add(best);
         }
         best.add(m.episode(), m.vector());
         return best;
+    }
+
+    /**
+     * The id of a topic founded now for an episode: derived from the episode in one process; over
+     * a shared store, the first id of the user's topic sequence that none of the user's topics has
+     * ({@link #foundedTopicId}), which is what any process that read the same topics founds too.
+     */
+    private String newTopicId(List<SessionTopicNode> userTopics, Scope user, Memory episode) {
+        if (!shared) {
+            return MemoryIds.forClientId(user, "topic:" + episode.id());
+        }
+        Set<String> taken = new HashSet<>();
+        userTopics.forEach(t -> taken.add(t.id()));
+        for (int n = 0; ; n++) {
+            String id = foundedTopicId(user, n);
+            if (!taken.contains(id)) {
+                return id;
+            }
+        }
+    }
+
+    /** The {@code n}th id of the user's topic sequence (over a shared store). */
+    static String foundedTopicId(Scope user, int n) {
+        return MemoryIds.forClientId(user, "topic#" + n);
     }
 
     /**
