@@ -45,7 +45,7 @@ class SharedForgetTest {
         String second = turns.get(1);
         int conflicts;
         try (var b = engine(shared)) {
-            var pausing = new PausingStore(shared, () -> assertTrue(b.forget(S1, second)));
+            var pausing = new PausingStore(shared, Kind.EPISODE, () -> assertTrue(b.forget(S1, second)));
             try (var a = engine(pausing)) {
                 assertTrue(a.forget(S1, first));
             }
@@ -66,7 +66,7 @@ class SharedForgetTest {
         String second = turns.get(1);
         int conflicts;
         try (var b = engine(shared)) {
-            var pausing = new PausingStore(shared, () -> assertTrue(b.forget(S1, second)));
+            var pausing = new PausingStore(shared, Kind.EPISODE, () -> assertTrue(b.forget(S1, second)));
             try (var a = engine(pausing)) {
                 assertTrue(a.update(S1, first, "I signed up for cello lessons instead").isPresent());
             }
@@ -88,8 +88,7 @@ class SharedForgetTest {
         var shared = new SharedInMemoryStore();
         String first = rememberedEpisode(shared).get(0);
         try (var b = engine(shared)) {
-            var pausing = new PausingStore(shared, () -> b.update(S1, first, "I signed up for piano lessons"));
-            pausing.pauseAtTurn = true;
+            var pausing = new PausingStore(shared, Kind.TURN, () -> b.update(S1, first, "I signed up for piano lessons"));
             try (var a = engine(pausing)) {
                 assertTrue(a.update(S1, first, "I signed up for cello lessons").isPresent());
             }
@@ -99,6 +98,45 @@ class SharedForgetTest {
                     history.stream().map(Memory::text).toList(), "A's update applies over B's, none is lost");
             assertEquals(List.of(1, 2, 3), history.stream().map(Memory::version).toList());
         }
+    }
+
+    /**
+     * Server A forgets a turn and rebuilds the session node over the rebuilt episode; before it
+     * writes the node, server B adds a new episode to the session (and the node). A's node write is
+     * refused, and A rebuilds the node from what it then holds: the node keeps B's episode.
+     */
+    @Test
+    void aSessionRebuiltAfterAForgetKeepsAnEpisodeAnotherServerAddedMeanwhile() {
+        var shared = new SharedInMemoryStore();
+        String first = rememberedEpisode(shared).get(0);
+        int conflicts;
+        try (var b = engine(shared)) {
+            var pausing = new PausingStore(shared, Kind.SESSION, () -> {
+                List<Message> more = List.of(
+                        new Message("user", "Maya", "We are planning a trip to the mountains", T.plusSeconds(3600), "n0", null),
+                        new Message("user", "Maya", "The mountain hut needs a booking in advance", T.plusSeconds(3630), "n1", null));
+                b.remember(S1, more);
+                assertTrue(b.awaitConsolidation(Duration.ofSeconds(30)));
+            });
+            try (var a = engine(pausing)) {
+                assertTrue(a.forget(S1, first));
+                assertTrue(a.awaitConsolidation(Duration.ofSeconds(30)));
+            }
+            assertTrue(pausing.paused, "server A stopped before writing the session node and server B ran");
+            conflicts = pausing.conflicts.get();
+        }
+        List<Memory> episodes = episodes(shared);
+        assertEquals(2, episodes.size(), "the rebuilt episode and B's new one: " + episodes);
+        List<Memory> sessions = shared.list(new SearchFilter(S1, Set.of(Kind.SESSION), null, Map.of()), 10);
+        assertEquals(1, sessions.size());
+        assertEquals(Set.copyOf(episodes.stream().map(Memory::id).toList()), Set.copyOf(sessions.get(0).childIds()),
+                "the session node holds both episodes");
+        var inTopics = new ArrayList<String>();
+        shared.list(new SearchFilter(Scope.user("acme", "maya"), Set.of(Kind.TOPIC), null, Map.of()), 100)
+                .forEach(t -> inTopics.addAll(t.childIds()));
+        assertEquals(Set.copyOf(episodes.stream().map(Memory::id).toList()), Set.copyOf(inTopics), "every episode in a topic");
+        assertEquals(inTopics.size(), Set.copyOf(inTopics).size(), "and in one only");
+        assertTrue(conflicts > 0, "server A's session write was refused");
     }
 
     /** One session of five turns on one subject, closed into one episode; the turns' ids in order. */
@@ -133,23 +171,20 @@ class SharedForgetTest {
         return LociEngine.builder().embedder(new HashingEmbedder()).store(store).build();
     }
 
-    /**
-     * Server A's view: before its first write of an EPISODE (or, with {@link #pauseAtTurn}, of a
-     * TURN), server B runs.
-     */
+    /** Server A's view: before its first write of a memory of the kind, server B runs. */
     static final class PausingStore extends ForwardingSharedStore<SharedInMemoryStore> {
+        private final Kind kind;
         private final Runnable other;
-        boolean pauseAtTurn;
         volatile boolean paused;
 
-        PausingStore(SharedInMemoryStore shared, Runnable other) {
+        PausingStore(SharedInMemoryStore shared, Kind kind, Runnable other) {
             super(shared);
+            this.kind = kind;
             this.other = other;
         }
 
         private void maybePause(List<StoredMemory> batch) {
-            Kind at = pauseAtTurn ? Kind.TURN : Kind.EPISODE;
-            if (!paused && batch.stream().anyMatch(r -> r.memory().kind() == at)) {
+            if (!paused && batch.stream().anyMatch(r -> r.memory().kind() == kind)) {
                 paused = true;
                 other.run();
             }

@@ -195,7 +195,10 @@ final class SessionTopicNodes {
      * when none of its episodes remain. Sessions and topics among {@code changed} (deleted
      * themselves) are only dropped from memory: they are built again from their remaining
      * episodes when their session or user next gets an episode. Returns how many nodes were
-     * rewritten or deleted.
+     * rewritten or deleted. Over a shared store each node is read with its version before its
+     * episodes and written only if unchanged, so a node another process extended meanwhile (a new
+     * episode) is rebuilt again from what it now holds instead of losing that episode; at most
+     * {@link #MAX_ATTEMPTS} attempts.
      */
     int repair(Collection<Memory> changed) {
         if (changed.isEmpty()) {
@@ -203,43 +206,70 @@ final class SessionTopicNodes {
         }
         lock.lock();
         try {
-            forgets.incrementAndGet();
-            Set<String> ids = new HashSet<>();
-            Set<Scope> sessionScopes = new LinkedHashSet<>();
-            Set<Scope> userScopes = new LinkedHashSet<>();
-            for (Memory e : changed) {
-                drop(e.scope());
-                if (e.kind() != Kind.EPISODE) {
-                    continue;
-                }
-                ids.add(e.id());
-                if (e.scope().sessionId() != null) {
-                    sessionScopes.add(e.scope());
-                }
-                userScopes.add(topicScope(e.scope()));
-            }
-            List<Memory> damaged = new ArrayList<>();
-            for (Scope s : sessionScopes) {
-                store.get(s.tenant(), sessionNodeId(s)).ifPresent(damaged::add);
-            }
-            for (Scope u : userScopes) {
-                for (Memory topic : listed(u, Kind.TOPIC)) {
-                    if (topic.childIds().stream().anyMatch(ids::contains)) {
-                        damaged.add(topic);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return repairOnce(changed);
+                } catch (WriteConflictException e) {
+                    if (attempt == MAX_ATTEMPTS || !backOff(attempt)) {
+                        throw e;
                     }
                 }
             }
-            List<SessionTopicNode> rebuilt = new ArrayList<>();
-            for (Memory node : damaged) {
-                SessionTopicNode n = new SessionTopicNode(node.id(), node.scope(), node.kind(), node.version(), node.recordedAt());
-                members(node.scope().tenant(), node.childIds()).forEach(m -> n.add(m.episode(), m.vector()));
-                rebuilt.add(n);
-            }
-            write(rebuilt, false);
-            return rebuilt.size();
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * One attempt of {@link #repair}; over a shared store each node is read with its version
+     * before the episodes it is rebuilt from, and written only if still at that version.
+     *
+     * @throws WriteConflictException when another process wrote one of the nodes since
+     */
+    private int repairOnce(Collection<Memory> changed) {
+        forgets.incrementAndGet();
+        forgetIfShared();
+        Set<String> ids = new HashSet<>();
+        Set<Scope> sessionScopes = new LinkedHashSet<>();
+        Set<Scope> userScopes = new LinkedHashSet<>();
+        for (Memory e : changed) {
+            drop(e.scope());
+            if (e.kind() != Kind.EPISODE) {
+                continue;
+            }
+            ids.add(e.id());
+            if (e.scope().sessionId() != null) {
+                sessionScopes.add(e.scope());
+            }
+            userScopes.add(topicScope(e.scope()));
+        }
+        List<Memory> damaged = new ArrayList<>();
+        for (Scope s : sessionScopes) {
+            read(s.tenant(), sessionNodeId(s)).ifPresent(damaged::add);
+        }
+        for (Scope u : userScopes) {
+            List<Memory> topics = listed(u, Kind.TOPIC);
+            if (shared && !topics.isEmpty()) { // as they are now, with their versions
+                Map<String, VersionedMemory> read = ((SharedStore) store).readVersioned(u.tenant(),
+                        topics.stream().map(Memory::id).toList());
+                read.forEach((id, v) -> versions.put(id, v.version()));
+                topics = topics.stream().map(t -> read.get(t.id())).filter(Objects::nonNull)
+                        .map(VersionedMemory::memory).toList();
+            }
+            for (Memory topic : topics) {
+                if (topic.childIds().stream().anyMatch(ids::contains)) {
+                    damaged.add(topic);
+                }
+            }
+        }
+        List<SessionTopicNode> rebuilt = new ArrayList<>();
+        for (Memory node : damaged) {
+            SessionTopicNode n = new SessionTopicNode(node.id(), node.scope(), node.kind(), node.version(), node.recordedAt());
+            members(node.scope().tenant(), node.childIds()).forEach(m -> n.add(m.episode(), m.vector()));
+            rebuilt.add(n);
+        }
+        write(rebuilt, shared);
+        return rebuilt.size();
     }
 
     /** Forgets what is kept in memory about the scope's session and user; they are reloaded when next needed. */
@@ -328,6 +358,7 @@ final class SessionTopicNodes {
     /**
      * Adds to the sessions started without a stored node the episodes of theirs that the store
      * holds and they miss (written before a crash, or while level 2 was off), and writes them.
+     * Nothing to do over a shared store, where a session is listed whenever it is loaded.
      */
     void verify() {
         lock.lock();
