@@ -1,6 +1,7 @@
 package dev.loci;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loci.engine.LociEngine;
@@ -76,6 +77,41 @@ class SharedProfilesTest {
         assertEquals(scratch, race.state);
         assertEquals(1, race.state.facts.size(), "one fact, reinforced: " + race.state.facts);
         assertTrue(race.conflicts > 0);
+    }
+
+    /**
+     * Server A consolidates "I moved to Denver" on a view without B's "I live in Boston" and is
+     * killed after storing its facts, before its profile: both facts stay current, and the profile
+     * is B's. The user's next statement, on another subject ("I have a cat", through a third
+     * server), finds the facts differ from those the profile was built from, settles them (Denver
+     * closes Boston) and writes the profile one engine builds from scratch.
+     */
+    @Test
+    void factsStoredWithoutTheirProfileAreSettledByTheUsersNextStatement() {
+        var boston = new Said("I live in Boston.", T, "m1");
+        var denver = new Said("I moved to Denver last month.", T.plus(Duration.ofDays(10)), "m2");
+        var cat = new Said("I have a cat.", T.plus(Duration.ofDays(20)), "m3");
+        var shared = new SharedInMemoryStore();
+        var clock = new ManualClock(T.plus(Duration.ofDays(100)));
+        try (var b = engine(shared, clock)) {
+            var killed = new PausingStore(shared, Pause.BEFORE_FACTS, () -> b.remember(MAYA, List.of(boston.message())));
+            killed.killBeforeProfile = true;
+            try (var a = engine(killed, clock)) {
+                a.remember(MAYA, List.of(denver.message()));
+            }
+            assertTrue(killed.paused);
+        }
+        State crashed = State.of(shared);
+        assertEquals(List.of("residence=boston", "residence=denver"), crashed.current,
+                "the killed server's fact is stored unsettled");
+        assertFalse(crashed.profile.contains("denver"), "and the profile lacks it: " + crashed.profile);
+
+        try (var c = engine(shared, clock)) {
+            c.remember(MAYA, List.of(cat.message()));
+        }
+        State next = State.of(shared);
+        assertEquals(fromScratch(List.of(boston, denver, cat)), next);
+        assertEquals(Set.of("residence=denver", "pet=cat"), Set.copyOf(next.current));
     }
 
     /**
@@ -175,6 +211,8 @@ class SharedProfilesTest {
         private final Pause pause;
         private final Runnable other;
         boolean paused;
+        /** Fails every profile write, as a server killed after storing its facts. */
+        boolean killBeforeProfile;
 
         PausingStore(SharedInMemoryStore shared, Pause pause, Runnable other) {
             super(shared);
@@ -201,6 +239,9 @@ class SharedProfilesTest {
         public void writeIf(List<ConditionalWrite> batch) {
             if (batch.stream().anyMatch(w -> w.record().memory().kind() == Kind.PROFILE)) {
                 maybePause(Pause.BEFORE_PROFILE);
+                if (killBeforeProfile) {
+                    throw new StorageException("the server was killed before its profile write", false);
+                }
             }
             super.writeIf(batch);
         }

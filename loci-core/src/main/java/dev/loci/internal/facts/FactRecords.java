@@ -4,7 +4,12 @@ import dev.loci.Lifecycle;
 import dev.loci.Memory;
 import dev.loci.Scope;
 import dev.loci.spi.Statement;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,10 +29,30 @@ final class FactRecords {
     static final String NEGATED = "loci.negated";
     /** The turn a fact was read from (its first source), for finding the facts of a deleted turn. */
     static final String TURN = "loci.turn";
+    /**
+     * On a PROFILE over a shared store: {@link #factSet} of the current facts it was built from, so
+     * a later call can tell that facts were stored without their profile (a server stopped between
+     * the two) and settle them.
+     */
+    static final String BUILT_FROM = "loci.builtFrom";
     /** Most current facts of one subject and attribute compared with a new statement. */
     static final int MAX_CURRENT = 1_000;
 
     private FactRecords() {
+    }
+
+    /** A digest of a set of facts: their ids, in any order. */
+    static String factSet(Collection<Memory> facts) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            facts.stream().map(Memory::id).sorted().forEach(id -> {
+                digest.update(id.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            });
+            return HexFormat.of().formatHex(digest.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /** The statement a FACT keeps in its metadata. */

@@ -50,6 +50,13 @@ final class KnownFacts {
          * was built on every fact of every write that committed a profile before.
          */
         VersionedMemory profileRead;
+        /**
+         * Over a {@link SharedStore}: the current facts as read are not the ones the stored profile
+         * was built from ({@link FactRecords#BUILT_FROM}), so another call stored facts without
+         * settling them and writing their profile (a server stopped between the two, or one that
+         * gave up): this call settles them before it writes the profile.
+         */
+        boolean unsettled;
     }
 
     private final MemoryStore store;
@@ -62,6 +69,11 @@ final class KnownFacts {
     KnownFacts(MemoryStore store) {
         this.store = store;
         this.shared = store instanceof SharedStore;
+    }
+
+    /** Whether other processes write the store. */
+    boolean shared() {
+        return shared;
     }
 
     /**
@@ -106,6 +118,11 @@ final class KnownFacts {
             profile = store.get(user.tenant(), profileId);
         }
         profile = profile.filter(m -> m.kind() == Kind.PROFILE);
+        if (shared) {
+            List<Memory> current = k.facts.values().stream().filter(m -> current(m, now)).toList();
+            k.unsettled = profile.isEmpty() ? !current.isEmpty()
+                    : !FactRecords.factSet(current).equals(profile.get().metadata().get(FactRecords.BUILT_FROM));
+        }
         k.profileVersion = profile.map(Memory::version).orElse(0);
         k.profileCreated = profile.map(Memory::recordedAt).orElse(null);
         byUser.put(user, k);

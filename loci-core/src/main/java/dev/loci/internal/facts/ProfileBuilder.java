@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * Builds a user's PROFILE (one per user, at {@link MemoryIds#profileId}) from their current facts,
  * this call's changes included: the text is {@link ProfileText}'s, the version the next after the
- * stored one, and the vector the normalised mean of the facts' vectors (no embedding). Not
+ * stored one, and the vector the normalised mean of the facts' vectors (no embedding). Over a
+ * shared store it also records which facts it was built from ({@link FactRecords#BUILT_FROM}). Not
  * thread-safe: called under the lock that guards {@link KnownFacts}.
  */
 final class ProfileBuilder {
@@ -49,6 +50,9 @@ final class ProfileBuilder {
         }
         Memory profile = ProfileText.profile(id, user, current, k.profileVersion + 1,
                 k.profileCreated != null ? k.profileCreated : now, now);
+        if (known.shared()) {
+            profile = profile.toBuilder().metadata(Map.of(FactRecords.BUILT_FROM, FactRecords.factSet(current))).build();
+        }
         Map<String, Embedding> vectors = new HashMap<>(k.vectors);
         vectors.putAll(batch.vectors);
         var missing = current.stream().map(Memory::id).filter(f -> !vectors.containsKey(f)).toList();

@@ -51,7 +51,13 @@ import java.util.Set;
  * read, and a writer's facts are stored before its profile, so the last commit was built on every
  * fact written by a call that committed before; a call that lost settles on a view that holds the
  * winner's facts. After {@link #MAX_ATTEMPTS} conflicts in a row the call gives up with a warning:
- * its facts are stored and the user's next fact change settles them. Not thread-safe: called
+ * its facts are stored and the user's next fact change settles them.
+ *
+ * <p>A profile records which current facts it was built from ({@link FactRecords#BUILT_FROM}).
+ * A call that finds the user's current facts differ from those (another call stored its facts and
+ * then stopped, or gave up, before its profile) settles them with its own before its first write,
+ * as after a conflict: so facts stored without their profile stay unsettled only until the user's
+ * next fact change, whatever its subject. Not thread-safe: called
  * under the lock that guards {@link KnownFacts}.
  */
 final class SharedProfiles {
@@ -71,7 +77,8 @@ final class SharedProfiles {
     /** Profiles of the current call, held back until its other records are written. */
     private final Map<Scope, Pending> pending = new LinkedHashMap<>();
 
-    private record Pending(StoredMemory profile, VersionedMemory read, Instant now) {
+    /** @param unsettled the user's facts were found stored without their profile: settle before writing */
+    private record Pending(StoredMemory profile, VersionedMemory read, Instant now, boolean unsettled) {
     }
 
     SharedProfiles(MemoryStore store, Supersession rule, ConsolidationConfig consolidation, KnownFacts known,
@@ -96,7 +103,8 @@ final class SharedProfiles {
             Memory m = r.memory();
             Optional<Scope> user = m.kind() == Kind.PROFILE ? userOf(m.scope()) : Optional.empty();
             if (user.isPresent()) {
-                pending.put(user.get(), new Pending(r, known.of(user.get(), now).profileRead, now));
+                KnownFacts.UserFacts k = known.of(user.get(), now);
+                pending.put(user.get(), new Pending(r, k.profileRead, now, k.unsettled));
             } else {
                 out.add(r);
             }
@@ -128,17 +136,23 @@ final class SharedProfiles {
     private void commit(Scope user, Pending p) {
         StoredMemory profile = p.profile();
         VersionedMemory read = p.read();
+        // facts stored without their profile: settle them with this call's before the first write
+        boolean settleFirst = p.unsettled();
         for (int attempt = 1; ; attempt++) {
-            try {
-                shared.writeIf(List.of(ConditionalWrite.over(profile, read)));
-                return;
-            } catch (WriteConflictException e) {
-                if (attempt == MAX_ATTEMPTS || !backOff(attempt)) {
-                    LOG.log(System.Logger.Level.WARNING, "the profile of {0} changed {1} times while this server"
-                            + " wrote it; its facts are stored and settle at the user''s next fact change", user, attempt);
+            if (!settleFirst) {
+                try {
+                    shared.writeIf(List.of(ConditionalWrite.over(profile, read)));
                     return;
+                } catch (WriteConflictException e) {
+                    if (attempt == MAX_ATTEMPTS || !backOff(attempt)) {
+                        LOG.log(System.Logger.Level.WARNING, "the profile of {0} changed {1} times while this server"
+                                + " wrote it; its facts are stored and settle at the user''s next fact change", user,
+                                attempt);
+                        return;
+                    }
                 }
             }
+            settleFirst = false;
             known.drop(user);
             KnownFacts.UserFacts k = known.of(user, p.now());
             read = k.profileRead;
