@@ -34,6 +34,7 @@ import dev.loci.internal.lifecycle.UpdatePipeline;
 import dev.loci.internal.recall.RecallPipeline;
 import dev.loci.internal.util.Listings;
 import dev.loci.internal.util.MemoryIds;
+import dev.loci.internal.util.WriteConflicts;
 import dev.loci.spi.Compactable;
 import dev.loci.spi.Embedder;
 import dev.loci.spi.Extractor;
@@ -76,6 +77,12 @@ public final class LociEngine implements Loci {
     public static final String CONSOLIDATION_QUEUED = "consolidation.queued";
     /** {@link #stats()} details: the embedder's {@link Embedder#figures()}, each under this prefix. */
     public static final String EMBEDDER_PREFIX = "embedder.";
+    /**
+     * {@link #stats()} details, over a shared store: {@code writes.conflicts.<kind>}, the records of
+     * that kind (turn, episode, session, topic, profile) whose conditional rewrite another process
+     * made fail, and {@code writes.retries.<kind>}, the attempts redone after them.
+     */
+    public static final String WRITES_PREFIX = "writes.";
     private final LociConfig config;
     private final Embedder embedder;
     private final MemoryStore store;
@@ -91,6 +98,8 @@ public final class LociEngine implements Loci {
     private final ExpirySweeper sweeper;
     private final Clock clock;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Conditional rewrites other processes made fail, by kind (over a shared store). */
+    private final WriteConflicts conflicts = new WriteConflicts();
 
     private LociEngine(Builder b) {
         this.config = b.config;
@@ -98,10 +107,11 @@ public final class LociEngine implements Loci {
         this.clock = b.clock;
         this.store = b.store;
         this.consolidator = config.consolidation().buildsLevels()
-                ? new SessionTopicBuilder(config.consolidation(), store, b.clock) : null;
+                ? new SessionTopicBuilder(config.consolidation(), store, b.clock, conflicts) : null;
         var rewrites = new ReentrantLock();
         var facts = config.consolidation().facts() ? new FactPipeline(b.extractor,
-                new Supersession(b.extractor, Supersession.Config.DEFAULTS), store, config.consolidation()) : null;
+                new Supersession(b.extractor, Supersession.Config.DEFAULTS), store, config.consolidation(), conflicts)
+                : null;
         var tails = config.consolidation().episodes() ? new EpisodeTails(store, config.consolidation()) : null;
         this.ingest = new IngestPipeline(config.ingest(), config.consolidation(), embedder, store, b.clock,
                 new MemoryIds(b.random), config.forgetting().timeToLive(), consolidator, facts, rewrites, tails);
@@ -109,9 +119,9 @@ public final class LociEngine implements Loci {
         this.context = new ContextPipeline(recall, store, b.tokenCounter);
         this.tokenCounter = b.tokenCounter;
         this.forget = new ForgetPipeline(config.consolidation(), embedder, store, rewrites, consolidator, facts,
-                b.clock, tails);
+                b.clock, tails, conflicts);
         this.update = new UpdatePipeline(config.consolidation(), embedder, store, b.clock, forget, rewrites,
-                config.ingest().maxTextChars(), facts);
+                config.ingest().maxTextChars(), facts, conflicts);
         this.retention = new RetentionPipeline(config.forgetting(), config.consolidation(), embedder, store, b.clock,
                 forget, rewrites);
         var interval = config.forgetting().sweepInterval();
@@ -285,6 +295,9 @@ public final class LociEngine implements Loci {
             details.put(CONSOLIDATION_QUEUED, Integer.toString(consolidator.queued()));
         }
         embedder.figures().forEach((name, value) -> details.put(EMBEDDER_PREFIX + name, Long.toString(value)));
+        if (store instanceof SharedStore) {
+            conflicts.figures().forEach((name, value) -> details.put(WRITES_PREFIX + name, Long.toString(value)));
+        }
         return new StoreStats(stored.memories(), stored.diskBytes(), details);
     }
 

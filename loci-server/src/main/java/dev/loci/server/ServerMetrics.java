@@ -1,5 +1,6 @@
 package dev.loci.server;
 
+import dev.loci.Kind;
 import dev.loci.engine.LociEngine;
 import dev.loci.spi.StoreStats;
 import dev.loci.store.lucene.LuceneMemoryStore;
@@ -10,6 +11,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -21,7 +24,10 @@ import java.util.function.Supplier;
  * (gauges), and from the
  * engine's figures: {@code loci_consolidation_queued}, {@code loci_embedder_queued} (gauges),
  * {@code loci_embedder_batches_total}, {@code loci_embedder_calls_total},
- * {@code loci_embedder_texts_total} (counters) and {@code loci_wal_fsync_seconds} (count and sum).
+ * {@code loci_embedder_texts_total} (counters) and {@code loci_wal_fsync_seconds} (count and sum);
+ * over a shared store (several servers), {@code loci_write_conflicts_total} and
+ * {@code loci_write_retries_total} by {@code kind} (turn, episode, session, topic, profile): records
+ * whose conditional rewrite another server made fail, and the attempts redone after them.
  * Thread-safe.
  */
 final class ServerMetrics {
@@ -59,6 +65,17 @@ final class ServerMetrics {
                         TimeUnit.NANOSECONDS)
                 .description("fsyncs of the write-ahead log and the time they took (sum / count = mean latency)")
                 .register(registry);
+        for (Kind kind : List.of(Kind.TURN, Kind.EPISODE, Kind.SESSION, Kind.TOPIC, Kind.PROFILE)) {
+            String name = kind.name().toLowerCase(Locale.ROOT);
+            FunctionCounter.builder("loci.write.conflicts", this.stats,
+                            s -> detail(s, LociEngine.WRITES_PREFIX + "conflicts." + name))
+                    .tag("kind", name).description("records whose conditional rewrite another server made fail")
+                    .register(registry);
+            FunctionCounter.builder("loci.write.retries", this.stats,
+                            s -> detail(s, LociEngine.WRITES_PREFIX + "retries." + name))
+                    .tag("kind", name).description("rewrites redone after another server made them fail")
+                    .register(registry);
+        }
         Gauge.builder("loci.http.server.pending", pending)
                 .description("/v1 requests running or waiting for the engine").register(registry);
     }

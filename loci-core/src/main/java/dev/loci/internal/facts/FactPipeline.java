@@ -2,6 +2,7 @@ package dev.loci.internal.facts;
 
 import dev.loci.ConsolidationConfig;
 import dev.loci.Memory;
+import dev.loci.internal.util.WriteConflicts;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.Extractor;
 import dev.loci.spi.MemoryStore;
@@ -52,12 +53,19 @@ public final class FactPipeline {
     private final SharedProfiles sharedProfiles;
 
     public FactPipeline(Extractor extractor, Supersession rule, MemoryStore store, ConsolidationConfig consolidation) {
+        this(extractor, rule, store, consolidation, new WriteConflicts());
+    }
+
+    /** @param conflicts counts the profile writes other processes made fail (over a shared store) */
+    public FactPipeline(Extractor extractor, Supersession rule, MemoryStore store, ConsolidationConfig consolidation,
+                        WriteConflicts conflicts) {
         this.reader = new FactReader(extractor);
         this.known = new KnownFacts(store);
         this.shared = store instanceof SharedStore;
         var profiles = new ProfileBuilder(store, known);
         this.consolidator = new FactConsolidator(rule, store, consolidation, known, profiles);
-        this.sharedProfiles = shared ? new SharedProfiles(store, rule, consolidation, known, profiles, consolidator)
+        this.sharedProfiles = shared ? new SharedProfiles(store, rule, consolidation, known, profiles, consolidator,
+                conflicts)
                 : null;
         this.repairs = new FactRepairs(store, consolidation, reader, consolidator, profiles, known, sharedProfiles);
     }

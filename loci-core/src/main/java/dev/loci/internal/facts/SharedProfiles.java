@@ -13,6 +13,7 @@ import dev.loci.Kind;
 import dev.loci.Memory;
 import dev.loci.Scope;
 import dev.loci.internal.util.Backoff;
+import dev.loci.internal.util.WriteConflicts;
 import dev.loci.spi.ConditionalWrite;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
@@ -74,6 +75,8 @@ final class SharedProfiles {
     private final KnownFacts known;
     private final ProfileBuilder profiles;
     private final FactConsolidator consolidator;
+    /** Counts the profile writes refused and redone. */
+    private final WriteConflicts conflicts;
     /** Profiles of the current call, held back until its other records are written. */
     private final Map<Scope, Pending> pending = new LinkedHashMap<>();
 
@@ -82,7 +85,8 @@ final class SharedProfiles {
     }
 
     SharedProfiles(MemoryStore store, Supersession rule, ConsolidationConfig consolidation, KnownFacts known,
-                   ProfileBuilder profiles, FactConsolidator consolidator) {
+                   ProfileBuilder profiles, FactConsolidator consolidator, WriteConflicts conflicts) {
+        this.conflicts = conflicts;
         this.store = store;
         this.shared = (SharedStore) store;
         this.rule = rule;
@@ -144,12 +148,14 @@ final class SharedProfiles {
                     shared.writeIf(List.of(ConditionalWrite.over(profile, read)));
                     return;
                 } catch (WriteConflictException e) {
+                    conflicts.refused(Kind.PROFILE);
                     if (attempt == MAX_ATTEMPTS || !backOff(attempt)) {
                         LOG.log(System.Logger.Level.WARNING, "the profile of {0} changed {1} times while this server"
                                 + " wrote it; its facts are stored and settle at the user''s next fact change", user,
                                 attempt);
                         return;
                     }
+                    conflicts.retried(Kind.PROFILE);
                 }
             }
             settleFirst = false;

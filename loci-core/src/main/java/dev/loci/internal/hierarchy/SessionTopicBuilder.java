@@ -2,6 +2,7 @@ package dev.loci.internal.hierarchy;
 
 import dev.loci.ConsolidationConfig;
 import dev.loci.Memory;
+import dev.loci.internal.util.WriteConflicts;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.StoredMemory;
 import java.time.Clock;
@@ -63,7 +64,12 @@ public final class SessionTopicBuilder implements AutoCloseable {
 
     /** Starts the background thread. */
     public SessionTopicBuilder(ConsolidationConfig config, MemoryStore store, Clock clock) {
-        this.levels = new SessionTopicNodes(store, clock, config.topicThreshold());
+        this(config, store, clock, new WriteConflicts());
+    }
+
+    /** Starts the background thread; {@code conflicts} counts the node writes other processes made fail. */
+    public SessionTopicBuilder(ConsolidationConfig config, MemoryStore store, Clock clock, WriteConflicts conflicts) {
+        this.levels = new SessionTopicNodes(store, clock, config.topicThreshold(), conflicts);
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         this.worker = Thread.ofPlatform().name("loci-consolidator-" + THREADS.incrementAndGet()).daemon()
                 .unstarted(this::run);

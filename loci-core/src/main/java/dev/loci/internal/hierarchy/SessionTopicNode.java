@@ -69,6 +69,10 @@ final class SessionTopicNode {
         return id;
     }
 
+    Kind kind() {
+        return kind;
+    }
+
     Scope scope() {
         return scope;
     }

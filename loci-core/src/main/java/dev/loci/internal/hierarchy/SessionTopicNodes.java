@@ -5,6 +5,7 @@ import dev.loci.Memory;
 import dev.loci.Scope;
 import dev.loci.internal.util.Backoff;
 import dev.loci.internal.util.MemoryIds;
+import dev.loci.internal.util.WriteConflicts;
 import dev.loci.spi.ConditionalWrite;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
@@ -100,7 +101,17 @@ final class SessionTopicNodes {
      */
     private final Map<String, RecordVersion> versions = new HashMap<>();
 
+    /** Counts the node writes another process made fail, and the rounds redone. */
+    private final WriteConflicts conflicts;
+    /** The kinds of the nodes the last refused write named (for counting its retry). */
+    private Set<Kind> lastRefused = Set.of();
+
     SessionTopicNodes(MemoryStore store, Clock clock, double topicThreshold) {
+        this(store, clock, topicThreshold, new WriteConflicts());
+    }
+
+    SessionTopicNodes(MemoryStore store, Clock clock, double topicThreshold, WriteConflicts conflicts) {
+        this.conflicts = conflicts;
         this.store = store;
         this.shared = store instanceof SharedStore;
         this.clock = clock;
@@ -150,6 +161,7 @@ final class SessionTopicNodes {
                     if (attempt == MAX_ATTEMPTS || !backOff(attempt)) {
                         throw e;
                     }
+                    conflicts.retried(lastRefused);
                 }
             }
         } finally {
@@ -213,6 +225,7 @@ final class SessionTopicNodes {
                     if (attempt == MAX_ATTEMPTS || !backOff(attempt)) {
                         throw e;
                     }
+                    conflicts.retried(lastRefused);
                 }
             }
         } finally {
@@ -538,7 +551,14 @@ final class SessionTopicNodes {
             store.write(batch);
         }
         if (!conditional.isEmpty()) {
-            ((SharedStore) store).writeIf(conditional);
+            try {
+                ((SharedStore) store).writeIf(conditional);
+            } catch (WriteConflictException e) {
+                Map<String, Kind> kinds = new HashMap<>();
+                nodes.forEach(n -> kinds.put(n.id(), n.kind()));
+                lastRefused = conflicts.refused(e, kinds::get);
+                throw e;
+            }
         }
     }
 

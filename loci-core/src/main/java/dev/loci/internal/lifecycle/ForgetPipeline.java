@@ -13,6 +13,7 @@ import dev.loci.internal.hierarchy.SessionTopicBuilder;
 import dev.loci.internal.util.Backoff;
 import dev.loci.internal.util.IndexKeys;
 import dev.loci.internal.util.MemoryIds;
+import dev.loci.internal.util.WriteConflicts;
 import dev.loci.spi.ConditionalWrite;
 import dev.loci.spi.Embedder;
 import dev.loci.spi.Embedding;
@@ -108,6 +109,8 @@ public final class ForgetPipeline {
     private final EpisodeTails tails;
     /** Other processes write the store: episode repairs are written only if what they read is unchanged. */
     private final boolean shared;
+    /** Counts the repair writes other processes made fail, and the repairs redone. */
+    private final WriteConflicts conflicts;
 
     public ForgetPipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store) {
         this(consolidation, embedder, store, new ReentrantLock(), null);
@@ -129,6 +132,14 @@ public final class ForgetPipeline {
      */
     public ForgetPipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store, ReentrantLock lock,
                           SessionTopicBuilder levels, FactPipeline facts, Clock clock, EpisodeTails tails) {
+        this(consolidation, embedder, store, lock, levels, facts, clock, tails, new WriteConflicts());
+    }
+
+    /** @param conflicts counts the repair writes other processes made fail (over a shared store) */
+    public ForgetPipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store, ReentrantLock lock,
+                          SessionTopicBuilder levels, FactPipeline facts, Clock clock, EpisodeTails tails,
+                          WriteConflicts conflicts) {
+        this.conflicts = conflicts;
         this.tails = tails;
         this.levels = levels;
         this.facts = facts;
@@ -251,9 +262,12 @@ public final class ForgetPipeline {
                 damaged = rebuild(repair, touched, new LinkedHashSet<>(rekey));
                 break;
             } catch (WriteConflictException e) {
+                Set<Kind> refused = conflicts.refused(e, id -> repair.batch.containsKey(id)
+                        ? repair.batch.get(id).memory().kind() : null);
                 if (attempt == MAX_ATTEMPTS || !Backoff.pause(attempt, MAX_BACKOFF_MS)) {
                     throw e;
                 }
+                conflicts.retried(refused);
                 repair.restart();
             }
         }

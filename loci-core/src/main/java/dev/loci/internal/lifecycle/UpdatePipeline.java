@@ -10,6 +10,7 @@ import dev.loci.internal.facts.FactPipeline;
 import dev.loci.internal.util.Backoff;
 import dev.loci.internal.util.IndexKeys;
 import dev.loci.internal.util.MemoryIds;
+import dev.loci.internal.util.WriteConflicts;
 import dev.loci.internal.util.TextChecks;
 import dev.loci.spi.ConditionalWrite;
 import dev.loci.spi.Embedder;
@@ -62,6 +63,8 @@ public final class UpdatePipeline {
     private final int maxTextChars;
     /** Reads the facts of the new text; null when facts are off. */
     private final FactPipeline facts;
+    /** Counts the updates other processes made fail, and the attempts redone. */
+    private final WriteConflicts conflicts;
 
     public UpdatePipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store, Clock clock,
                           ForgetPipeline repairs, ReentrantLock lock, int maxTextChars) {
@@ -71,6 +74,14 @@ public final class UpdatePipeline {
     /** @param facts closes the facts of a replaced text and reads the new one's; null when facts are off */
     public UpdatePipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store, Clock clock,
                           ForgetPipeline repairs, ReentrantLock lock, int maxTextChars, FactPipeline facts) {
+        this(consolidation, embedder, store, clock, repairs, lock, maxTextChars, facts, new WriteConflicts());
+    }
+
+    /** @param conflicts counts the updates other processes made fail (over a shared store) */
+    public UpdatePipeline(ConsolidationConfig consolidation, Embedder embedder, MemoryStore store, Clock clock,
+                          ForgetPipeline repairs, ReentrantLock lock, int maxTextChars, FactPipeline facts,
+                          WriteConflicts conflicts) {
+        this.conflicts = conflicts;
         this.facts = facts;
         this.consolidation = consolidation;
         this.embedder = embedder;
@@ -100,10 +111,12 @@ public final class UpdatePipeline {
                 if (updated != null) {
                     return updated;
                 }
+                conflicts.refused(Kind.TURN);
                 if (attempt == ForgetPipeline.MAX_ATTEMPTS || !Backoff.pause(attempt, ForgetPipeline.MAX_BACKOFF_MS)) {
                     throw new StorageException("memory " + id + " changed " + attempt
                             + " times while this update was written; try again", true);
                 }
+                conflicts.retried(Kind.TURN);
             }
         } finally {
             lock.unlock();
