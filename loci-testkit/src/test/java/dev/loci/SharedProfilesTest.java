@@ -80,6 +80,42 @@ class SharedProfilesTest {
     }
 
     /**
+     * Both servers read "I live in Boston" as current (server A stopped before it writes its facts)
+     * and each closes it with its own move, said on different days. Whichever write of Boston
+     * lands last, it ends closed by the move said first, on that day, and that move closed by the
+     * later one: the history one engine builds from the statements in the order said. (Stopped
+     * before its profile instead, A's facts are stored before B reads them, which is a sequential
+     * build in the order the calls arrived.)
+     */
+    @Test
+    void aFactBothRacingStatementsCloseIsClosedByTheOneSaidFirst() {
+        var boston = new Said("I live in Boston.", T, "m1");
+        var denver = new Said("I moved to Denver last month.", T.plus(Duration.ofDays(10)), "m2");
+        var lisbon = new Said("I moved to Lisbon last month.", T.plus(Duration.ofDays(20)), "m3");
+        State scratch = fromScratch(List.of(boston, denver, lisbon));
+        for (boolean lisbonOnA : List.of(true, false)) {
+            var shared = new SharedInMemoryStore();
+            var clock = new ManualClock(T.plus(Duration.ofDays(100)));
+            try (var b = engine(shared, clock)) {
+                b.remember(MAYA, List.of(boston.message()));
+                var onB = lisbonOnA ? denver : lisbon;
+                var pausing = new PausingStore(shared, Pause.BEFORE_FACTS,
+                        () -> b.remember(MAYA, List.of(onB.message())));
+                try (var a = engine(pausing, clock)) {
+                    a.remember(MAYA, List.of((lisbonOnA ? lisbon : denver).message()));
+                }
+                assertTrue(pausing.paused);
+            }
+            String race = lisbonOnA ? "Lisbon on A" : "Lisbon on B";
+            assertEquals(scratch, State.of(shared), race);
+            Memory closed = shared.list(new SearchFilter(MAYA, Set.of(Kind.FACT), null, Map.of()), 10).stream()
+                    .filter(f -> "boston".equals(f.metadata().get("loci.value"))).findFirst().orElseThrow();
+            Memory by = shared.get("acme", closed.lifecycle().supersededBy()).orElseThrow();
+            assertEquals("denver", by.metadata().get("loci.value"), "Boston closed by the move said first: " + race);
+        }
+    }
+
+    /**
      * Server A consolidates "I moved to Denver" on a view without B's "I live in Boston" and is
      * killed after storing its facts, before its profile: both facts stay current, and the profile
      * is B's. The user's next statement, on another subject ("I have a cat", through a third

@@ -17,6 +17,7 @@ import dev.loci.internal.util.WriteConflicts;
 import dev.loci.spi.ConditionalWrite;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
+import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SharedStore;
 import dev.loci.spi.StoredMemory;
 import dev.loci.spi.VersionedMemory;
@@ -24,6 +25,7 @@ import dev.loci.spi.WriteConflictException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +46,8 @@ import java.util.Set;
  *       consolidation would have met them one after the other, so a statement the two calls could
  *       not compare (two current facts the {@link Supersession} rule says contradict) closes the
  *       earlier one, and the same claim made twice reinforces the first instead of standing as a
- *       copy; the facts and turns that change are written;</li>
+ *       copy; a fact both calls closed with their own statement (each rewrote it, the last write
+ *       won) is closed again by the one said first; the facts and turns that change are written;</li>
  *   <li>rebuilds the profile from the settled facts and writes it if its version is still the one
  *       just read; another conflict starts again, at most {@link #MAX_ATTEMPTS} attempts in all.</li>
  * </ol>
@@ -231,6 +234,7 @@ final class SharedProfiles {
             }
             before.add(f);
         }
+        reclose(user, k, current, batch, copies);
         // the profile is built from what is kept: a copy folded away is no longer a current fact
         copies.forEach(c -> {
             k.facts.remove(c.id());
@@ -244,6 +248,68 @@ final class SharedProfiles {
             store.delete(c.scope().tenant(), c.id());
         }
         return batch;
+    }
+
+    /**
+     * Facts closed by a later statement than the first one that contradicts them: two calls that
+     * each closed the same current fact (each with its own statement) rewrote it whole, and the
+     * last write won, which may be the later-said statement's. In the order said, the first later
+     * statement on its subject and attribute that contradicts a fact closes it: such facts are
+     * closed again by that one, as of when it was said, and their turns linked to its turn. Only
+     * facts closed by a fact that was current when settling began, for one that was current too
+     * (so a statement that arrived after a later one and was stored closed changes nothing, as in
+     * one process).
+     */
+    private void reclose(Scope user, KnownFacts.UserFacts k, List<Memory> current, FactBatch batch,
+                         List<Memory> copies) {
+        Set<String> wasCurrent = new HashSet<>();
+        current.forEach(f -> wasCurrent.add(f.id()));
+        Set<String> gone = new HashSet<>();
+        copies.forEach(c -> gone.add(c.id()));
+        Map<String, Memory> all = new LinkedHashMap<>();
+        for (Memory m : store.list(new SearchFilter(user, Set.of(Kind.FACT), null, Map.of()),
+                KnownFacts.MAX_PROFILE_FACTS)) {
+            if (!gone.contains(m.id())) {
+                all.put(m.id(), batch.memories.getOrDefault(m.id(), m));
+            }
+        }
+        batch.memories.values().stream().filter(m -> m.kind() == Kind.FACT && !gone.contains(m.id()))
+                .forEach(m -> all.put(m.id(), m));
+        Map<String, List<Memory>> bySubject = new LinkedHashMap<>();
+        all.values().stream().sorted(Comparator.comparing(Memory::occurredAt).thenComparing(Memory::id))
+                .forEach(f -> bySubject.computeIfAbsent(f.metadata().get(SUBJECT) + "\u0000"
+                        + f.metadata().get(ATTRIBUTE), x -> new ArrayList<>()).add(f));
+        for (List<Memory> said : bySubject.values()) {
+            for (int i = 0; i < said.size(); i++) {
+                Memory closed = said.get(i);
+                String byId = closed.lifecycle().supersededBy();
+                Memory by = byId == null || !wasCurrent.contains(byId) ? null : all.get(byId);
+                if (closed.validTo() == null || by == null) {
+                    continue;
+                }
+                Embedding vector = null;
+                for (int j = i + 1; j < said.size() && said.get(j).occurredAt().isBefore(by.occurredAt()); j++) {
+                    Memory between = said.get(j);
+                    if (!wasCurrent.contains(between.id())) {
+                        continue;
+                    }
+                    if (vector == null) {
+                        vector = store.vectors(user.tenant(), List.of(closed.id())).get(closed.id());
+                    }
+                    double sim = cosine(vector, k.vectors.get(between.id()));
+                    if (rule.decide(statementOf(closed), statementOf(between), sim).supersedes()) {
+                        batch.put(validUntil(closed, between.occurredAt(),
+                                closed.lifecycle().withSupersededBy(between.id())), vector);
+                        batch.link(closed.metadata().get(TURN), between.metadata().get(TURN));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    private static double cosine(Embedding a, Embedding b) {
+        return a == null || b == null ? 0 : Math.max(-1, Math.min(1, a.dot(b)));
     }
 
     /** The first fact reinforced by a copy of its claim: the copy's turns join its sources. */
