@@ -76,8 +76,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * the turns it is built from are read, and the repairs are written only if none of them changed
  * since ({@link SharedStore#writeIf}). A conflict means another process rewrote or deleted one of
  * them: after a random pause ({@link Backoff}) the episodes and turns are read again and the repair
- * redone, at most {@link #MAX_ATTEMPTS} times. The store's own process-local lock still serialises
- * this process's forgets and updates.
+ * redone, at most {@link #MAX_ATTEMPTS} times. The lock below still serialises this process's
+ * forgets and updates.
  *
  * <p>Thread-safe. Forgets are serialised with each other, so two of them never rebuild one
  * episode from different views; they do not block remember or recall. Ingest never adds turns to
