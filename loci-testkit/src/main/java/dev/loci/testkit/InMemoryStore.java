@@ -205,7 +205,8 @@ public class InMemoryStore implements MemoryStore, AccessRecording, NewestFirstL
         Map<String, Integer> df = new HashMap<>();
         List<Set<String>> docTerms = new ArrayList<>();
         for (StoredMemory d : docs) {
-            Set<String> t = Set.copyOf(tokens(d.indexText()));
+            String speaker = d.memory().speaker();
+            Set<String> t = Set.copyOf(tokens(speaker == null ? d.indexText() : d.indexText() + " " + speaker));
             docTerms.add(t);
             for (String term : t) {
                 if (terms.contains(term)) {
