@@ -205,8 +205,7 @@ public class InMemoryStore implements MemoryStore, AccessRecording, NewestFirstL
         Map<String, Integer> df = new HashMap<>();
         List<Set<String>> docTerms = new ArrayList<>();
         for (StoredMemory d : docs) {
-            String speaker = d.memory().speaker();
-            Set<String> t = Set.copyOf(tokens(speaker == null ? d.indexText() : d.indexText() + " " + speaker));
+            Set<String> t = Set.copyOf(tokens(d.indexText()));
             docTerms.add(t);
             for (String term : t) {
                 if (terms.contains(term)) {

@@ -214,34 +214,6 @@ public abstract class MemoryStoreContract {
         }
     }
 
-    /**
-     * A turn's speaker is a search key of its own (the index text holds only the turn's words), and
-     * a name match weighs the same whatever the turn's length: a "Thanks!" does not outrank the same
-     * speaker's long turn on the name alone. A memory whose index text holds the name (as stores
-     * wrote them before the speaker was a key) is found by it as well.
-     */
-    @Test
-    void theSpeakersNameIsFoundAndWeighsTheSameInShortAndLongTurns() {
-        var scope = Scope.user("t1", "u1");
-        store.write(List.of(
-                s(turn("short", scope, "Priya", "Thanks!", T0)),
-                s(turn("long", scope, "Priya", "I spent the whole weekend repainting the kitchen cabinets a pale green",
-                        T0.plusSeconds(1))),
-                s(turn("other", scope, "Omar", "Sounds like a lot of work, the kitchen must look great now",
-                        T0.plusSeconds(2)))));
-        List<StoreHit> named = search(scope, "Priya", 10).lexical();
-        assertEquals(List.of("long", "short"), ids(named).stream().sorted().toList(), "Priya's turns, found by her name");
-        assertEquals(named.get(0).score(), named.get(1).score(), 1e-6 * named.get(0).score(),
-                "the name weighs the same in a short and a long turn");
-        assertEquals("long", search(scope, "what did Priya say about the kitchen", 10).lexical().get(0).id(),
-                "the name and a word beat the other speaker's turn with the word alone");
-        Memory older = Memory.builder().id("older").scope(scope).kind(Kind.TURN).text("see you at the lake, Omar")
-                .occurredAt(T0.plusSeconds(3)).recordedAt(T0.plusSeconds(3)).build();
-        store.write(List.of(new StoredMemory(older, embedder.embedDocuments(List.of(older.text())).get(0),
-                "Priya " + older.text())));
-        assertTrue(ids(search(scope, "Priya", 10).lexical()).contains("older"), "a name in the index text is found");
-    }
-
     @Test
     void filtersApplyToBothSignals() {
         var u1 = new Scope("t1", "u1", null, "s1");

@@ -7,11 +7,9 @@ import java.util.List;
 
 /**
  * Derives what gets indexed for a memory: the text handed to the embedder and the text BM25
- * indexes. The embedded text carries the speaker's name ("Anna: ..."); the BM25 text does not:
- * stores index {@link Memory#speaker()} as a key of its own, scored without regard to the turn's
- * length, so "what did Anna say about ..." finds Anna's turns without her shortest ones ("Thanks!")
- * weighing most. With context keys on, a turn's BM25 keys add the dates it names in words
- * ({@link DateKeys}) and the start of the turn before it. Stateless.
+ * indexes. Both carry the speaker name, so "what did Anna say about ..." finds Anna's turns. With
+ * context keys on, a turn's BM25 keys add the dates it names in words ({@link DateKeys}) and the
+ * start of the turn before it. Stateless.
  */
 public final class IndexKeys {
     private IndexKeys() {
@@ -21,9 +19,8 @@ public final class IndexKeys {
         return m.speaker() == null ? m.text() : m.speaker() + ": " + m.text();
     }
 
-    /** A memory's own words for BM25: its text, without the speaker's name (a key of its own in the store). */
     public static String lexicalText(Memory m) {
-        return m.text();
+        return m.speaker() == null ? m.text() : m.speaker() + " " + m.text();
     }
 
     /** BM25 keys of turns remembered together, in order: each is keyed with the turn before it. */
@@ -52,7 +49,7 @@ public final class IndexKeys {
         var sb = new StringBuilder(base).append('\n').append(DateKeys.keys(m.text(), m.occurredAt()));
         Memory before = i > 0 ? turns.get(i - 1) : previous;
         if (before != null && config.contextChars() > 0) {
-            String prev = before.speaker() == null ? before.text() : before.speaker() + " " + before.text();
+            String prev = IndexKeys.lexicalText(before);
             sb.append('\n').append(prev, 0, Math.min(prev.length(), config.contextChars()));
         }
         return sb.toString();

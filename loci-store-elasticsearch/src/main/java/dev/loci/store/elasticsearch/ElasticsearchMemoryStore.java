@@ -205,7 +205,7 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
         var ops = new ArrayList<BulkOperation>(batch.size());
         for (StoredMemory s : batch) {
             Memory m = s.memory();
-            EsDocument doc = document(s);
+            EsDocument doc = EsDocument.of(s, tokens.indexForm(s.indexText()));
             String tenant = m.scope().tenant();
             ops.add(BulkOperation.of(b -> b.index(i -> i.index(index).id(docId(tenant, m.id())).routing(tenant)
                     .document(doc))));
@@ -227,7 +227,7 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
         var byDocId = new HashMap<String, String>();
         for (StoredMemory s : batch) {
             Memory m = s.memory();
-            EsDocument doc = document(s);
+            EsDocument doc = EsDocument.of(s, tokens.indexForm(s.indexText()));
             String tenant = m.scope().tenant();
             String docId = docId(tenant, m.id());
             byDocId.put(docId, m.id());
@@ -269,7 +269,7 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
         var byDocId = new HashMap<String, String>();
         for (ConditionalWrite w : batch) {
             Memory m = w.record().memory();
-            EsDocument doc = document(w.record());
+            EsDocument doc = EsDocument.of(w.record(), tokens.indexForm(w.record().indexText()));
             String tenant = m.scope().tenant();
             String docId = docId(tenant, m.id());
             byDocId.put(docId, m.id());
@@ -496,11 +496,6 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
         return out;
     }
 
-    private EsDocument document(StoredMemory s) {
-        String speaker = s.memory().speaker();
-        return EsDocument.of(s, tokens.indexForm(s.indexText()), speaker == null ? null : tokens.indexForm(speaker));
-    }
-
     @Override
     public SearchHits search(SearchRequest request) {
         String tenant = request.filter().scope().tenant();
@@ -510,7 +505,8 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
         try {
             if (!terms.isEmpty()) {
                 var r = client.search(s -> s.index(index).routing(tenant).preference(tenant)
-                        .query(q -> q.bool(b -> b.must(Queries.lexical(terms)).filter(filter)))
+                        .query(q -> q.bool(b -> b.must(m -> m.match(t -> t.field(EsDocument.TEXT)
+                                .query(String.join(" ", terms)).analyzer("whitespace"))).filter(filter)))
                         .size(request.lexicalTopN()).source(src -> src.filter(f -> f.includes(EsDocument.ID)))
                         .trackTotalHits(t -> t.enabled(false)), EsDocument.class);
                 lexical = r.hits().hits().stream().map(h -> new StoreHit(h.source().id(), h.score())).toList();

@@ -21,8 +21,8 @@ import java.util.Map;
  * of the source come back null (every field is boxed for that reason).
  */
 record EsDocument(String tenant, String id, String user, String agent, String session, String kind, Long occurred,
-                  Long recorded, Long validTo, Long expires, List<String> meta, String text, String speaker,
-                  float[] vec, byte[] record, Integer accessCount, Long lastAccess) {
+                  Long recorded, Long validTo, Long expires, List<String> meta, String text, float[] vec,
+                  byte[] record, Integer accessCount, Long lastAccess) {
     static final String TENANT = "tenant";
     static final String ID = "id";
     static final String USER = "user";
@@ -35,8 +35,6 @@ record EsDocument(String tenant, String id, String user, String agent, String se
     static final String EXPIRES = "expires";
     static final String META = "meta";
     static final String TEXT = "text";
-    /** The speaker's name, analysed as the text is, scored without norms (absent in documents of mapping 1). */
-    static final String SPEAKER = "speaker";
     static final String VECTOR = "vec";
     static final String RECORD = "record";
     static final String ACCESS_COUNT = "accessCount";
@@ -44,11 +42,7 @@ record EsDocument(String tenant, String id, String user, String agent, String se
     /** What a read of whole memories fetches: the record and the counts, not the vector or tokens. */
     static final List<String> MEMORY_FIELDS = List.of(RECORD, ACCESS_COUNT, LAST_ACCESS);
 
-    /**
-     * @param tokens  the analysed index text
-     * @param speaker the analysed speaker's name, or null when the memory has none
-     */
-    static EsDocument of(StoredMemory stored, String tokens, String speaker) {
+    static EsDocument of(StoredMemory stored, String tokens) {
         Memory m = stored.memory();
         Scope s = m.scope();
         Lifecycle life = m.lifecycle();
@@ -56,7 +50,7 @@ record EsDocument(String tenant, String id, String user, String agent, String se
                 .toList();
         return new EsDocument(s.tenant(), m.id(), s.userId(), s.agentId(), s.sessionId(), m.kind().name(),
                 micros(m.occurredAt()), micros(m.recordedAt()), m.validTo() == null ? null : micros(m.validTo()),
-                life.expiresAt() == null ? null : micros(life.expiresAt()), meta, tokens, speaker, stored.embedding().toArray(),
+                life.expiresAt() == null ? null : micros(life.expiresAt()), meta, tokens, stored.embedding().toArray(),
                 MemoryCodec.encode(m), life.accessCount(),
                 life.lastAccessedAt() == null ? null : micros(life.lastAccessedAt()));
     }

@@ -23,14 +23,8 @@ import java.util.Map;
  * every request before it is acknowledged ({@code index.translog.durability: request}).
  */
 final class IndexLayout {
-    /**
-     * Version of the mapping below; bump it (and add a migration note) whenever it changes.
-     * 2 adds {@code speaker}; an index of version 1 is migrated in place on start ({@link #ensure}).
-     */
-    static final int MAPPING_VERSION = 2;
-    /** The speaker field as mapping 2 adds it: analysed in Loci, no norms (a name weighs the same in any turn). */
-    private static final String SPEAKER_MAPPING = """
-        { "type": "text", "analyzer": "whitespace", "norms": false }""";
+    /** Version of the mapping below; bump it (and add a migration note) whenever it changes. */
+    static final int MAPPING_VERSION = 1;
     static final String VERSION_KEY = "loci_mapping_version";
     /** The embedding model (id and dimensions) whose vectors the index holds, set by the first writer. */
     static final String EMBEDDER_KEY = "loci_embedder";
@@ -68,7 +62,6 @@ final class IndexLayout {
                   "accessCount": { "type": "integer", "index": false },
                   "lastAccess":  { "type": "long", "index": false },
                   "text":    { "type": "text", "analyzer": "whitespace" },
-                  "speaker": %s,
                   "vec":     { "type": "dense_vector", "index": true, "similarity": "cosine",
                                "index_options": { "type": "int8_hnsw" } },
                   "record":  { "type": "binary" }
@@ -76,7 +69,7 @@ final class IndexLayout {
               }
             }
             """.formatted(config.shards(), config.replicas(), config.refreshInterval().toMillis(), VERSION_KEY,
-                MAPPING_VERSION, SPEAKER_MAPPING.strip());
+                MAPPING_VERSION);
     }
 
     /** Creates the index if it does not exist, then checks that its mapping is this version's. */
@@ -101,29 +94,10 @@ final class IndexLayout {
                     + VERSION_KEY + "); choose another index name");
         }
         int found = version.to(Integer.class);
-        if (found == 1) {
-            migrateFrom1(client, index, meta);
-            found = MAPPING_VERSION;
-        }
         if (found != MAPPING_VERSION) {
             throw new FormatVersionException("Elasticsearch index " + index + " has Loci mapping version " + found
                     + ", this release reads version " + MAPPING_VERSION + "; reindex into a new index or use a matching release");
         }
-    }
-
-    /**
-     * Mapping 1 to 2: adds the {@code speaker} field (adding a field is allowed on a live index) and
-     * records version 2. Documents written before keep no speaker field; their text holds the name
-     * (version 1 indexed it there), so a question naming the speaker still finds them, weighted by
-     * the turn's length as it was. Nodes starting at once may both run it: it writes the same mapping.
-     * A node of the release before refuses the migrated index (it reads version 1 only).
-     */
-    private static void migrateFrom1(ElasticsearchClient client, String index, Map<String, JsonData> meta)
-            throws IOException {
-        Map<String, JsonData> next = new java.util.HashMap<>(meta);
-        next.put(VERSION_KEY, JsonData.of(MAPPING_VERSION));
-        client.indices().putMapping(p -> p.index(index).meta(next)
-                .properties(EsDocument.SPEAKER, f -> f.text(t -> t.analyzer("whitespace").norms(false))));
     }
 
     /**

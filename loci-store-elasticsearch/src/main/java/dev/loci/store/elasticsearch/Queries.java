@@ -18,9 +18,6 @@ import java.util.Map;
  * routed by the tenant: no query built here can reach another tenant's memories.
  */
 final class Queries {
-    /** As the embedded store's: a name match weighs as one more word of a turn of average length. */
-    static final float SPEAKER_BOOST = 1.0f;
-
     private Queries() {
     }
 
@@ -77,18 +74,6 @@ final class Queries {
     private static Query range(String field, long at, boolean atOrBefore) {
         return Query.of(q -> q.range(g -> g.untyped(u -> atOrBefore ? u.field(field).lte(JsonData.of(at))
                 : u.field(field).gt(JsonData.of(at)))));
-    }
-
-    /**
-     * BM25 over analysed query terms (any may match) in the text and in the speaker's name, the name
-     * at {@link #SPEAKER_BOOST}: the embedded store's lexical query.
-     */
-    static Query lexical(List<String> terms) {
-        String joined = String.join(" ", terms);
-        return Query.of(q -> q.bool(b -> b.minimumShouldMatch("1")
-                .should(s -> s.match(m -> m.field(EsDocument.TEXT).query(joined).analyzer("whitespace")))
-                .should(s -> s.match(m -> m.field(EsDocument.SPEAKER).query(joined).analyzer("whitespace")
-                        .boost(SPEAKER_BOOST)))));
     }
 
     static Query term(String field, String value) {

@@ -17,7 +17,6 @@ import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
-import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
@@ -25,7 +24,6 @@ import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
-import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PointValues;
@@ -33,7 +31,6 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
@@ -61,19 +58,6 @@ final class LuceneDocuments {
     static final String ACCESS_COUNT = "accessCount";
     static final String LAST_ACCESS = "lastAccess";
     static final String TEXT = "text";
-    /**
-     * The speaker's name, analysed as the text is but without norms: a name match weighs the same in
-     * a long turn as in a short one. Absent in documents written before it (their text carries the
-     * name, so they are still found by it, with the length weighting they always had).
-     */
-    static final String SPEAKER = "speaker";
-    /**
-     * Weight of a match in {@link #SPEAKER} against one in the text. At 1 a name is scored as one
-     * more word of a turn of average length would be (BM25 with its own document frequency), which
-     * is what it is: one word of the question among the others.
-     */
-    static final float SPEAKER_BOOST = 1.0f;
-    private static final FieldType SPEAKER_TYPE = speakerType();
     static final String VECTOR = "vec";
     static final String RECORD = "record";
     /**
@@ -119,22 +103,10 @@ final class LuceneDocuments {
             doc.add(new StringField(META, e.getKey() + '\u0000' + e.getValue(), Field.Store.NO));
         }
         doc.add(new TextField(TEXT, stored.indexText(), Field.Store.NO));
-        if (m.speaker() != null) {
-            doc.add(new Field(SPEAKER, m.speaker(), SPEAKER_TYPE));
-        }
         doc.add(new KnnFloatVectorField(VECTOR, stored.embedding().toArray(), SIMILARITY));
         doc.add(new StoredField(RECORD, record));
         doc.add(new StoredField(INDEX_TEXT, stored.indexText()));
         return doc;
-    }
-
-    private static FieldType speakerType() {
-        var t = new FieldType();
-        t.setTokenized(true);
-        t.setOmitNorms(true);
-        t.setIndexOptions(IndexOptions.DOCS_AND_FREQS);
-        t.freeze();
-        return t;
     }
 
     private static void addIfPresent(Document doc, String field, String value) {
@@ -239,10 +211,7 @@ final class LuceneDocuments {
         return LongPoint.newRangeQuery(EXPIRES, Long.MIN_VALUE, micros(at));
     }
 
-    /**
-     * BM25 over the analysed query terms (any term may match) in the text and in the speaker's name,
-     * or null when no term survives analysis.
-     */
+    /** BM25 over the analysed query terms (any term may match), or null when no term survives analysis. */
     static Query lexical(Analyzer analyzer, String text) {
         Set<String> terms = new LinkedHashSet<>();
         try (var ts = analyzer.tokenStream(TEXT, text)) {
@@ -260,10 +229,7 @@ final class LuceneDocuments {
         }
         int max = Math.min(terms.size(), IndexSearcherLimits.MAX_QUERY_TERMS);
         var b = new BooleanQuery.Builder();
-        terms.stream().limit(max).forEach(t -> {
-            b.add(new TermQuery(new Term(TEXT, t)), Occur.SHOULD);
-            b.add(new BoostQuery(new TermQuery(new Term(SPEAKER, t)), SPEAKER_BOOST), Occur.SHOULD);
-        });
+        terms.stream().limit(max).forEach(t -> b.add(new TermQuery(new Term(TEXT, t)), Occur.SHOULD));
         return b.build();
     }
 
@@ -273,11 +239,8 @@ final class LuceneDocuments {
 
     /** Limits applied to generated queries. */
     static final class IndexSearcherLimits {
-        /**
-         * Query terms beyond this are ignored: each term is two clauses (text and speaker), which with
-         * the filter's stay under Lucene's default limit of 1024 clauses in one query.
-         */
-        static final int MAX_QUERY_TERMS = 400;
+        /** Query terms beyond this are ignored (Lucene's default clause limit is 1024). */
+        static final int MAX_QUERY_TERMS = 512;
 
         private IndexSearcherLimits() {
         }
