@@ -105,9 +105,12 @@ public final class RecallBenchmark {
      * @param vectors        the store's vector quantization
      * @param merge          merge the built store to one segment before measuring
      * @param intraOpThreads ONNX Runtime threads per query embedding
+     * @param rescoring      how the kNN candidates are ranked, one serving process each over the same
+     *                       built store: {@code false} by their quantized scores (the store's
+     *                       default), {@code true} rescored on full-precision vectors
      */
     public record Options(List<Integer> sizes, int queries, Path workDir, Layout layout, Path json,
-                          VectorEncoding vectors, boolean merge, int intraOpThreads) {
+                          VectorEncoding vectors, boolean merge, int intraOpThreads, List<Boolean> rescoring) {
         public Options {
             if (sizes == null || sizes.isEmpty() || sizes.stream().anyMatch(s -> s == null || s < 1)) {
                 throw new InvalidInputException("--sizes", "must be one or more sizes >= 1");
@@ -118,11 +121,15 @@ public final class RecallBenchmark {
             if (layout == null || vectors == null) {
                 throw new InvalidInputException("layout", "and vectors are required");
             }
+            if (rescoring == null || rescoring.isEmpty() || rescoring.stream().anyMatch(java.util.Objects::isNull)) {
+                throw new InvalidInputException("--rescore", "must name at least one way to rank kNN candidates");
+            }
+            rescoring = List.copyOf(new java.util.LinkedHashSet<>(rescoring));
             OnnxEmbedderConfig.defaults().withIntraOpThreads(intraOpThreads); // refuses a bad count here, not in the child
         }
 
         public Options(List<Integer> sizes, int queries, Path workDir) {
-            this(sizes, queries, workDir, Layout.SINGLE, null, VectorEncoding.INT8, true, 1);
+            this(sizes, queries, workDir, Layout.SINGLE, null, VectorEncoding.INT8, true, 1, List.of(false));
         }
     }
 
@@ -137,6 +144,7 @@ public final class RecallBenchmark {
         report.put("layout", o.layout().name().toLowerCase(Locale.ROOT));
         report.put("vectors", o.vectors().name().toLowerCase(Locale.ROOT));
         report.put("merged", o.merge());
+        report.put("rescoring", o.rescoring());
         report.put("onnxIntraOpThreads", o.intraOpThreads());
         report.put("queries", o.queries());
         report.put("servingHeap", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -147,10 +155,10 @@ public final class RecallBenchmark {
         Path empty = Files.createTempDirectory(o.workDir(), "recall-empty-");
         Map<String, Object> fixed;
         try {
-            try (var store = LuceneMemoryStore.open(empty, storeConfig(o.vectors()))) {
+            try (var store = LuceneMemoryStore.open(empty, storeConfig(o.vectors(), false))) {
                 store.checkpoint();
             }
-            fixed = serveInChild(empty, 0, o, null);
+            fixed = serveInChild(empty, 0, o, null, o.rescoring().get(0));
         } finally {
             deleteTree(empty);
         }
@@ -161,8 +169,7 @@ public final class RecallBenchmark {
 
         var rows = new ArrayList<Map<String, Object>>();
         for (int size : o.sizes()) {
-            var row = measure(size, o, fixedRss, out);
-            rows.add(row);
+            rows.addAll(measure(size, o, fixedRss, out));
         }
         report.put("sizes", rows);
         report.put("loadAverageEnd", loadAverage());
@@ -176,11 +183,13 @@ public final class RecallBenchmark {
         }
     }
 
-    private static LuceneStoreConfig storeConfig(VectorEncoding vectors) {
-        return LuceneStoreConfig.defaults().withVectorEncoding(vectors);
+    private static LuceneStoreConfig storeConfig(VectorEncoding vectors, boolean rescore) {
+        return LuceneStoreConfig.defaults().withVectorEncoding(vectors).withRescoring(rescore);
     }
 
-    private static Map<String, Object> measure(int size, Options o, long fixedRss, PrintStream out) throws Exception {
+    /** Builds one store of {@code size} and measures it once per way of ranking kNN candidates: a row each. */
+    private static List<Map<String, Object>> measure(int size, Options o, long fixedRss, PrintStream out)
+            throws Exception {
         var data = new Data(size, o.layout());
         int warmup = warmup(o.queries());
         List<Query> queries = data.queries(warmup + o.queries());
@@ -190,9 +199,10 @@ public final class RecallBenchmark {
         var row = new LinkedHashMap<String, Object>();
         row.put("memories", size);
         row.put("users", data.users);
+        var rows = new ArrayList<Map<String, Object>>();
         try {
             long t0 = System.nanoTime();
-            try (LuceneMemoryStore store = LuceneMemoryStore.open(dir, storeConfig(o.vectors()))) {
+            try (LuceneMemoryStore store = LuceneMemoryStore.open(dir, storeConfig(o.vectors(), false))) {
                 var random = new Random(size ^ 0x5DEECE66DL);
                 var batch = new ArrayList<StoredMemory>(WRITE_BATCH);
                 Instant base = Instant.parse("2023-01-01T00:00:00Z");
@@ -234,17 +244,30 @@ public final class RecallBenchmark {
             Path exactFile = dir.resolveSibling(dir.getFileName() + ".exact");
             Files.write(exactFile, exact.lines(), StandardCharsets.UTF_8);
             try {
-                row.putAll(serveInChild(dir, size, o, exactFile));
+                for (boolean rescore : o.rescoring()) {
+                    var served = new LinkedHashMap<String, Object>(row);
+                    served.put("rescore", rescore);
+                    served.putAll(serveInChild(dir, size, o, exactFile, rescore));
+                    long rss = ((Number) served.get("rssBytes")).longValue();
+                    served.put("rssAboveFixedBytesPerMemory", (rss - fixedRss) / size);
+                    print(served, data, o, out);
+                    rows.add(served);
+                }
             } finally {
                 Files.deleteIfExists(exactFile);
             }
         } finally {
             deleteTree(dir);
         }
+        return rows;
+    }
+
+    private static void print(Map<String, Object> row, Data data, Options o, PrintStream out) {
         long rss = ((Number) row.get("rssBytes")).longValue();
-        row.put("rssAboveFixedBytesPerMemory", (rss - fixedRss) / size);
-        out.printf(Locale.ROOT, "%,d memories (%,d users): store + fusion %s; end-to-end %s; embedding %s%n",
-                size, data.users, ms(row, "storeFusion"), ms(row, "endToEnd"), ms(row, "embedding"));
+        out.printf(Locale.ROOT, "%,d memories (%,d users), kNN %s: store + fusion %s; end-to-end %s; embedding %s%n",
+                (Integer) row.get("memories"), data.users,
+                Boolean.TRUE.equals(row.get("rescore")) ? "rescored on full precision" : "ranked by quantized scores",
+                ms(row, "storeFusion"), ms(row, "endToEnd"), ms(row, "embedding"));
         out.printf(Locale.ROOT, "  BM25 alone %s; kNN alone %s; ANN recall@10 vs exact %s (kNN top 10: %s)%n",
                 ms(row, "bm25"), ms(row, "knn"), row.get("annRecallAt10"), row.get("annRecallAt10TopK10"));
         out.printf(Locale.ROOT, "  qps 1/4/16 callers %s; built at %s memories/s%s; %s segments; %d bytes/memory on disk %s%n",
@@ -253,7 +276,6 @@ public final class RecallBenchmark {
                 row.get("bytesPerMemoryOnDisk"), perMemory(row));
         out.printf(Locale.ROOT, "  RSS %d MiB (%d bytes/memory above the fixed cost), heap used %d MiB%n",
                 rss >> 20, row.get("rssAboveFixedBytesPerMemory"), ((Number) row.get("heapUsedBytes")).longValue() >> 20);
-        return row;
     }
 
     @SuppressWarnings("unchecked")
@@ -308,7 +330,7 @@ public final class RecallBenchmark {
 
     private static String fileKind(String ext) {
         return switch (ext) {
-            case "vec" -> "vectors, full precision (rescoring)";
+            case "vec" -> "vectors, full precision";
             case "veq" -> "vectors, quantized (graph search)";
             case "vex", "vem", "vemf", "vemq" -> "HNSW graph + vector metadata";
             case "tim", "tip", "tmd", "psm" -> "term dictionary";
@@ -325,7 +347,8 @@ public final class RecallBenchmark {
 
     // ---------------------------------------------------------------- the serving process
 
-    private static Map<String, Object> serveInChild(Path dir, int size, Options o, Path exactFile) throws Exception {
+    private static Map<String, Object> serveInChild(Path dir, int size, Options o, Path exactFile, boolean rescore)
+            throws Exception {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         var cmd = new ArrayList<String>();
@@ -345,7 +368,8 @@ public final class RecallBenchmark {
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), RecallBenchmark.class.getName(),
                 dir.toString(), Integer.toString(size), o.layout().name(), Integer.toString(o.queries()),
-                o.vectors().name(), exactFile == null ? "-" : exactFile.toString(), Integer.toString(o.intraOpThreads())));
+                o.vectors().name(), exactFile == null ? "-" : exactFile.toString(), Integer.toString(o.intraOpThreads()),
+                Boolean.toString(rescore)));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String result = null;
         var tail = new ArrayList<String>();
@@ -367,7 +391,7 @@ public final class RecallBenchmark {
         return Json.readObject(result);
     }
 
-    /** The measuring process: {@code dir size layout queries vectors exactFile|- intraOpThreads}. */
+    /** The measuring process: {@code dir size layout queries vectors exactFile|- intraOpThreads rescore}. */
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         int size = Integer.parseInt(args[1]);
@@ -376,13 +400,14 @@ public final class RecallBenchmark {
         VectorEncoding vectors = VectorEncoding.valueOf(args[4]);
         Path exactFile = "-".equals(args[5]) ? null : Path.of(args[5]);
         int intraOp = Integer.parseInt(args[6]);
-        var figures = serve(dir, size, layout, queries, vectors, exactFile, intraOp);
+        boolean rescore = Boolean.parseBoolean(args[7]);
+        var figures = serve(dir, size, layout, queries, storeConfig(vectors, rescore), exactFile, intraOp);
         System.out.println(RESULT + Json.write(figures));
         System.out.flush();
         System.exit(0); // ONNX Runtime's threads must not keep the process alive
     }
 
-    private static Map<String, Object> serve(Path dir, int size, Layout layout, int queries, VectorEncoding vectors,
+    private static Map<String, Object> serve(Path dir, int size, Layout layout, int queries, LuceneStoreConfig config,
                                              Path exactFile, int intraOp) throws Exception {
         var data = new Data(size, layout);
         int warmup = warmup(queries);
@@ -394,7 +419,7 @@ public final class RecallBenchmark {
         // The cache is off: every measured query pays for the model, as a new question does.
         var embedderConfig = OnnxEmbedderConfig.defaults().withIntraOpThreads(intraOp).withQueryCacheSize(0);
         try (OnnxEmbedder model = OnnxEmbedder.create(embedderConfig);
-             LuceneMemoryStore store = LuceneMemoryStore.open(dir, storeConfig(vectors))) {
+             LuceneMemoryStore store = LuceneMemoryStore.open(dir, config)) {
             var rssAt = new LinkedHashMap<String, Object>();
             rssAt.put("opened", Stats.rssBytes());
             Embedder lookup = new QueryEmbedder(byText, null);

@@ -50,6 +50,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-merge", description = "recall: measure the segments as written instead of merging to one first.")
     boolean noMerge;
 
+    @Option(names = "--rescore", defaultValue = "off", paramLabel = "off|on|both",
+            description = "recall: rank kNN candidates by their quantized scores (off, the store's default), rescore them "
+                    + "on full-precision vectors (on), or measure both over the same built store (default off).")
+    String rescore;
+
     @Option(names = "--onnx-threads", defaultValue = "1", description = "recall: ONNX Runtime threads per query embedding (default 1).")
     int onnxThreads;
 
@@ -113,7 +118,8 @@ final class BenchCommand implements Callable<Integer> {
                             + d.getFileName().toString().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_-]", "-"))),
                     System.out);
             case "recall" -> RecallBenchmark.run(new RecallBenchmark.Options(sizes, queries, dir,
-                    RecallBenchmark.Layout.parse(layout), json, vectorEncoding(), !noMerge, onnxThreads), System.out);
+                    RecallBenchmark.Layout.parse(layout), json, vectorEncoding(), !noMerge, onnxThreads,
+                    rescoring()), System.out);
             case "jmh" -> dev.loci.bench.jmh.Microbenchmarks.run(include);
             case "durability" -> DurabilityBenchmark.run(new DurabilityBenchmark.Options(perCase, dir), System.out);
             case "server" -> dev.loci.server.bench.ServerBenchmark.run(dir, queries, System.out);
@@ -132,6 +138,15 @@ final class BenchCommand implements Callable<Integer> {
                     + "' is not a benchmark; use ingest, recall, durability, server, crash, soak or jmh");
         }
         return 0;
+    }
+
+    private List<Boolean> rescoring() {
+        return switch (rescore.toLowerCase(java.util.Locale.ROOT)) {
+            case "off" -> List.of(false);
+            case "on" -> List.of(true);
+            case "both" -> List.of(false, true);
+            default -> throw new dev.loci.InvalidInputException("--rescore", "must be off, on or both, was '" + rescore + "'");
+        };
     }
 
     private dev.loci.store.lucene.LuceneStoreConfig.VectorEncoding vectorEncoding() {

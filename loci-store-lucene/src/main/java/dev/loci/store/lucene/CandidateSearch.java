@@ -25,9 +25,11 @@ import org.apache.lucene.store.AlreadyClosedException;
 
 /**
  * {@link dev.loci.spi.MemoryStore#search}: BM25 candidates over the English-analyzed text and kNN
- * candidates over the int8-quantized vectors, both under the request's filter. The kNN query
- * oversamples ({@link LuceneStoreConfig#denseOversample()}) and the candidates are re-ranked by
- * their full-precision vectors, which the quantized format keeps beside the quantized ones.
+ * candidates over the quantized vectors, both under the request's filter. The kNN query
+ * oversamples ({@link LuceneStoreConfig#denseOversample()}) and keeps the best by their quantized
+ * scores; with {@link LuceneStoreConfig#rescore()} (and always for one-bit vectors) the candidates
+ * are re-ranked by their full-precision vectors, which the quantized format keeps beside the
+ * quantized ones.
  *
  * <p>Thread-safe; {@link #close} releases the query analyzer.
  */
@@ -35,12 +37,14 @@ final class CandidateSearch implements AutoCloseable {
     private final LuceneIndex index;
     private final Searchers searchers;
     private final double denseOversample;
+    private final boolean rescore;
     private final Analyzer analyzer = new EnglishAnalyzer();
 
-    CandidateSearch(LuceneIndex index, Searchers searchers, double denseOversample) {
+    CandidateSearch(LuceneIndex index, Searchers searchers, LuceneStoreConfig config) {
         this.index = index;
         this.searchers = searchers;
-        this.denseOversample = denseOversample;
+        this.denseOversample = config.denseOversample();
+        this.rescore = config.rescore() || config.vectorEncoding() == LuceneStoreConfig.VectorEncoding.BBQ;
     }
 
     SearchHits search(SearchRequest request) {
@@ -62,8 +66,9 @@ final class CandidateSearch implements AutoCloseable {
                 float[] target = request.vector().toArray();
                 int candidates = (int) Math.ceil(request.denseTopN() * denseOversample);
                 Query knn = new KnnFloatVectorQuery(LuceneDocuments.VECTOR, target, candidates, filter);
-                dense = hits(searcher, rescore(searcher, searcher.search(knn, candidates), target,
-                        request.denseTopN()), true);
+                TopDocs found = searcher.search(knn, candidates);
+                dense = hits(searcher, rescore ? rescore(searcher, found, target, request.denseTopN())
+                        : best(found, request.denseTopN()), true);
             }
             return new SearchHits(lexical, dense);
         } catch (IOException | AlreadyClosedException e) {
@@ -98,6 +103,12 @@ final class CandidateSearch implements AutoCloseable {
         rescored.sort((a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
         var top = rescored.subList(0, Math.min(n, rescored.size())).toArray(new ScoreDoc[0]);
         return new TopDocs(candidates.totalHits, top);
+    }
+
+    /** The best {@code n} candidates by their quantized scores (the query returns them best first). */
+    private static TopDocs best(TopDocs candidates, int n) {
+        ScoreDoc[] all = candidates.scoreDocs;
+        return all.length <= n ? candidates : new TopDocs(candidates.totalHits, Arrays.copyOf(all, n));
     }
 
     private static List<StoreHit> hits(IndexSearcher searcher, TopDocs top, boolean similarity) throws IOException {

@@ -105,7 +105,7 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
         this.searchers = searchers;
         this.checkpoints = new Checkpoints(index, wal, accesses, searchers);
         this.reads = new Reads(index, searchers, accesses);
-        this.search = new CandidateSearch(index, searchers, config.denseOversample());
+        this.search = new CandidateSearch(index, searchers, config);
         this.writes = new Writes(index, wal, config, accesses, pending, searchers, reads, checkpoints);
         this.accessRecorder = new AccessRecorder(index, wal, config, accesses, searchers, checkpoints);
         this.exports = new Exports(index, searchers, accesses);

@@ -8,20 +8,26 @@ import dev.loci.InvalidInputException;
  * @param durability          how acknowledged writes are made durable (default {@link Durability#WAL})
  * @param hnswMaxConnections  HNSW graph degree M (default 16)
  * @param hnswBeamWidth       HNSW construction beam width (default 100)
- * @param denseOversample     kNN fetches this many times the wanted candidates from the quantized
- *                            graph, then rescores them on full-precision vectors (default 2.0)
+ * @param denseOversample     kNN walks the quantized graph for this many times the wanted
+ *                            candidates and keeps the best (default 2.0): a wider search finds more
+ *                            of the exact nearest neighbours
  * @param walBytesBeforeCommit with {@link Durability#WAL}: once the log holds this many bytes the
  *                            index is committed and the log truncated (default 64 MiB)
  * @param searchThreads       threads one search may use to visit segments in parallel
  * @param vectorEncoding      how the HNSW graph's copy of each vector is quantized (default
  *                            {@link VectorEncoding#INT8}); the full-precision vector is kept either
- *                            way and candidates are rescored on it. Applies to segments written
+ *                            way (for merges, export and rescoring). Applies to segments written
  *                            from then on; each segment records its own encoding, so a store may
  *                            mix them.
+ * @param rescore             re-rank the kNN candidates on their full-precision vectors (default
+ *                            false; always on for {@link VectorEncoding#BBQ}, whose one-bit scores
+ *                            rank poorly): int8 scores already rank the candidates almost as exact
+ *                            search does, and rescoring reads a 1,536-byte vector per candidate from
+ *                            a file that then stays resident, about three quarters of the index
  */
 public record LuceneStoreConfig(Durability durability, int hnswMaxConnections, int hnswBeamWidth,
                                 double denseOversample, long walBytesBeforeCommit, int searchThreads,
-                                VectorEncoding vectorEncoding) {
+                                VectorEncoding vectorEncoding, boolean rescore) {
     /** Quantization of the vectors the HNSW graph is built and searched on. */
     public enum VectorEncoding {
         /** One byte per dimension (384 bytes for a 384-d vector). */
@@ -72,34 +78,44 @@ public record LuceneStoreConfig(Durability durability, int hnswMaxConnections, i
 
     public static LuceneStoreConfig defaults() {
         return new LuceneStoreConfig(Durability.WAL, 16, 100, 2.0, 64L << 20,
-                Math.min(4, Runtime.getRuntime().availableProcessors()), VectorEncoding.INT8);
+                Math.min(4, Runtime.getRuntime().availableProcessors()), VectorEncoding.INT8, false);
     }
 
     public LuceneStoreConfig withDurability(Durability d) {
         return new LuceneStoreConfig(d, hnswMaxConnections, hnswBeamWidth, denseOversample, walBytesBeforeCommit,
-                searchThreads, vectorEncoding);
+                searchThreads, vectorEncoding, rescore);
     }
 
     public LuceneStoreConfig withWalBytesBeforeCommit(long bytes) {
         return new LuceneStoreConfig(durability, hnswMaxConnections, hnswBeamWidth, denseOversample, bytes,
-                searchThreads, vectorEncoding);
+                searchThreads, vectorEncoding, rescore);
     }
 
     /** Threads one search may use to visit index segments in parallel (1 = the caller's only). */
     public LuceneStoreConfig withSearchThreads(int threads) {
         return new LuceneStoreConfig(durability, hnswMaxConnections, hnswBeamWidth, denseOversample,
-                walBytesBeforeCommit, threads, vectorEncoding);
+                walBytesBeforeCommit, threads, vectorEncoding, rescore);
     }
 
     /** The quantization of the graph's vectors for segments written from now on. */
     public LuceneStoreConfig withVectorEncoding(VectorEncoding encoding) {
         return new LuceneStoreConfig(durability, hnswMaxConnections, hnswBeamWidth, denseOversample,
-                walBytesBeforeCommit, searchThreads, encoding);
+                walBytesBeforeCommit, searchThreads, encoding, rescore);
     }
 
-    /** How many times the wanted kNN candidates are fetched from the graph before rescoring. */
+    /** How many times the wanted kNN candidates the graph search looks for before keeping the best. */
     public LuceneStoreConfig withDenseOversample(double oversample) {
         return new LuceneStoreConfig(durability, hnswMaxConnections, hnswBeamWidth, oversample,
-                walBytesBeforeCommit, searchThreads, vectorEncoding);
+                walBytesBeforeCommit, searchThreads, vectorEncoding, rescore);
+    }
+
+    /**
+     * Whether kNN candidates are re-ranked on their full-precision vectors. On, the ranking is exact
+     * among the candidates, but every query reads {@code denseTopN x denseOversample} float vectors
+     * at random places of the largest file of the index, which the process then keeps resident.
+     */
+    public LuceneStoreConfig withRescoring(boolean on) {
+        return new LuceneStoreConfig(durability, hnswMaxConnections, hnswBeamWidth, denseOversample,
+                walBytesBeforeCommit, searchThreads, vectorEncoding, on);
     }
 }
