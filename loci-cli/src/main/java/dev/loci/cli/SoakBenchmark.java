@@ -46,7 +46,7 @@ final class SoakBenchmark {
     private static final String[] WORDS = ("garden kayak choir tulips bread bees honey chess violin market river "
             + "bicycle lantern orchard recipe train museum harbor winter letter").split(" ");
 
-    /** How often the server is sampled; and how often a full collection measures what its heap holds. */
+    /** How often the server is sampled (a sixth of a run shorter than a minute); how often a full collection measures what its heap holds. */
     private static final long SAMPLE_MILLIS = 10_000;
     private static final long FULL_GC_MILLIS = 5 * 60_000;
     /** Half the band the store's size is held in, as a share of the size asked for (about +-5 %). */
@@ -174,11 +174,12 @@ final class SoakBenchmark {
         long cpuBefore = cpuTicks(server.pid());
         long ownCpuBefore = ownCpuNanos();
         long sampledAt = start;
+        long every = Math.clamp((long) (o.minutes() * 10_000), 1_000, SAMPLE_MILLIS);
         try (var w = Files.newBufferedWriter(csv)) {
             w.write("seconds,rss_mib,heap_after_gc_mib,heap_after_full_gc_mib,heap_committed_mib,open_files,threads,"
                     + "memories,segments,server_cores,client_cores,load1\n");
             while (System.nanoTime() < end) {
-                Thread.sleep(Math.min(SAMPLE_MILLIS, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+                Thread.sleep(Math.min(every, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
                 boolean last = System.nanoTime() >= end;
                 if (last || System.nanoTime() - lastFullGc >= FULL_GC_MILLIS * 1_000_000L) {
                     fullGc(server.pid()); // what the heap holds, not what the collector has not yet freed
@@ -285,22 +286,23 @@ final class SoakBenchmark {
      */
     static String trend(List<Sample> samples, double steadyFrom) {
         List<Sample> steady = samples.stream().filter(s -> s.seconds() >= steadyFrom).toList();
+        List<Sample> counted = steady.stream().filter(s -> s.memories() >= 0).toList(); // the stats answered
         double from = steady.getFirst().seconds();
         double to = steady.getLast().seconds();
         double window = Math.min(600, (to - from) / 3);
         var sb = new StringBuilder(String.format(Locale.ROOT, "steady part: %.1f-%.1f min, %d samples; memories %d-%d "
                         + "(mean %.0f); slope per hour, mean over the first and last %.0f min:%n", from / 60, to / 60,
-                steady.size(), steady.stream().mapToLong(Sample::memories).min().orElse(0),
-                steady.stream().mapToLong(Sample::memories).max().orElse(0),
-                steady.stream().mapToLong(Sample::memories).average().orElse(0), window / 60));
+                steady.size(), counted.stream().mapToLong(Sample::memories).min().orElse(0),
+                counted.stream().mapToLong(Sample::memories).max().orElse(0),
+                counted.stream().mapToLong(Sample::memories).average().orElse(0), window / 60));
         trendLine(sb, "RSS (MiB)", steady, s -> s.rssKiB() / 1024.0, from, to, window);
         trendLine(sb, "heap after GC (MiB)", steady, s -> (double) s.heapAfterGcMiB(), from, to, window);
         trendLine(sb, "heap after full GC (MiB)", steady.stream().filter(s -> s.heapAfterFullGcMiB() >= 0).toList(),
                 s -> (double) s.heapAfterFullGcMiB(), from, to, window);
         trendLine(sb, "open files", steady, s -> (double) s.files(), from, to, window);
         trendLine(sb, "threads", steady, s -> (double) s.threads(), from, to, window);
-        trendLine(sb, "memories", steady, s -> (double) s.memories(), from, to, window);
-        trendLine(sb, "segments", steady, s -> (double) s.segments(), from, to, window);
+        trendLine(sb, "memories", counted, s -> (double) s.memories(), from, to, window);
+        trendLine(sb, "segments", counted, s -> (double) s.segments(), from, to, window);
         trendLine(sb, "server cores", steady, Sample::serverCores, from, to, window);
         return sb.toString();
     }
