@@ -72,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--steady", defaultValue = "0", paramLabel = "N",
             description = "soak: once the store holds about N memories, forget about as much as is added, so its size "
-                    + "stays within 5 %% of N (default 0: the store grows).")
+                    + "stays near N (default 0: the store grows).")
     long steady;
 
     @Option(names = "--rate", defaultValue = "0", paramLabel = "R",

@@ -49,7 +49,7 @@ final class SoakBenchmark {
     /** How often the server is sampled (a sixth of a run shorter than a minute); how often a full collection measures what its heap holds. */
     private static final long SAMPLE_MILLIS = 10_000;
     private static final long FULL_GC_MILLIS = 5 * 60_000;
-    /** Half the band the store's size is held in, as a share of the size asked for (about +-5 %). */
+    /** Half the band over which removals go from none to all writes, as a share of the size asked for. */
     private static final double BAND = 0.05;
 
     /**
