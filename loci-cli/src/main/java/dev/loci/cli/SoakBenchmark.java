@@ -87,6 +87,8 @@ final class SoakBenchmark {
         final Map<String, String> sessionOf = new HashMap<>();
         final Set<String> forgotten = new HashSet<>();
         final Map<String, AtomicLong> ops = new ConcurrentHashMap<>();
+        /** Milliseconds of each traffic request, taken off by the sampler a minute at a time. */
+        final java.util.concurrent.ConcurrentLinkedQueue<Double> millis = new java.util.concurrent.ConcurrentLinkedQueue<>();
         long errors;
         long countMismatches;
         long next;
@@ -167,6 +169,7 @@ final class SoakBenchmark {
         }
         var gc = new GcLog(gcLog);
         var samples = new ArrayList<Sample>();
+        var p99s = new ArrayList<Double>();
         double steadyFrom = -1;
         long rssWarm = -1;
         int minute = 0;
@@ -178,9 +181,9 @@ final class SoakBenchmark {
         try (var w = Files.newBufferedWriter(csv)) {
             w.write("seconds,rss_mib,heap_after_gc_mib,heap_after_full_gc_mib,heap_committed_mib,open_files,threads,"
                     + "memories,segments,server_cores,client_cores,load1\n");
-            while (System.nanoTime() < end) {
-                Thread.sleep(Math.min(every, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-                boolean last = System.nanoTime() >= end;
+            for (boolean last = false; !last; ) { // the last sample is taken at the end, however long sampling takes
+                Thread.sleep(Math.min(every, Math.max(1, (end - System.nanoTime() + 999_999) / 1_000_000)));
+                last = System.nanoTime() >= end;
                 if (last || System.nanoTime() - lastFullGc >= FULL_GC_MILLIS * 1_000_000L) {
                     fullGc(server.pid()); // what the heap holds, not what the collector has not yet freed
                     lastFullGc = System.nanoTime();
@@ -220,10 +223,12 @@ final class SoakBenchmark {
                 }
                 if (elapsed >= minute + 1 || last) {
                     minute = (int) elapsed;
-                    out.printf(Locale.ROOT, "%5.1f min: %s; RSS %d MiB, heap after GC %d MiB (after full GC %d, "
+                    double[] ms = latencies(clients);
+                    p99s.add(ms[1]);
+                    out.printf(Locale.ROOT, "%5.1f min: %s; request ms p50 %.0f, p99 %.0f, max %.0f; RSS %d MiB, heap after GC %d MiB (after full GC %d, "
                                     + "committed %d), %d open files, %d threads, %d memories in %d segments, server "
-                                    + "%.2f cores, clients %.2f, load %s%n", elapsed, totals(clients),
-                            s.rssKiB() / 1024, s.heapAfterGcMiB(), s.heapAfterFullGcMiB(), s.heapCommittedMiB(),
+                                    + "%.2f cores, clients %.2f, load %s%n", elapsed, totals(clients), ms[0], ms[1],
+                            ms[2], s.rssKiB() / 1024, s.heapAfterGcMiB(), s.heapAfterFullGcMiB(), s.heapCommittedMiB(),
                             s.files(), s.threads(), s.memories(), s.segments(), s.serverCores(), s.clientCores(),
                             s.load());
                 }
@@ -276,6 +281,8 @@ final class SoakBenchmark {
             out.printf(Locale.ROOT, "steady: the store never reached %d memories (%d at the end)%n", o.steady(),
                     lastSample.memories());
         }
+        out.printf(Locale.ROOT, "p99 of the requests by minute: %s ms%n", p99s.stream()
+                .map(v -> String.format(Locale.ROOT, "%.0f", v)).reduce((a, b) -> a + ", " + b).orElse("none"));
         out.println("samples: " + csv);
         return lost + wrong + back + mismatches + errors;
     }
@@ -357,14 +364,14 @@ final class SoakBenchmark {
                     remember(http, base, c, filling ? 8 : 4);
                 } else if (dice < 70) {
                     op(c, "recall");
-                    var r = send(http, "POST", base + "/v1/memories/search", "{\"userId\":\"" + c.user + "\",\"query\":\""
+                    var r = call(c, http, "POST", base + "/v1/memories/search", "{\"userId\":\"" + c.user + "\",\"query\":\""
                             + phrase(c.random, 3) + "\",\"k\":5}");
                     check(c, "recall", r, 200);
                 } else if (dice < 80) {
                     String id = ids.get(c.random.nextInt(ids.size()));
                     String text = "Updated " + c.next++ + ": " + phrase(c.random, 8);
                     op(c, "update");
-                    var r = send(http, "PATCH", base + "/v1/memories/" + enc(id), "{\"userId\":\"" + c.user
+                    var r = call(c, http, "PATCH", base + "/v1/memories/" + enc(id), "{\"userId\":\"" + c.user
                             + "\",\"text\":\"" + text + "\"}");
                     if (check(c, "update", r, 200)) {
                         c.live.remove(id);
@@ -380,7 +387,7 @@ final class SoakBenchmark {
                     forgetOne(http, base, c, ids.get(c.random.nextInt(ids.size())));
                 } else {
                     op(c, "list");
-                    check(c, "list", send(http, "GET", base + "/v1/memories?userId=" + c.user + "&limit=20", null), 200);
+                    check(c, "list", call(c, http, "GET", base + "/v1/memories?userId=" + c.user + "&limit=20", null), 200);
                 }
                 if (System.nanoTime() >= nextCount) {
                     nextCount = System.nanoTime() + 60_000_000_000L;
@@ -413,7 +420,7 @@ final class SoakBenchmark {
     private static void forgetOne(HttpClient http, String base, Client c, String id)
             throws IOException, InterruptedException {
         op(c, "forget");
-        var r = send(http, "DELETE", base + "/v1/memories/" + enc(id) + "?userId=" + c.user, null);
+        var r = call(c, http, "DELETE", base + "/v1/memories/" + enc(id) + "?userId=" + c.user, null);
         if (check(c, "forget", r, 204)) {
             forgotten(c, id);
         }
@@ -446,10 +453,10 @@ final class SoakBenchmark {
         String name = how == 2 ? "forget-session-turns" : "purge-session";
         op(c, name);
         if (how == 2) {
-            r = send(http, "POST", base + "/v1/memories/forget", "{\"userId\":\"" + c.user + "\",\"sessionId\":\""
+            r = call(c, http, "POST", base + "/v1/memories/forget", "{\"userId\":\"" + c.user + "\",\"sessionId\":\""
                     + session + "\",\"kinds\":[\"TURN\"]}");
         } else {
-            r = send(http, "DELETE", base + "/v1/memories?userId=" + c.user + "&sessionId=" + enc(session)
+            r = call(c, http, "DELETE", base + "/v1/memories?userId=" + c.user + "&sessionId=" + enc(session)
                     + "&confirm=true", null);
         }
         if (check(c, name, r, 200)) {
@@ -465,7 +472,7 @@ final class SoakBenchmark {
     /** Compares the server's count of the client's turns with what it acknowledged. */
     private static void countTurns(HttpClient http, String base, Client c) throws IOException, InterruptedException {
         op(c, "count");
-        var r = send(http, "GET", base + "/v1/memories/count?userId=" + c.user + "&kind=TURN", null);
+        var r = call(c, http, "GET", base + "/v1/memories/count?userId=" + c.user + "&kind=TURN", null);
         if (check(c, "count", r, 200)) {
             long counted = LociJson.mapper().readTree(r.body()).path("count").asLong();
             long expected = c.live.size() + c.versions.values().stream().mapToLong(Integer::longValue).sum();
@@ -492,7 +499,7 @@ final class SoakBenchmark {
                     .append("\",\"clientId\":\"c").append(k).append("\",\"text\":\"").append(text).append("\"}");
         }
         op(c, "remember");
-        var r = send(http, "POST", base + "/v1/memories", body.append("]}").toString());
+        var r = call(c, http, "POST", base + "/v1/memories", body.append("]}").toString());
         if (check(c, "remember", r, 201)) {
             JsonNode ids = LociJson.mapper().readTree(r.body()).path("ids");
             for (int i = 0; i < ids.size(); i++) {
@@ -512,6 +519,33 @@ final class SoakBenchmark {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** A request of the client's traffic, its time kept for the latency figures. */
+    private static HttpResponse<String> call(Client c, HttpClient http, String method, String uri, String body)
+            throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        try {
+            return send(http, method, uri, body);
+        } finally {
+            c.millis.add((System.nanoTime() - t0) / 1e6);
+        }
+    }
+
+    /** The 50th and 99th percentile and the largest of the clients' request times since the last call, in ms. */
+    private static double[] latencies(List<Client> clients) {
+        var all = new ArrayList<Double>();
+        for (Client c : clients) {
+            for (Double m; (m = c.millis.poll()) != null; ) {
+                all.add(m);
+            }
+        }
+        if (all.isEmpty()) {
+            return new double[] {0, 0, 0};
+        }
+        all.sort(null);
+        return new double[] {all.get((all.size() - 1) / 2), all.get((int) Math.ceil(all.size() * 0.99) - 1),
+                all.getLast()};
     }
 
     private static HttpResponse<String> send(HttpClient http, String method, String uri, String body)

@@ -29,6 +29,8 @@ class CliSoakIT {
         assertTrue(run.out().contains("from now on the traffic forgets about as much as it adds"), run.out());
         assertTrue(run.out().matches("(?s).*steady part: .*\n  RSS \\(MiB\\) .*\n  heap after GC \\(MiB\\) .*"),
                 run.out());
+        assertTrue(run.out().matches("(?s).*request ms p50 \\d+, p99 \\d+, max \\d+.*\np99 of the requests by minute: "
+                + "\\d+.*"), run.out());
         var remembered = Pattern.compile("(\\d+) remember").matcher(run.out());
         assertTrue(remembered.find() && Integer.parseInt(remembered.group(1)) > 0, "traffic flowed: " + run.out());
         assertTrue(run.out().contains("OK: no damage found") && run.out().contains("check: OK"), run.transcript());
