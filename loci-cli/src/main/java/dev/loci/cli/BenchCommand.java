@@ -75,6 +75,19 @@ final class BenchCommand implements Callable<Integer> {
             description = "soak: how long the traffic runs, in minutes (default 10; fractions allowed).")
     double minutes;
 
+    @Option(names = "--steady", defaultValue = "0", paramLabel = "N",
+            description = "soak: once the store holds about N memories, forget about as much as is added, so its size "
+                    + "stays near N (default 0: the store grows).")
+    long steady;
+
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "R",
+            description = "soak: at most R requests a second across all clients (default 0: as fast as answered).")
+    double rate;
+
+    @Option(names = "--heap", defaultValue = "512", paramLabel = "MiB",
+            description = "soak: the server's heap cap in MiB (default 512; 0: the JVM's default, a quarter of RAM).")
+    int heap;
+
     @Option(names = "--seed", defaultValue = "1", description = "crash: seed of the kill moments; soak: seed of the traffic (default 1).")
     long seed;
 
@@ -100,6 +113,18 @@ final class BenchCommand implements Callable<Integer> {
         }
         if ("soak".equals(what) && clients != null && (clients < 1 || clients > 64)) {
             throw new dev.loci.InvalidInputException("--clients", "must be in 1..64, was " + clients);
+        }
+        if ("soak".equals(what) && steady < 0) {
+            throw new dev.loci.InvalidInputException("--steady", "must be 0 (off) or a number of memories, was "
+                    + steady);
+        }
+        if ("soak".equals(what) && !(rate >= 0 && rate <= 10_000)) {
+            throw new dev.loci.InvalidInputException("--rate", "must be 0 (unpaced) or up to 10000 requests a second, "
+                    + "was " + rate);
+        }
+        if ("soak".equals(what) && heap != 0 && (heap < 64 || heap > 1 << 20)) {
+            throw new dev.loci.InvalidInputException("--heap", "must be 0 (the JVM's default) or 64..1048576 MiB, was "
+                    + heap);
         }
         try {
             return measure();
@@ -131,7 +156,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             case "soak" -> {
                 long failures = SoakBenchmark.run(new SoakBenchmark.Options(minutes, clients == null ? 4 : clients, seed,
-                        dir), System.out);
+                        dir, steady, rate, heap), System.out);
                 return failures == 0 ? 0 : 1;
             }
             default -> throw new dev.loci.InvalidInputException("WHAT", "'" + what

@@ -1,6 +1,7 @@
 package dev.loci.cli;
 
 import dev.loci.embedded.EmbeddedOptions;
+import dev.loci.embedded.TerminationSignals;
 import dev.loci.eval.EvalReport;
 import dev.loci.eval.LocomoBenchmark;
 import dev.loci.eval.LongMemEvalBenchmark;
@@ -8,11 +9,17 @@ import dev.loci.eval.Pipelines;
 import dev.loci.eval.ProgressListener;
 import dev.loci.server.cli.StoreChoice;
 import dev.loci.store.elasticsearch.ElasticsearchMemoryStore;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -72,6 +79,14 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     StoreChoice store;
 
+    /**
+     * On SIGTERM or SIGINT ({@link TerminationSignals} closes what was registered, latest first):
+     * {@link #stopping} is closed before each engine, so the work that then fails on the closed engine
+     * ends quietly; {@link #leftovers} last, after the engines, removes the run's temporary stores.
+     */
+    private final Stopping stopping = new Stopping();
+    private final Leftovers leftovers = new Leftovers();
+
     /** Throwaway Elasticsearch indices this run made, deleted when it ends. */
     private final java.util.List<dev.loci.store.elasticsearch.ElasticsearchStoreConfig> throwaway =
             new java.util.ArrayList<>();
@@ -97,7 +112,9 @@ final class EvalCommand implements Callable<Integer> {
             throwaway.add(options.elasticsearch());
         }
         try {
-            return DataDirOption.open(dir, options);
+            var engine = DataDirOption.open(dir, options);
+            TerminationSignals.closeOnTermination(stopping); // closed before the engine: a stop, not a failure
+            return engine;
         } catch (RuntimeException e) {
             throw store.explain(e);
         }
@@ -113,8 +130,16 @@ final class EvalCommand implements Callable<Integer> {
             throw new InputFileException(file, null, "no such file");
         }
         store.elasticsearch(); // bad store options fail before the data set is read
+        leftovers.watch(out);
+        TerminationSignals.closeOnTermination(leftovers);
         try {
             return evaluate();
+        } catch (Exception | Error e) {
+            if (stopping.signalled) {
+                // the engine was closed under the run by a signal: the process is exiting with the signal's code
+                Thread.sleep(Long.MAX_VALUE);
+            }
+            throw e;
         } finally {
             throwaway.forEach(ElasticsearchMemoryStore::deleteIndex);
         }
@@ -145,6 +170,73 @@ final class EvalCommand implements Callable<Integer> {
         System.out.println("wrote " + out.resolve("report.md") + " and " + out.resolve("report.json")
                 + " (" + report.pipelines().size() + " pipelines)");
         return 0;
+    }
+
+    /** Set when a signal stops the run, before its engines close. */
+    private static final class Stopping implements AutoCloseable {
+        volatile boolean signalled;
+
+        @Override
+        public void close() {
+            signalled = true;
+        }
+    }
+
+    /**
+     * The run's temporary stores ({@code OUT/data-*} directories that were not there when it began),
+     * removed when a signal stops it, with one line saying so. Only closed by {@link TerminationSignals}:
+     * a run that ends by itself removes its store itself.
+     */
+    private static final class Leftovers implements AutoCloseable {
+        private Path out;
+        private Set<Path> before = Set.of();
+
+        void watch(Path dir) throws IOException {
+            out = dir;
+            before = stores(dir);
+        }
+
+        @Override
+        public void close() {
+            var removed = new ArrayList<String>();
+            var kept = new ArrayList<String>();
+            try {
+                for (Path dir : stores(out)) {
+                    if (!before.contains(dir)) {
+                        try {
+                            deleteTree(dir);
+                            removed.add(dir.toString());
+                        } catch (IOException e) {
+                            kept.add(dir + " (" + e.getMessage() + ")");
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                kept.add(out + " (" + e.getMessage() + ")");
+            }
+            System.err.println("loci eval: stopped by a signal before the report was written"
+                    + (removed.isEmpty() ? "" : "; removed its temporary store " + String.join(", ", removed))
+                    + (kept.isEmpty() ? "" : "; could not remove " + String.join(", ", kept)));
+            System.err.flush();
+        }
+
+        private static Set<Path> stores(Path dir) throws IOException {
+            if (dir == null || !Files.isDirectory(dir)) {
+                return Set.of();
+            }
+            try (Stream<Path> children = Files.list(dir)) {
+                return children.filter(p -> p.getFileName().toString().startsWith("data-") && Files.isDirectory(p))
+                        .collect(Collectors.toSet());
+            }
+        }
+
+        private static void deleteTree(Path dir) throws IOException {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     /** Progress on standard error, one bar (or, off a terminal, a line now and then) per phase. */

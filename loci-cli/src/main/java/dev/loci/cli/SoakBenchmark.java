@@ -46,7 +46,34 @@ final class SoakBenchmark {
     private static final String[] WORDS = ("garden kayak choir tulips bread bees honey chess violin market river "
             + "bicycle lantern orchard recipe train museum harbor winter letter").split(" ");
 
-    record Options(double minutes, int clients, long seed, Path workDir) {
+    /** How often the server is sampled (a sixth of a run shorter than a minute); how often a full collection measures what its heap holds. */
+    private static final long SAMPLE_MILLIS = 10_000;
+    private static final long FULL_GC_MILLIS = 5 * 60_000;
+    /** Half the band over which removals go from none to all writes, as a share of the size asked for. */
+    private static final double BAND = 0.05;
+
+    /**
+     * @param steady  0: the store grows as the traffic writes; N: once it holds about N memories, the traffic
+     *                also forgets (by id, by filter, whole sessions) about as much as it adds
+     * @param rate    requests a second across all clients (0: as fast as the server answers)
+     * @param heapMiB the serving JVM's heap cap (0: the JVM's default)
+     */
+    record Options(double minutes, int clients, long seed, Path workDir, long steady, double rate, int heapMiB) {
+        Options(double minutes, int clients, long seed, Path workDir) {
+            this(minutes, clients, seed, workDir, 0, 0, 0);
+        }
+    }
+
+    /** What the store holds now, from the sampler; read by the clients to hold its size. */
+    private static final class Store {
+        volatile long memories;
+        volatile boolean steady;
+    }
+
+    /** One sample of the server: seconds since the traffic began and the figures then. */
+    record Sample(double seconds, long rssKiB, long heapAfterGcMiB, long heapAfterFullGcMiB, long heapCommittedMiB,
+                  long files, long threads, long memories, long segments, double serverCores, double clientCores,
+                  String load) {
     }
 
     /** What one client saw the server acknowledge, and what went wrong. */
@@ -56,8 +83,12 @@ final class SoakBenchmark {
         final Map<String, String> live = new LinkedHashMap<>();
         /** Earlier versions a live turn keeps (a forget deletes them with it): counted as turns too. */
         final Map<String, Integer> versions = new HashMap<>();
+        /** The session of each live turn, so whole sessions can be forgotten. */
+        final Map<String, String> sessionOf = new HashMap<>();
         final Set<String> forgotten = new HashSet<>();
         final Map<String, AtomicLong> ops = new ConcurrentHashMap<>();
+        /** Milliseconds of each traffic request, taken off by the sampler a minute at a time. */
+        final java.util.concurrent.ConcurrentLinkedQueue<Double> millis = new java.util.concurrent.ConcurrentLinkedQueue<>();
         long errors;
         long countMismatches;
         long next;
@@ -82,23 +113,35 @@ final class SoakBenchmark {
     static long run(Options o, PrintStream out) throws Exception {
         Path data = Files.createTempDirectory(o.workDir(), "soak-");
         Path log = o.workDir().resolve(data.getFileName() + "-serve.log");
+        Path gcLog = o.workDir().resolve(data.getFileName() + "-gc.log");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         int port = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process server = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xss4m",
-                "-cp", System.getProperty("java.class.path"), ServeMain.class.getName(),
-                "--data-dir", data.toString(), "--port", Integer.toString(port), "--no-auth", "--tenant", "soak")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        out.printf(Locale.ROOT, "soak: %.1f min, %d clients, seed %d, data %s, server pid %d (log %s), load %s%n",
-                o.minutes(), o.clients(), o.seed(), data, server.pid(), log, loadAverage());
+        var command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xss4m",
+                "-Xlog:gc:file=" + gcLog + ":uptime"));
+        if (o.heapMiB() > 0) {
+            // A heap leak then ends in an OutOfMemoryError with a dump to read, not in a heap that grows quietly.
+            command.addAll(List.of("-Xmx" + o.heapMiB() + "m", "-XX:+HeapDumpOnOutOfMemoryError",
+                    "-XX:HeapDumpPath=" + o.workDir()));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ServeMain.class.getName(),
+                "--data-dir", data.toString(), "--port", Integer.toString(port), "--no-auth", "--tenant", "soak"));
+        Process server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        out.printf(Locale.ROOT, "soak: %.1f min, %d clients, seed %d, %s, %s, server heap %s, data %s, server pid %d "
+                        + "(log %s, GC log %s), load %s%n", o.minutes(), o.clients(), o.seed(),
+                o.steady() > 0 ? "store held at about " + o.steady() + " memories" : "store grows",
+                o.rate() > 0 ? "at most " + o.rate() + " requests/s" : "unpaced",
+                o.heapMiB() > 0 ? "at most " + o.heapMiB() + " MiB" : "JVM default", data, server.pid(), log, gcLog,
+                loadAverage());
         long failures;
         try {
             if (!ServeMain.awaitReady(http, port, server, START_LIMIT)) {
                 throw new IllegalStateException("loci serve was not ready within " + START_LIMIT.toSeconds()
                         + " s; see " + log);
             }
-            failures = soak(o, http, "http://127.0.0.1:" + port, server, out);
+            failures = soak(o, http, "http://127.0.0.1:" + port, server, gcLog,
+                    o.workDir().resolve(data.getFileName() + "-samples.csv"), out);
         } finally {
             server.destroy(); // SIGTERM: drains and closes the store
             if (!server.waitFor(60, TimeUnit.SECONDS)) {
@@ -111,39 +154,84 @@ final class SoakBenchmark {
         return failures + (check == 0 ? 0 : 1) + (server.exitValue() == 0 ? 0 : 1);
     }
 
-    private static long soak(Options o, HttpClient http, String base, Process server, PrintStream out)
-            throws InterruptedException {
+    private static long soak(Options o, HttpClient http, String base, Process server, Path gcLog, Path csv,
+                             PrintStream out) throws InterruptedException, IOException {
         long start = System.nanoTime();
         long end = start + (long) (o.minutes() * 60e9);
+        Store store = new Store();
         List<Client> clients = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < o.clients(); c++) {
             Client client = new Client(c, o.seed());
             clients.add(client);
-            threads.add(Thread.ofPlatform().name("soak-client-" + c).start(() -> drive(http, base, client, end)));
+            threads.add(Thread.ofPlatform().name("soak-client-" + c).start(() -> drive(o, http, base, client, store,
+                    end)));
         }
-        long rssFirst = -1;
-        long rssMax = 0;
+        var gc = new GcLog(gcLog);
+        var samples = new ArrayList<Sample>();
+        var p99s = new ArrayList<Double>();
+        double steadyFrom = -1;
         long rssWarm = -1;
-        long filesMax = 0;
-        long rss = 0;
-        long files = 0;
         int minute = 0;
-        while (System.nanoTime() < end) {
-            Thread.sleep(Math.min(10_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-            rss = rssKiB(server.pid());
-            files = openFiles(server.pid());
-            rssFirst = rssFirst < 0 ? rss : rssFirst;
-            rssMax = Math.max(rssMax, rss);
-            filesMax = Math.max(filesMax, files);
-            double elapsed = (System.nanoTime() - start) / 60e9;
-            if (rssWarm < 0 && elapsed >= Math.min(1, o.minutes() / 4)) {
-                rssWarm = rss; // after the model, caches and first segments have settled
-            }
-            if (elapsed >= minute + 1 || System.nanoTime() >= end) {
-                minute = (int) elapsed;
-                out.printf(Locale.ROOT, "%5.1f min: %s; RSS %d MiB, %d open files, load %s%n", elapsed, totals(clients),
-                        rss / 1024, files, loadAverage());
+        long lastFullGc = System.nanoTime();
+        long cpuBefore = cpuTicks(server.pid());
+        long ownCpuBefore = ownCpuNanos();
+        long sampledAt = start;
+        long every = Math.clamp((long) (o.minutes() * 10_000), 1_000, SAMPLE_MILLIS);
+        try (var w = Files.newBufferedWriter(csv)) {
+            w.write("seconds,rss_mib,heap_after_gc_mib,heap_after_full_gc_mib,heap_committed_mib,open_files,threads,"
+                    + "memories,segments,server_cores,client_cores,load1\n");
+            for (boolean last = false; !last; ) { // the last sample is taken at the end, however long sampling takes
+                Thread.sleep(Math.min(every, Math.max(1, (end - System.nanoTime() + 999_999) / 1_000_000)));
+                last = System.nanoTime() >= end;
+                if (last || System.nanoTime() - lastFullGc >= FULL_GC_MILLIS * 1_000_000L) {
+                    fullGc(server.pid()); // what the heap holds, not what the collector has not yet freed
+                    lastFullGc = System.nanoTime();
+                }
+                long now = System.nanoTime();
+                long cpu = cpuTicks(server.pid());
+                long ownCpu = ownCpuNanos();
+                double wall = (now - sampledAt) / 1e9;
+                JsonNode stats = stats(http, base);
+                gc.read();
+                Sample s = new Sample((now - start) / 1e9, rssKiB(server.pid()), gc.afterMinSinceRead(),
+                        gc.lastFullAfter(), gc.committed(), openFiles(server.pid()), procStatus(server.pid(), "Threads:"),
+                        stats == null ? -1 : stats.path("memories").asLong(-1),
+                        stats == null ? -1 : stats.path("details").path("segments").asLong(-1),
+                        (cpu - cpuBefore) / 100.0 / wall, (ownCpu - ownCpuBefore) / 1e9 / wall, loadAverage());
+                cpuBefore = cpu;
+                ownCpuBefore = ownCpu;
+                sampledAt = now;
+                samples.add(s);
+                w.write(String.format(Locale.ROOT, "%.0f,%d,%d,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%s%n", s.seconds(),
+                        s.rssKiB() / 1024, s.heapAfterGcMiB(), s.heapAfterFullGcMiB(), s.heapCommittedMiB(), s.files(),
+                        s.threads(), s.memories(), s.segments(), s.serverCores(), s.clientCores(),
+                        s.load().split(" ")[0]));
+                w.flush();
+                if (s.memories() >= 0) {
+                    store.memories = s.memories();
+                }
+                if (o.steady() > 0 && !store.steady && s.memories() >= o.steady()) {
+                    store.steady = true;
+                    steadyFrom = s.seconds();
+                    out.printf(Locale.ROOT, "%5.1f min: the store holds %d memories; from now on the traffic forgets "
+                            + "about as much as it adds%n", s.seconds() / 60, s.memories());
+                }
+                double elapsed = s.seconds() / 60;
+                if (rssWarm < 0 && elapsed >= Math.min(1, o.minutes() / 4)) {
+                    rssWarm = s.rssKiB(); // after the model, caches and first segments have settled
+                }
+                if (elapsed >= minute + 1 || last) {
+                    minute = (int) elapsed;
+                    double[] ms = latencies(clients);
+                    p99s.add(ms[1]);
+                    out.printf(Locale.ROOT, "%5.1f min: %s; request ms p50 %.0f, p99 %.0f, max %.0f; RSS %d MiB, heap after GC %d MiB (after full GC %d, "
+                                    + "committed %d), %d open files, %d threads, %d memories in %d segments, server "
+                                    + "%.2f cores, clients %.2f, load %s%n", elapsed, totals(clients), ms[0], ms[1],
+                            ms[2], s.rssKiB() / 1024, s.heapAfterGcMiB(), s.heapAfterFullGcMiB(), s.heapCommittedMiB(),
+                            s.files(), s.threads(), s.memories(), s.segments(), s.serverCores(), s.clientCores(),
+                            s.load());
+                }
             }
         }
         for (Thread t : threads) {
@@ -171,62 +259,146 @@ final class SoakBenchmark {
         }
         long errors = clients.stream().mapToLong(c -> c.errors).sum();
         long mismatches = clients.stream().mapToLong(c -> c.countMismatches).sum();
+        long forgotten = clients.stream().mapToLong(c -> c.forgotten.size()).sum();
         out.printf(Locale.ROOT, "done: %s%n", totals(clients));
         out.printf(Locale.ROOT, "acknowledged turns alive at the end: %d; lost %d, wrong text %d; forgotten that came "
-                + "back %d; count mismatches %d; errors %d%n", acknowledged, lost, wrong, back, mismatches, errors);
+                + "back %d (of %d forgotten); count mismatches %d; errors %d%n", acknowledged, lost, wrong, back,
+                forgotten, mismatches, errors);
         clients.stream().filter(c -> c.firstError != null).forEach(c -> out.println("  first error of " + c.user + ": "
                 + c.firstError));
+        Sample first = samples.getFirst();
+        Sample lastSample = samples.getLast();
         out.printf(Locale.ROOT, "RSS: %d MiB at the first sample, %d MiB after warm-up, %d MiB at the end (%+d MiB since "
-                + "warm-up), %d MiB at most; open files %d at the end, %d at most; load %s%n", rssFirst / 1024,
-                Math.max(rssWarm, 0) / 1024, rss / 1024, (rss - Math.max(rssWarm, 0)) / 1024, rssMax / 1024, files,
-                filesMax, loadAverage());
+                + "warm-up), %d MiB at most; open files %d at the end, %d at most; threads %d at the end, %d at most; "
+                + "load %s%n", first.rssKiB() / 1024, Math.max(rssWarm, 0) / 1024, lastSample.rssKiB() / 1024,
+                (lastSample.rssKiB() - Math.max(rssWarm, 0)) / 1024,
+                samples.stream().mapToLong(Sample::rssKiB).max().orElse(0) / 1024, lastSample.files(),
+                samples.stream().mapToLong(Sample::files).max().orElse(0), lastSample.threads(),
+                samples.stream().mapToLong(Sample::threads).max().orElse(0), loadAverage());
+        if (steadyFrom >= 0) {
+            out.print(trend(samples, steadyFrom));
+        } else if (o.steady() > 0) {
+            out.printf(Locale.ROOT, "steady: the store never reached %d memories (%d at the end)%n", o.steady(),
+                    lastSample.memories());
+        }
+        out.printf(Locale.ROOT, "p99 of the requests by minute: %s ms%n", p99s.stream()
+                .map(v -> String.format(Locale.ROOT, "%.0f", v)).reduce((a, b) -> a + ", " + b).orElse("none"));
+        out.println("samples: " + csv);
         return lost + wrong + back + mismatches + errors;
     }
 
-    /** One client's traffic until {@code end}: mostly remember and recall, some update, forget and list. */
-    private static void drive(HttpClient http, String base, Client c, long end) {
+    /**
+     * The figures over the steady part: least-squares slope per hour of RSS, heap after GC and the
+     * rest, and their means over its first and last ten minutes (a third of it when shorter).
+     */
+    static String trend(List<Sample> samples, double steadyFrom) {
+        List<Sample> steady = samples.stream().filter(s -> s.seconds() >= steadyFrom).toList();
+        List<Sample> counted = steady.stream().filter(s -> s.memories() >= 0).toList(); // the stats answered
+        double from = steady.getFirst().seconds();
+        double to = steady.getLast().seconds();
+        double window = Math.min(600, (to - from) / 3);
+        var sb = new StringBuilder(String.format(Locale.ROOT, "steady part: %.1f-%.1f min, %d samples; memories %d-%d "
+                        + "(mean %.0f); slope per hour, mean over the first and last %.0f min:%n", from / 60, to / 60,
+                steady.size(), counted.stream().mapToLong(Sample::memories).min().orElse(0),
+                counted.stream().mapToLong(Sample::memories).max().orElse(0),
+                counted.stream().mapToLong(Sample::memories).average().orElse(0), window / 60));
+        trendLine(sb, "RSS (MiB)", steady, s -> s.rssKiB() / 1024.0, from, to, window);
+        trendLine(sb, "heap after GC (MiB)", steady, s -> (double) s.heapAfterGcMiB(), from, to, window);
+        trendLine(sb, "heap after full GC (MiB)", steady.stream().filter(s -> s.heapAfterFullGcMiB() >= 0).toList(),
+                s -> (double) s.heapAfterFullGcMiB(), from, to, window);
+        trendLine(sb, "open files", steady, s -> (double) s.files(), from, to, window);
+        trendLine(sb, "threads", steady, s -> (double) s.threads(), from, to, window);
+        trendLine(sb, "memories", counted, s -> (double) s.memories(), from, to, window);
+        trendLine(sb, "segments", counted, s -> (double) s.segments(), from, to, window);
+        trendLine(sb, "server cores", steady, Sample::serverCores, from, to, window);
+        return sb.toString();
+    }
+
+    private static void trendLine(StringBuilder sb, String name, List<Sample> samples,
+                                  java.util.function.ToDoubleFunction<Sample> f, double from, double to, double window) {
+        if (samples.size() < 2) {
+            sb.append(String.format(Locale.ROOT, "  %-26s too few samples%n", name));
+            return;
+        }
+        double n = samples.size();
+        double mx = samples.stream().mapToDouble(Sample::seconds).sum() / n;
+        double my = samples.stream().mapToDouble(f).sum() / n;
+        double sxy = 0;
+        double sxx = 0;
+        for (Sample s : samples) {
+            sxy += (s.seconds() - mx) * (f.applyAsDouble(s) - my);
+            sxx += (s.seconds() - mx) * (s.seconds() - mx);
+        }
+        double slope = sxx == 0 ? 0 : sxy / sxx * 3600;
+        double firstMean = samples.stream().filter(s -> s.seconds() <= from + window).mapToDouble(f).average()
+                .orElse(Double.NaN);
+        double lastMean = samples.stream().filter(s -> s.seconds() >= to - window).mapToDouble(f).average()
+                .orElse(Double.NaN);
+        sb.append(String.format(Locale.ROOT, "  %-26s %+9.1f/h; first %9.1f, last %9.1f (%+.1f); min %.1f, max %.1f%n",
+                name, slope, firstMean, lastMean, lastMean - firstMean,
+                samples.stream().mapToDouble(f).min().orElse(0), samples.stream().mapToDouble(f).max().orElse(0)));
+    }
+
+    /**
+     * One client's traffic until {@code end}: mostly remember and recall, some update, forget and list.
+     * Holding the store's size, the writes become removals (a turn by id, a session's turns by filter,
+     * a whole session) with a probability that rises from 0 to 1 across the band around the size asked for.
+     */
+    private static void drive(Options o, HttpClient http, String base, Client c, Store store, long end) {
         long nextCount = System.nanoTime() + 60_000_000_000L;
+        long interval = o.rate() > 0 ? (long) (o.clients() / o.rate() * 1e9) : 0;
+        long nextAt = System.nanoTime();
         while (System.nanoTime() < end) {
             int dice = c.random.nextInt(100);
             List<String> ids = new ArrayList<>(c.live.keySet());
+            boolean filling = o.steady() > 0 && !store.steady;
             try {
-                if (dice < 35 || ids.size() < 5) {
-                    remember(http, base, c);
+                if (o.steady() > 0 && store.steady && dice < 45 && ids.size() >= 5) {
+                    double over = (store.memories - o.steady()) / (2 * BAND * o.steady());
+                    if (c.random.nextDouble() < Math.clamp(0.5 + over, 0, 1)) {
+                        remove(http, base, c, ids);
+                    } else {
+                        remember(http, base, c, 4);
+                    }
+                } else if (filling && dice < 60 || dice < 35 || ids.size() < 5) {
+                    remember(http, base, c, filling ? 8 : 4);
                 } else if (dice < 70) {
                     op(c, "recall");
-                    var r = send(http, "POST", base + "/v1/memories/search", "{\"userId\":\"" + c.user + "\",\"query\":\""
+                    var r = call(c, http, "POST", base + "/v1/memories/search", "{\"userId\":\"" + c.user + "\",\"query\":\""
                             + phrase(c.random, 3) + "\",\"k\":5}");
                     check(c, "recall", r, 200);
                 } else if (dice < 80) {
                     String id = ids.get(c.random.nextInt(ids.size()));
                     String text = "Updated " + c.next++ + ": " + phrase(c.random, 8);
                     op(c, "update");
-                    var r = send(http, "PATCH", base + "/v1/memories/" + enc(id), "{\"userId\":\"" + c.user
+                    var r = call(c, http, "PATCH", base + "/v1/memories/" + enc(id), "{\"userId\":\"" + c.user
                             + "\",\"text\":\"" + text + "\"}");
                     if (check(c, "update", r, 200)) {
                         c.live.remove(id);
                         int earlier = c.versions.getOrDefault(id, 0) + 1;
                         c.versions.remove(id);
+                        String session = c.sessionOf.remove(id);
                         String now = LociJson.mapper().readTree(r.body()).path("id").asText();
                         c.live.put(now, text);
                         c.versions.put(now, earlier);
+                        c.sessionOf.put(now, session);
                     }
                 } else if (dice < 90) {
-                    String id = ids.get(c.random.nextInt(ids.size()));
-                    op(c, "forget");
-                    var r = send(http, "DELETE", base + "/v1/memories/" + enc(id) + "?userId=" + c.user, null);
-                    if (check(c, "forget", r, 204)) {
-                        c.live.remove(id);
-                        c.versions.remove(id);
-                        c.forgotten.add(id);
-                    }
+                    forgetOne(http, base, c, ids.get(c.random.nextInt(ids.size())));
                 } else {
                     op(c, "list");
-                    check(c, "list", send(http, "GET", base + "/v1/memories?userId=" + c.user + "&limit=20", null), 200);
+                    check(c, "list", call(c, http, "GET", base + "/v1/memories?userId=" + c.user + "&limit=20", null), 200);
                 }
                 if (System.nanoTime() >= nextCount) {
                     nextCount = System.nanoTime() + 60_000_000_000L;
                     countTurns(http, base, c);
+                }
+                if (interval > 0) {
+                    nextAt = Math.max(nextAt + interval, System.nanoTime() - 1_000_000_000L); // no burst after a stall
+                    long wait = nextAt - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
                 }
             } catch (IOException e) {
                 c.error("I/O: " + e);
@@ -244,10 +416,63 @@ final class SoakBenchmark {
         }
     }
 
+    /** Forgets one live turn by id (its earlier versions go with it). */
+    private static void forgetOne(HttpClient http, String base, Client c, String id)
+            throws IOException, InterruptedException {
+        op(c, "forget");
+        var r = call(c, http, "DELETE", base + "/v1/memories/" + enc(id) + "?userId=" + c.user, null);
+        if (check(c, "forget", r, 204)) {
+            forgotten(c, id);
+        }
+    }
+
+    private static void forgotten(Client c, String id) {
+        c.live.remove(id);
+        c.versions.remove(id);
+        c.sessionOf.remove(id);
+        c.forgotten.add(id);
+    }
+
+    /**
+     * A removal while the store's size is held: a turn by id (half of them), the turns of the client's
+     * oldest session by a filter, or that whole session (a quarter each). The server must say it
+     * deleted every turn and earlier version the client holds there (a purge also deletes the
+     * session's episodes and summary).
+     */
+    private static void remove(HttpClient http, String base, Client c, List<String> ids)
+            throws IOException, InterruptedException {
+        int how = c.random.nextInt(4);
+        if (how < 2) {
+            forgetOne(http, base, c, ids.get(c.random.nextInt(ids.size())));
+            return;
+        }
+        String session = c.sessionOf.get(ids.getFirst());
+        List<String> inSession = ids.stream().filter(id -> session.equals(c.sessionOf.get(id))).toList();
+        long turns = inSession.size() + inSession.stream().mapToLong(id -> c.versions.getOrDefault(id, 0)).sum();
+        HttpResponse<String> r;
+        String name = how == 2 ? "forget-session-turns" : "purge-session";
+        op(c, name);
+        if (how == 2) {
+            r = call(c, http, "POST", base + "/v1/memories/forget", "{\"userId\":\"" + c.user + "\",\"sessionId\":\""
+                    + session + "\",\"kinds\":[\"TURN\"]}");
+        } else {
+            r = call(c, http, "DELETE", base + "/v1/memories?userId=" + c.user + "&sessionId=" + enc(session)
+                    + "&confirm=true", null);
+        }
+        if (check(c, name, r, 200)) {
+            inSession.forEach(id -> forgotten(c, id));
+            long deleted = LociJson.mapper().readTree(r.body()).path("deleted").asLong(-1);
+            if (how == 2 ? deleted != turns : deleted < turns) {
+                c.error(name + " of " + session + ": the server deleted " + deleted + " memories, the client holds "
+                        + turns + " turns (versions included) there");
+            }
+        }
+    }
+
     /** Compares the server's count of the client's turns with what it acknowledged. */
     private static void countTurns(HttpClient http, String base, Client c) throws IOException, InterruptedException {
         op(c, "count");
-        var r = send(http, "GET", base + "/v1/memories/count?userId=" + c.user + "&kind=TURN", null);
+        var r = call(c, http, "GET", base + "/v1/memories/count?userId=" + c.user + "&kind=TURN", null);
         if (check(c, "count", r, 200)) {
             long counted = LociJson.mapper().readTree(r.body()).path("count").asLong();
             long expected = c.live.size() + c.versions.values().stream().mapToLong(Integer::longValue).sum();
@@ -259,10 +484,12 @@ final class SoakBenchmark {
         }
     }
 
-    private static void remember(HttpClient http, String base, Client c) throws IOException, InterruptedException {
-        int n = 1 + c.random.nextInt(4);
+    private static void remember(HttpClient http, String base, Client c, int most)
+            throws IOException, InterruptedException {
+        int n = 1 + c.random.nextInt(most);
         var texts = new ArrayList<String>();
-        var body = new StringBuilder("{\"userId\":\"" + c.user + "\",\"sessionId\":\"s" + (c.next / 40)
+        String session = "s" + (c.next / 40);
+        var body = new StringBuilder("{\"userId\":\"" + c.user + "\",\"sessionId\":\"" + session
                 + "\",\"messages\":[");
         for (int i = 0; i < n; i++) {
             long k = c.next++;
@@ -272,11 +499,12 @@ final class SoakBenchmark {
                     .append("\",\"clientId\":\"c").append(k).append("\",\"text\":\"").append(text).append("\"}");
         }
         op(c, "remember");
-        var r = send(http, "POST", base + "/v1/memories", body.append("]}").toString());
+        var r = call(c, http, "POST", base + "/v1/memories", body.append("]}").toString());
         if (check(c, "remember", r, 201)) {
             JsonNode ids = LociJson.mapper().readTree(r.body()).path("ids");
             for (int i = 0; i < ids.size(); i++) {
                 c.live.put(ids.get(i).asText(), texts.get(i));
+                c.sessionOf.put(ids.get(i).asText(), session);
             }
         }
     }
@@ -291,6 +519,33 @@ final class SoakBenchmark {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** A request of the client's traffic, its time kept for the latency figures. */
+    private static HttpResponse<String> call(Client c, HttpClient http, String method, String uri, String body)
+            throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        try {
+            return send(http, method, uri, body);
+        } finally {
+            c.millis.add((System.nanoTime() - t0) / 1e6);
+        }
+    }
+
+    /** The 50th and 99th percentile and the largest of the clients' request times since the last call, in ms. */
+    private static double[] latencies(List<Client> clients) {
+        var all = new ArrayList<Double>();
+        for (Client c : clients) {
+            for (Double m; (m = c.millis.poll()) != null; ) {
+                all.add(m);
+            }
+        }
+        if (all.isEmpty()) {
+            return new double[] {0, 0, 0};
+        }
+        all.sort(null);
+        return new double[] {all.get((all.size() - 1) / 2), all.get((int) Math.ceil(all.size() * 0.99) - 1),
+                all.getLast()};
     }
 
     private static HttpResponse<String> send(HttpClient http, String method, String uri, String body)
@@ -334,13 +589,131 @@ final class SoakBenchmark {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private static long rssKiB(long pid) {
+    /** The server's {@code /v1/stats} (memories, segments), or null when it does not answer. */
+    private static JsonNode stats(HttpClient http, String base) {
+        try {
+            var r = send(http, "GET", base + "/v1/stats", null);
+            return r.statusCode() == 200 ? LociJson.mapper().readTree(r.body()) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Asks the server JVM for a full collection ({@code jcmd PID GC.run}); the GC log then says what is live. */
+    private static void fullGc(long pid) throws InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return;
+        }
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        } catch (IOException e) {
+            // no full collection this time: the figure stays the last one
+        }
+    }
+
+    /**
+     * The server's GC log ({@code -Xlog:gc}), read as it grows: each collection's line ends in
+     * {@code before->after(committed)}.
+     */
+    static final class GcLog {
+        private static final java.util.regex.Pattern SIZES =
+                java.util.regex.Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+        private final Path file;
+        private long offset;
+        private String partial = "";
+        private long minAfter = -1;
+        private long lastAfter = -1;
+        private long lastFullAfter = -1;
+        private long committed = -1;
+
+        GcLog(Path file) {
+            this.file = file;
+        }
+
+        void read() {
+            try (var ch = java.nio.channels.FileChannel.open(file)) {
+                long size = ch.size();
+                if (size <= offset) {
+                    return;
+                }
+                var buf = java.nio.ByteBuffer.allocate((int) Math.min(size - offset, 8 << 20));
+                ch.read(buf, offset);
+                offset += buf.position();
+                String text = partial + new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+                int cut = text.lastIndexOf('\n') + 1;
+                partial = text.substring(cut);
+                for (String line : text.substring(0, cut).split("\n")) {
+                    line(line);
+                }
+            } catch (IOException e) {
+                // not written yet
+            }
+        }
+
+        void line(String line) {
+            var m = SIZES.matcher(line);
+            if (!m.find()) {
+                return;
+            }
+            long after = Long.parseLong(m.group(2));
+            lastAfter = after;
+            committed = Long.parseLong(m.group(3));
+            minAfter = minAfter < 0 ? after : Math.min(minAfter, after);
+            if (line.contains("Pause Full")) {
+                lastFullAfter = after;
+            }
+        }
+
+        /** The smallest heap after a collection since the last call (the last one's when none ran), in MiB. */
+        long afterMinSinceRead() {
+            long v = minAfter < 0 ? lastAfter : minAfter;
+            minAfter = -1;
+            return v;
+        }
+
+        long lastFullAfter() {
+            return lastFullAfter;
+        }
+
+        long committed() {
+            return committed;
+        }
+    }
+
+    /** User plus system CPU time of a process, in clock ticks (1/100 s on Linux); 0 when unknown. */
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static long ownCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    private static long procStatus(long pid, String field) {
         try (Stream<String> lines = Files.lines(Path.of("/proc", Long.toString(pid), "status"))) {
-            return lines.filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+            return lines.filter(l -> l.startsWith(field)).map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
                     .findFirst().orElse(0L);
         } catch (IOException | RuntimeException e) {
-            return 0; // not Linux, or the process is gone
+            return 0;
         }
+    }
+
+    private static long rssKiB(long pid) {
+        return procStatus(pid, "VmRSS:"); // 0: not Linux, or the process is gone
     }
 
     private static long openFiles(long pid) {

@@ -10,8 +10,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code loci bench soak} for a few seconds: a real {@code loci serve} process, two clients of mixed
- * traffic, then every acknowledged turn read back, the count compared and {@code loci check} run.
- * A smoke test of the command; the figures of a long run are in docs/RELIABILITY.md.
+ * traffic, the store's size held at 10 memories once it gets there (so removals by id, by filter and
+ * by purge run too), then every acknowledged turn read back, every forgotten one gone, the count
+ * compared and {@code loci check} run. A smoke test of the command; the figures of a long run are in
+ * docs/RELIABILITY.md.
  */
 class CliSoakIT {
     @TempDir
@@ -19,10 +21,16 @@ class CliSoakIT {
 
     @Test
     void aShortSoakLosesNothingAndLeavesACleanStore() {
-        CliRun run = CliRun.of("bench", "soak", "--minutes", "0.05", "--clients", "2", "--work-dir", dir.toString());
+        CliRun run = CliRun.of("bench", "soak", "--minutes", "0.3", "--clients", "2", "--steady", "10", "--work-dir",
+                dir.toString());
         assertEquals(0, run.exit(), run.transcript());
-        assertTrue(run.out().contains("lost 0, wrong text 0; forgotten that came back 0; count mismatches 0; errors 0"),
-                run.transcript());
+        assertTrue(run.out().matches("(?s).*lost 0, wrong text 0; forgotten that came back 0 \\(of \\d+ forgotten\\); "
+                + "count mismatches 0; errors 0.*"), run.transcript());
+        assertTrue(run.out().contains("from now on the traffic forgets about as much as it adds"), run.out());
+        assertTrue(run.out().matches("(?s).*steady part: .*\n  RSS \\(MiB\\) .*\n  heap after GC \\(MiB\\) .*"),
+                run.out());
+        assertTrue(run.out().matches("(?s).*request ms p50 \\d+, p99 \\d+, max \\d+.*\np99 of the requests by minute: "
+                + "\\d+.*"), run.out());
         var remembered = Pattern.compile("(\\d+) remember").matcher(run.out());
         assertTrue(remembered.find() && Integer.parseInt(remembered.group(1)) > 0, "traffic flowed: " + run.out());
         assertTrue(run.out().contains("OK: no damage found") && run.out().contains("check: OK"), run.transcript());
@@ -31,5 +39,10 @@ class CliSoakIT {
         CliRun bad = CliRun.of("bench", "soak", "--minutes", "0");
         assertEquals(Main.EXIT_BAD_INPUT, bad.exit(), bad.transcript());
         assertTrue(bad.err().contains("--minutes"), bad.transcript());
+        for (String[] option : new String[][] {{"--steady", "-5"}, {"--rate", "-1"}, {"--heap", "10"}}) {
+            CliRun wrong = CliRun.of("bench", "soak", option[0], option[1]);
+            assertEquals(Main.EXIT_BAD_INPUT, wrong.exit(), wrong.transcript());
+            assertTrue(wrong.err().contains(option[0] + ": must be"), wrong.transcript());
+        }
     }
 }
