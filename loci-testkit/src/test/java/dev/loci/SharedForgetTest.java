@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loci.engine.LociEngine;
-import dev.loci.spi.ConditionalWrite;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
-import dev.loci.spi.StoredMemory;
-import dev.loci.testkit.ForwardingSharedStore;
 import dev.loci.testkit.HashingEmbedder;
+import dev.loci.testkit.PausingSharedStore;
 import dev.loci.testkit.SharedInMemoryStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +43,7 @@ class SharedForgetTest {
         String second = turns.get(1);
         int conflicts;
         try (var b = engine(shared)) {
-            var pausing = new PausingStore(shared, Kind.EPISODE, () -> assertTrue(b.forget(S1, second)));
+            var pausing = new PausingSharedStore<>(shared, Kind.EPISODE, () -> assertTrue(b.forget(S1, second)));
             try (var a = engine(pausing)) {
                 assertTrue(a.forget(S1, first));
             }
@@ -66,7 +64,7 @@ class SharedForgetTest {
         String second = turns.get(1);
         int conflicts;
         try (var b = engine(shared)) {
-            var pausing = new PausingStore(shared, Kind.EPISODE, () -> assertTrue(b.forget(S1, second)));
+            var pausing = new PausingSharedStore<>(shared, Kind.EPISODE, () -> assertTrue(b.forget(S1, second)));
             try (var a = engine(pausing)) {
                 assertTrue(a.update(S1, first, "I signed up for cello lessons instead").isPresent());
             }
@@ -88,7 +86,7 @@ class SharedForgetTest {
         var shared = new SharedInMemoryStore();
         String first = rememberedEpisode(shared).get(0);
         try (var b = engine(shared)) {
-            var pausing = new PausingStore(shared, Kind.TURN, () -> b.update(S1, first, "I signed up for piano lessons"));
+            var pausing = new PausingSharedStore<>(shared, Kind.TURN, () -> b.update(S1, first, "I signed up for piano lessons"));
             try (var a = engine(pausing)) {
                 assertTrue(a.update(S1, first, "I signed up for cello lessons").isPresent());
             }
@@ -111,7 +109,7 @@ class SharedForgetTest {
         String first = rememberedEpisode(shared).get(0);
         int conflicts;
         try (var b = engine(shared)) {
-            var pausing = new PausingStore(shared, Kind.SESSION, () -> {
+            var pausing = new PausingSharedStore<>(shared, Kind.SESSION, () -> {
                 List<Message> more = List.of(
                         new Message("user", "Maya", "We are planning a trip to the mountains", T.plusSeconds(3600), "n0", null),
                         new Message("user", "Maya", "The mountain hut needs a booking in advance", T.plusSeconds(3630), "n1", null));
@@ -169,37 +167,5 @@ class SharedForgetTest {
 
     private static LociEngine engine(MemoryStore store) {
         return LociEngine.builder().embedder(new HashingEmbedder()).store(store).build();
-    }
-
-    /** Server A's view: before its first write of a memory of the kind, server B runs. */
-    static final class PausingStore extends ForwardingSharedStore<SharedInMemoryStore> {
-        private final Kind kind;
-        private final Runnable other;
-        volatile boolean paused;
-
-        PausingStore(SharedInMemoryStore shared, Kind kind, Runnable other) {
-            super(shared);
-            this.kind = kind;
-            this.other = other;
-        }
-
-        private void maybePause(List<StoredMemory> batch) {
-            if (!paused && batch.stream().anyMatch(r -> r.memory().kind() == kind)) {
-                paused = true;
-                other.run();
-            }
-        }
-
-        @Override
-        public void write(List<StoredMemory> batch) {
-            maybePause(batch);
-            super.write(batch);
-        }
-
-        @Override
-        public void writeIf(List<ConditionalWrite> batch) {
-            maybePause(batch.stream().map(ConditionalWrite::record).toList());
-            super.writeIf(batch);
-        }
     }
 }

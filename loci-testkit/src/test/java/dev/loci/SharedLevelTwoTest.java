@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loci.engine.LociEngine;
-import dev.loci.spi.ConditionalWrite;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
-import dev.loci.spi.StoredMemory;
-import dev.loci.testkit.ForwardingSharedStore;
 import dev.loci.testkit.HashingEmbedder;
 import dev.loci.testkit.InMemoryStore;
+import dev.loci.testkit.PausingSharedStore;
 import dev.loci.testkit.SharedInMemoryStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +36,7 @@ class SharedLevelTwoTest {
     void aSessionNodeWrittenByTwoServersAtOnceEndsWithEveryEpisode() {
         var shared = new SharedInMemoryStore();
         try (var b = engine(shared)) {
-            var pausing = new PausingStore(shared, Kind.SESSION, () -> {
+            var pausing = new PausingSharedStore<>(shared, Kind.SESSION, () -> {
                 b.remember(S1, chunk("the violin lessons", 8, 8));
                 assertTrue(b.awaitConsolidation(Duration.ofSeconds(30)));
             });
@@ -84,7 +82,7 @@ class SharedLevelTwoTest {
         }
         var shared = new SharedInMemoryStore();
         try (var b = engine(shared)) {
-            var pausing = new PausingStore(shared, Kind.TOPIC, () -> {
+            var pausing = new PausingSharedStore<>(shared, Kind.TOPIC, () -> {
                 b.remember(S2, chunk("the violin lessons", 0, 6));
                 assertTrue(b.awaitConsolidation(Duration.ofSeconds(30)));
             });
@@ -122,37 +120,5 @@ class SharedLevelTwoTest {
 
     private static LociEngine engine(MemoryStore store) {
         return LociEngine.builder().embedder(new HashingEmbedder()).store(store).build();
-    }
-
-    /** Server A's view: before its first write of a node of the kind (SESSION, TOPIC), server B runs. */
-    static final class PausingStore extends ForwardingSharedStore<SharedInMemoryStore> {
-        private final Kind kind;
-        private final Runnable other;
-        volatile boolean paused;
-
-        PausingStore(SharedInMemoryStore shared, Kind kind, Runnable other) {
-            super(shared);
-            this.kind = kind;
-            this.other = other;
-        }
-
-        private void maybePause(List<StoredMemory> batch) {
-            if (!paused && batch.stream().anyMatch(r -> r.memory().kind() == kind)) {
-                paused = true;
-                other.run();
-            }
-        }
-
-        @Override
-        public void write(List<StoredMemory> batch) {
-            maybePause(batch);
-            super.write(batch);
-        }
-
-        @Override
-        public void writeIf(List<ConditionalWrite> batch) {
-            maybePause(batch.stream().map(ConditionalWrite::record).toList());
-            super.writeIf(batch);
-        }
     }
 }
