@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -30,6 +32,8 @@ final class ServerMetrics {
     private final Timer recall;
     private final Timer context;
     private final CachedStats stats;
+    /** Request timers by method, route and status. */
+    private final Map<String, Map<String, Map<Integer, Timer>>> requests = new ConcurrentHashMap<>();
 
     /**
      * @param stats the engine's current figures (null while there is no running engine), read at
@@ -113,11 +117,16 @@ final class ServerMetrics {
     }
 
     void request(String method, String route, int status, long nanos) {
-        Timer.builder("loci.http.server.requests").description("HTTP requests by route and status")
-                .tags("method", method, "route", route, "status", Integer.toString(status))
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        // One timer per method, route and status, found again without building its id each request.
+        requests.computeIfAbsent(method, m -> new ConcurrentHashMap<>())
+                .computeIfAbsent(route, r -> new ConcurrentHashMap<>())
+                .computeIfAbsent(status, code -> Timer.builder("loci.http.server.requests")
+                        .description("HTTP requests by route and status")
+                        .tags("method", method, "route", route, "status", Integer.toString(code))
+                        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofSeconds(30))
+                        .register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     Timer remember() {
