@@ -32,6 +32,8 @@ final class Searchers {
     /** Bumped after every applied write; readers refresh when they are behind it. */
     private final AtomicLong writeGeneration = new AtomicLong();
     private volatile long searcherGeneration;
+    /** Reopens of the reader a read asked for (for the store's figures). */
+    private final AtomicLong refreshes = new AtomicLong();
 
     private Searchers(LuceneIndex index, PendingKeys pending, SearcherManager manager, ExecutorService pool) {
         this.index = index;
@@ -80,6 +82,11 @@ final class Searchers {
         }
     }
 
+    /** How many times a read has reopened the reader to see the writes before it. */
+    long refreshes() {
+        return refreshes.get();
+    }
+
     /** A write was applied to the index writer: the next read refreshes. */
     void written() {
         writeGeneration.incrementAndGet();
@@ -93,6 +100,7 @@ final class Searchers {
                 long visibleUpTo = pending.lastSeq();
                 try {
                     manager.maybeRefreshBlocking();
+                    refreshes.incrementAndGet();
                     synchronized (this) {
                         searcherGeneration = Math.max(searcherGeneration, wanted);
                     }
