@@ -311,11 +311,14 @@ public final class LociServer implements AutoCloseable {
             int status = ctx.statusCode();
             metrics.request(ctx.method().name(), route, status, nanos);
             // 503 (starting, stopping) is expected and polled for by /ready: not a warning
-            ACCESS.log(status >= 500 && status != 503 ? Level.WARNING : Level.INFO, String.format(Locale.ROOT,
-                    "request id=%s method=%s path=%s route=%s status=%d ms=%.2f tenant=%s key=%s",
-                    ctx.<String>attribute(REQUEST_ID), ctx.method().name(), ctx.path(), route, status, nanos / 1e6,
-                    Objects.requireNonNullElse(ctx.attribute(TENANT), "-"),
-                    Objects.requireNonNullElse(ctx.attribute(KEY_ID), "-")));
+            Level level = status >= 500 && status != 503 ? Level.WARNING : Level.INFO;
+            if (ACCESS.isLoggable(level)) { // the line is built only when it is written
+                ACCESS.log(level, String.format(Locale.ROOT,
+                        "request id=%s method=%s path=%s route=%s status=%d ms=%.2f tenant=%s key=%s",
+                        ctx.<String>attribute(REQUEST_ID), ctx.method().name(), ctx.path(), route, status,
+                        nanos / 1e6, Objects.requireNonNullElse(ctx.attribute(TENANT), "-"),
+                        Objects.requireNonNullElse(ctx.attribute(KEY_ID), "-")));
+            }
         } finally {
             inFlight.decrementAndGet();
         }

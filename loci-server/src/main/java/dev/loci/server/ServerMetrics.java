@@ -13,6 +13,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -36,6 +38,8 @@ final class ServerMetrics {
     private final Timer recall;
     private final Timer context;
     private final CachedStats stats;
+    /** Request timers by method, route and status. */
+    private final Map<String, Map<String, Map<Integer, Timer>>> requests = new ConcurrentHashMap<>();
 
     /**
      * @param stats the engine's current figures (null while there is no running engine), read at
@@ -130,11 +134,16 @@ final class ServerMetrics {
     }
 
     void request(String method, String route, int status, long nanos) {
-        Timer.builder("loci.http.server.requests").description("HTTP requests by route and status")
-                .tags("method", method, "route", route, "status", Integer.toString(status))
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        // One timer per method, route and status, found again without building its id each request.
+        requests.computeIfAbsent(method, m -> new ConcurrentHashMap<>())
+                .computeIfAbsent(route, r -> new ConcurrentHashMap<>())
+                .computeIfAbsent(status, code -> Timer.builder("loci.http.server.requests")
+                        .description("HTTP requests by route and status")
+                        .tags("method", method, "route", route, "status", Integer.toString(code))
+                        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofSeconds(30))
+                        .register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     Timer remember() {

@@ -173,6 +173,19 @@ class RestApiIT {
         assertTrue(metrics.body().contains("loci_memories "), metrics.body());
         assertTrue(metrics.body().contains("\nloci_store_disk_bytes 0.0\n"),
                 "the store's size on disk, none for the in-memory store: " + metrics.body());
+        // each request is counted under its method, route and status, however many came before
+        double before = healthCount(anonymous.get("/metrics").body());
+        anonymous.get("/health");
+        anonymous.get("/health");
+        assertEquals(before + 2, healthCount(anonymous.get("/metrics").body()));
+    }
+
+    private static double healthCount(String scrape) {
+        var m = java.util.regex.Pattern.compile(
+                "\nloci_http_server_requests_seconds_count\\{method=\"GET\",route=\"/health\",status=\"200\"} (\\S+)\n")
+                .matcher(scrape);
+        assertTrue(m.find(), scrape);
+        return Double.parseDouble(m.group(1));
     }
 
     @Test

@@ -133,6 +133,11 @@ final class Accesses {
         if (best.equals(recorded)) {
             return decoded; // keeps the record's sub-microsecond precision
         }
+        return withAccess(decoded, best);
+    }
+
+    /** The memory with {@code best} as its access count and last access. */
+    static Memory withAccess(Memory decoded, Access best) {
         var life = decoded.lifecycle();
         Instant last = best.lastMicros() == Access.NEVER ? null : fromMicros(best.lastMicros());
         return decoded.withLifecycle(new Lifecycle(best.count(), last, life.expiresAt(), life.pinned(),

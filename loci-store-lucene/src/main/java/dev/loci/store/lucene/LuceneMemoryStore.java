@@ -269,7 +269,8 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
      * kind of memory the store holds, {@code memories.<KIND>} (e.g. {@code memories.TURN}), with the
      * number of memories of that kind across all tenants, every version counted, as
      * {@link StoreStats#memories()} counts them; {@link #WAL_FSYNCS} and {@link #WAL_FSYNC_NANOS}
-     * count the log's fsyncs since open and the time they took.
+     * count the log's fsyncs since open and the time they took; {@code readRefreshes} how many
+     * times a read reopened the searcher to see the writes before it (each flushes a segment).
      */
     @Override
     public StoreStats stats() {
@@ -286,7 +287,8 @@ public final class LuceneMemoryStore implements MemoryStore, Compactable, Access
                     "vectorDimensions", Integer.toString(index.dimensions()),
                     "recoveredRecords", Integer.toString(recoveredRecords),
                     WAL_FSYNCS, Long.toString(wal.fsyncs()),
-                    WAL_FSYNC_NANOS, Long.toString(wal.fsyncNanos())));
+                    WAL_FSYNC_NANOS, Long.toString(wal.fsyncNanos()),
+                    "readRefreshes", Long.toString(searchers.refreshes())));
             for (Kind kind : Kind.values()) {
                 int n = searcher.count(new TermQuery(new Term(LuceneDocuments.KIND, kind.name())));
                 if (n > 0) {

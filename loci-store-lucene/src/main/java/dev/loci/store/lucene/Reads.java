@@ -66,17 +66,32 @@ final class Reads {
         this.accesses = accesses;
     }
 
+    /**
+     * By id, without refreshing the searcher: ingest reads a few memories it or a recent call may
+     * just have written (a fact it reinforces, a profile), and a refresh per such read would flush
+     * a tiny segment per call, whose vector graph the merges then rebuild again and again.
+     */
     Optional<Memory> get(String tenant, String id) {
+        String key = LuceneDocuments.key(tenant, id);
         // Read before the searcher: a commit that moves it into the index refreshes first.
-        Accesses.Access unindexed = accesses.pending(LuceneDocuments.key(tenant, id));
-        IndexSearcher searcher = searchers.acquire();
+        Accesses.Access unindexed = accesses.pending(key);
         try {
-            int doc = liveDoc(searcher, LuceneDocuments.key(tenant, id));
-            return doc < 0 ? Optional.empty() : Optional.of(load(searcher, doc, unindexed));
-        } catch (IOException | AlreadyClosedException e) {
+            return searchers.read(key, (record, deleted, searcher) -> {
+                if (deleted) {
+                    return Optional.empty();
+                }
+                if (record != null) { // written since the last refresh: its record, and the accesses since
+                    Memory m = MemoryCodec.decode(record);
+                    Accesses.Access recorded = Accesses.Access.of(m);
+                    Accesses.Access since = accesses.pending(key);
+                    Accesses.Access best = recorded.max(since == null ? unindexed : since.max(unindexed));
+                    return Optional.of(best.equals(recorded) ? m : Accesses.withAccess(m, best));
+                }
+                int doc = liveDoc(searcher, key);
+                return doc < 0 ? Optional.<Memory>empty() : Optional.of(load(searcher, doc, unindexed));
+            });
+        } catch (AlreadyClosedException e) {
             throw index.failure("get", e);
-        } finally {
-            searchers.release(searcher);
         }
     }
 

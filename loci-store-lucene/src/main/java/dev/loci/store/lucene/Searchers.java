@@ -32,6 +32,8 @@ final class Searchers {
     /** Bumped after every applied write; readers refresh when they are behind it. */
     private final AtomicLong writeGeneration = new AtomicLong();
     private volatile long searcherGeneration;
+    /** Reopens of the reader a read asked for (for the store's figures). */
+    private final AtomicLong refreshes = new AtomicLong();
 
     private Searchers(LuceneIndex index, PendingKeys pending, SearcherManager manager, ExecutorService pool) {
         this.index = index;
@@ -68,14 +70,21 @@ final class Searchers {
      * before stay valid until released.
      */
     synchronized void reopen() throws IOException {
+        long visibleUpTo = pending.lastSeq();
         SearcherManager old = manager;
         manager = manager(index, pool);
         searcherGeneration = writeGeneration.get();
+        pending.visibleUpTo(visibleUpTo);
         try {
             old.close();
         } catch (IOException ignored) {
             // its reader goes once its last searcher is released
         }
+    }
+
+    /** How many times a read has reopened the reader to see the writes before it. */
+    long refreshes() {
+        return refreshes.get();
     }
 
     /** A write was applied to the index writer: the next read refreshes. */
@@ -91,6 +100,7 @@ final class Searchers {
                 long visibleUpTo = pending.lastSeq();
                 try {
                     manager.maybeRefreshBlocking();
+                    refreshes.incrementAndGet();
                     synchronized (this) {
                         searcherGeneration = Math.max(searcherGeneration, wanted);
                     }
@@ -132,7 +142,11 @@ final class Searchers {
     /** Reopens the reader now (after a commit or a merge), so readers show what it wrote. */
     void refresh() {
         try {
+            long visibleUpTo = pending.lastSeq();
             manager.maybeRefreshBlocking();
+            // Dropped now, before a commit's caller forgets the access counts the refresh made
+            // visible: a key's pending record does not carry them.
+            pending.visibleUpTo(visibleUpTo);
         } catch (IOException | AlreadyClosedException e) {
             throw index.failure("refresh", e);
         }
@@ -145,6 +159,22 @@ final class Searchers {
         }
         try {
             return pending.existing(tenant, ids, manager);
+        } catch (IOException | AlreadyClosedException e) {
+            throw index.failure("read", e);
+        }
+    }
+
+    /**
+     * Reads one key as of every write that has returned, mostly without a refresh: a key written or
+     * deleted since the last refresh from what the write left ({@link PendingKeys}), any other from
+     * the current searcher.
+     */
+    <T> T read(String key, PendingKeys.KeyRead<T> read) {
+        if (pending.tooMany()) {
+            release(acquire()); // refreshes, and so empties the map
+        }
+        try {
+            return pending.read(key, manager, read);
         } catch (IOException | AlreadyClosedException e) {
             throw index.failure("read", e);
         }

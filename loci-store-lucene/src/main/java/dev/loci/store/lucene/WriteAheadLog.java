@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -36,7 +37,12 @@ final class WriteAheadLog implements AutoCloseable {
     }
 
     private final Path dir;
-    private final Object syncLock = new Object();
+    /**
+     * Held by the one caller whose fsync covers the others' records (group commit). A lock that
+     * parks its waiters, not a monitor: with dozens of writers waiting out an fsync, a monitor's
+     * adaptive spinning burns the cores the embedding model needs.
+     */
+    private final ReentrantLock syncLock = new ReentrantLock();
     private final java.util.concurrent.atomic.LongAdder fsyncs = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder fsyncNanos = new java.util.concurrent.atomic.LongAdder();
     private FileChannel channel;
@@ -127,7 +133,8 @@ final class WriteAheadLog implements AutoCloseable {
         if (syncedSeq >= seq) {
             return;
         }
-        synchronized (syncLock) {
+        syncLock.lock();
+        try {
             if (syncedSeq >= seq) {
                 return;
             }
@@ -145,6 +152,8 @@ final class WriteAheadLog implements AutoCloseable {
             fsyncNanos.add(System.nanoTime() - start);
             fsyncs.increment();
             syncedSeq = Math.max(syncedSeq, covered);
+        } finally {
+            syncLock.unlock();
         }
     }
 
@@ -177,7 +186,8 @@ final class WriteAheadLog implements AutoCloseable {
      * sequence number the new segment will hold. Older segments stay until dropped.
      */
     long rotate() {
-        synchronized (syncLock) {
+        syncLock.lock();
+        try {
             synchronized (this) {
                 try {
                     channel.force(false);
@@ -194,6 +204,8 @@ final class WriteAheadLog implements AutoCloseable {
                     throw new StorageException("write-ahead log rotation failed: " + e.getMessage(), true, e);
                 }
             }
+        } finally {
+            syncLock.unlock();
         }
     }
 

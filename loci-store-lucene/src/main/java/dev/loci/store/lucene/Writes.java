@@ -77,7 +77,7 @@ final class Writes {
                 seq = wal.append(WalRecordFormat.PUT, payload);
             }
             index.writer().updateDocuments(replaced, docs);
-            pending.applied(byKey.keySet(), true);
+            pending.written(List.copyOf(byKey.keySet()), records);
             byKey.keySet().forEach(accesses::drop); // the written lifecycle carries the counts now
             index.noteDimensions(unique.get(0).embedding().dimensions());
         } catch (IOException | AlreadyClosedException e) {
@@ -101,7 +101,7 @@ final class Writes {
                 seq = wal.append(WalRecordFormat.DELETE, WalRecordFormat.encodeDelete(tenant, id));
             }
             index.writer().deleteDocuments(new Term(LuceneDocuments.KEY, key));
-            pending.applied(List.of(key), false);
+            pending.deleted(List.of(key));
             accesses.drop(key);
         } catch (IOException | AlreadyClosedException e) {
             throw index.failure("delete", e);
@@ -144,7 +144,7 @@ final class Writes {
             index.writer().deleteDocuments(query);
             // existing() answers from these until the next refresh shows the delete.
             List<String> keys = deleted.stream().map(m -> LuceneDocuments.key(m.scope().tenant(), m.id())).toList();
-            pending.applied(keys, false);
+            pending.deleted(keys);
             keys.forEach(accesses::drop);
         } catch (IOException | AlreadyClosedException e) {
             throw index.failure("delete", e);
