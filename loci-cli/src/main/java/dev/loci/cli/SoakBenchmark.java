@@ -31,14 +31,17 @@ import java.util.stream.Stream;
 
 /**
  * {@code loci bench soak}: a real {@code loci serve} process under mixed traffic for a while. A few
- * clients, each with a user of its own, remember, recall, update, forget and list over HTTP; each
- * keeps what the server acknowledged (the user's live turns and their texts, the forgotten ids) and
- * every minute and at the end compares the server's count of its turns (earlier versions included)
- * with it. The server's resident memory
+ * clients, spread over up to three tenants (an admin API key each, the same user ids in every
+ * tenant), each with a user of its own, remember, recall, update, forget, list and read over HTTP;
+ * every result must be the client's own (its tenant and user, texts tagged with nonces it wrote),
+ * and a read of another tenant's turn must answer 404. Each keeps what the server acknowledged (the
+ * user's live turns and their texts, the forgotten ids) and every minute and at the end compares the
+ * server's count of its turns (earlier versions included) with it. The server's resident memory
  * (VmRSS) and open files are sampled every 10 s. At the end every acknowledged turn is read back
  * (right text), every forgotten one must be gone, the server is stopped and {@code loci check}
  * verifies the data directory. Prints a line per minute and a summary; returns the failures (lost or
- * wrong writes, forgotten turns back, count mismatches, errors, a failed check): 0 is the goal.
+ * wrong writes, forgotten turns back, count mismatches, results across tenants, errors, a failed
+ * check): 0 is the goal.
  */
 final class SoakBenchmark {
     private static final Duration START_LIMIT = Duration.ofSeconds(120);
@@ -83,7 +86,7 @@ final class SoakBenchmark {
             java.util.regex.Pattern.compile("\\[tenant=([^ \\]]+) nonce=([0-9a-f]+)\\]");
 
     /** What one client saw the server acknowledge, and what went wrong. */
-    private static final class Client {
+    static final class Client {
         final String tenant;
         /** The tenant's API key. */
         final String token;
@@ -139,8 +142,10 @@ final class SoakBenchmark {
             }
             if (!ok) {
                 crossTenant++;
-                firstError = firstError != null ? firstError : op + ": " + tenant + "/" + user + " got a memory of " + tenantOf + "/" + userOf + ": "
-                        + m.path("id").asText() + " \"" + text + "\"";
+                if (firstError == null) {
+                    firstError = op + ": " + tenant + "/" + user + " got a memory of " + tenantOf + "/" + userOf
+                            + ": " + m.path("id").asText() + " \"" + text + "\"";
+                }
             }
             return ok;
         }
