@@ -31,14 +31,17 @@ import java.util.stream.Stream;
 
 /**
  * {@code loci bench soak}: a real {@code loci serve} process under mixed traffic for a while. A few
- * clients, each with a user of its own, remember, recall, update, forget and list over HTTP; each
- * keeps what the server acknowledged (the user's live turns and their texts, the forgotten ids) and
- * every minute and at the end compares the server's count of its turns (earlier versions included)
- * with it. The server's resident memory
+ * clients, spread over up to three tenants (an admin API key each, the same user ids in every
+ * tenant), each with a user of its own, remember, recall, update, forget, list and read over HTTP;
+ * every result must be the client's own (its tenant and user, texts tagged with nonces it wrote),
+ * and a read of another tenant's turn must answer 404. Each keeps what the server acknowledged (the
+ * user's live turns and their texts, the forgotten ids) and every minute and at the end compares the
+ * server's count of its turns (earlier versions included) with it. The server's resident memory
  * (VmRSS) and open files are sampled every 10 s. At the end every acknowledged turn is read back
  * (right text), every forgotten one must be gone, the server is stopped and {@code loci check}
  * verifies the data directory. Prints a line per minute and a summary; returns the failures (lost or
- * wrong writes, forgotten turns back, count mismatches, errors, a failed check): 0 is the goal.
+ * wrong writes, forgotten turns back, count mismatches, results across tenants, errors, a failed
+ * check): 0 is the goal.
  */
 final class SoakBenchmark {
     private static final Duration START_LIMIT = Duration.ofSeconds(120);
@@ -76,10 +79,26 @@ final class SoakBenchmark {
                   String load) {
     }
 
+    /** Tenants the clients share round-robin (fewer when there are fewer clients). */
+    static final int TENANTS = 3;
+    /** The tag every text the soak writes carries: its tenant and a nonce its client keeps. */
+    private static final java.util.regex.Pattern TAG =
+            java.util.regex.Pattern.compile("\\[tenant=([^ \\]]+) nonce=([0-9a-f]+)\\]");
+
     /** What one client saw the server acknowledge, and what went wrong. */
-    private static final class Client {
+    static final class Client {
+        final String tenant;
+        /** The tenant's API key. */
+        final String token;
+        /** The same user ids in every tenant ("u0" in each), so a result leaking across tenants would show. */
         final String user;
         final Random random;
+        /** The nonce of every text this client wrote (forgotten ones included). */
+        final Set<String> nonces = new HashSet<>();
+        /** The id of the client's latest acknowledged turn, which clients of other tenants try to read. */
+        volatile String lastId;
+        long crossTenant;
+        long probesAnswered;
         final Map<String, String> live = new LinkedHashMap<>();
         /** Earlier versions a live turn keeps (a forget deletes them with it): counted as turns too. */
         final Map<String, Integer> versions = new HashMap<>();
@@ -94,9 +113,41 @@ final class SoakBenchmark {
         long next;
         String firstError;
 
-        Client(int n, long seed) {
-            this.user = "soak-u" + n;
+        Client(int n, int tenants, long seed, Map<String, String> tokens) {
+            this.tenant = "soak-t" + (n % tenants);
+            this.token = tokens.get(tenant);
+            this.user = "u" + (n / tenants);
             this.random = new Random(seed * 31 + n);
+        }
+
+        /** A tag for a new text: the client's tenant and a fresh nonce it keeps. */
+        String tag() {
+            String nonce = Long.toHexString(random.nextLong() & Long.MAX_VALUE);
+            nonces.add(nonce);
+            return "[tenant=" + tenant + " nonce=" + nonce + "]";
+        }
+
+        /**
+         * Whether a memory the server returned to this client is its own: scoped to its tenant and
+         * user, and every tag in its text naming its tenant and a nonce it wrote. Counts and reports
+         * any other as a result across tenants (or users).
+         */
+        boolean own(String op, JsonNode m) {
+            String tenantOf = m.path("scope").path("tenant").asText();
+            String userOf = m.path("scope").path("userId").asText();
+            String text = m.path("text").asText();
+            boolean ok = tenant.equals(tenantOf) && user.equals(userOf);
+            for (var t = TAG.matcher(text); ok && t.find(); ) {
+                ok = tenant.equals(t.group(1)) && nonces.contains(t.group(2));
+            }
+            if (!ok) {
+                crossTenant++;
+                if (firstError == null) {
+                    firstError = op + ": " + tenant + "/" + user + " got a memory of " + tenantOf + "/" + userOf
+                            + ": " + m.path("id").asText() + " \"" + text + "\"";
+                }
+            }
+            return ok;
         }
 
         void error(String what) {
@@ -126,10 +177,16 @@ final class SoakBenchmark {
                     "-XX:HeapDumpPath=" + o.workDir()));
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ServeMain.class.getName(),
-                "--data-dir", data.toString(), "--port", Integer.toString(port), "--no-auth", "--tenant", "soak"));
+                "--data-dir", data.toString(), "--port", Integer.toString(port)));
+        int tenants = Math.min(TENANTS, o.clients());
+        var tokens = new LinkedHashMap<String, String>();
+        for (int t = 0; t < tenants; t++) {
+            tokens.put("soak-t" + t, createKey(data, "soak-t" + t));
+        }
         Process server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        out.printf(Locale.ROOT, "soak: %.1f min, %d clients, seed %d, %s, %s, server heap %s, data %s, server pid %d "
-                        + "(log %s, GC log %s), load %s%n", o.minutes(), o.clients(), o.seed(),
+        out.printf(Locale.ROOT, "soak: %.1f min, %d clients over %d tenants (%s, an admin key each), seed %d, %s, %s, "
+                        + "server heap %s, data %s, server pid %d (log %s, GC log %s), load %s%n", o.minutes(),
+                o.clients(), tenants, String.join(", ", tokens.keySet()), o.seed(),
                 o.steady() > 0 ? "store held at about " + o.steady() + " memories" : "store grows",
                 o.rate() > 0 ? "at most " + o.rate() + " requests/s" : "unpaced",
                 o.heapMiB() > 0 ? "at most " + o.heapMiB() + " MiB" : "JVM default", data, server.pid(), log, gcLog,
@@ -140,7 +197,7 @@ final class SoakBenchmark {
                 throw new IllegalStateException("loci serve was not ready within " + START_LIMIT.toSeconds()
                         + " s; see " + log);
             }
-            failures = soak(o, http, "http://127.0.0.1:" + port, server, gcLog,
+            failures = soak(o, http, "http://127.0.0.1:" + port, tokens, server, gcLog,
                     o.workDir().resolve(data.getFileName() + "-samples.csv"), out);
         } finally {
             server.destroy(); // SIGTERM: drains and closes the store
@@ -154,18 +211,33 @@ final class SoakBenchmark {
         return failures + (check == 0 ? 0 : 1) + (server.exitValue() == 0 ? 0 : 1);
     }
 
-    private static long soak(Options o, HttpClient http, String base, Process server, Path gcLog, Path csv,
-                             PrintStream out) throws InterruptedException, IOException {
+    /** Creates an admin key of the tenant in the data directory, as {@code loci keys create} does; returns the key. */
+    private static String createKey(Path data, String tenant) {
+        var key = new java.io.StringWriter();
+        var messages = new java.io.StringWriter();
+        int exit = new picocli.CommandLine(new dev.loci.server.cli.KeysCommand()).setOut(new java.io.PrintWriter(key))
+                .setErr(new java.io.PrintWriter(messages)).execute("create", "--data-dir", data.toString(),
+                        "--tenant", tenant, "--role", "admin");
+        if (exit != 0) {
+            throw new IllegalStateException("could not create a key of tenant " + tenant + ": " + messages);
+        }
+        return key.toString().strip();
+    }
+
+    private static long soak(Options o, HttpClient http, String base, Map<String, String> tokens, Process server,
+                             Path gcLog, Path csv, PrintStream out) throws InterruptedException, IOException {
+        String adminToken = tokens.values().iterator().next(); // the store's figures are the whole store's
         long start = System.nanoTime();
         long end = start + (long) (o.minutes() * 60e9);
         Store store = new Store();
         List<Client> clients = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < o.clients(); c++) {
-            Client client = new Client(c, o.seed());
-            clients.add(client);
-            threads.add(Thread.ofPlatform().name("soak-client-" + c).start(() -> drive(o, http, base, client, store,
-                    end)));
+            clients.add(new Client(c, tokens.size(), o.seed(), tokens));
+        }
+        for (Client client : clients) {
+            threads.add(Thread.ofPlatform().name("soak-client-" + client.tenant + "-" + client.user)
+                    .start(() -> drive(o, http, base, client, clients, store, end)));
         }
         var gc = new GcLog(gcLog);
         var samples = new ArrayList<Sample>();
@@ -192,7 +264,7 @@ final class SoakBenchmark {
                 long cpu = cpuTicks(server.pid());
                 long ownCpu = ownCpuNanos();
                 double wall = (now - sampledAt) / 1e9;
-                JsonNode stats = stats(http, base);
+                JsonNode stats = stats(http, base, adminToken);
                 gc.read();
                 Sample s = new Sample((now - start) / 1e9, rssKiB(server.pid()), gc.afterMinSinceRead(),
                         gc.lastFullAfter(), gc.committed(), openFiles(server.pid()), procStatus(server.pid(), "Threads:"),
@@ -244,15 +316,15 @@ final class SoakBenchmark {
         for (Client c : clients) {
             for (var e : c.live.entrySet()) {
                 acknowledged++;
-                JsonNode m = get(http, base, c.user, e.getKey());
+                JsonNode m = get(http, base, c, c.user, e.getKey());
                 if (m == null) {
                     lost++;
-                } else if (!e.getValue().equals(m.path("text").asText())) {
+                } else if (!c.own("read back", m) || !e.getValue().equals(m.path("text").asText())) {
                     wrong++;
                 }
             }
             for (String id : c.forgotten) {
-                if (get(http, base, c.user, id) != null) {
+                if (get(http, base, c, c.user, id) != null) {
                     back++;
                 }
             }
@@ -260,12 +332,20 @@ final class SoakBenchmark {
         long errors = clients.stream().mapToLong(c -> c.errors).sum();
         long mismatches = clients.stream().mapToLong(c -> c.countMismatches).sum();
         long forgotten = clients.stream().mapToLong(c -> c.forgotten.size()).sum();
+        long cross = clients.stream().mapToLong(c -> c.crossTenant).sum();
         out.printf(Locale.ROOT, "done: %s%n", totals(clients));
         out.printf(Locale.ROOT, "acknowledged turns alive at the end: %d; lost %d, wrong text %d; forgotten that came "
                 + "back %d (of %d forgotten); count mismatches %d; errors %d%n", acknowledged, lost, wrong, back,
                 forgotten, mismatches, errors);
-        clients.stream().filter(c -> c.firstError != null).forEach(c -> out.println("  first error of " + c.user + ": "
-                + c.firstError));
+        out.printf(Locale.ROOT, "across tenants: %d results of another tenant or user (in %d recalls, lists and "
+                + "reads checked); %d reads of another tenant's turn answered (of %d tried)%n", cross,
+                clients.stream().mapToLong(c -> c.ops.getOrDefault("recall", new AtomicLong()).get()
+                        + c.ops.getOrDefault("list", new AtomicLong()).get()
+                        + c.ops.getOrDefault("get", new AtomicLong()).get()).sum(),
+                clients.stream().mapToLong(c -> c.probesAnswered).sum(),
+                clients.stream().mapToLong(c -> c.ops.getOrDefault("probe-other-tenant", new AtomicLong()).get()).sum());
+        clients.stream().filter(c -> c.firstError != null).forEach(c -> out.println("  first error of " + c.tenant
+                + "/" + c.user + ": " + c.firstError));
         Sample first = samples.getFirst();
         Sample lastSample = samples.getLast();
         out.printf(Locale.ROOT, "RSS: %d MiB at the first sample, %d MiB after warm-up, %d MiB at the end (%+d MiB since "
@@ -281,10 +361,24 @@ final class SoakBenchmark {
             out.printf(Locale.ROOT, "steady: the store never reached %d memories (%d at the end)%n", o.steady(),
                     lastSample.memories());
         }
-        out.printf(Locale.ROOT, "p99 of the requests by minute: %s ms%n", p99s.stream()
-                .map(v -> String.format(Locale.ROOT, "%.0f", v)).reduce((a, b) -> a + ", " + b).orElse("none"));
+        out.printf(Locale.ROOT, "p99 of the requests by minute: %s ms%s%n", p99s.stream()
+                .map(v -> String.format(Locale.ROOT, "%.0f", v)).reduce((a, b) -> a + ", " + b).orElse("none"),
+                spread(p99s));
         out.println("samples: " + csv);
-        return lost + wrong + back + mismatches + errors;
+        return lost + wrong + back + mismatches + errors + cross;
+    }
+
+    /** {@code "; min A, median B, max C"} of the figures, or nothing when there are none. */
+    static String spread(List<Double> values) {
+        if (values.isEmpty()) {
+            return "";
+        }
+        var sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        return String.format(Locale.ROOT, "; min %.0f, median %.0f, max %.0f", sorted.getFirst(), median,
+                sorted.getLast());
     }
 
     /**
@@ -344,7 +438,8 @@ final class SoakBenchmark {
      * Holding the store's size, the writes become removals (a turn by id, a session's turns by filter,
      * a whole session) with a probability that rises from 0 to 1 across the band around the size asked for.
      */
-    private static void drive(Options o, HttpClient http, String base, Client c, Store store, long end) {
+    private static void drive(Options o, HttpClient http, String base, Client c, List<Client> all, Store store,
+                              long end) {
         long nextCount = System.nanoTime() + 60_000_000_000L;
         long interval = o.rate() > 0 ? (long) (o.clients() / o.rate() * 1e9) : 0;
         long nextAt = System.nanoTime();
@@ -366,10 +461,12 @@ final class SoakBenchmark {
                     op(c, "recall");
                     var r = call(c, http, "POST", base + "/v1/memories/search", "{\"userId\":\"" + c.user + "\",\"query\":\""
                             + phrase(c.random, 3) + "\",\"k\":5}");
-                    check(c, "recall", r, 200);
+                    if (check(c, "recall", r, 200)) {
+                        LociJson.mapper().readTree(r.body()).path("results").forEach(m -> c.own("recall", m));
+                    }
                 } else if (dice < 80) {
                     String id = ids.get(c.random.nextInt(ids.size()));
-                    String text = "Updated " + c.next++ + ": " + phrase(c.random, 8);
+                    String text = "Updated " + c.next++ + " " + c.tag() + ": " + phrase(c.random, 8);
                     op(c, "update");
                     var r = call(c, http, "PATCH", base + "/v1/memories/" + enc(id), "{\"userId\":\"" + c.user
                             + "\",\"text\":\"" + text + "\"}");
@@ -385,9 +482,15 @@ final class SoakBenchmark {
                     }
                 } else if (dice < 90) {
                     forgetOne(http, base, c, ids.get(c.random.nextInt(ids.size())));
-                } else {
+                } else if (dice < 95) {
                     op(c, "list");
-                    check(c, "list", call(c, http, "GET", base + "/v1/memories?userId=" + c.user + "&limit=20", null), 200);
+                    var r = call(c, http, "GET", base + "/v1/memories?userId=" + c.user + "&limit=20", null);
+                    if (check(c, "list", r, 200)) {
+                        LociJson.mapper().readTree(r.body()).path("memories").forEach(m -> c.own("list", m));
+                    }
+                } else {
+                    readOne(http, base, c, ids.get(c.random.nextInt(ids.size())));
+                    probe(http, base, c, all);
                 }
                 if (System.nanoTime() >= nextCount) {
                     nextCount = System.nanoTime() + 60_000_000_000L;
@@ -413,6 +516,46 @@ final class SoakBenchmark {
             c.error("I/O: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Reads one live turn by id: it must be the client's, with the text last acknowledged. */
+    private static void readOne(HttpClient http, String base, Client c, String id)
+            throws IOException, InterruptedException {
+        op(c, "get");
+        var r = call(c, http, "GET", base + "/v1/memories/" + enc(id) + "?userId=" + c.user, null);
+        if (check(c, "get", r, 200)) {
+            JsonNode m = LociJson.mapper().readTree(r.body());
+            if (c.own("get", m) && !c.live.get(id).equals(m.path("text").asText())) {
+                c.error("get " + id + ": the text is \"" + m.path("text").asText() + "\", acknowledged \""
+                        + c.live.get(id) + "\"");
+            }
+        }
+    }
+
+    /**
+     * Asks for the latest turn of a client of another tenant, with this client's key and that
+     * client's user id (the same names live in every tenant): the server must answer 404.
+     */
+    private static void probe(HttpClient http, String base, Client c, List<Client> all)
+            throws IOException, InterruptedException {
+        List<Client> others = all.stream().filter(o -> !o.tenant.equals(c.tenant) && o.lastId != null).toList();
+        if (others.isEmpty()) {
+            return;
+        }
+        Client other = others.get(c.random.nextInt(others.size()));
+        op(c, "probe-other-tenant");
+        var r = call(c, http, "GET", base + "/v1/memories/" + enc(other.lastId) + "?userId=" + other.user, null);
+        boolean leaked = r.statusCode() == 200 && !c.tenant.equals(LociJson.mapper().readTree(r.body()).path("scope")
+                .path("tenant").asText()); // the same id may name a turn of this tenant: not a leak
+        if (leaked) {
+            c.probesAnswered++;
+            c.crossTenant++;
+            c.firstError = c.firstError != null ? c.firstError : ("probe-other-tenant: " + c.tenant + " read "
+                    + other.tenant + "'s " + other.lastId + ": " + r.body());
+        } else if (r.statusCode() != 404 && r.statusCode() != 200) {
+            c.error("probe-other-tenant: " + c.tenant + " read " + other.tenant + "'s " + other.lastId + ": HTTP "
+                    + r.statusCode() + " " + r.body());
         }
     }
 
@@ -493,7 +636,7 @@ final class SoakBenchmark {
                 + "\",\"messages\":[");
         for (int i = 0; i < n; i++) {
             long k = c.next++;
-            String text = "Note " + k + " from " + c.user + ": " + phrase(c.random, 10);
+            String text = "Note " + k + " " + c.tag() + " from " + c.user + ": " + phrase(c.random, 10);
             texts.add(text);
             body.append(i == 0 ? "" : ",").append("{\"role\":\"user\",\"speaker\":\"").append(c.user)
                     .append("\",\"clientId\":\"c").append(k).append("\",\"text\":\"").append(text).append("\"}");
@@ -506,12 +649,15 @@ final class SoakBenchmark {
                 c.live.put(ids.get(i).asText(), texts.get(i));
                 c.sessionOf.put(ids.get(i).asText(), session);
             }
+            if (!ids.isEmpty()) {
+                c.lastId = ids.get(ids.size() - 1).asText();
+            }
         }
     }
 
-    private static JsonNode get(HttpClient http, String base, String user, String id) {
+    private static JsonNode get(HttpClient http, String base, Client c, String user, String id) {
         try {
-            var r = send(http, "GET", base + "/v1/memories/" + enc(id) + "?userId=" + user, null);
+            var r = send(http, c.token, "GET", base + "/v1/memories/" + enc(id) + "?userId=" + user, null);
             return r.statusCode() == 200 ? LociJson.mapper().readTree(r.body()) : null;
         } catch (IOException e) {
             return null;
@@ -526,7 +672,7 @@ final class SoakBenchmark {
             throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         try {
-            return send(http, method, uri, body);
+            return send(http, c.token, method, uri, body);
         } finally {
             c.millis.add((System.nanoTime() - t0) / 1e6);
         }
@@ -548,9 +694,10 @@ final class SoakBenchmark {
                 all.getLast()};
     }
 
-    private static HttpResponse<String> send(HttpClient http, String method, String uri, String body)
+    private static HttpResponse<String> send(HttpClient http, String token, String method, String uri, String body)
             throws IOException, InterruptedException {
-        var b = HttpRequest.newBuilder(URI.create(uri)).timeout(REQUEST_TIMEOUT);
+        var b = HttpRequest.newBuilder(URI.create(uri)).timeout(REQUEST_TIMEOUT).header("Authorization",
+                "Bearer " + token);
         b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
                 : b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -590,9 +737,9 @@ final class SoakBenchmark {
     }
 
     /** The server's {@code /v1/stats} (memories, segments), or null when it does not answer. */
-    private static JsonNode stats(HttpClient http, String base) {
+    private static JsonNode stats(HttpClient http, String base, String token) {
         try {
-            var r = send(http, "GET", base + "/v1/stats", null);
+            var r = send(http, token, "GET", base + "/v1/stats", null);
             return r.statusCode() == 200 ? LociJson.mapper().readTree(r.body()) : null;
         } catch (IOException e) {
             return null;

@@ -1,17 +1,22 @@
 package dev.loci.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The soak's figures: the GC log read as it grows, and the trend over the steady part. */
+/**
+ * The soak's figures: the GC log read as it grows, the trend over the steady part, the spread of the
+ * per-minute p99; and its check that every result a client gets is its own tenant's.
+ */
 class SoakBenchmarkTest {
     @TempDir
     Path dir;
@@ -39,6 +44,45 @@ class SoakBenchmarkTest {
         assertEquals(20, gc.afterMinSinceRead());
         assertEquals(20, gc.lastFullAfter());
         assertEquals(128, gc.committed());
+    }
+
+    @Test
+    void aResultOfAnotherTenantOrUserOrWithATagTheClientDidNotWriteIsCountedAcrossTenants() throws Exception {
+        var c = new SoakBenchmark.Client(1, 2, 7, Map.of("soak-t0", "k0", "soak-t1", "k1"));
+        assertEquals("soak-t1", c.tenant);
+        assertEquals("u0", c.user, "the same user ids in every tenant");
+        assertEquals("k1", c.token);
+        String tag = c.tag();
+        assertTrue(tag.matches("\\[tenant=soak-t1 nonce=[0-9a-f]+\\]"), tag);
+        String nonce = tag.substring(tag.indexOf("nonce=") + 6, tag.length() - 1);
+
+        assertTrue(c.own("recall", memory("soak-t1", "u0", "Note 1 " + tag + " from u0: bees")));
+        assertTrue(c.own("recall", memory("soak-t1", "u0", "an episode without a tag")), "judged by its scope");
+        assertEquals(0, c.crossTenant);
+        assertEquals(null, c.firstError);
+
+        assertFalse(c.own("recall", memory("soak-t0", "u0", "Note 1 " + tag + " from u0: bees")), "another tenant");
+        assertTrue(c.firstError.contains("soak-t1/u0 got a memory of soak-t0/u0"), c.firstError);
+        assertFalse(c.own("list", memory("soak-t1", "u1", "Note 1 " + tag + " from u0: bees")), "another user");
+        assertFalse(c.own("get", memory("soak-t1", "u0", "Note 2 [tenant=soak-t0 nonce=" + nonce + "] from u0")),
+                "the text names another tenant");
+        assertFalse(c.own("get", memory("soak-t1", "u0", "Note 3 " + tag + " and [tenant=soak-t1 nonce=abc123]")),
+                "a nonce this client never wrote");
+        assertEquals(4, c.crossTenant);
+        assertEquals(0, c.errors, "counted apart from the errors");
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode memory(String tenant, String user, String text)
+            throws Exception {
+        return dev.loci.json.LociJson.mapper().readTree("{\"id\":\"m1\",\"scope\":{\"tenant\":\"" + tenant
+                + "\",\"userId\":\"" + user + "\"},\"text\":\"" + text + "\"}");
+    }
+
+    @Test
+    void theSpreadOfThePerMinuteFiguresIsTheirMinimumMedianAndMaximum() {
+        assertEquals("; min 80, median 95, max 400", SoakBenchmark.spread(List.of(400.0, 90.0, 80.0, 100.0)));
+        assertEquals("; min 7, median 7, max 7", SoakBenchmark.spread(List.of(7.0)));
+        assertEquals("", SoakBenchmark.spread(List.of()));
     }
 
     @Test
