@@ -656,8 +656,13 @@ final class SoakBenchmark {
     }
 
     private static JsonNode get(HttpClient http, String base, Client c, String user, String id) {
+        return jsonOrNull(http, c.token, base + "/v1/memories/" + enc(id) + "?userId=" + user);
+    }
+
+    /** The body of a GET answered 200, or null when it was not (or the server did not answer). */
+    private static JsonNode jsonOrNull(HttpClient http, String token, String url) {
         try {
-            var r = send(http, c.token, "GET", base + "/v1/memories/" + enc(id) + "?userId=" + user, null);
+            var r = send(http, token, "GET", url, null);
             return r.statusCode() == 200 ? LociJson.mapper().readTree(r.body()) : null;
         } catch (IOException e) {
             return null;
@@ -738,15 +743,7 @@ final class SoakBenchmark {
 
     /** The server's {@code /v1/stats} (memories, segments), or null when it does not answer. */
     private static JsonNode stats(HttpClient http, String base, String token) {
-        try {
-            var r = send(http, token, "GET", base + "/v1/stats", null);
-            return r.statusCode() == 200 ? LociJson.mapper().readTree(r.body()) : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return jsonOrNull(http, token, base + "/v1/stats");
     }
 
     /** Asks the server JVM for a full collection ({@code jcmd PID GC.run}); the GC log then says what is live. */
