@@ -652,6 +652,26 @@ final class SoakBenchmark {
             if (!ids.isEmpty()) {
                 c.lastId = ids.get(ids.size() - 1).asText();
             }
+            if (c.random.nextInt(10) == 0) {
+                retry(http, base, c, body.toString(), ids.size());
+            }
+        }
+    }
+
+    /**
+     * Sends an acknowledged remember again, as a client that lost the answer would: the same client
+     * ids must add nothing (and the next count check finds any duplicate that slipped in).
+     */
+    private static void retry(HttpClient http, String base, Client c, String body, int acknowledged)
+            throws IOException, InterruptedException {
+        op(c, "remember again");
+        var r = call(c, http, "POST", base + "/v1/memories", body);
+        if (check(c, "remember again", r, 200)) {
+            JsonNode again = LociJson.mapper().readTree(r.body());
+            if (again.path("added").asLong(-1) != 0 || again.path("skipped").asLong(-1) != acknowledged) {
+                c.error("remember again with the same client ids: " + r.body() + " (" + acknowledged
+                        + " acknowledged before)");
+            }
         }
     }
 

@@ -41,6 +41,9 @@ class CliSoakIT {
                 + "\\d+(, \\d+)* ms; min \\d+, median \\d+, max \\d+\n.*"), run.out());
         var remembered = Pattern.compile("(\\d+) remember").matcher(run.out());
         assertTrue(remembered.find() && Integer.parseInt(remembered.group(1)) > 0, "traffic flowed: " + run.out());
+        var again = Pattern.compile("(\\d+) remember again").matcher(run.out());
+        assertTrue(again.find() && Integer.parseInt(again.group(1)) > 0,
+                "acknowledged remembers were sent again with their client ids (and added nothing): " + run.out());
         assertTrue(run.out().contains("OK: no damage found") && run.out().contains("check: OK"), run.transcript());
         assertTrue(run.out().matches("(?s).*RSS: \\d+ MiB at the first sample.*"), run.out());
 
