@@ -154,14 +154,7 @@ final class Searchers {
 
     /** Those of {@code ids} stored in the tenant, as of every write that has returned, mostly without a refresh. */
     Set<String> existing(String tenant, Collection<String> ids) {
-        if (pending.tooMany()) {
-            release(acquire()); // refreshes, and so empties the map
-        }
-        try {
-            return pending.existing(tenant, ids, manager);
-        } catch (IOException | AlreadyClosedException e) {
-            throw index.failure("read", e);
-        }
+        return pendingRead(() -> pending.existing(tenant, ids, manager));
     }
 
     /**
@@ -170,14 +163,24 @@ final class Searchers {
      * the current searcher.
      */
     <T> T read(String key, PendingKeys.KeyRead<T> read) {
+        return pendingRead(() -> pending.read(key, manager, read));
+    }
+
+    /** A read answered from the pending keys, after a refresh when they have grown too many. */
+    private <T> T pendingRead(PendingRead<T> read) {
         if (pending.tooMany()) {
             release(acquire()); // refreshes, and so empties the map
         }
         try {
-            return pending.read(key, manager, read);
+            return read.run();
         } catch (IOException | AlreadyClosedException e) {
             throw index.failure("read", e);
         }
+    }
+
+    @FunctionalInterface
+    private interface PendingRead<T> {
+        T run() throws IOException;
     }
 
     /** Closes the searchers, then stops the search threads. */
