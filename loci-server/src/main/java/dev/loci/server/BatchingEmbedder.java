@@ -11,16 +11,22 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An {@link Embedder} that embeds the documents of concurrent calls together: requests that arrive
- * while a batch is being embedded wait for it and then go in the next batch, one call to the
- * wrapped embedder, and each caller gets back its own vectors. A model runs a batch of n texts in
- * far less than n times one text, so under concurrent load (a server's remember requests) this
- * raises ingest throughput toward the embedder's batched rate.
+ * while the embedder is busy wait and then go in the next batch, one call to the wrapped embedder,
+ * and each caller gets back its own vectors. A model runs a batch of n texts in far less than n
+ * times one text, so under concurrent load (a server's remember requests) this raises ingest
+ * throughput toward the embedder's batched rate. Up to {@link Config#maxInFlight()} batches are
+ * with the wrapped embedder at once: the next one gathers while one is embedded and queues for the
+ * model's workers, so a worker that finishes its share of a batch early starts on the next instead
+ * of idling until the batch's slowest share is done.
  *
  * <p><b>When it waits.</b> A call that finds the embedder idle, after a batch of a single call, is
  * embedded at once: one client alone pays no latency. After a batch that gathered several calls
@@ -47,12 +53,16 @@ public final class BatchingEmbedder implements Embedder {
     /**
      * How calls are gathered.
      *
-     * @param maxWait  the longest a batch waits for more calls under concurrent load (default 2 ms;
-     *                 zero: only calls already queued are gathered)
-     * @param maxTexts a batch stops gathering once it holds this many texts (default 64); a single
-     *                 call with more is still embedded whole
+     * @param maxWait     the longest a batch waits for more calls under concurrent load (default 2 ms;
+     *                    zero: only calls already queued are gathered)
+     * @param maxTexts    a batch stops gathering once it holds this many texts (default 64); a single
+     *                    call with more is still embedded whole
+     * @param maxInFlight batches handed to the wrapped embedder at once (default 2): while one is
+     *                    embedded the next gathers and follows it, so the model's workers never wait
+     *                    for the slowest part of a batch before starting on the next; 1 embeds one
+     *                    batch at a time, and calls arriving meanwhile wait for it to end
      */
-    public record Config(Duration maxWait, int maxTexts) {
+    public record Config(Duration maxWait, int maxTexts, int maxInFlight) {
         public Config {
             if (maxWait == null || maxWait.isNegative()) {
                 throw new InvalidInputException("maxWait", "must be a duration >= 0, was " + maxWait);
@@ -60,11 +70,19 @@ public final class BatchingEmbedder implements Embedder {
             if (maxTexts < 1) {
                 throw new InvalidInputException("maxTexts", "must be >= 1, was " + maxTexts);
             }
+            if (maxInFlight < 1 || maxInFlight > 64) {
+                throw new InvalidInputException("maxInFlight", "must be 1..64, was " + maxInFlight);
+            }
         }
 
-        /** 2 ms, 64 texts. */
+        /** One batch at a time. */
+        public Config(Duration maxWait, int maxTexts) {
+            this(maxWait, maxTexts, 1);
+        }
+
+        /** 2 ms, 64 texts, 2 batches in flight. */
         public static Config defaults() {
-            return new Config(Duration.ofMillis(2), 64);
+            return new Config(Duration.ofMillis(2), 64, 2);
         }
     }
 
@@ -85,6 +103,9 @@ public final class BatchingEmbedder implements Embedder {
     private final Config config;
     private final BlockingQueue<Call> queue = new LinkedBlockingQueue<>();
     private final Thread dispatcher;
+    /** One permit per batch that may be in the wrapped embedder at once; the dispatcher takes one before gathering. */
+    private final Semaphore slots;
+    private final ExecutorService embedding;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong texts = new AtomicLong();
@@ -93,6 +114,9 @@ public final class BatchingEmbedder implements Embedder {
     private BatchingEmbedder(Embedder delegate, Config config) {
         this.delegate = delegate;
         this.config = config;
+        this.slots = new Semaphore(config.maxInFlight());
+        this.embedding = Executors.newFixedThreadPool(config.maxInFlight(),
+                Thread.ofPlatform().name("loci-embed-batch-", 1).daemon().factory());
         this.dispatcher = Thread.ofPlatform().name("loci-embed-batcher").daemon().start(this::dispatch);
     }
 
@@ -187,12 +211,21 @@ public final class BatchingEmbedder implements Embedder {
     }
 
     private void dispatch() {
+        try {
+            gatherAndHandOver();
+        } finally {
+            slots.acquireUninterruptibly(config.maxInFlight()); // every batch handed over has been embedded
+            embedding.shutdown();
+        }
+    }
+
+    private void gatherAndHandOver() {
         boolean concurrent = false;
         boolean closing = false;
-        List<Call> batch = new ArrayList<>();
         while (!closing) {
             Call first;
             try {
+                slots.acquire(); // gathering starts once a batch may go: calls arriving meanwhile join it
                 first = queue.take();
             } catch (InterruptedException e) {
                 LOG.log(Level.WARNING, "batching thread interrupted; calls still queued fail");
@@ -200,8 +233,10 @@ public final class BatchingEmbedder implements Embedder {
                 return;
             }
             if (first == CLOSE) {
+                slots.release();
                 return;
             }
+            List<Call> batch = new ArrayList<>();
             batch.add(first);
             int size = first.texts().size();
             long deadline = System.nanoTime() + (concurrent ? config.maxWait().toNanos() : 0);
@@ -230,8 +265,14 @@ public final class BatchingEmbedder implements Embedder {
                 size += next.texts().size();
             }
             concurrent = batch.size() > 1;
-            embed(batch, size);
-            batch.clear();
+            int texts = size;
+            embedding.execute(() -> {
+                try {
+                    embed(batch, texts);
+                } finally {
+                    slots.release();
+                }
+            });
         }
         // CLOSE was taken while gathering: nothing can be queued behind it (close() adds it last, under the lock)
     }

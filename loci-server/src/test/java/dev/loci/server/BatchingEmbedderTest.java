@@ -239,6 +239,60 @@ class BatchingEmbedderTest {
     }
 
     @Test
+    void withTwoInFlightASecondBatchReachesTheModelWhileTheFirstIsHeldAndLaterCallsShareTheNext() throws Exception {
+        batcher = BatchingEmbedder.wrap(fake, new BatchingEmbedder.Config(Duration.ZERO, 64, 2));
+        CountDownLatch gate = holdNextBatch();
+        var first = async(() -> batcher.embedDocuments(List.of("first")));
+        fake.entered.acquire();
+        var second = async(() -> batcher.embedDocuments(List.of("second")));
+        fake.entered.acquire(); // in the model although the first batch has not come back
+        var third = async(() -> batcher.embedDocuments(List.of("t1")));
+        awaitQueued(1);
+        var fourth = async(() -> batcher.embedDocuments(List.of("f1", "f2")));
+        awaitQueued(2); // both batches in flight: these wait, together
+        assertEquals(List.of(1, 1), fake.batchSizes);
+        gate.countDown();
+        assertEquals(fake.real.embedDocuments(List.of("first")), first.get());
+        assertEquals(fake.real.embedDocuments(List.of("second")), second.get());
+        assertEquals(fake.real.embedDocuments(List.of("t1")), third.get());
+        assertEquals(fake.real.embedDocuments(List.of("f1", "f2")), fourth.get());
+        assertEquals(List.of(1, 1, 3), fake.batchSizes);
+        assertEquals(new BatchingEmbedder.Counts(3, 4, 5), batcher.counts());
+    }
+
+    @Test
+    void closeWaitsForEveryBatchInFlightBeforeClosingTheModel() throws Exception {
+        batcher = BatchingEmbedder.wrap(fake, new BatchingEmbedder.Config(Duration.ZERO, 64, 2));
+        CountDownLatch gate = holdNextBatch();
+        var first = async(() -> batcher.embedDocuments(List.of("first")));
+        fake.entered.acquire();
+        var second = async(() -> batcher.embedDocuments(List.of("second")));
+        fake.entered.acquire();
+        var queued = async(() -> batcher.embedDocuments(List.of("queued")));
+        awaitQueued(1);
+        var closing = async(() -> {
+            batcher.close();
+            return fake.closed;
+        });
+        while (!batcher.isClosed()) {
+            Thread.onSpinWait();
+        }
+        assertFalse(fake.closed, "the model closed with two batches still in it");
+        gate.countDown();
+        assertEquals(1, first.get().size());
+        assertEquals(1, second.get().size());
+        assertEquals(1, queued.get().size());
+        assertTrue(closing.get(), "close returned before closing the model");
+        assertEquals(List.of(1, 1, 1), fake.batchSizes);
+    }
+
+    @Test
+    void aConfigOutsideItsRangeIsRefusedNamingTheField() {
+        var e = assertThrows(InvalidInputException.class, () -> new BatchingEmbedder.Config(Duration.ZERO, 64, 0));
+        assertTrue(e.getMessage().contains("maxInFlight"), e.getMessage());
+    }
+
+    @Test
     void queriesGoStraightThrough() {
         batcher = BatchingEmbedder.wrap(fake, BatchingEmbedder.Config.defaults());
         assertEquals(fake.real.embedQuery("q"), batcher.embedQuery("q"));

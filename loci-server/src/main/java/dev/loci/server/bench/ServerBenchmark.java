@@ -11,6 +11,7 @@ import dev.loci.server.LociServer;
 import dev.loci.server.ServerOptions;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,6 +75,12 @@ public final class ServerBenchmark {
             }
             // Ingest against the embedder, in rounds that alternate the model alone, the server with
             // batching and one without, so all three see the same machine load.
+            // After the mixed levels the JIT is still compiling the remember-only path (a first round
+            // ran 10-15 points below the later ones): one round on each server first, not counted.
+            out.println("warm-up, not counted:");
+            level(http, server.port(), 32, opsPerLevel / 2, 1.0, ids, batcher.get(), out);
+            out.print("  batching off: ");
+            level(http, off.port(), 32, opsPerLevel / 2, 1.0, ids, null, out);
             double[] ratios = new double[ROUNDS];
             double[] ratiosOff = new double[ROUNDS];
             for (int round = 0; round < ROUNDS; round++) {
@@ -126,12 +133,15 @@ public final class ServerBenchmark {
         for (int b = 0; b < 4; b++) {
             engine.embedder().embedDocuments(batches.get(b)); // warm-up
         }
+        long cpu = processCpuNanos();
         long t = System.nanoTime();
         for (int b = 4; b < batches.size(); b++) {
             engine.embedder().embedDocuments(batches.get(b));
         }
-        double rate = (batches.size() - 4) * 32 / ((System.nanoTime() - t) / 1e9);
-        out.printf(Locale.ROOT, "  embedder batched rate (batches of 32, one caller): %.0f texts/s%n", rate);
+        double seconds = (System.nanoTime() - t) / 1e9;
+        double rate = (batches.size() - 4) * 32 / seconds;
+        out.printf(Locale.ROOT, "  embedder batched rate (batches of 32, one caller): %.0f texts/s, %.2f cores busy%n", rate,
+                (processCpuNanos() - cpu) / 1e9 / seconds);
         return rate;
     }
 
@@ -145,6 +155,7 @@ public final class ServerBenchmark {
         var before = batcher == null ? new BatchingEmbedder.Counts(0, 0, 0) : batcher.counts();
         long deadline = System.nanoTime() + LEVEL_LIMIT.toNanos();
         List<Thread> threads = new ArrayList<>();
+        long cpu = processCpuNanos();
         long start = System.nanoTime();
         for (int c = 0; c < clients; c++) {
             long[] rem = new long[maxOps];
@@ -194,6 +205,7 @@ public final class ServerBenchmark {
             t.join();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cores = (processCpuNanos() - cpu) / 1e9 / seconds;
         long[] rem = flatten(remember);
         long[] rec = flatten(recall);
         var after = batcher == null ? before : batcher.counts();
@@ -201,9 +213,9 @@ public final class ServerBenchmark {
                 : (double) (after.calls() - before.calls()) / (after.batches() - before.batches());
         double msgRate = rem.length == 0 ? 0 : messages.get() / seconds;
         out.printf(Locale.ROOT, "%2d clients, %s: %d ops in %.1f s = %.0f ops/s, %.0f messages/s remembered, "
-                        + "%d errors, %.1f embedder calls per batch%n", clients,
+                        + "%d errors, %.1f embedder calls per batch, %.2f cores busy%n", clients,
                 rememberShare == 1.0 ? "remember only" : "half remember, half recall", rem.length + rec.length, seconds,
-                (rem.length + rec.length) / seconds, msgRate, errors.get(), perBatch);
+                (rem.length + rec.length) / seconds, msgRate, errors.get(), perBatch, cores);
         out.println("    remember " + percentiles(rem));
         if (rec.length > 0) {
             out.println("    recall   " + percentiles(rec));
@@ -219,6 +231,7 @@ public final class ServerBenchmark {
         var before = batcher.counts();
         long deadline = System.nanoTime() + LEVEL_LIMIT.toNanos();
         List<Thread> running = new ArrayList<>();
+        long cpu = processCpuNanos();
         long start = System.nanoTime();
         for (int c = 0; c < threads; c++) {
             int client = c;
@@ -240,10 +253,18 @@ public final class ServerBenchmark {
             t.join();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cores = (processCpuNanos() - cpu) / 1e9 / seconds;
         var after = batcher.counts();
-        out.printf(Locale.ROOT, "32 threads in-process, remember only: %.0f messages/s, %.1f embedder calls per batch%n",
-                messages.get() / seconds, (double) (after.calls() - before.calls()) / Math.max(1, after.batches() - before.batches()));
+        out.printf(Locale.ROOT, "32 threads in-process, remember only: %.0f messages/s, %.1f embedder calls per batch, "
+                        + "%.2f cores busy%n", messages.get() / seconds,
+                (double) (after.calls() - before.calls()) / Math.max(1, after.batches() - before.batches()), cores);
         return messages.get() / seconds;
+    }
+
+    /** CPU time of this process (every thread: the model's, the server's, the clients', the JIT's, the GC's). */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
     }
 
     private static void recallOverhead(HttpClient http, int port, LociEngine engine, int n, PrintStream out) {

@@ -65,6 +65,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Under concurrent load, how long a batch waits for more requests (default 2 ms).")
     long batchWaitMs;
 
+    @Option(names = "--batches-in-flight", defaultValue = "2", paramLabel = "N",
+            description = "Batches with the model at once: the next gathers while one is embedded (default 2; "
+                    + "1: one at a time).")
+    int batchesInFlight;
+
     @Override
     public Integer call() {
         EmbeddedOptions engine = store.apply(EmbeddedOptions.defaults()); // bad store options fail before listening
@@ -93,7 +98,7 @@ public final class ServeCommand implements Callable<Integer> {
             options = options.withLocalAccess(local);
         }
         BatchingEmbedder.Config batching = new BatchingEmbedder.Config(Duration.ofMillis(batchWaitMs),
-                BatchingEmbedder.Config.defaults().maxTexts());
+                BatchingEmbedder.Config.defaults().maxTexts(), batchesInFlight);
         UnaryOperator<Embedder> embedder = noBatching ? UnaryOperator.identity()
                 : model -> BatchingEmbedder.wrap(model, batching);
         LociServer server = LociServer.startOpening(
