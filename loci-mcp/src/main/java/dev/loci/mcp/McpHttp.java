@@ -6,6 +6,8 @@ import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -13,6 +15,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,12 +28,28 @@ import java.util.Optional;
  * key's tenant (the key of each request decides, not the session it names).
  *
  * <p>Mount the servlet at {@value #ENDPOINT} with async support on (Jetty: {@code
- * holder.setAsyncSupported(true)}). Destroying it closes the MCP server, not the {@link Loci}.
+ * holder.setAsyncSupported(true)}). Destroying it closes the MCP server, not the {@link Loci}, and
+ * stops the threads the transport started (its idle-session sweeper runs on a scheduler of its own
+ * that closing the transport leaves running, and its thread would keep the JVM alive).
  * Thread-safe.
  */
 public final class McpHttp {
     /** The path the servlet answers on. */
     public static final String ENDPOINT = "/mcp";
+
+    /** While a transport is built on this thread, the schedulers it starts; null otherwise. */
+    private static final ThreadLocal<List<Scheduler>> STARTING = new ThreadLocal<>();
+
+    static {
+        // Additive and keyed: any other decorator or scheduler factory of the application stays as it was.
+        Schedulers.addExecutorServiceDecorator(McpHttp.class.getName(), (scheduler, executor) -> {
+            List<Scheduler> started = STARTING.get();
+            if (started != null) {
+                started.add(scheduler);
+            }
+            return executor;
+        });
+    }
 
     private McpHttp() {
     }
@@ -38,15 +58,22 @@ public final class McpHttp {
     public static HttpServlet servlet(Loci loci, McpAuth auth) {
         Objects.requireNonNull(loci, "loci");
         Objects.requireNonNull(auth, "auth");
-        var transport = HttpServletStreamableServerTransportProvider.builder()
-                .jsonMapper(McpJsonDefaults.getMapper())
-                .mcpEndpoint(ENDPOINT)
-                .contextExtractor(request -> McpTransportContext.create(
-                        Map.of(BearerServlet.CONNECTION, request.getAttribute(BearerServlet.CONNECTION))))
-                .build();
+        List<Scheduler> schedulers = new ArrayList<>();
+        HttpServletStreamableServerTransportProvider transport;
+        STARTING.set(schedulers);
+        try {
+            transport = HttpServletStreamableServerTransportProvider.builder()
+                    .jsonMapper(McpJsonDefaults.getMapper())
+                    .mcpEndpoint(ENDPOINT)
+                    .contextExtractor(request -> McpTransportContext.create(
+                            Map.of(BearerServlet.CONNECTION, request.getAttribute(BearerServlet.CONNECTION))))
+                    .build();
+        } finally {
+            STARTING.remove();
+        }
         McpSyncServer server = LociMcp.configure(McpServer.sync(transport), LociMcp.tools(loci,
                 exchange -> (ConnectionScope) exchange.transportContext().get(BearerServlet.CONNECTION)));
-        return new BearerServlet(transport, server, auth);
+        return new BearerServlet(transport, server, auth, List.copyOf(schedulers));
     }
 
     /** Checks the bearer key, then hands the request to the SDK's transport servlet. */
@@ -58,11 +85,14 @@ public final class McpHttp {
         private final transient HttpServletStreamableServerTransportProvider transport;
         private final transient McpSyncServer server;
         private final transient McpAuth auth;
+        private final transient List<Scheduler> schedulers;
 
-        BearerServlet(HttpServletStreamableServerTransportProvider transport, McpSyncServer server, McpAuth auth) {
+        BearerServlet(HttpServletStreamableServerTransportProvider transport, McpSyncServer server, McpAuth auth,
+                      List<Scheduler> schedulers) {
             this.transport = transport;
             this.server = server;
             this.auth = auth;
+            this.schedulers = schedulers;
         }
 
         @Override
@@ -95,7 +125,11 @@ public final class McpHttp {
 
         @Override
         public void destroy() {
-            server.closeGracefully();
+            try {
+                server.closeGracefully();
+            } finally {
+                schedulers.forEach(Scheduler::dispose);
+            }
             super.destroy();
         }
 
