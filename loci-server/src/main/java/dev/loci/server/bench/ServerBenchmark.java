@@ -61,9 +61,10 @@ public final class ServerBenchmark {
         ServerOptions options = ServerOptions.defaults().withPort(0).withMaxPendingRequests(256).withNoAuth("bench");
         try (LociServer server = LociServer.start(engine, options);
              LociServer off = LociServer.start(unbatched, options)) {
-            out.printf(Locale.ROOT, "server on 127.0.0.1:%d, model %s, batching wait %s ms, max %d texts%n",
-                    server.port(), engine.embedder().modelId(), BatchingEmbedder.Config.defaults().maxWait().toMillis(),
-                    BatchingEmbedder.Config.defaults().maxTexts());
+            var batching = BatchingEmbedder.Config.defaults();
+            out.printf(Locale.ROOT, "server on 127.0.0.1:%d, model %s, batching wait %s ms, max %d texts, %d batches in "
+                    + "flight%n", server.port(), engine.embedder().modelId(), batching.maxWait().toMillis(),
+                    batching.maxTexts(), batching.maxInFlight());
             out.println("load average before: " + loadAverage());
             seed(engine);
             seed(unbatched);
