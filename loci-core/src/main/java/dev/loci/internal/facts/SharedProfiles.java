@@ -78,18 +78,25 @@ final class SharedProfiles {
     private final KnownFacts known;
     private final ProfileBuilder profiles;
     private final FactConsolidator consolidator;
+    /** The stored facts rewritten by the current call, written before the profiles. */
+    private final FactRewrites rewrites;
     /** Counts the profile writes refused and redone. */
     private final WriteConflicts conflicts;
     /** Profiles of the current call, held back until its other records are written. */
     private final Map<Scope, Pending> pending = new LinkedHashMap<>();
 
-    /** @param unsettled the user's facts were found stored without their profile: settle before writing */
+    /**
+     * @param unsettled the user's facts were found stored without their profile, or one of them met
+     *                  a conflict when it was rewritten: settle before writing
+     */
     private record Pending(StoredMemory profile, VersionedMemory read, Instant now, boolean unsettled) {
     }
 
     SharedProfiles(MemoryStore store, Supersession rule, ConsolidationConfig consolidation, KnownFacts known,
-                   ProfileBuilder profiles, FactConsolidator consolidator, WriteConflicts conflicts) {
+                   ProfileBuilder profiles, FactConsolidator consolidator, FactRewrites rewrites,
+                   WriteConflicts conflicts) {
         this.conflicts = conflicts;
+        this.rewrites = rewrites;
         this.store = store;
         this.shared = (SharedStore) store;
         this.rule = rule;
@@ -101,10 +108,12 @@ final class SharedProfiles {
 
     /**
      * The records to write now: {@code all} without its profiles, which are held back (each with
-     * the version read with its user's facts) until {@link #commit}.
+     * the version read with its user's facts) until {@link #commit}, nor the stored facts
+     * {@code batch} rewrote, held back likewise ({@link FactRewrites#holdBack}).
      */
-    List<StoredMemory> holdBack(List<StoredMemory> all, Instant now) {
+    List<StoredMemory> holdBack(List<StoredMemory> all, FactBatch batch, Instant now) {
         pending.clear();
+        all = rewrites.holdBack(all, batch);
         var out = new ArrayList<StoredMemory>(all.size());
         for (StoredMemory r : all) {
             Memory m = r.memory();
@@ -120,13 +129,22 @@ final class SharedProfiles {
     }
 
     /**
-     * Once the rest is written: writes each held-back profile if unchanged, settling after a
-     * conflict. A failure is logged, not thrown: the turns and facts are stored already (a retry of
-     * the call would find them there and do nothing), and the user's next fact change writes the
+     * Once the rest is written: writes the held-back facts, each if unchanged (made again on the
+     * stored version after a conflict, {@link FactRewrites#commit}), then each held-back profile if
+     * unchanged, settling after a conflict (and first, for a user whose facts met one). A failed
+     * profile write is logged, not thrown: the turns and facts are stored already (a retry of the
+     * call would find them there and do nothing), and the user's next fact change writes the
      * profile again from the store.
      */
     void commit() {
         try {
+            Set<Scope> raced = rewrites.commit();
+            for (var e : pending.entrySet()) {
+                if (raced.contains(e.getKey()) && !e.getValue().unsettled()) {
+                    Pending p = e.getValue();
+                    e.setValue(new Pending(p.profile(), p.read(), p.now(), true));
+                }
+            }
             for (var e : pending.entrySet()) {
                 try {
                     commit(e.getKey(), e.getValue());
