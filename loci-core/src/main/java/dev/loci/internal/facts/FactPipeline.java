@@ -2,6 +2,7 @@ package dev.loci.internal.facts;
 
 import dev.loci.ConsolidationConfig;
 import dev.loci.Memory;
+import dev.loci.Scope;
 import dev.loci.internal.util.WriteConflicts;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.Extractor;
@@ -11,6 +12,7 @@ import dev.loci.spi.Statement;
 import dev.loci.spi.StoredMemory;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -114,6 +116,32 @@ public final class FactPipeline {
         if (shared) {
             sharedProfiles.commit();
         }
+    }
+
+    /**
+     * Whether other processes write the store: then a call that changes no fact still hands its
+     * turns to {@link #settleIfUnsettled}.
+     */
+    public boolean shared() {
+        return shared;
+    }
+
+    /**
+     * Over a {@link SharedStore}, for a call that changes no fact (a remember without a statement;
+     * the caller holds the lock): each user of {@code turns} whose profile was not built from their
+     * current facts (another server stored facts and stopped before its profile) has them settled
+     * and the profile written ({@link SharedProfiles}), so such facts wait for the user's next call
+     * of any kind, not for their next statement. Costs each user one real-time read of the profile
+     * and one listing of their facts. Nothing over a store that is not shared.
+     */
+    public void settleIfUnsettled(List<Memory> turns, Instant now) {
+        if (!shared) {
+            return;
+        }
+        forgetIfShared();
+        var users = new LinkedHashSet<Scope>();
+        turns.forEach(t -> FactRecords.userOf(t.scope()).ifPresent(users::add));
+        users.forEach(user -> sharedProfiles.settleIfUnsettled(user, now));
     }
 
     /**

@@ -158,6 +158,27 @@ final class SharedProfiles {
         }
     }
 
+    /**
+     * A call that changes none of the user's facts (a remember without a statement) checks that
+     * their profile was built from their current facts (cheaply, {@link KnownFacts#unsettled}) and,
+     * if not (a server stored facts and stopped, or gave up, before its profile), settles them and
+     * writes the profile as after a conflict. A failure is logged, not thrown: the call's turns are
+     * stored, and the next call of the user checks again.
+     */
+    void settleIfUnsettled(Scope user, Instant now) {
+        try {
+            if (!known.unsettled(user, now)) {
+                return;
+            }
+            known.drop(user);
+            KnownFacts.UserFacts k = known.of(user, now);
+            commit(user, new Pending(null, k.profileRead, now, true));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "settling the facts of " + user + " failed; the user's next call"
+                    + " settles them", e);
+        }
+    }
+
     private void commit(Scope user, Pending p) {
         StoredMemory profile = p.profile();
         VersionedMemory read = p.read();
