@@ -8,6 +8,9 @@ import dev.loci.engine.LociEngine;
 import dev.loci.spi.ConditionalWrite;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
+import dev.loci.spi.StoredMemory;
+import dev.loci.spi.WriteConflictException;
+import dev.loci.testkit.ForwardingSharedStore;
 import dev.loci.testkit.HashingEmbedder;
 import dev.loci.testkit.InMemoryStore;
 import dev.loci.testkit.ManualClock;
@@ -215,6 +218,81 @@ class SharedFactsTest {
                 assertEquals(fromScratch(BOSTON, denver), State.of(shared));
             }
             assertEquals(1, conflicts, "A's repair met B's closing: " + run);
+        }
+    }
+
+    /**
+     * Servers A and B race ("I live in Boston" on A, "I moved to Denver" said later on B), so A's
+     * profile write is refused and A settles: Denver closes Boston. Just before A writes Boston
+     * closed, server C reinforces Boston ("I live in Boston now", said in between) to the end. A's
+     * settling write of Boston is refused and made again on C's version: Boston ends closed by
+     * Denver with C's turn among its sources, as one engine builds it in the order said.
+     */
+    @Test
+    void aFactSettledWhileAThirdServerReinforcesItKeepsThatServersSource() {
+        var denver = new Said("I moved to Denver last month.", T.plus(Duration.ofDays(10)), "m2");
+        var again = new Said("I live in Boston now.", T.plus(Duration.ofDays(5)), "m3");
+        var shared = new SharedInMemoryStore();
+        var clock = clock();
+        try (var b = engine(shared, clock); var c = engine(shared, clock)) {
+            var settling = new SettlingStore(shared, () -> b.remember(MAYA, List.of(denver.message())),
+                    () -> c.remember(MAYA, List.of(again.message())));
+            try (var a = engine(settling, clock)) {
+                a.remember(MAYA, List.of(BOSTON.message()));
+            }
+            assertTrue(settling.cRan, "server A stopped before writing what it settled and server C ran");
+        }
+        Memory boston = fact(shared, "boston");
+        assertEquals(denver.at(), boston.validTo(), "closed by the move");
+        assertEquals(2, boston.sourceIds().size(), "C's turn kept among Boston's sources: " + boston.sourceIds());
+        assertEquals(fromScratch(BOSTON, again, denver), State.of(shared));
+    }
+
+    /**
+     * Server A's view: before its first fact write server B runs; once a profile write of A was
+     * refused (A then settles), before its next fact write server C runs.
+     */
+    static final class SettlingStore extends ForwardingSharedStore<SharedInMemoryStore> {
+        private final Runnable b;
+        private final Runnable c;
+        private boolean bRan;
+        private boolean profileRefused;
+        boolean cRan;
+
+        SettlingStore(SharedInMemoryStore shared, Runnable b, Runnable c) {
+            super(shared);
+            this.b = b;
+            this.c = c;
+        }
+
+        private void beforeFacts(boolean facts) {
+            if (!facts) {
+                return;
+            }
+            if (!bRan) {
+                bRan = true;
+                b.run();
+            } else if (profileRefused && !cRan) {
+                cRan = true;
+                c.run();
+            }
+        }
+
+        @Override
+        public void write(List<StoredMemory> batch) {
+            beforeFacts(batch.stream().anyMatch(r -> r.memory().kind() == Kind.FACT));
+            super.write(batch);
+        }
+
+        @Override
+        public void writeIf(List<ConditionalWrite> batch) {
+            beforeFacts(batch.stream().anyMatch(w -> w.record().memory().kind() == Kind.FACT));
+            try {
+                super.writeIf(batch);
+            } catch (WriteConflictException e) {
+                profileRefused |= batch.stream().anyMatch(w -> w.record().memory().kind() == Kind.PROFILE);
+                throw e;
+            }
         }
     }
 

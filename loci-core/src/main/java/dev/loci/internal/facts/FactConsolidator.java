@@ -199,7 +199,7 @@ final class FactConsolidator {
      * (another process closed it with a statement said no later) keeps that closing: between two
      * statements that close one fact, the one said first does.
      */
-    private static FactEdit closing(Instant until, String by) {
+    static FactEdit closing(Instant until, String by) {
         return (fact, added) -> fact == null || (fact.validTo() != null && !fact.validTo().isAfter(until)) ? fact
                 : closed(fact, until, by);
     }

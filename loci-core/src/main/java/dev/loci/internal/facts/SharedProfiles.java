@@ -5,7 +5,6 @@ import static dev.loci.internal.facts.FactRecords.SUBJECT;
 import static dev.loci.internal.facts.FactRecords.TURN;
 import static dev.loci.internal.facts.FactRecords.statementOf;
 import static dev.loci.internal.facts.FactRecords.userOf;
-import static dev.loci.internal.facts.FactRecords.validUntil;
 import static dev.loci.internal.facts.FactRecords.withSources;
 
 import dev.loci.ConsolidationConfig;
@@ -219,7 +218,11 @@ final class SharedProfiles {
                     rest.add(r);
                 }
             }
-            store.write(rest);
+            store.write(rewrites.holdBack(rest, batch));
+            if (!rewrites.commit().isEmpty() && attempt < MAX_ATTEMPTS) {
+                // a fact changed while it was settled (made again on its new version): settle again on what is stored
+                settleFirst = true;
+            }
         }
     }
 
@@ -237,8 +240,11 @@ final class SharedProfiles {
      */
     private FactBatch settle(Scope user, KnownFacts.UserFacts k, Instant now) {
         var batch = new FactBatch();
+        String tenant = user.tenant();
         List<Memory> current = k.facts.values().stream().filter(m -> m.validTo() == null && known.current(m, now))
                 .sorted(Comparator.comparing(Memory::occurredAt).thenComparing(Memory::id)).toList();
+        // each fact settled is rewritten only if unchanged since this read (FactRewrites): one round trip
+        rewrites.read(tenant, current.stream().map(Memory::id).toList(), batch);
         Map<String, List<Memory>> bySubject = new LinkedHashMap<>();
         List<Memory> copies = new ArrayList<>();
         for (Memory said : current) {
@@ -253,23 +259,24 @@ final class SharedProfiles {
             }
             if (same >= 0) {
                 Memory first = before.get(same);
-                Memory folded = folded(first, f, now);
-                before.set(same, folded);
-                batch.put(folded, k.vectors.get(first.id()));
+                Memory copy = f;
+                before.set(same, folded(first, copy, now));
+                rewrites.rewrite(tenant, first.id(), batch, () -> first, k.vectors.get(first.id()),
+                        (m, added) -> m == null ? null : folded(m, copy, now));
                 copies.add(f);
                 continue;
             }
             for (Memory earlier : List.copyOf(before)) {
                 if (rule.decide(statementOf(earlier), statementOf(f), similarity(k, earlier, f)).supersedes()) {
                     before.remove(earlier);
-                    batch.put(validUntil(earlier, f.occurredAt(), earlier.lifecycle().withSupersededBy(f.id())),
-                            k.vectors.get(earlier.id()));
+                    rewrites.rewrite(tenant, earlier.id(), batch, () -> earlier, k.vectors.get(earlier.id()),
+                            FactConsolidator.closing(f.occurredAt(), f.id()));
                     batch.link(earlier.metadata().get(TURN), f.metadata().get(TURN));
                     f = f.withLifecycle(f.lifecycle().withSupersedes(earlier.id()));
+                    String closedId = earlier.id();
+                    rewrites.rewrite(tenant, f.id(), batch, () -> said, k.vectors.get(f.id()),
+                            (m, added) -> m == null ? null : m.withLifecycle(m.lifecycle().withSupersedes(closedId)));
                 }
-            }
-            if (f != said) {
-                batch.put(f, k.vectors.get(f.id()));
             }
             before.add(f);
         }
@@ -337,8 +344,8 @@ final class SharedProfiles {
                     }
                     double sim = cosine(vector, k.vectors.get(between.id()));
                     if (rule.decide(statementOf(closed), statementOf(between), sim).supersedes()) {
-                        batch.put(validUntil(closed, between.occurredAt(),
-                                closed.lifecycle().withSupersededBy(between.id())), vector);
+                        rewrites.rewrite(user.tenant(), closed.id(), batch, () -> closed, vector,
+                                FactConsolidator.closing(between.occurredAt(), between.id()));
                         batch.link(closed.metadata().get(TURN), between.metadata().get(TURN));
                         break;
                     }
