@@ -151,6 +151,36 @@ class SharedProfilesTest {
     }
 
     /**
+     * As above, but the user's next call says nothing a fact is read from ("Thanks, talk
+     * tomorrow."): it still finds the facts differ from those the profile was built from, settles
+     * them and writes the profile one engine builds from scratch.
+     */
+    @Test
+    void factsStoredWithoutTheirProfileAreSettledByTheUsersNextCallWithoutAStatement() {
+        var boston = new Said("I live in Boston.", T, "m1");
+        var denver = new Said("I moved to Denver last month.", T.plus(Duration.ofDays(10)), "m2");
+        var thanks = new Said("Thanks, talk tomorrow.", T.plus(Duration.ofDays(20)), "m3");
+        var shared = new SharedInMemoryStore();
+        var clock = new ManualClock(T.plus(Duration.ofDays(100)));
+        try (var b = engine(shared, clock)) {
+            var killed = new PausingStore(shared, Pause.BEFORE_FACTS, () -> b.remember(MAYA, List.of(boston.message())));
+            killed.killBeforeProfile = true;
+            try (var a = engine(killed, clock)) {
+                a.remember(MAYA, List.of(denver.message()));
+            }
+            assertTrue(killed.paused);
+        }
+        assertEquals(List.of("residence=boston", "residence=denver"), State.of(shared).current(),
+                "the killed server's fact is stored unsettled");
+
+        try (var c = engine(shared, clock)) {
+            c.remember(MAYA, List.of(thanks.message()));
+        }
+        assertEquals(fromScratch(List.of(boston, denver, thanks)), State.of(shared));
+        assertEquals(List.of("residence=denver"), State.of(shared).current());
+    }
+
+    /**
      * Rounds of two calls racing, each call with several statements of which some contradict what
      * the other server says at the same moment: the end state is the one built from scratch.
      */

@@ -6,6 +6,7 @@ import dev.loci.internal.util.IndexKeys;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.StoredMemory;
+import dev.loci.spi.VersionedMemory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,6 +27,16 @@ final class FactBatch {
     private final Map<String, String> supersededBy = new LinkedHashMap<>();
     /** Turn id → a turn one of whose facts it closed. */
     private final Map<String, String> supersedes = new LinkedHashMap<>();
+    /**
+     * Over a shared store: the stored facts this call read to rewrite, as read with their version
+     * (null: gone), by id ({@link FactRewrites}).
+     */
+    final Map<String, VersionedMemory> read = new LinkedHashMap<>();
+    /**
+     * Over a shared store: what this call changed in each stored fact it rewrites, in order, by
+     * id: done again on the fact as stored now if another process rewrote it meanwhile.
+     */
+    final Map<String, List<FactEdit>> edits = new LinkedHashMap<>();
 
     /** Records that a statement of turn {@code newer} closed one of turn {@code older}. */
     void link(String older, String newer) {

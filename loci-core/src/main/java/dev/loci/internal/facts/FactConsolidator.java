@@ -63,14 +63,17 @@ final class FactConsolidator {
     private final ConsolidationConfig consolidation;
     private final KnownFacts known;
     private final ProfileBuilder profiles;
+    /** Rewrites stored facts (conditionally over a shared store). */
+    private final FactRewrites rewrites;
 
     FactConsolidator(Supersession rule, MemoryStore store, ConsolidationConfig consolidation, KnownFacts known,
-                     ProfileBuilder profiles) {
+                     ProfileBuilder profiles, FactRewrites rewrites) {
         this.rule = rule;
         this.store = store;
         this.consolidation = consolidation;
         this.known = known;
         this.profiles = profiles;
+        this.rewrites = rewrites;
     }
 
     /**
@@ -78,11 +81,11 @@ final class FactConsolidator {
      * {@code statements}: the {@code organised} records of the call (turns and episodes; a turn
      * whose statement a later one contradicts, or that contradicts an earlier one, gets its
      * supersession link), then the new and rewritten facts, the turns already stored that get a
-     * link, and the profiles.
+     * link, and the profiles. {@code batch} is new, and holds what was rewritten and how once this
+     * returns.
      */
-    List<StoredMemory> consolidate(List<StoredMemory> organised, List<Memory> turns, List<Embedding> vectors,
-                                   List<List<Statement>> statements, Instant now) {
-        var batch = new FactBatch();
+    List<StoredMemory> consolidate(FactBatch batch, List<StoredMemory> organised, List<Memory> turns,
+                                   List<Embedding> vectors, List<List<Statement>> statements, Instant now) {
         for (int i = 0; i < turns.size(); i++) {
             consolidateTurn(turns.get(i), vectors.get(i), statements.get(i), now, batch, "");
         }
@@ -137,8 +140,7 @@ final class FactConsolidator {
         List<Memory> current = currentFacts(turn.scope(), st, now, batch);
         for (Memory fact : current) {
             if (sameClaim(statementOf(fact), st)) {
-                Memory latest = latest(fact, batch);
-                batch.put(reinforced(latest, turn, now), vectorOf(latest, batch));
+                rewrite(fact, batch, reinforcement(turn, vector, k, st, now, tag));
                 return;
             }
         }
@@ -150,13 +152,12 @@ final class FactConsolidator {
                 if (rule.decide(st, theirs, similarity(vector, other, batch)).supersedes()) {
                     fact = closed(fact, other.occurredAt(), other.id());
                     batch.link(turn.id(), other.metadata().get(TURN));
-                    Memory latest = latest(other, batch);
-                    batch.put(latest.withLifecycle(latest.lifecycle().withSupersedes(fact.id())),
-                            vectorOf(latest, batch));
+                    String closedId = fact.id();
+                    rewrite(other, batch, (f, added) -> f == null ? null
+                            : f.withLifecycle(f.lifecycle().withSupersedes(closedId)));
                 }
             } else if (rule.decide(theirs, st, similarity(vector, other, batch)).supersedes()) {
-                Memory latest = latest(other, batch);
-                batch.put(closed(latest, turn.occurredAt(), fact.id()), vectorOf(latest, batch));
+                rewrite(other, batch, closing(turn.occurredAt(), fact.id()));
                 batch.link(other.metadata().get(TURN), turn.id());
                 if (fact.validTo() == null) {
                     fact = fact.withLifecycle(fact.lifecycle().withSupersedes(other.id()));
@@ -164,6 +165,43 @@ final class FactConsolidator {
             }
         }
         batch.put(fact, vector);
+    }
+
+    /**
+     * Rewrites a current fact with {@code edit}, from this call's version, else the store's (a
+     * known copy may lag behind a rewrite of its lifecycle, such as pinning; over a shared store
+     * the one read with its version, see {@link FactRewrites}).
+     */
+    private void rewrite(Memory fact, FactBatch batch, FactEdit edit) {
+        String tenant = fact.scope().tenant();
+        rewrites.rewrite(tenant, fact.id(), batch, () -> store.get(tenant, fact.id()).orElse(fact),
+                vectorOf(fact, batch), edit);
+    }
+
+    /**
+     * The same claim made again by the {@code k}-th statement of {@code turn}: its turn joins the
+     * fact's sources. Made again after a conflict on a fact another process closed before the
+     * claim was said, or deleted, the claim is stored as a new fact instead (settled with the
+     * user's others before the profile is written).
+     */
+    private static FactEdit reinforcement(Memory turn, Embedding vector, int k, Statement st, Instant now, String tag) {
+        return (fact, added) -> {
+            if (fact != null && (fact.validTo() == null || fact.validTo().isAfter(turn.occurredAt()))) {
+                return reinforced(fact, turn, now);
+            }
+            added.put(newFact(turn, k, st, now, tag), vector);
+            return fact;
+        };
+    }
+
+    /**
+     * Closes a fact as of {@code until} by the fact {@code by}. A fact already closed by then
+     * (another process closed it with a statement said no later) keeps that closing: between two
+     * statements that close one fact, the one said first does.
+     */
+    static FactEdit closing(Instant until, String by) {
+        return (fact, added) -> fact == null || (fact.validTo() != null && !fact.validTo().isAfter(until)) ? fact
+                : closed(fact, until, by);
     }
 
     /** The same claim: same polarity and the same named value (two unnamed values are two events). */
@@ -193,15 +231,6 @@ final class FactConsolidator {
         return v;
     }
 
-    /**
-     * The fact as stored now, before it is rewritten: this call's version, else the store's (a
-     * known copy may lag behind a rewrite of its lifecycle, such as pinning).
-     */
-    private Memory latest(Memory fact, FactBatch batch) {
-        Memory mine = batch.memories.get(fact.id());
-        return mine != null ? mine : store.get(fact.scope().tenant(), fact.id()).orElse(fact);
-    }
-
     /** Current facts of the turn's owner on the statement's subject and attribute: this call's, then the store's. */
     private List<Memory> currentFacts(Scope scope, Statement st, Instant now, FactBatch batch) {
         var out = new LinkedHashMap<String, Memory>();
@@ -221,6 +250,7 @@ final class FactConsolidator {
                 }
             }
         }
+        rewrites.refresh(owner.tenant(), out, batch);
         for (Memory m : batch.memories.values()) {
             if (m.kind() == Kind.FACT && owner.covers(m.scope()) && about(m, st)) {
                 out.put(m.id(), m);

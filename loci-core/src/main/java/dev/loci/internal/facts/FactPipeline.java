@@ -2,6 +2,7 @@ package dev.loci.internal.facts;
 
 import dev.loci.ConsolidationConfig;
 import dev.loci.Memory;
+import dev.loci.Scope;
 import dev.loci.internal.util.WriteConflicts;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.Extractor;
@@ -11,6 +12,7 @@ import dev.loci.spi.Statement;
 import dev.loci.spi.StoredMemory;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -39,7 +41,9 @@ import java.util.List;
  * profile from different views; {@link #read} is thread-safe when the extractor is. Over a
  * {@link SharedStore} the current facts are not kept between calls (another process may have
  * changed them), and a profile is written last, only if unchanged since its facts were read, the
- * facts settled and the profile rebuilt after a conflict ({@link SharedProfiles}): the lock
+ * facts settled and the profile rebuilt after a conflict ({@link SharedProfiles}); a stored fact
+ * is rewritten (reinforced, closed, repaired) only if unchanged since it was read, its changes
+ * made again on the other process's version after a conflict ({@link FactRewrites}): the lock
  * serialises only this process's calls, the conditional write those of every process.
  */
 public final class FactPipeline {
@@ -63,11 +67,13 @@ public final class FactPipeline {
         this.known = new KnownFacts(store);
         this.shared = store instanceof SharedStore;
         var profiles = new ProfileBuilder(store, known);
-        this.consolidator = new FactConsolidator(rule, store, consolidation, known, profiles);
+        var rewrites = new FactRewrites(store, consolidation, conflicts);
+        this.consolidator = new FactConsolidator(rule, store, consolidation, known, profiles, rewrites);
         this.sharedProfiles = shared ? new SharedProfiles(store, rule, consolidation, known, profiles, consolidator,
-                conflicts)
+                rewrites, conflicts)
                 : null;
-        this.repairs = new FactRepairs(store, consolidation, reader, consolidator, profiles, known, sharedProfiles);
+        this.repairs = new FactRepairs(store, consolidation, reader, consolidator, profiles, known, rewrites,
+                sharedProfiles);
     }
 
     /** The statements of each turn, in order (none for assistant and system turns). Thread-safe. */
@@ -85,28 +91,57 @@ public final class FactPipeline {
      * {@code statements} as {@link #read} gave them: the {@code organised} records of the call
      * (turns and episodes, some with a supersession link), then the new and rewritten facts, the
      * turns already stored that get a link, and the profiles. Once the caller has written them, it
-     * hands them to {@link #rememberCurrentFacts}. Over a {@link SharedStore} the profiles are not
-     * among them: {@link #rememberCurrentFacts} writes them, after the rest and only if unchanged
-     * ({@link SharedProfiles}).
+     * hands them to {@link #rememberCurrentFacts}. Over a {@link SharedStore} the stored facts this
+     * call rewrites and the profiles are not among them: {@link #rememberCurrentFacts} writes them,
+     * after the rest and each only if unchanged ({@link FactRewrites}, {@link SharedProfiles}).
      */
     public List<StoredMemory> consolidate(List<StoredMemory> organised, List<Memory> turns, List<Embedding> vectors,
                                           List<List<Statement>> statements, Instant now) {
         forgetIfShared();
-        List<StoredMemory> all = consolidator.consolidate(organised, turns, vectors, statements, now);
-        return shared ? sharedProfiles.holdBack(all, now) : all;
+        var batch = new FactBatch();
+        List<StoredMemory> all = consolidator.consolidate(batch, organised, turns, vectors, statements, now);
+        return shared ? sharedProfiles.holdBack(all, batch, now) : all;
     }
 
     /**
      * Keeps in memory the users' current facts as {@code written} (what {@link #consolidate}
-     * returned, now stored) left them. Over a {@link SharedStore}, then writes the profiles held
-     * back, each only if no other process changed it since its facts were read; after a conflict
-     * the user's facts are read again, settled and the profile rebuilt ({@link SharedProfiles}).
+     * returned, now stored) left them. Over a {@link SharedStore}, then writes the rewritten facts
+     * held back, each only if no other process changed it since it was read (else read again and
+     * changed again, {@link FactRewrites}), and then the profiles, each only if no other process
+     * changed it since its facts were read; after a conflict on either the user's facts are read
+     * again, settled and the profile rebuilt ({@link SharedProfiles}).
      */
     public void rememberCurrentFacts(List<StoredMemory> written) {
         known.rememberCurrentFacts(written);
         if (shared) {
             sharedProfiles.commit();
         }
+    }
+
+    /**
+     * Whether other processes write the store: then a call that changes no fact still hands its
+     * turns to {@link #settleIfUnsettled}.
+     */
+    public boolean shared() {
+        return shared;
+    }
+
+    /**
+     * Over a {@link SharedStore}, for a call that changes no fact (a remember without a statement;
+     * the caller holds the lock): each user of {@code turns} whose profile was not built from their
+     * current facts (another server stored facts and stopped before its profile) has them settled
+     * and the profile written ({@link SharedProfiles}), so such facts wait for the user's next call
+     * of any kind, not for their next statement. Costs each user one real-time read of the profile
+     * and one listing of their facts. Nothing over a store that is not shared.
+     */
+    public void settleIfUnsettled(List<Memory> turns, Instant now) {
+        if (!shared) {
+            return;
+        }
+        forgetIfShared();
+        var users = new LinkedHashSet<Scope>();
+        turns.forEach(t -> FactRecords.userOf(t.scope()).ifPresent(users::add));
+        users.forEach(user -> sharedProfiles.settleIfUnsettled(user, now));
     }
 
     /**

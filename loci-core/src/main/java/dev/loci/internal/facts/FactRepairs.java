@@ -51,9 +51,12 @@ final class FactRepairs {
     /** Over a shared store, writes the profiles last and only if unchanged; null otherwise. */
     private final SharedProfiles shared;
     private final KnownFacts known;
+    /** Rewrites stored facts (conditionally over a shared store). */
+    private final FactRewrites rewrites;
 
     FactRepairs(MemoryStore store, ConsolidationConfig consolidation, FactReader reader, FactConsolidator consolidator,
-                ProfileBuilder profiles, KnownFacts known, SharedProfiles shared) {
+                ProfileBuilder profiles, KnownFacts known, FactRewrites rewrites, SharedProfiles shared) {
+        this.rewrites = rewrites;
         this.store = store;
         this.consolidation = consolidation;
         this.reader = reader;
@@ -126,7 +129,9 @@ final class FactRepairs {
         var readFrom = new SearchFilter(owner(before.scope()), Set.of(Kind.FACT), null,
                 Map.of(TURN, before.id())).visibleAt(now);
         for (Memory fact : store.list(readFrom, MAX_CURRENT)) {
-            batch.put(validUntil(fact, now, fact.lifecycle()), null);
+            rewrites.rewrite(fact.scope().tenant(), fact.id(), batch, () -> fact, null,
+                    (f, added) -> f == null || (f.validTo() != null && !f.validTo().isAfter(now)) ? f
+                            : validUntil(f, now, f.lifecycle()));
         }
         consolidator.consolidateTurn(after, vector, reader.read(after), now, batch, "v" + after.version() + ":");
         if (batch.memories.isEmpty()) {
@@ -142,7 +147,7 @@ final class FactRepairs {
     private void write(FactBatch batch, Instant now) {
         List<StoredMemory> written = batch.stored(consolidation);
         if (shared != null) {
-            written = shared.holdBack(written, now);
+            written = shared.holdBack(written, batch, now);
         }
         store.write(written);
         known.rememberCurrentFacts(written);
@@ -157,34 +162,42 @@ final class FactRepairs {
         if (closedId == null || goneIds.contains(closedId)) {
             return;
         }
-        Optional<Memory> closed = Optional.ofNullable(batch.memories.get(closedId)).or(() -> store.get(tenant, closedId));
-        closed.filter(c -> deletedFact.id().equals(c.lifecycle().supersededBy())).ifPresent(c -> {
-            batch.put(validUntil(c, null, c.lifecycle().withSupersededBy(null)), batch.vectors.get(c.id()));
+        String by = deletedFact.id();
+        Memory reopened = rewrites.rewrite(tenant, closedId, batch, () -> store.get(tenant, closedId).orElse(null),
+                batch.vectors.get(closedId), (c, added) -> c == null || !by.equals(c.lifecycle().supersededBy()) ? c
+                        : validUntil(c, null, c.lifecycle().withSupersededBy(null)));
+        if (reopened != null) {
             // Its turn is no longer superseded by a turn that is gone.
-            String turnId = c.metadata().get(TURN);
+            String turnId = reopened.metadata().get(TURN);
             Optional.ofNullable(turnId).filter(t -> !goneIds.contains(t)).flatMap(t -> store.get(tenant, t))
                     .filter(t -> t.lifecycle().supersededBy() != null && goneIds.contains(t.lifecycle().supersededBy()))
                     .ifPresent(t -> batch.put(t.withLifecycle(t.lifecycle().withSupersededBy(null)), null));
-        });
+        }
     }
 
     /** Drops a deleted turn from the sources of the facts it reinforced. */
     private void unsource(Memory turn, Set<String> goneIds, FactBatch batch) {
+        String gone = turn.id();
+        FactEdit unsourced = (fact, added) -> {
+            if (fact == null || !fact.sourceIds().contains(gone)) {
+                return fact;
+            }
+            var sources = new ArrayList<>(fact.sourceIds());
+            var children = new ArrayList<>(fact.childIds());
+            sources.remove(gone);
+            children.remove(gone);
+            return withSources(fact, sources, children, fact.importance(), fact.lifecycle());
+        };
         // Reinforced facts are found through the fact the turn's statements would make: same subject and attribute.
         for (Statement st : reader.read(turn)) {
             var same = new SearchFilter(owner(turn.scope()), Set.of(Kind.FACT), null,
                     Map.of(SUBJECT, st.subject(), ATTRIBUTE, st.attribute()));
             for (Memory f : store.list(same, MAX_CURRENT)) {
                 Memory fact = batch.memories.getOrDefault(f.id(), f);
-                if (goneIds.contains(fact.id()) || !fact.sourceIds().contains(turn.id())) {
+                if (goneIds.contains(fact.id()) || !fact.sourceIds().contains(gone)) {
                     continue;
                 }
-                var sources = new ArrayList<>(fact.sourceIds());
-                var children = new ArrayList<>(fact.childIds());
-                sources.remove(turn.id());
-                children.remove(turn.id());
-                batch.put(withSources(fact, sources, children, fact.importance(), fact.lifecycle()),
-                        batch.vectors.get(fact.id()));
+                rewrites.rewrite(f.scope().tenant(), f.id(), batch, () -> f, batch.vectors.get(f.id()), unsourced);
             }
         }
     }

@@ -131,6 +131,25 @@ final class KnownFacts {
         return k;
     }
 
+    /**
+     * Over a {@link SharedStore}: whether the user's current facts differ from those their profile
+     * was built from ({@link FactRecords#BUILT_FROM}; facts and no profile count too), read from the
+     * store without keeping anything: one real-time read of the profile and one listing of the
+     * facts, no vectors. False over a store that is not shared.
+     */
+    boolean unsettled(Scope user, Instant now) {
+        if (!(store instanceof SharedStore sharedStore)) {
+            return false;
+        }
+        String profileId = MemoryIds.profileId(user.tenant(), user.userId());
+        Optional<Memory> profile = Optional.ofNullable(sharedStore.readVersioned(user.tenant(), List.of(profileId))
+                .get(profileId)).map(VersionedMemory::memory).filter(m -> m.kind() == Kind.PROFILE);
+        List<Memory> current = store.list(new SearchFilter(user, Set.of(Kind.FACT), null, Map.of()), MAX_PROFILE_FACTS)
+                .stream().filter(m -> m.validTo() == null && current(m, now)).toList();
+        return profile.isEmpty() ? !current.isEmpty()
+                : !FactRecords.factSet(current).equals(profile.get().metadata().get(FactRecords.BUILT_FROM));
+    }
+
     /** The kept vector of a fact; null when its user's facts are not kept or it is not among them. */
     Embedding vector(Memory fact) {
         UserFacts k = userOf(fact.scope()).map(byUser::get).orElse(null);

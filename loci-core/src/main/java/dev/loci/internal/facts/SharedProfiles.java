@@ -5,7 +5,6 @@ import static dev.loci.internal.facts.FactRecords.SUBJECT;
 import static dev.loci.internal.facts.FactRecords.TURN;
 import static dev.loci.internal.facts.FactRecords.statementOf;
 import static dev.loci.internal.facts.FactRecords.userOf;
-import static dev.loci.internal.facts.FactRecords.validUntil;
 import static dev.loci.internal.facts.FactRecords.withSources;
 
 import dev.loci.ConsolidationConfig;
@@ -78,18 +77,25 @@ final class SharedProfiles {
     private final KnownFacts known;
     private final ProfileBuilder profiles;
     private final FactConsolidator consolidator;
+    /** The stored facts rewritten by the current call, written before the profiles. */
+    private final FactRewrites rewrites;
     /** Counts the profile writes refused and redone. */
     private final WriteConflicts conflicts;
     /** Profiles of the current call, held back until its other records are written. */
     private final Map<Scope, Pending> pending = new LinkedHashMap<>();
 
-    /** @param unsettled the user's facts were found stored without their profile: settle before writing */
+    /**
+     * @param unsettled the user's facts were found stored without their profile, or one of them met
+     *                  a conflict when it was rewritten: settle before writing
+     */
     private record Pending(StoredMemory profile, VersionedMemory read, Instant now, boolean unsettled) {
     }
 
     SharedProfiles(MemoryStore store, Supersession rule, ConsolidationConfig consolidation, KnownFacts known,
-                   ProfileBuilder profiles, FactConsolidator consolidator, WriteConflicts conflicts) {
+                   ProfileBuilder profiles, FactConsolidator consolidator, FactRewrites rewrites,
+                   WriteConflicts conflicts) {
         this.conflicts = conflicts;
+        this.rewrites = rewrites;
         this.store = store;
         this.shared = (SharedStore) store;
         this.rule = rule;
@@ -101,10 +107,12 @@ final class SharedProfiles {
 
     /**
      * The records to write now: {@code all} without its profiles, which are held back (each with
-     * the version read with its user's facts) until {@link #commit}.
+     * the version read with its user's facts) until {@link #commit}, nor the stored facts
+     * {@code batch} rewrote, held back likewise ({@link FactRewrites#holdBack}).
      */
-    List<StoredMemory> holdBack(List<StoredMemory> all, Instant now) {
+    List<StoredMemory> holdBack(List<StoredMemory> all, FactBatch batch, Instant now) {
         pending.clear();
+        all = rewrites.holdBack(all, batch);
         var out = new ArrayList<StoredMemory>(all.size());
         for (StoredMemory r : all) {
             Memory m = r.memory();
@@ -120,13 +128,22 @@ final class SharedProfiles {
     }
 
     /**
-     * Once the rest is written: writes each held-back profile if unchanged, settling after a
-     * conflict. A failure is logged, not thrown: the turns and facts are stored already (a retry of
-     * the call would find them there and do nothing), and the user's next fact change writes the
+     * Once the rest is written: writes the held-back facts, each if unchanged (made again on the
+     * stored version after a conflict, {@link FactRewrites#commit}), then each held-back profile if
+     * unchanged, settling after a conflict (and first, for a user whose facts met one). A failed
+     * profile write is logged, not thrown: the turns and facts are stored already (a retry of the
+     * call would find them there and do nothing), and the user's next fact change writes the
      * profile again from the store.
      */
     void commit() {
         try {
+            Set<Scope> raced = rewrites.commit();
+            for (var e : pending.entrySet()) {
+                if (raced.contains(e.getKey()) && !e.getValue().unsettled()) {
+                    Pending p = e.getValue();
+                    e.setValue(new Pending(p.profile(), p.read(), p.now(), true));
+                }
+            }
             for (var e : pending.entrySet()) {
                 try {
                     commit(e.getKey(), e.getValue());
@@ -137,6 +154,27 @@ final class SharedProfiles {
             }
         } finally {
             pending.clear();
+        }
+    }
+
+    /**
+     * A call that changes none of the user's facts (a remember without a statement) checks that
+     * their profile was built from their current facts (cheaply, {@link KnownFacts#unsettled}) and,
+     * if not (a server stored facts and stopped, or gave up, before its profile), settles them and
+     * writes the profile as after a conflict. A failure is logged, not thrown: the call's turns are
+     * stored, and the next call of the user checks again.
+     */
+    void settleIfUnsettled(Scope user, Instant now) {
+        try {
+            if (!known.unsettled(user, now)) {
+                return;
+            }
+            known.drop(user);
+            KnownFacts.UserFacts k = known.of(user, now);
+            commit(user, new Pending(null, k.profileRead, now, true));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "settling the facts of " + user + " failed; the user's next call"
+                    + " settles them", e);
         }
     }
 
@@ -180,7 +218,11 @@ final class SharedProfiles {
                     rest.add(r);
                 }
             }
-            store.write(rest);
+            store.write(rewrites.holdBack(rest, batch));
+            if (!rewrites.commit().isEmpty() && attempt < MAX_ATTEMPTS) {
+                // a fact changed while it was settled (made again on its new version): settle again on what is stored
+                settleFirst = true;
+            }
         }
     }
 
@@ -198,8 +240,11 @@ final class SharedProfiles {
      */
     private FactBatch settle(Scope user, KnownFacts.UserFacts k, Instant now) {
         var batch = new FactBatch();
+        String tenant = user.tenant();
         List<Memory> current = k.facts.values().stream().filter(m -> m.validTo() == null && known.current(m, now))
                 .sorted(Comparator.comparing(Memory::occurredAt).thenComparing(Memory::id)).toList();
+        // each fact settled is rewritten only if unchanged since this read (FactRewrites): one round trip
+        rewrites.read(tenant, current.stream().map(Memory::id).toList(), batch);
         Map<String, List<Memory>> bySubject = new LinkedHashMap<>();
         List<Memory> copies = new ArrayList<>();
         for (Memory said : current) {
@@ -214,23 +259,24 @@ final class SharedProfiles {
             }
             if (same >= 0) {
                 Memory first = before.get(same);
-                Memory folded = folded(first, f, now);
-                before.set(same, folded);
-                batch.put(folded, k.vectors.get(first.id()));
+                Memory copy = f;
+                before.set(same, folded(first, copy, now));
+                rewrites.rewrite(tenant, first.id(), batch, () -> first, k.vectors.get(first.id()),
+                        (m, added) -> m == null ? null : folded(m, copy, now));
                 copies.add(f);
                 continue;
             }
             for (Memory earlier : List.copyOf(before)) {
                 if (rule.decide(statementOf(earlier), statementOf(f), similarity(k, earlier, f)).supersedes()) {
                     before.remove(earlier);
-                    batch.put(validUntil(earlier, f.occurredAt(), earlier.lifecycle().withSupersededBy(f.id())),
-                            k.vectors.get(earlier.id()));
+                    rewrites.rewrite(tenant, earlier.id(), batch, () -> earlier, k.vectors.get(earlier.id()),
+                            FactConsolidator.closing(f.occurredAt(), f.id()));
                     batch.link(earlier.metadata().get(TURN), f.metadata().get(TURN));
                     f = f.withLifecycle(f.lifecycle().withSupersedes(earlier.id()));
+                    String closedId = earlier.id();
+                    rewrites.rewrite(tenant, f.id(), batch, () -> said, k.vectors.get(f.id()),
+                            (m, added) -> m == null ? null : m.withLifecycle(m.lifecycle().withSupersedes(closedId)));
                 }
-            }
-            if (f != said) {
-                batch.put(f, k.vectors.get(f.id()));
             }
             before.add(f);
         }
@@ -298,8 +344,8 @@ final class SharedProfiles {
                     }
                     double sim = cosine(vector, k.vectors.get(between.id()));
                     if (rule.decide(statementOf(closed), statementOf(between), sim).supersedes()) {
-                        batch.put(validUntil(closed, between.occurredAt(),
-                                closed.lifecycle().withSupersededBy(between.id())), vector);
+                        rewrites.rewrite(user.tenant(), closed.id(), batch, () -> closed, vector,
+                                FactConsolidator.closing(between.occurredAt(), between.id()));
                         batch.link(closed.metadata().get(TURN), between.metadata().get(TURN));
                         break;
                     }

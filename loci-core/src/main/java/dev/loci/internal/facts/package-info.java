@@ -4,7 +4,9 @@
  * {@link dev.loci.internal.facts.FactPipeline} is the entry point and says the order of the jobs;
  * each job is one class ({@code FactReader}, {@code FactConsolidator}, {@code ProfileBuilder} with
  * {@code ProfileText}, {@code FactRepairs}, and {@code KnownFacts}, the bounded cache of users'
- * current facts), sharing only {@code FactRecords} and {@code FactBatch}. Depends on
+ * current facts), sharing only {@code FactRecords}, {@code FactBatch} and {@code FactRewrites}
+ * (rewrites of stored facts, conditional over a shared store, each change a {@code FactEdit});
+ * {@code SharedProfiles} writes profiles over a shared store. Depends on
  * {@code facts.extract} and {@code util}.
  */
 package dev.loci.internal.facts;

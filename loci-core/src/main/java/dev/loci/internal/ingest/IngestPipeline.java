@@ -409,6 +409,15 @@ public final class IngestPipeline {
                        List<Embedding> vectors, List<List<Statement>> statements, Instant now) {
         if (facts == null || !FactPipeline.any(statements)) {
             store.write(concat(batch, adopted));
+            if (facts != null && facts.shared()) {
+                // another server may have stored facts of these users without their profile: settle them now
+                rewrites.lock();
+                try {
+                    facts.settleIfUnsettled(turns, now);
+                } finally {
+                    rewrites.unlock();
+                }
+            }
             return;
         }
         rewrites.lock();

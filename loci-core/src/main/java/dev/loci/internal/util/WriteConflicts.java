@@ -21,7 +21,7 @@ import java.util.function.Function;
 public final class WriteConflicts {
     /** The kinds whose rewrites are conditional, each always reported (zero included). */
     public static final Set<Kind> KINDS = Set.copyOf(EnumSet.of(Kind.TURN, Kind.EPISODE, Kind.SESSION, Kind.TOPIC,
-            Kind.PROFILE));
+            Kind.FACT, Kind.PROFILE));
 
     private final Map<Kind, AtomicLong> refused = new EnumMap<>(Kind.class);
     private final Map<Kind, AtomicLong> retried = new EnumMap<>(Kind.class);
