@@ -69,7 +69,7 @@ final class ServerMetrics {
                         TimeUnit.NANOSECONDS)
                 .description("fsyncs of the write-ahead log and the time they took (sum / count = mean latency)")
                 .register(registry);
-        for (Kind kind : List.of(Kind.TURN, Kind.EPISODE, Kind.SESSION, Kind.TOPIC, Kind.PROFILE)) {
+        for (Kind kind : List.of(Kind.TURN, Kind.EPISODE, Kind.SESSION, Kind.TOPIC, Kind.FACT, Kind.PROFILE)) {
             String name = kind.name().toLowerCase(Locale.ROOT);
             FunctionCounter.builder("loci.write.conflicts", this.stats,
                             s -> detail(s, LociEngine.WRITES_PREFIX + "conflicts." + name))

@@ -54,7 +54,7 @@ class WriteConflictMetricsIT {
                 String metrics = http.withKey(null).get("/metrics").body();
                 assertEquals(1, counter(metrics, "loci_write_conflicts_total", "profile"), metrics);
                 assertEquals(1, counter(metrics, "loci_write_retries_total", "profile"), metrics);
-                for (String kind : List.of("turn", "episode", "session", "topic")) {
+                for (String kind : List.of("turn", "episode", "session", "topic", "fact")) {
                     assertEquals(0, counter(metrics, "loci_write_conflicts_total", kind), metrics);
                 }
                 assertEquals(racing.conflicts.get(), (int) counter(metrics, "loci_write_conflicts_total", "profile"));
