@@ -73,12 +73,26 @@ package dev.loci;
  *                      stretches whatever range they span to 0..1, a range that narrows as a history
  *                      grows (the default until 2026-12-05: 0.2 raised MRR and recall@5 on both halves of
  *                      LoCoMo, plain and with a longer history, see docs/BENCHMARKS.md); 0..2
+ * @param sameMatterCosine the newer of two statements on the same matter comes first: among the
+ *                      strongest candidates, when two turns of the same speaker said on different days
+ *                      have vectors at least this close (cosine) and the question does not ask about the
+ *                      past (no period it names lies before it is asked, no "used to", "before",
+ *                      "did", ... and not "when"), the newer rises to just above the older (0 = off, else
+ *                      in (0, 1); 0.6 is the value measured: on hand-written pairs of one speaker's
+ *                      statements, unrelated ones scored 0.41-0.58 with the default model and an update
+ *                      of the same matter 0.60-0.79; see docs/BENCHMARKS.md)
+ * @param lexicalFullAt BM25's say on small stores: with fewer memories in reach of the search than this,
+ *                      BM25's weight in fusion is scaled by {@code ln(1 + n) / ln(1 + lexicalFullAt)}, n
+ *                      being how many there are: document frequencies over a dozen turns are noise, and
+ *                      normalised over its best match a BM25 list on a tiny store calls a one-word match
+ *                      perfect (0 = off, the full weight at any size; else 2..1,000,000)
  */
 public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
                            double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
                            double diversity, double retentionWeight, double supersededFactor, Fusion fusion,
                            int temporalCandidates, double periodWeight, double recencyWeight,
-                           double speakerWeight, double sessionSpread, double presentWeight, double denseSpan) {
+                           double speakerWeight, double sessionSpread, double presentWeight, double denseSpan,
+                           double sameMatterCosine, int lexicalFullAt) {
     /** Default {@link #supersededFactor()}. */
     public static final double DEFAULT_SUPERSEDED_FACTOR = 0.5;
     /** Default {@link #speakerWeight()}. */
@@ -89,6 +103,10 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
     public static final double DEFAULT_DENSE_SPAN = 0.2;
     /** Default {@link #presentWeight()}. */
     public static final double DEFAULT_PRESENT_WEIGHT = 0.0;
+    /** Default {@link #sameMatterCosine()}. */
+    public static final double DEFAULT_SAME_MATTER_COSINE = 0.0;
+    /** Default {@link #lexicalFullAt()}. */
+    public static final int DEFAULT_LEXICAL_FULL_AT = 0;
 
     /** How the BM25 and dense candidate lists are combined. */
     public enum Fusion {
@@ -118,6 +136,14 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         }
         if (!(denseSpan >= 0 && denseSpan <= 2)) {
             throw new InvalidInputException("config.recall.denseSpan", "must be in 0..2 (0 = min-max), was " + denseSpan);
+        }
+        if (!(sameMatterCosine >= 0 && sameMatterCosine < 1)) {
+            throw new InvalidInputException("config.recall.sameMatterCosine", "must be in 0..1 (0 = off, below 1), was "
+                    + sameMatterCosine);
+        }
+        if (lexicalFullAt != 0 && (lexicalFullAt < 2 || lexicalFullAt > 1_000_000)) {
+            throw new InvalidInputException("config.recall.lexicalFullAt", "must be 0 (off) or in 2..1000000, was "
+                    + lexicalFullAt);
         }
         if (!(presentWeight >= 0 && presentWeight <= 1)) {
             throw new InvalidInputException("config.recall.presentWeight", "must be in 0..1, was " + presentWeight);
@@ -176,7 +202,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
     public static RecallConfig defaults() {
         return new RecallConfig(100, 100, 60, 1.0, 1.0, 0.0, 20, 0.0, 0.0, 0.0, 0.0, DEFAULT_SUPERSEDED_FACTOR,
                 Fusion.SCORES, 10, 0.5, 0.0, DEFAULT_SPEAKER_WEIGHT, DEFAULT_SESSION_SPREAD,
-                DEFAULT_PRESENT_WEIGHT, DEFAULT_DENSE_SPAN);
+                DEFAULT_PRESENT_WEIGHT, DEFAULT_DENSE_SPAN, DEFAULT_SAME_MATTER_COSINE, DEFAULT_LEXICAL_FULL_AT);
     }
 
     /** A builder starting from the defaults. */
@@ -186,7 +212,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     /** A builder starting from these settings. */
     public Builder toBuilder() {
-        return new Builder(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight, denseSpan);
+        return new Builder(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight, denseSpan, sameMatterCosine, lexicalFullAt);
     }
 
     /** Names each setting of a {@link RecallConfig}; {@link #build()} validates them. Not thread-safe. */
@@ -211,9 +237,13 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         private double sessionSpread;
         private double presentWeight;
         private double denseSpan;
+        private double sameMatterCosine;
+        private int lexicalFullAt;
 
-        private Builder(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight, double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight, double diversity, double retentionWeight, double supersededFactor, Fusion fusion, int temporalCandidates, double periodWeight, double recencyWeight, double speakerWeight, double sessionSpread, double presentWeight, double denseSpan) {
+        private Builder(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight, double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight, double diversity, double retentionWeight, double supersededFactor, Fusion fusion, int temporalCandidates, double periodWeight, double recencyWeight, double speakerWeight, double sessionSpread, double presentWeight, double denseSpan, double sameMatterCosine, int lexicalFullAt) {
             this.denseSpan = denseSpan;
+            this.sameMatterCosine = sameMatterCosine;
+            this.lexicalFullAt = lexicalFullAt;
             this.presentWeight = presentWeight;
             this.speakerWeight = speakerWeight;
             this.sessionSpread = sessionSpread;
@@ -355,9 +385,21 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
             return this;
         }
 
+        /** The newer of two same-speaker turns this close (cosine) rises above the older, 0..1 (0 = off). */
+        public Builder sameMatterCosine(double sameMatterCosine) {
+            this.sameMatterCosine = sameMatterCosine;
+            return this;
+        }
+
+        /** Memories in reach from which BM25 has its full weight; fewer scale it down (0 = off). */
+        public Builder lexicalFullAt(int lexicalFullAt) {
+            this.lexicalFullAt = lexicalFullAt;
+            return this;
+        }
+
         /** The settings, validated: an {@link InvalidInputException} names the first bad one. */
         public RecallConfig build() {
-            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight, denseSpan);
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight, denseSpan, sameMatterCosine, lexicalFullAt);
         }
     }
 
@@ -408,7 +450,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
      */
     public RecallConfig flat() {
         return toBuilder().routingWeight(0).contiguityWeight(0).temporalWeight(0).periodWeight(0).diversity(0).retentionWeight(0)
-                .supersededFactor(1.0).recencyWeight(0).speakerWeight(0).sessionSpread(0).presentWeight(0)
+                .supersededFactor(1.0).recencyWeight(0).speakerWeight(0).sessionSpread(0).presentWeight(0).sameMatterCosine(0)
                 .build();
     }
 

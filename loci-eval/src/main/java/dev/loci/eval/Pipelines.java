@@ -25,6 +25,10 @@ public final class Pipelines {
     static final double RETENTION = 0.5;
     static final double SUPERSESSION = RecallConfig.DEFAULT_SUPERSEDED_FACTOR;
     static final double RECENCY = 0.1;
+    /** The cosine the newer-first step is measured at: see {@link RecallConfig#sameMatterCosine()}. */
+    static final double SAME_MATTER = 0.6;
+    /** Memories in reach from which BM25 has its full weight in the small-store row. */
+    static final int LEXICAL_FULL_AT = 300;
 
     /** One way of recalling. */
     @FunctionalInterface
@@ -47,7 +51,7 @@ public final class Pipelines {
         // "hybrid" is plain rank fusion with the temporal step as it was first measured (window 50,
         // full period weight), so every ablation row below changes one thing against it
         RecallConfig hybrid = RecallConfig.defaults().withCandidates(candidates).flat().toBuilder()
-                .fusion(RecallConfig.Fusion.RRF).temporalCandidates(50).build();
+                .fusion(RecallConfig.Fusion.RRF).temporalCandidates(50).lexicalFullAt(0).build();
         var rows = new LinkedHashMap<String, Pipeline>();
         rows.put("bm25", (loci, scope, q) -> loci.recall(scope, q, hybrid.lexicalOnly()));
         rows.put("dense", (loci, scope, q) -> loci.recall(scope, q, hybrid.denseOnly()));
@@ -93,6 +97,20 @@ public final class Pipelines {
             rows.put("loci+span" + span, (loci, scope, q) -> loci.recall(scope, q,
                     loci.config().recall().toBuilder().denseSpan(span).build()));
         }
+        // the newer of two statements of one speaker on the same matter first, and BM25's say shrinking on
+        // small stores, each on its own and together (the sixth round)
+        var newer = (Pipeline) (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().sameMatterCosine(SAME_MATTER).build());
+        rows.put("loci+newer", newer);
+        rows.put("loci-newer", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().sameMatterCosine(0).build()));
+        rows.put("loci+smallbm25", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().lexicalFullAt(LEXICAL_FULL_AT).build()));
+        rows.put("loci-smallbm25", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().lexicalFullAt(0).build()));
+        rows.put("loci+newer+smallbm25", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().sameMatterCosine(SAME_MATTER).lexicalFullAt(LEXICAL_FULL_AT)
+                        .build()));
         rows.put(DEFAULT, LociEngine::recall);
         return rows;
     }

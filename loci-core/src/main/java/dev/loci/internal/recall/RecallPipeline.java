@@ -22,6 +22,7 @@ import dev.loci.spi.SearchRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -111,6 +112,15 @@ public final class RecallPipeline {
     static final int RECENCY_CANDIDATES = 20;
     /** Signal name of the raise a candidate gets when the question names its speaker. */
     public static final String SPEAKER = "speaker";
+    /** Signal name of the raise a newer turn gets over an older one of its speaker on the same matter. */
+    public static final String NEWER = "newer";
+    /** How many of the strongest candidates the newer-first step compares (each is loaded, its vector read). */
+    static final int NEWER_CANDIDATES = 10;
+    /** Wording of a question about the past: a newer statement does not answer it better. */
+    private static final Pattern PAST_QUESTION = Pattern.compile(
+            "\\b(used to|before|previous|previously|formerly|former|originally|at first|first|earlier|in the past"
+                    + "|ago|back then|did|didn't|was|wasn't|were|weren't|had|hadn't)\\b",
+            Pattern.CASE_INSENSITIVE);
     /** Signal name of the raise a candidate gets for being among the newest of the strongest. */
     public static final String RECENCY = "recency";
     private static final Pattern WHEN_QUESTION = Pattern.compile(
@@ -167,8 +177,13 @@ public final class RecallPipeline {
 
         Map<String, Candidate> candidates = new HashMap<>();
         int order = 0;
-        for (var f : fuse(search(filter, query.text(), vector, config.lexicalTopN(), config.denseTopN()), config,
-                Integer.MAX_VALUE)) {
+        SearchHits hits = search(filter, query.text(), vector, config.lexicalTopN(), config.denseTopN());
+        if (config.lexicalFullAt() > 0 && config.lexicalTopN() > 0 && config.lexicalWeight() > 0) {
+            // every later search of this recall (routing, period) ranges over no more memories than this one
+            config = config.toBuilder().lexicalWeight(config.lexicalWeight()
+                    * lexicalShare(inReach(filter, hits, config), config.lexicalFullAt())).build();
+        }
+        for (var f : fuse(hits, config, Integer.MAX_VALUE)) {
             candidates.put(f.id(), new Candidate(f.id(), f.score(), new ArrayList<>(f.signals()), order++));
         }
         boolean turns = kinds.contains(Kind.TURN);
@@ -201,6 +216,10 @@ public final class RecallPipeline {
         }
         if (turns && config.supersededFactor() < 1) {
             demoteSuperseded(config.supersededFactor(), asOf, query.k(), candidates, loaded);
+        }
+        if (turns && config.sameMatterCosine() > 0 && !asksAboutPast(query.text(),
+                query.at() != null ? query.at() : asOf)) {
+            newerFirst(config.sameMatterCosine(), scope.tenant(), candidates, loaded);
         }
         List<Candidate> ranked = ranked(candidates);
         if (config.sessionSpread() > 0) {
@@ -395,6 +414,119 @@ public final class RecallPipeline {
                 c.signals.add(new Signal(SUPERSEDED, rank, factor, change));
             }
         }
+    }
+
+    /**
+     * How many memories the search could rank: the dense list holds every one of them when it is
+     * shorter than asked for (kNN returns all it can see); otherwise the store counts them.
+     */
+    private long inReach(SearchFilter filter, SearchHits hits, RecallConfig config) {
+        if (config.denseTopN() > 0 && hits.dense().size() < config.denseTopN()) {
+            return hits.dense().size();
+        }
+        if (config.denseTopN() >= config.lexicalFullAt()) {
+            return config.denseTopN(); // at least that many: full weight whatever the count
+        }
+        return store.count(filter);
+    }
+
+    /**
+     * BM25's share of its weight with {@code n} memories in reach: {@code ln(1 + n) / ln(1 + fullAt)}, at most 1.
+     * What BM25 knows of a word, how rare it is, grows with the log of how many documents it has seen,
+     * so the share does too: about 0.45 for a dozen turns, 0.8 for a hundred, 1 from {@code fullAt} on.
+     */
+    static double lexicalShare(long n, int fullAt) {
+        if (n >= fullAt) {
+            return 1;
+        }
+        return Math.log1p(Math.max(0, n)) / Math.log1p(fullAt);
+    }
+
+    /**
+     * The newer of two statements on the same matter comes first. Among the {@link #NEWER_CANDIDATES}
+     * strongest candidates, when an older and a newer turn of the same speaker (by name, else by role),
+     * said on different days, have vectors at least {@code threshold} close, the newer rises to just above
+     * the older: an update ("I moved to Denver") rarely shares the words of what it replaces ("I live in
+     * Boston") or of the question, so it often ranks below it, while the two are plainly about one thing.
+     * Nothing is lowered, and a newer turn only ever passes older ones it is that close to. Chains resolve
+     * in time order: of three such statements the newest ends on top.
+     */
+    private void newerFirst(double threshold, String tenant, Map<String, Candidate> candidates, Loaded loaded) {
+        List<Candidate> ranked = ranked(candidates);
+        List<Candidate> window = new ArrayList<>(ranked.subList(0, Math.min(NEWER_CANDIDATES, ranked.size())));
+        List<Memory> memories = new ArrayList<>(window.size());
+        List<Candidate> turns = new ArrayList<>(window.size());
+        for (Candidate c : window) {
+            Memory m = loaded.get(c.id).orElse(null);
+            if (m != null && m.kind() == Kind.TURN && who(m) != null) {
+                memories.add(m);
+                turns.add(c);
+            }
+        }
+        if (turns.size() < 2) {
+            return;
+        }
+        Map<String, Embedding> vectors = store.vectors(tenant, turns.stream().map(c -> c.id).toList());
+        List<Integer> byTime = new ArrayList<>();
+        for (int i = 0; i < turns.size(); i++) {
+            byTime.add(i);
+        }
+        byTime.sort(Comparator.comparing((Integer i) -> memories.get(i).occurredAt()));
+        for (int newer : byTime) {
+            Memory n = memories.get(newer);
+            Embedding nv = vectors.get(n.id());
+            if (nv == null) {
+                continue;
+            }
+            Candidate lifted = turns.get(newer);
+            Candidate passed = null;
+            double cosine = 0;
+            for (int older : byTime) {
+                Memory o = memories.get(older);
+                if (!(day(o) < day(n)) || !who(o).equals(who(n))) {
+                    continue;
+                }
+                Embedding ov = vectors.get(o.id());
+                double similarity = ov == null ? 0 : nv.dot(ov);
+                Candidate oc = turns.get(older);
+                if (similarity >= threshold && oc.score >= lifted.score && (passed == null || oc.score > passed.score)) {
+                    passed = oc;
+                    cosine = similarity;
+                }
+            }
+            if (passed != null) {
+                // just above: the smallest step that orders them, whatever the scale of the scores
+                double raise = passed.score - lifted.score + Math.max(Math.ulp(passed.score) * 16, 1e-9);
+                lifted.score += raise;
+                lifted.signals.add(new Signal(NEWER, window.indexOf(passed) + 1, cosine, raise));
+            }
+        }
+    }
+
+    /** Whose statement a turn is, for telling restatements apart: its speaker, else its role (lower case). */
+    private static String who(Memory m) {
+        if (m.speaker() != null && !m.speaker().isBlank()) {
+            return "speaker:" + m.speaker().strip().toLowerCase(Locale.ROOT);
+        }
+        return m.role() == null || m.role().isBlank() ? null : "role:" + m.role().strip().toLowerCase(Locale.ROOT);
+    }
+
+    private static long day(Memory m) {
+        return Math.floorDiv(m.occurredAt().getEpochSecond(), 86_400L);
+    }
+
+    /**
+     * Whether the question asks about the past rather than how things stand: it names a period before
+     * the day it is asked ({@code at}) and ending by then, asks when something happened, or is worded in the past
+     * ("used to", "before", "previously", "did", "was", ...). A newer statement then does not answer
+     * it better than the older one.
+     */
+    static boolean asksAboutPast(String question, Instant at) {
+        if (PAST_QUESTION.matcher(question).find() || asksWhen(question)) {
+            return true;
+        }
+        Instant today = at.truncatedTo(ChronoUnit.DAYS);
+        return DateKeys.periods(question, at).stream().anyMatch(p -> p.to() != null && !p.to().isAfter(today));
     }
 
     /**
