@@ -102,6 +102,8 @@ public final class Pipelines {
         var newer = (Pipeline) (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().sameMatterCosine(SAME_MATTER).build());
         rows.put("loci+newer", newer);
+        rows.put("loci+newer0.7", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().sameMatterCosine(0.7).build()));
         rows.put("loci-newer", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().sameMatterCosine(0).build()));
         rows.put("loci+smallbm25", (loci, scope, q) -> loci.recall(scope, q,

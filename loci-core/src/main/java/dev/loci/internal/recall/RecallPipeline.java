@@ -116,6 +116,15 @@ public final class RecallPipeline {
     public static final String NEWER = "newer";
     /** How many of the strongest candidates the newer-first step compares (each is loaded, its vector read). */
     static final int NEWER_CANDIDATES = 10;
+    /**
+     * Wording by which a statement says something changed ("I moved to ...", "now I teach ...", "my new
+     * favourite", "I sold the Volvo"): a newer statement close to an older one replaces it only if it says so;
+     * without it, it is the same matter spoken of again (a speaker returns to a subject often in a long history).
+     */
+    private static final Pattern CHANGE = Pattern.compile(
+            "\\b(now|new|moved|moving|switched|changed|change of plans|quit|stopped|no longer|anymore|any more"
+                    + "|instead|sold|bought|left|lately|these days|nowadays|replaced|gave up|became|started)\\b",
+            Pattern.CASE_INSENSITIVE);
     /** Wording of a question about the past: a newer statement does not answer it better. */
     private static final Pattern PAST_QUESTION = Pattern.compile(
             "\\b(used to|before|previous|previously|formerly|former|originally|at first|first|earlier|in the past"
@@ -448,6 +457,8 @@ public final class RecallPipeline {
      * said on different days, have vectors at least {@code threshold} close, the newer rises to just above
      * the older: an update ("I moved to Denver") rarely shares the words of what it replaces ("I live in
      * Boston") or of the question, so it often ranks below it, while the two are plainly about one thing.
+     * The newer turn must also say that something changed ({@link #CHANGE}: "moved", "now", "new", "quit",
+     * "instead", ...): a close vector alone does not tell an update from the same subject spoken of again.
      * Nothing is lowered, and a newer turn only ever passes older ones it is that close to. Chains resolve
      * in time order: of three such statements the newest ends on top.
      */
@@ -475,7 +486,7 @@ public final class RecallPipeline {
         for (int newer : byTime) {
             Memory n = memories.get(newer);
             Embedding nv = vectors.get(n.id());
-            if (nv == null) {
+            if (nv == null || !CHANGE.matcher(n.text()).find()) {
                 continue;
             }
             Candidate lifted = turns.get(newer);

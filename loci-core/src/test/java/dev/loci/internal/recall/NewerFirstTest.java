@@ -74,6 +74,16 @@ class NewerFirstTest {
     }
 
     @Test
+    void notWhenTheNewerDoesNotSayAnythingChanged() {
+        var store = new FakeStore();
+        store.add(turn("old", "Carl", "I live in Boston, right by the harbor.", OLD), at(1));
+        store.add(turn("new", "Carl", "Boston harbor was lovely at sunset yesterday.", NEW), at(0.9));
+        store.hits(List.of(new StoreHit("old", 4.0)), List.of(new StoreHit("old", 0.80), new StoreHit("new", 0.75)));
+        assertEquals(List.of("old", "new"), ids(ask(store, "Where does Carl live?", ON)),
+                "the same matter spoken of again is not an update");
+    }
+
+    @Test
     void notWhenTheTwoAreNotCloseEnough() {
         assertEquals("old", ask(boston("Carl", NEW, 0.5), "Where does Carl live?", ON).get(0).memory().id());
     }
