@@ -108,6 +108,8 @@ public final class Pipelines {
                 loci.config().recall().toBuilder().sameMatterCosine(0).build()));
         rows.put("loci+smallbm25", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().lexicalFullAt(LEXICAL_FULL_AT).build()));
+        rows.put("loci+smallbm25at100", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().lexicalFullAt(100).build()));
         rows.put("loci-smallbm25", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().lexicalFullAt(0).build()));
         rows.put("loci+newer+smallbm25", (loci, scope, q) -> loci.recall(scope, q,
