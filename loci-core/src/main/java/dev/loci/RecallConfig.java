@@ -75,8 +75,9 @@ package dev.loci;
  *                      LoCoMo, plain and with a longer history, see docs/BENCHMARKS.md); 0..2
  * @param sameMatterCosine the newer of two statements on the same matter comes first: among the
  *                      strongest candidates, when two turns of the same speaker said on different days
- *                      have vectors at least this close (cosine) and the question does not ask about the
- *                      past (no period it names lies before it is asked, no "used to", "before",
+ *                      have vectors at least this close (cosine), the newer one says something changed
+ *                      ("moved", "now", "new", "quit", "instead", ...) and the question does not ask about
+ *                      the past (no period it names lies before it is asked, no "used to", "before",
  *                      "did", ... and not "when"), the newer rises to just above the older (0 = off, else
  *                      in (0, 1); 0.6 is the value measured: on hand-written pairs of one speaker's
  *                      statements, unrelated ones scored 0.41-0.58 with the default model and an update
