@@ -86,7 +86,11 @@ package dev.loci;
  *                      BM25's weight in fusion is scaled by {@code ln(1 + n) / ln(1 + lexicalFullAt)}, n
  *                      being how many there are: document frequencies over a dozen turns are noise, and
  *                      normalised over its best match a BM25 list on a tiny store calls a one-word match
- *                      perfect (0 = off, the full weight at any size; else 2..1,000,000)
+ *                      perfect (0 = off, the full weight at any size; else 2..1,000,000; default 100, the
+ *                      default number of dense candidates, so a dense list shorter than that already says how
+ *                      many there are and no count is needed: a dozen turns give BM25 0.56 of its weight. It
+ *                      gained a case of the small conversations and leaves LoCoMo, whose conversations hold
+ *                      369-689 turns, as it was; see docs/BENCHMARKS.md)
  */
 public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
                            double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
@@ -107,7 +111,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
     /** Default {@link #sameMatterCosine()}. */
     public static final double DEFAULT_SAME_MATTER_COSINE = 0.0;
     /** Default {@link #lexicalFullAt()}. */
-    public static final int DEFAULT_LEXICAL_FULL_AT = 0;
+    public static final int DEFAULT_LEXICAL_FULL_AT = 100;
 
     /** How the BM25 and dense candidate lists are combined. */
     public enum Fusion {
@@ -447,11 +451,13 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     /**
      * Plain fusion: every step after it (routing, contiguity, temporal, diversity, retention,
-     * supersession, recency, speaker, session spread) off.
+     * supersession, recency, speaker, session spread, newer first) off, and each list at its configured
+     * weight whatever the store's size ({@code lexicalFullAt} 0).
      */
     public RecallConfig flat() {
         return toBuilder().routingWeight(0).contiguityWeight(0).temporalWeight(0).periodWeight(0).diversity(0).retentionWeight(0)
                 .supersededFactor(1.0).recencyWeight(0).speakerWeight(0).sessionSpread(0).presentWeight(0).sameMatterCosine(0)
+                .lexicalFullAt(0)
                 .build();
     }
 

@@ -176,8 +176,9 @@ class RecallExplainTest {
 
     @Test
     void perCallWeightsAndKAreApplied() {
+        // lexicalFullAt 0: the store holds a handful of memories, where the default would shrink BM25's weight
         var config = RecallConfig.builder().fusion(RecallConfig.Fusion.RRF).rrfK(10).lexicalWeight(2.0)
-                .denseWeight(0.5).build();
+                .denseWeight(0.5).lexicalFullAt(0).build();
         RecallResult r = loci.recall(ANNA, RecallQuery.of("violin teacher"), config);
         for (Recalled x : r.results()) {
             x.signal(Signal.BM25).ifPresent(s -> assertEquals(2.0 / (10 + s.rank()), s.contribution(), 1e-15));

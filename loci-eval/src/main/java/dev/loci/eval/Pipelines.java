@@ -27,7 +27,7 @@ public final class Pipelines {
     static final double RECENCY = 0.1;
     /** The cosine the newer-first step is measured at: see {@link RecallConfig#sameMatterCosine()}. */
     static final double SAME_MATTER = 0.6;
-    /** Memories in reach from which BM25 has its full weight in the small-store row. */
+    /** Memories in reach from which BM25 has its full weight in the small-store row (the default is 100). */
     static final int LEXICAL_FULL_AT = 300;
 
     /** One way of recalling. */
@@ -97,8 +97,8 @@ public final class Pipelines {
             rows.put("loci+span" + span, (loci, scope, q) -> loci.recall(scope, q,
                     loci.config().recall().toBuilder().denseSpan(span).build()));
         }
-        // the newer of two statements of one speaker on the same matter first, and BM25's say shrinking on
-        // small stores, each on its own and together (the sixth round)
+        // the newer of two statements of one speaker on the same matter first (off), and BM25's say shrinking
+        // on small stores (on, full from 100 memories in reach; at 300 and off as rows): the sixth round
         var newer = (Pipeline) (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().sameMatterCosine(SAME_MATTER).build());
         rows.put("loci+newer", newer);
@@ -106,15 +106,10 @@ public final class Pipelines {
                 loci.config().recall().toBuilder().sameMatterCosine(0.7).build()));
         rows.put("loci-newer", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().sameMatterCosine(0).build()));
-        rows.put("loci+smallbm25", (loci, scope, q) -> loci.recall(scope, q,
+        rows.put("loci+smallbm25at300", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().lexicalFullAt(LEXICAL_FULL_AT).build()));
-        rows.put("loci+smallbm25at100", (loci, scope, q) -> loci.recall(scope, q,
-                loci.config().recall().toBuilder().lexicalFullAt(100).build()));
         rows.put("loci-smallbm25", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().lexicalFullAt(0).build()));
-        rows.put("loci+newer+smallbm25", (loci, scope, q) -> loci.recall(scope, q,
-                loci.config().recall().toBuilder().sameMatterCosine(SAME_MATTER).lexicalFullAt(LEXICAL_FULL_AT)
-                        .build()));
         rows.put(DEFAULT, LociEngine::recall);
         return rows;
     }

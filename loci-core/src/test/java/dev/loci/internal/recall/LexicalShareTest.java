@@ -69,10 +69,10 @@ class LexicalShareTest {
     void onATinyStoreDenseDecidesWhatBm25AloneWouldHaveDecided() {
         var tiny = store(8);
         // full weight: lex 1 + 0.5 (cosine 0.1 below the best on a 0.2 span) beats vec 1/3 + 1
-        assertEquals("lex", ask(tiny, RecallConfig.defaults()).get(0).memory().id());
-        List<Recalled> scaled = ask(tiny, RecallConfig.builder().lexicalFullAt(300).build());
-        assertEquals("vec", scaled.get(0).memory().id());
-        double share = RecallPipeline.lexicalShare(8, 300);
+        assertEquals("lex", ask(tiny, RecallConfig.builder().lexicalFullAt(0).build()).get(0).memory().id());
+        List<Recalled> scaled = ask(tiny, RecallConfig.defaults());
+        assertEquals("vec", scaled.get(0).memory().id(), "the default shrinks BM25's say below 100 memories");
+        double share = RecallPipeline.lexicalShare(8, RecallConfig.DEFAULT_LEXICAL_FULL_AT);
         assertEquals(share / 3, bm25(scaled.get(0)), 1e-9, "BM25 over its top, times the share for 8 turns");
         assertEquals(0, tiny.countCalls, "a dense list shorter than asked for is the whole store: nothing to count");
     }
