@@ -38,7 +38,8 @@ class LocomoBenchmarkTest {
     private static final List<String> PIPELINES = List.of("bm25", "dense", "hybrid", "hybrid+routing",
             "hybrid+contiguity", "hybrid+temporal", "hybrid+diversity", "hybrid+retention", "hybrid+supersession", "hybrid+recency",
             "scores", "loci-speaker", "loci+present0.1",
-            "loci+spread0.1", "loci-supersession", "loci-period", "loci+when0.2", "loci+lexical0.5", "loci-span", "loci+span0.1", "loci+span0.3", "loci");
+            "loci+spread0.1", "loci-supersession", "loci-period", "loci+when0.2", "loci+lexical0.5", "loci-span", "loci+span0.1", "loci+span0.3",
+            "loci+newer", "loci+newer0.7", "loci-newer", "loci+smallbm25at300", "loci-smallbm25", "loci");
 
     @TempDir
     static Path defaultsOut;
