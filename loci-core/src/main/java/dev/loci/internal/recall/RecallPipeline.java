@@ -427,11 +427,12 @@ public final class RecallPipeline {
 
     /**
      * How many memories the search could rank: the dense list holds every one of them when it is
-     * shorter than asked for (kNN returns all it can see); otherwise the store counts them.
+     * shorter than asked for (kNN returns all it can see; BM25 only those sharing a word, so its list
+     * can only be shorter, unless some memory has no vector); otherwise the store counts them.
      */
     private long inReach(SearchFilter filter, SearchHits hits, RecallConfig config) {
         if (config.denseTopN() > 0 && hits.dense().size() < config.denseTopN()) {
-            return hits.dense().size();
+            return Math.max(hits.dense().size(), hits.lexical().size());
         }
         if (config.denseTopN() >= config.lexicalFullAt()) {
             return config.denseTopN(); // at least that many: full weight whatever the count
