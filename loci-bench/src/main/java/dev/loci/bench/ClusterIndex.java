@@ -1,0 +1,84 @@
+package dev.loci.bench;
+
+import dev.loci.StorageException;
+import dev.loci.spi.MemoryStore;
+import dev.loci.spi.StoreStats;
+import dev.loci.store.elasticsearch.ElasticsearchStoreConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The two index operations the recall benchmark needs on a cluster and the store does not offer
+ * (they are no part of serving): merging a built index to one segment per shard, as the embedded
+ * run merges its store, and counting the primaries' segments. Plain REST calls to the first node
+ * that answers.
+ */
+final class ClusterIndex {
+    private static final Duration STATS_CACHE = Duration.ofSeconds(11);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private ClusterIndex() {
+    }
+
+    /** Merges every copy of every shard to one segment and waits until done. */
+    static void forceMerge(ElasticsearchStoreConfig index) {
+        call(index, "POST", "/_forcemerge?max_num_segments=1", Duration.ofMinutes(60));
+        call(index, "POST", "/_refresh", Duration.ofMinutes(5));
+    }
+
+    /** Segments of the primary copies, summed over the shards. */
+    static long primarySegments(ElasticsearchStoreConfig index) {
+        Map<String, Object> stats = call(index, "GET", "/_stats/segments", Duration.ofMinutes(1));
+        return ((Number) path(stats, "_all", "primaries", "segments", "count")).longValue();
+    }
+
+    /**
+     * The store's figures once its size on disk is current: a node caches a shard's store size for
+     * 10 s ({@code index.store.stats_refresh_interval}), so right after a build or merge the
+     * primary can report the few hundred bytes of its empty start.
+     */
+    static StoreStats settledStats(MemoryStore store) throws InterruptedException {
+        Thread.sleep(STATS_CACHE.toMillis());
+        return store.stats();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object path(Map<String, Object> json, String... keys) {
+        Object v = json;
+        for (String k : keys) {
+            if (!(v instanceof Map<?, ?> m) || !m.containsKey(k)) {
+                throw new StorageException("Elasticsearch index stats lack " + String.join(".", keys), false);
+            }
+            v = ((Map<String, Object>) m).get(k);
+        }
+        return v;
+    }
+
+    private static Map<String, Object> call(ElasticsearchStoreConfig index, String method, String path,
+                                            Duration timeout) {
+        IOException last = null;
+        for (URI host : index.hosts()) {
+            URI uri = URI.create(host.toString().replaceAll("/+$", "") + "/" + index.index() + path);
+            try {
+                var response = HTTP.send(HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody())
+                        .timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() / 100 != 2) {
+                    throw new StorageException("Elasticsearch " + method + " " + path + " on " + index.index()
+                            + " failed (HTTP " + response.statusCode() + "): " + response.body(), false);
+                }
+                return Json.readObject(response.body());
+            } catch (IOException e) {
+                last = e; // the next node may answer
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageException("interrupted during " + method + " " + path, false, e);
+            }
+        }
+        throw new StorageException("no Elasticsearch node answers at " + index.hosts() + " (" + last + ")", true, last);
+    }
+}
