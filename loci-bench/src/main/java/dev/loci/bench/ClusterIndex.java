@@ -1,8 +1,6 @@
 package dev.loci.bench;
 
 import dev.loci.StorageException;
-import dev.loci.spi.MemoryStore;
-import dev.loci.spi.StoreStats;
 import dev.loci.store.elasticsearch.ElasticsearchStoreConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -10,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,7 +18,6 @@ import java.util.Map;
  * that answers.
  */
 final class ClusterIndex {
-    private static final Duration STATS_CACHE = Duration.ofSeconds(11);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private ClusterIndex() {
@@ -31,20 +29,41 @@ final class ClusterIndex {
         call(index, "POST", "/_refresh", Duration.ofMinutes(5));
     }
 
-    /** Segments of the primary copies, summed over the shards. */
-    static long primarySegments(ElasticsearchStoreConfig index) {
-        Map<String, Object> stats = call(index, "GET", "/_stats/segments", Duration.ofMinutes(1));
-        return ((Number) path(stats, "_all", "primaries", "segments", "count")).longValue();
+    /**
+     * The live segments of every shard copy, from the segments API, which reads them from each
+     * copy's index (the store-size figure of the index stats is cached by each node for 10 s, so
+     * right after a build or merge it can still show an empty shard).
+     *
+     * @param primarySegments segments of the primary copies, summed over the shards
+     * @param primaryBytes    bytes of those segments
+     * @param allCopiesBytes  bytes of the segments of every copy, replicas included
+     */
+    record Segments(long primarySegments, long primaryBytes, long allCopiesBytes) {
     }
 
-    /**
-     * The store's figures once its size on disk is current: a node caches a shard's store size for
-     * 10 s ({@code index.store.stats_refresh_interval}), so right after a build or merge the
-     * primary can report the few hundred bytes of its empty start.
-     */
-    static StoreStats settledStats(MemoryStore store) throws InterruptedException {
-        Thread.sleep(STATS_CACHE.toMillis());
-        return store.stats();
+    @SuppressWarnings("unchecked")
+    static Segments segments(ElasticsearchStoreConfig index) {
+        Map<String, Object> json = call(index, "GET", "/_segments", Duration.ofMinutes(1));
+        var shards = (Map<String, Object>) path(json, "indices", index.index(), "shards");
+        long count = 0;
+        long primary = 0;
+        long all = 0;
+        for (Object copies : shards.values()) {
+            for (Object c : (List<Object>) copies) {
+                var copy = (Map<String, Object>) c;
+                boolean isPrimary = Boolean.TRUE.equals(path(copy, "routing", "primary"));
+                var segments = (Map<String, Object>) copy.getOrDefault("segments", Map.of());
+                for (Object seg : segments.values()) {
+                    long bytes = ((Number) ((Map<String, Object>) seg).get("size_in_bytes")).longValue();
+                    all += bytes;
+                    if (isPrimary) {
+                        primary += bytes;
+                        count++;
+                    }
+                }
+            }
+        }
+        return new Segments(count, primary, all);
     }
 
     @SuppressWarnings("unchecked")

@@ -349,19 +349,18 @@ public final class RecallBenchmark {
                     }
                     row.put("segments", segments(lucene));
                 } else {
-                    row.put("segmentsAsWritten", ClusterIndex.primarySegments(index));
+                    row.put("segmentsAsWritten", ClusterIndex.segments(index).primarySegments());
                     if (o.merge()) {
                         long m0 = System.nanoTime();
                         ClusterIndex.forceMerge(index);
                         row.put("mergeSeconds", round((System.nanoTime() - m0) / 1e9));
                     }
-                    row.put("segments", ClusterIndex.primarySegments(index));
-                    var stats = ClusterIndex.settledStats(store);
-                    long primary = Long.parseLong(stats.details().get("primaryBytes"));
+                    var segments = ClusterIndex.segments(index);
+                    row.put("segments", segments.primarySegments());
                     // as the embedded figure: one copy; every copy (the replica too) beside it
-                    row.put("bytesPerMemoryOnDisk", primary / size);
-                    row.put("bytesPerMemoryAllCopies", stats.diskBytes() / size);
-                    row.put("documents", stats.memories());
+                    row.put("bytesPerMemoryOnDisk", segments.primaryBytes() / size);
+                    row.put("bytesPerMemoryAllCopies", segments.allCopiesBytes() / size);
+                    row.put("documents", store.stats().memories());
                 }
             }
             if (index == null) {
