@@ -11,19 +11,27 @@ import dev.loci.embed.onnx.OnnxEmbedderConfig;
 import dev.loci.engine.LociEngine;
 import dev.loci.spi.Embedder;
 import dev.loci.spi.Embedding;
+import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchRequest;
 import dev.loci.spi.StoreHit;
 import dev.loci.spi.StoredMemory;
+import dev.loci.store.elasticsearch.ElasticsearchMemoryStore;
+import dev.loci.store.elasticsearch.ElasticsearchStoreConfig;
 import dev.loci.store.lucene.LuceneMemoryStore;
 import dev.loci.store.lucene.LuceneStoreConfig;
 import dev.loci.store.lucene.LuceneStoreConfig.VectorEncoding;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -63,6 +71,13 @@ import org.apache.lucene.util.VectorUtil;
  * gives the fixed cost (JVM + model). The query embedding runs the real model on a
  * realistic question per query, while the store is searched with the synthetic query vector
  * (the model's vectors do not live in the synthetic space).
+ *
+ * <p>The same data and queries can go to an Elasticsearch cluster instead ({@link Target}), or to
+ * both stores one after the other in one run: the store is then a throwaway index on the cluster,
+ * written through the Elasticsearch store, force-merged like the embedded one, searched from a
+ * fresh serving process the same way, and deleted at the end, also when the run fails. Figures
+ * that describe the serving process's own memory per memory do not apply to it: the memories live
+ * in the cluster's nodes.
  */
 public final class RecallBenchmark {
     static final int DIMS = 384;
@@ -95,6 +110,40 @@ public final class RecallBenchmark {
     }
 
     /**
+     * One store to measure: the embedded Lucene store ({@link #EMBEDDED}), or throwaway indices on an
+     * Elasticsearch cluster, one per size, named {@code <index>-<size>} after {@code cluster}'s index
+     * (which must not hold a deployment's memories: each is deleted when its size is measured).
+     *
+     * @param cluster null for the embedded store
+     */
+    public record Target(ElasticsearchStoreConfig cluster) {
+        public static final Target EMBEDDED = new Target(null);
+
+        public static Target elasticsearch(ElasticsearchStoreConfig cluster) {
+            if (cluster == null) {
+                throw new InvalidInputException("--store", "elasticsearch needs the cluster's hosts");
+            }
+            return new Target(cluster);
+        }
+
+        public boolean embedded() {
+            return cluster == null;
+        }
+
+        /** {@code lucene} or {@code elasticsearch}, as the JSON and the table name the store. */
+        public String name() {
+            return embedded() ? "lucene" : "elasticsearch";
+        }
+
+        /** The throwaway index of one size. */
+        ElasticsearchStoreConfig index(int size) {
+            var c = cluster;
+            return new ElasticsearchStoreConfig(c.hosts(), c.index() + "-" + size, c.shards(), c.replicas(),
+                    c.waitForActiveShards(), c.refreshInterval(), c.connectTimeout(), c.requestTimeout());
+        }
+    }
+
+    /**
      * Settings.
      *
      * @param sizes          store sizes to measure
@@ -107,10 +156,13 @@ public final class RecallBenchmark {
      * @param intraOpThreads ONNX Runtime threads per query embedding
      * @param rescoring      how the kNN candidates are ranked, one serving process each over the same
      *                       built store: {@code false} by their quantized scores (the store's
-     *                       default), {@code true} rescored on full-precision vectors
+     *                       default), {@code true} rescored on full-precision vectors; the embedded
+     *                       store only (the Elasticsearch store's kNN settings are its own)
+     * @param stores         the stores measured, in order, each over the same data and queries
      */
     public record Options(List<Integer> sizes, int queries, Path workDir, Layout layout, Path json,
-                          VectorEncoding vectors, boolean merge, int intraOpThreads, List<Boolean> rescoring) {
+                          VectorEncoding vectors, boolean merge, int intraOpThreads, List<Boolean> rescoring,
+                          List<Target> stores) {
         public Options {
             if (sizes == null || sizes.isEmpty() || sizes.stream().anyMatch(s -> s == null || s < 1)) {
                 throw new InvalidInputException("--sizes", "must be one or more sizes >= 1");
@@ -125,7 +177,18 @@ public final class RecallBenchmark {
                 throw new InvalidInputException("--rescore", "must name at least one way to rank kNN candidates");
             }
             rescoring = List.copyOf(new java.util.LinkedHashSet<>(rescoring));
+            if (stores == null || stores.isEmpty() || stores.stream().anyMatch(java.util.Objects::isNull)) {
+                throw new InvalidInputException("--store", "must name at least one store to measure");
+            }
+            stores = List.copyOf(stores);
             OnnxEmbedderConfig.defaults().withIntraOpThreads(intraOpThreads); // refuses a bad count here, not in the child
+        }
+
+        /** The embedded store alone. */
+        public Options(List<Integer> sizes, int queries, Path workDir, Layout layout, Path json,
+                       VectorEncoding vectors, boolean merge, int intraOpThreads, List<Boolean> rescoring) {
+            this(sizes, queries, workDir, layout, json, vectors, merge, intraOpThreads, rescoring,
+                    List.of(Target.EMBEDDED));
         }
 
         public Options(List<Integer> sizes, int queries, Path workDir) {
@@ -149,8 +212,15 @@ public final class RecallBenchmark {
         report.put("queries", o.queries());
         report.put("servingHeap", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("-Xmx")).findFirst().orElse(String.join(" ", SERVE_HEAP)));
+        report.put("stores", o.stores().stream().map(RecallBenchmark::describe).toList());
         out.printf(Locale.ROOT, "layout %s, vectors %s, %s, load average %s%n", report.get("layout"),
                 report.get("vectors"), o.merge() ? "merged to one segment" : "segments as written", loadAverage());
+        for (Target t : o.stores()) {
+            if (!t.embedded()) {
+                probe(t.index(o.sizes().get(0)));
+                out.println("cluster: " + describe(t));
+            }
+        }
 
         Path empty = Files.createTempDirectory(o.workDir(), "recall-empty-");
         Map<String, Object> fixed;
@@ -158,7 +228,7 @@ public final class RecallBenchmark {
             try (var store = LuceneMemoryStore.open(empty, storeConfig(o.vectors(), false))) {
                 store.checkpoint();
             }
-            fixed = serveInChild(empty, 0, o, null, o.rescoring().get(0));
+            fixed = serveInChild(empty, 0, o, null, o.rescoring().get(0), null);
         } finally {
             deleteTree(empty);
         }
@@ -169,7 +239,9 @@ public final class RecallBenchmark {
 
         var rows = new ArrayList<Map<String, Object>>();
         for (int size : o.sizes()) {
-            rows.addAll(measure(size, o, fixedRss, out));
+            for (Target target : o.stores()) {
+                rows.addAll(measure(size, target, o, fixedRss, out));
+            }
         }
         report.put("sizes", rows);
         report.put("loadAverageEnd", loadAverage());
@@ -187,22 +259,61 @@ public final class RecallBenchmark {
         return LuceneStoreConfig.defaults().withVectorEncoding(vectors).withRescoring(rescore);
     }
 
-    /** Builds one store of {@code size} and measures it once per way of ranking kNN candidates: a row each. */
-    private static List<Map<String, Object>> measure(int size, Options o, long fixedRss, PrintStream out)
-            throws Exception {
+    /** What a target is, for the report: the store, and for a cluster its nodes, shards and replicas. */
+    private static Map<String, Object> describe(Target t) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("store", t.name());
+        if (!t.embedded()) {
+            m.put("hosts", t.cluster().hosts().stream().map(URI::toString).toList());
+            m.put("indexPrefix", t.cluster().index());
+            m.put("shards", t.cluster().shards());
+            m.put("replicas", t.cluster().replicas());
+            m.put("refreshIntervalMs", t.cluster().refreshInterval().toMillis());
+        }
+        return m;
+    }
+
+    /**
+     * Fails before anything is measured when the cluster cannot be used, rather than after the
+     * embedded store's run: opens the first throwaway index (which creates it) and deletes it again.
+     */
+    private static void probe(ElasticsearchStoreConfig index) {
+        var store = ElasticsearchMemoryStore.open(index); // no node: fails here, in the words the CLI explains
+        try (store) {
+            store.stats();
+        } finally {
+            ElasticsearchMemoryStore.deleteIndex(index);
+        }
+    }
+
+    /**
+     * Builds one store of {@code size} and measures it: the embedded store once per way of ranking
+     * kNN candidates (a row each), a cluster's index once.
+     */
+    private static List<Map<String, Object>> measure(int size, Target target, Options o, long fixedRss,
+                                                     PrintStream out) throws Exception {
         var data = new Data(size, o.layout());
         int warmup = warmup(o.queries());
         List<Query> queries = data.queries(warmup + o.queries());
         List<Query> evaluated = queries.subList(warmup, warmup + Math.min(EXACT_QUERIES, o.queries()));
         var exact = new Exact(evaluated, o.layout());
         Path dir = Files.createTempDirectory(o.workDir(), "recall-" + size + "-");
+        ElasticsearchStoreConfig index = target.embedded() ? null : target.index(size);
+        // an interrupted run (Ctrl-C) deletes its index too; a finished one removes the hook
+        Thread dropIndex = index == null ? null : new Thread(() -> deleteQuietly(index), "drop-" + index.index());
+        if (dropIndex != null) {
+            Runtime.getRuntime().addShutdownHook(dropIndex);
+        }
         var row = new LinkedHashMap<String, Object>();
+        row.put("store", target.name());
         row.put("memories", size);
         row.put("users", data.users);
         var rows = new ArrayList<Map<String, Object>>();
+        boolean measured = false;
         try {
             long t0 = System.nanoTime();
-            try (LuceneMemoryStore store = LuceneMemoryStore.open(dir, storeConfig(o.vectors(), false))) {
+            try (MemoryStore store = index == null ? LuceneMemoryStore.open(dir, storeConfig(o.vectors(), false))
+                    : ElasticsearchMemoryStore.open(index)) {
                 var random = new Random(size ^ 0x5DEECE66DL);
                 var batch = new ArrayList<StoredMemory>(WRITE_BATCH);
                 Instant base = Instant.parse("2023-01-01T00:00:00Z");
@@ -223,59 +334,113 @@ public final class RecallBenchmark {
                 if (!batch.isEmpty()) {
                     store.write(batch);
                 }
-                store.checkpoint();
+                if (store instanceof LuceneMemoryStore lucene) {
+                    lucene.checkpoint();
+                }
+                // the cluster's writes return once durable on the primary and visible (refresh=wait_for)
                 double buildSeconds = (System.nanoTime() - t0) / 1e9;
                 row.put("buildMemoriesPerSecond", round(size / buildSeconds));
-                row.put("segmentsAsWritten", segments(store));
-                if (o.merge()) {
-                    long m0 = System.nanoTime();
-                    store.forceMerge();
-                    row.put("mergeSeconds", round((System.nanoTime() - m0) / 1e9));
+                if (store instanceof LuceneMemoryStore lucene) {
+                    row.put("segmentsAsWritten", segments(lucene));
+                    if (o.merge()) {
+                        long m0 = System.nanoTime();
+                        lucene.forceMerge();
+                        row.put("mergeSeconds", round((System.nanoTime() - m0) / 1e9));
+                    }
+                    row.put("segments", segments(lucene));
+                } else {
+                    row.put("segmentsAsWritten", ClusterIndex.segments(index).primarySegments());
+                    if (o.merge()) {
+                        long m0 = System.nanoTime();
+                        ClusterIndex.forceMerge(index);
+                        row.put("mergeSeconds", round((System.nanoTime() - m0) / 1e9));
+                    }
+                    var segments = ClusterIndex.segments(index);
+                    row.put("segments", segments.primarySegments());
+                    // as the embedded figure: one copy; every copy (the replica too) beside it
+                    row.put("bytesPerMemoryOnDisk", segments.primaryBytes() / size);
+                    row.put("bytesPerMemoryAllCopies", segments.allCopiesBytes() / size);
+                    row.put("documents", store.stats().memories());
                 }
-                row.put("segments", segments(store));
             }
-            var disk = diskBreakdown(dir.resolve("index"));
-            long diskBytes = disk.values().stream().mapToLong(Long::longValue).sum();
-            row.put("bytesPerMemoryOnDisk", diskBytes / size);
-            var perMemory = new LinkedHashMap<String, Object>();
-            disk.forEach((ext, bytes) -> perMemory.put(ext, round((double) bytes / size)));
-            row.put("diskBytesPerMemoryByFile", perMemory);
+            if (index == null) {
+                var disk = diskBreakdown(dir.resolve("index"));
+                long diskBytes = disk.values().stream().mapToLong(Long::longValue).sum();
+                row.put("bytesPerMemoryOnDisk", diskBytes / size);
+                var perMemory = new LinkedHashMap<String, Object>();
+                disk.forEach((ext, bytes) -> perMemory.put(ext, round((double) bytes / size)));
+                row.put("diskBytesPerMemoryByFile", perMemory);
+            }
 
             Path exactFile = dir.resolveSibling(dir.getFileName() + ".exact");
             Files.write(exactFile, exact.lines(), StandardCharsets.UTF_8);
             try {
-                for (boolean rescore : o.rescoring()) {
+                // the cluster ranks kNN candidates its own way (int8 HNSW, oversampled and rescored)
+                for (boolean rescore : index == null ? o.rescoring() : List.of(false)) {
                     var served = new LinkedHashMap<String, Object>(row);
-                    served.put("rescore", rescore);
-                    served.putAll(serveInChild(dir, size, o, exactFile, rescore));
+                    served.put("rescore", index == null ? rescore : "the store's own");
+                    served.putAll(serveInChild(dir, size, o, exactFile, rescore, index));
                     long rss = ((Number) served.get("rssBytes")).longValue();
-                    served.put("rssAboveFixedBytesPerMemory", (rss - fixedRss) / size);
+                    // the memories of a cluster are in its nodes, not in this process
+                    served.put("rssAboveFixedBytesPerMemory", index == null ? (Object) ((rss - fixedRss) / size)
+                            : "n/a: the memories live in the cluster");
                     print(served, data, o, out);
                     rows.add(served);
                 }
             } finally {
                 Files.deleteIfExists(exactFile);
             }
+            measured = true;
         } finally {
             deleteTree(dir);
+            if (index != null) {
+                if (measured) {
+                    ElasticsearchMemoryStore.deleteIndex(index);
+                } else {
+                    deleteQuietly(index); // the failure that got here is the one to report
+                }
+                try {
+                    Runtime.getRuntime().removeShutdownHook(dropIndex);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs, or ran: the index is gone either way
+                }
+            }
         }
         return rows;
     }
 
+    private static void deleteQuietly(ElasticsearchStoreConfig index) {
+        try {
+            ElasticsearchMemoryStore.deleteIndex(index);
+        } catch (RuntimeException e) {
+            System.err.println("could not delete benchmark index " + index.index() + ": " + e.getMessage());
+        }
+    }
+
     private static void print(Map<String, Object> row, Data data, Options o, PrintStream out) {
         long rss = ((Number) row.get("rssBytes")).longValue();
-        out.printf(Locale.ROOT, "%,d memories (%,d users), kNN %s: store + fusion %s; end-to-end %s; embedding %s%n",
-                (Integer) row.get("memories"), data.users,
-                Boolean.TRUE.equals(row.get("rescore")) ? "rescored on full precision" : "ranked by quantized scores",
+        boolean embedded = "lucene".equals(row.get("store"));
+        out.printf(Locale.ROOT, "%s, %,d memories (%,d users), kNN %s: store + fusion %s; end-to-end %s; embedding %s%n",
+                embedded ? "embedded" : "elasticsearch", (Integer) row.get("memories"), data.users,
+                !embedded ? "int8 HNSW, oversampled and rescored by the cluster"
+                        : Boolean.TRUE.equals(row.get("rescore")) ? "rescored on full precision"
+                        : "ranked by quantized scores",
                 ms(row, "storeFusion"), ms(row, "endToEnd"), ms(row, "embedding"));
         out.printf(Locale.ROOT, "  BM25 alone %s; kNN alone %s; ANN recall@10 vs exact %s (kNN top 10: %s)%n",
                 ms(row, "bm25"), ms(row, "knn"), row.get("annRecallAt10"), row.get("annRecallAt10TopK10"));
         out.printf(Locale.ROOT, "  qps 1/4/16 callers %s; built at %s memories/s%s; %s segments; %d bytes/memory on disk %s%n",
                 row.get("qps"), row.get("buildMemoriesPerSecond"),
                 o.merge() ? ", merged in " + row.get("mergeSeconds") + " s" : "", row.get("segments"),
-                row.get("bytesPerMemoryOnDisk"), perMemory(row));
-        out.printf(Locale.ROOT, "  RSS %d MiB (%d bytes/memory above the fixed cost), heap used %d MiB%n",
-                rss >> 20, row.get("rssAboveFixedBytesPerMemory"), ((Number) row.get("heapUsedBytes")).longValue() >> 20);
+                ((Number) row.get("bytesPerMemoryOnDisk")).longValue(), embedded ? perMemory(row)
+                        : "(primary copy; " + row.get("bytesPerMemoryAllCopies") + " with the replica)");
+        if (embedded) {
+            out.printf(Locale.ROOT, "  RSS %d MiB (%d bytes/memory above the fixed cost), heap used %d MiB%n",
+                    rss >> 20, row.get("rssAboveFixedBytesPerMemory"),
+                    ((Number) row.get("heapUsedBytes")).longValue() >> 20);
+        } else {
+            out.printf(Locale.ROOT, "  RSS of this process %d MiB, heap used %d MiB (per memory: n/a, the memories "
+                    + "live in the cluster's nodes)%n", rss >> 20, ((Number) row.get("heapUsedBytes")).longValue() >> 20);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -286,7 +451,8 @@ public final class RecallBenchmark {
     @SuppressWarnings("unchecked")
     private static String ms(Map<String, Object> figures, String name) {
         var f = (Map<String, Object>) figures.get(name);
-        return String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms", ((Number) f.get("p50Ms")).doubleValue(),
+        return String.format(Locale.ROOT, "p50 %.2f ms, p95 %.2f ms, p99 %.2f ms",
+                ((Number) f.get("p50Ms")).doubleValue(), ((Number) f.get("p95Ms")).doubleValue(),
                 ((Number) f.get("p99Ms")).doubleValue());
     }
 
@@ -347,8 +513,8 @@ public final class RecallBenchmark {
 
     // ---------------------------------------------------------------- the serving process
 
-    private static Map<String, Object> serveInChild(Path dir, int size, Options o, Path exactFile, boolean rescore)
-            throws Exception {
+    private static Map<String, Object> serveInChild(Path dir, int size, Options o, Path exactFile, boolean rescore,
+                                                    ElasticsearchStoreConfig index) throws Exception {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         var cmd = new ArrayList<String>();
@@ -369,7 +535,9 @@ public final class RecallBenchmark {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), RecallBenchmark.class.getName(),
                 dir.toString(), Integer.toString(size), o.layout().name(), Integer.toString(o.queries()),
                 o.vectors().name(), exactFile == null ? "-" : exactFile.toString(), Integer.toString(o.intraOpThreads()),
-                Boolean.toString(rescore)));
+                Boolean.toString(rescore),
+                index == null ? "-" : String.join(",", index.hosts().stream().map(URI::toString).toList()),
+                index == null ? "-" : index.index()));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String result = null;
         var tail = new ArrayList<String>();
@@ -391,7 +559,10 @@ public final class RecallBenchmark {
         return Json.readObject(result);
     }
 
-    /** The measuring process: {@code dir size layout queries vectors exactFile|- intraOpThreads rescore}. */
+    /**
+     * The measuring process: {@code dir size layout queries vectors exactFile|- intraOpThreads rescore
+     * hosts|- index|-}; with hosts, the store is that cluster's index, not the directory's.
+     */
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         int size = Integer.parseInt(args[1]);
@@ -401,14 +572,17 @@ public final class RecallBenchmark {
         Path exactFile = "-".equals(args[5]) ? null : Path.of(args[5]);
         int intraOp = Integer.parseInt(args[6]);
         boolean rescore = Boolean.parseBoolean(args[7]);
-        var figures = serve(dir, size, layout, queries, storeConfig(vectors, rescore), exactFile, intraOp);
+        ElasticsearchStoreConfig index = "-".equals(args[8]) ? null
+                : ElasticsearchStoreConfig.builder().hosts(args[8]).index(args[9]).build();
+        var figures = serve(dir, size, layout, queries, storeConfig(vectors, rescore), index, exactFile, intraOp);
         System.out.println(RESULT + Json.write(figures));
         System.out.flush();
         System.exit(0); // ONNX Runtime's threads must not keep the process alive
     }
 
     private static Map<String, Object> serve(Path dir, int size, Layout layout, int queries, LuceneStoreConfig config,
-                                             Path exactFile, int intraOp) throws Exception {
+                                             ElasticsearchStoreConfig index, Path exactFile, int intraOp)
+            throws Exception {
         var data = new Data(size, layout);
         int warmup = warmup(queries);
         List<Query> all = data.queries(warmup + queries);
@@ -419,7 +593,8 @@ public final class RecallBenchmark {
         // The cache is off: every measured query pays for the model, as a new question does.
         var embedderConfig = OnnxEmbedderConfig.defaults().withIntraOpThreads(intraOp).withQueryCacheSize(0);
         try (OnnxEmbedder model = OnnxEmbedder.create(embedderConfig);
-             LuceneMemoryStore store = LuceneMemoryStore.open(dir, config)) {
+             MemoryStore store = index == null ? LuceneMemoryStore.open(dir, config)
+                     : ElasticsearchMemoryStore.open(index)) {
             var rssAt = new LinkedHashMap<String, Object>();
             rssAt.put("opened", Stats.rssBytes());
             Embedder lookup = new QueryEmbedder(byText, null);
@@ -526,7 +701,7 @@ public final class RecallBenchmark {
     }
 
     /** Share of the exact top 10 that the store's kNN stage (asked for {@code topN}) returns in its top 10. */
-    private static double annRecall(LuceneMemoryStore store, Data data, List<Query> measured, List<String> exactLines,
+    private static double annRecall(MemoryStore store, Data data, List<Query> measured, List<String> exactLines,
                                     int topN) {
         long found = 0;
         long wanted = 0;
@@ -549,6 +724,7 @@ public final class RecallBenchmark {
     private static Map<String, Object> latency(long[] nanos) {
         var m = new LinkedHashMap<String, Object>();
         m.put("p50Ms", round(Stats.percentileMs(nanos, 50), 3));
+        m.put("p95Ms", round(Stats.percentileMs(nanos, 95), 3));
         m.put("p99Ms", round(Stats.percentileMs(nanos, 99), 3));
         m.put("n", nanos.length);
         return m;

@@ -94,18 +94,35 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "Where temporary stores go (default: system temp).")
     Path workDir;
 
+    @Option(names = "--beside-embedded",
+            description = "ingest, recall: with --store elasticsearch, measure the embedded store too, first, in the "
+                    + "same run (same data, same queries), so the two are compared at the same machine load.")
+    boolean besideEmbedded;
+
     @Mixin
     StoreChoice store;
 
     @Override
     public Integer call() throws Exception {
-        if (store.elasticsearch() && !"ingest".equals(what)) {
+        boolean bothStores = "ingest".equals(what) || "recall".equals(what);
+        if (store.elasticsearch() && !bothStores) {
             throw new dev.loci.InvalidInputException("--store", "bench " + what + " measures the embedded store only; "
-                    + "--store elasticsearch applies to bench ingest");
+                    + "--store elasticsearch applies to bench ingest and bench recall");
+        }
+        if (besideEmbedded && !(bothStores && store.elasticsearch())) {
+            throw new dev.loci.InvalidInputException("--beside-embedded", bothStores
+                    ? "compares the embedded store with a cluster: add --store elasticsearch (and --es-hosts)"
+                    : "applies to bench ingest and bench recall");
         }
         if (store.elasticsearch() && !store.isThrowaway()) {
-            throw new dev.loci.InvalidInputException("--es-index", "bench ingest writes each round to an index of its own "
-                    + "and deletes it; leave --es-index out");
+            throw new dev.loci.InvalidInputException("--es-index", "bench " + what + " writes to throwaway indices of its "
+                    + "own and deletes them; leave --es-index out");
+        }
+        if ("recall".equals(what) && store.elasticsearch() && !besideEmbedded
+                && (!"int8".equalsIgnoreCase(vectors) || !"off".equalsIgnoreCase(rescore))) {
+            throw new dev.loci.InvalidInputException(!"int8".equalsIgnoreCase(vectors) ? "--vectors" : "--rescore",
+                    "set how the embedded store keeps and ranks vectors; the cluster's index has its own "
+                            + "(int8 HNSW, rescored): add --beside-embedded or leave it out");
         }
         if ("soak".equals(what) && !(minutes > 0 && minutes <= 7 * 24 * 60)) {
             throw new dev.loci.InvalidInputException("--minutes", "must be more than 0 and at most a week (10080), was "
@@ -138,13 +155,25 @@ final class BenchCommand implements Callable<Integer> {
         System.out.println("java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
                 + " cores, max heap " + Runtime.getRuntime().maxMemory() / 1048576 + " MiB");
         switch (what) {
-            case "ingest" -> IngestBenchmark.run(new IngestBenchmark.Options(turns, batch, rounds, queries, dir,
-                    d -> store.applyThrowaway(EmbeddedOptions.defaults(), "loci-bench-"
-                            + d.getFileName().toString().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_-]", "-"))),
-                    System.out);
+            case "ingest" -> {
+                if (store.elasticsearch()) {
+                    // fail now, not after the embedded store's rounds
+                    probeCluster(store.applyThrowaway(EmbeddedOptions.defaults(), throwawayIndex("ingest"))
+                            .elasticsearch());
+                }
+                if (besideEmbedded) {
+                    System.out.println("== the embedded store ==");
+                    IngestBenchmark.run(new IngestBenchmark.Options(turns, batch, rounds, queries, dir), System.out);
+                    System.out.println("== the Elasticsearch cluster ==");
+                }
+                IngestBenchmark.run(new IngestBenchmark.Options(turns, batch, rounds, queries, dir,
+                        d -> store.applyThrowaway(EmbeddedOptions.defaults(), "loci-bench-"
+                                + d.getFileName().toString().toLowerCase(java.util.Locale.ROOT)
+                                .replaceAll("[^a-z0-9_-]", "-"))), System.out);
+            }
             case "recall" -> RecallBenchmark.run(new RecallBenchmark.Options(sizes, queries, dir,
                     RecallBenchmark.Layout.parse(layout), json, vectorEncoding(), !noMerge, onnxThreads,
-                    rescoring()), System.out);
+                    rescoring(), recallStores()), System.out);
             case "jmh" -> dev.loci.bench.jmh.Microbenchmarks.run(include);
             case "durability" -> DurabilityBenchmark.run(new DurabilityBenchmark.Options(perCase, dir), System.out);
             case "server" -> dev.loci.server.bench.ServerBenchmark.run(dir, queries, System.out);
@@ -163,6 +192,32 @@ final class BenchCommand implements Callable<Integer> {
                     + "' is not a benchmark; use ingest, recall, durability, server, crash, soak or jmh");
         }
         return 0;
+    }
+
+    /** The embedded store, the cluster, or both in that order. */
+    private List<RecallBenchmark.Target> recallStores() {
+        if (!store.elasticsearch()) {
+            return List.of(RecallBenchmark.Target.EMBEDDED);
+        }
+        var cluster = RecallBenchmark.Target.elasticsearch(
+                store.applyThrowaway(EmbeddedOptions.defaults(), throwawayIndex("recall")).elasticsearch());
+        return besideEmbedded ? List.of(RecallBenchmark.Target.EMBEDDED, cluster) : List.of(cluster);
+    }
+
+    /** A name no other run on the cluster uses; the benchmark appends what it needs and deletes the index. */
+    private static String throwawayIndex(String what) {
+        return "loci-bench-" + what + "-" + Long.toString(ProcessHandle.current().pid(), 36) + "-"
+                + Long.toString(System.currentTimeMillis() % 1_000_000L, 36);
+    }
+
+    /** Opens (and so creates) a throwaway index and deletes it: a missing or unusable cluster fails here. */
+    private static void probeCluster(dev.loci.store.elasticsearch.ElasticsearchStoreConfig config) {
+        var s = dev.loci.store.elasticsearch.ElasticsearchMemoryStore.open(config); // no node: fails here, clearly
+        try (s) {
+            s.stats();
+        } finally {
+            dev.loci.store.elasticsearch.ElasticsearchMemoryStore.deleteIndex(config);
+        }
     }
 
     private List<Boolean> rescoring() {
