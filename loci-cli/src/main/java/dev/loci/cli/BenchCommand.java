@@ -27,6 +27,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "256", description = "ingest: messages per remember call (default 256).")
     int batch;
 
+    @Option(names = "--messages-per-call", defaultValue = "0", paramLabel = "N",
+            description = "server: messages in each remember call of the remember-only rounds (default 0: 1 or 2 at random).")
+    int messagesPerCall;
+
     @Option(names = "--rounds", defaultValue = "3", description = "ingest: alternating rounds (default 3).")
     int rounds;
 
@@ -176,7 +180,12 @@ final class BenchCommand implements Callable<Integer> {
                     rescoring(), recallStores()), System.out);
             case "jmh" -> dev.loci.bench.jmh.Microbenchmarks.run(include);
             case "durability" -> DurabilityBenchmark.run(new DurabilityBenchmark.Options(perCase, dir), System.out);
-            case "server" -> dev.loci.server.bench.ServerBenchmark.run(dir, queries, System.out);
+            case "server" -> {
+                if (messagesPerCall < 0 || messagesPerCall > 100) {
+                    throw new dev.loci.InvalidInputException("--messages-per-call", "must be 0..100, was " + messagesPerCall);
+                }
+                dev.loci.server.bench.ServerBenchmark.run(dir, queries, messagesPerCall, System.out);
+            }
             case "crash" -> {
                 long lost = dev.loci.server.bench.CrashBenchmark.run(
                         new dev.loci.server.bench.CrashBenchmark.Options(trials, clients == null ? 8 : clients, seed, dir),

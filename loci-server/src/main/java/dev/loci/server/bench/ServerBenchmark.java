@@ -51,6 +51,15 @@ public final class ServerBenchmark {
 
     /** Runs every level with at most {@code opsPerLevel} operations each; temporary data goes under {@code workDir}. */
     public static void run(Path workDir, int opsPerLevel, PrintStream out) throws Exception {
+        run(workDir, opsPerLevel, 0, out);
+    }
+
+    /**
+     * As {@link #run(Path, int, PrintStream)}, with {@code messagesPerCall} messages in each remember
+     * call of the remember-only rounds and the in-process comparison (0: one or two at random, as the
+     * mixed levels always send).
+     */
+    public static void run(Path workDir, int opsPerLevel, int messagesPerCall, PrintStream out) throws Exception {
         Path dir = Files.createTempDirectory(workDir, "server-");
         AtomicReference<BatchingEmbedder> batcher = new AtomicReference<>();
         LociEngine engine = EmbeddedLoci.open(dir, EmbeddedOptions.defaults(), model -> {
@@ -72,25 +81,27 @@ public final class ServerBenchmark {
                     .connectTimeout(Duration.ofSeconds(5)).build();
             AtomicInteger ids = new AtomicInteger();
             for (int clients : CLIENTS) {
-                level(http, server.port(), clients, opsPerLevel, 0.5, ids, batcher.get(), out);
+                level(http, server.port(), clients, opsPerLevel, 0.5, 0, ids, batcher.get(), out);
             }
             // Ingest against the embedder, in rounds that alternate the model alone, the server with
             // batching and one without, so all three see the same machine load.
             // After the mixed levels the JIT is still compiling the remember-only path (a first round
             // ran 10-15 points below the later ones): one round on each server first, not counted.
-            out.println("warm-up, not counted:");
-            level(http, server.port(), 32, opsPerLevel / 2, 1.0, ids, batcher.get(), out);
+            out.println("remember-only rounds: " + (messagesPerCall > 0 ? messagesPerCall + " messages per call"
+                    : "1 or 2 messages per call") + "; warm-up, not counted:");
+            level(http, server.port(), 32, opsPerLevel / 2, 1.0, messagesPerCall, ids, batcher.get(), out);
             out.print("  batching off: ");
-            level(http, off.port(), 32, opsPerLevel / 2, 1.0, ids, null, out);
+            level(http, off.port(), 32, opsPerLevel / 2, 1.0, messagesPerCall, ids, null, out);
             double[] ratios = new double[ROUNDS];
             double[] ratiosOff = new double[ROUNDS];
             for (int round = 0; round < ROUNDS; round++) {
                 out.println("round " + (round + 1) + ":");
                 double rate = embedderRate(engine, out);
-                ratios[round] = level(http, server.port(), 32, opsPerLevel / 2, 1.0, ids, batcher.get(), out)
+                ratios[round] = level(http, server.port(), 32, opsPerLevel / 2, 1.0, messagesPerCall, ids,
+                        batcher.get(), out)
                         .messagesPerSecond() / rate;
                 out.print("  batching off: ");
-                ratiosOff[round] = level(http, off.port(), 32, opsPerLevel / 2, 1.0, ids, null, out)
+                ratiosOff[round] = level(http, off.port(), 32, opsPerLevel / 2, 1.0, messagesPerCall, ids, null, out)
                         .messagesPerSecond() / rate;
             }
             Arrays.sort(ratios);
@@ -98,7 +109,7 @@ public final class ServerBenchmark {
             out.printf(Locale.ROOT, "ingest at 32 clients / embedder batched rate, median of %d rounds: %.0f %% "
                     + "(batching off: %.0f %%)%n", ROUNDS, 100 * ratios[ROUNDS / 2], 100 * ratiosOff[ROUNDS / 2]);
             double rate = embedderRate(engine, out);
-            double local = inProcessIngest(engine, 32, opsPerLevel / 2, ids, batcher.get(), out);
+            double local = inProcessIngest(engine, 32, opsPerLevel / 2, messagesPerCall, ids, batcher.get(), out);
             out.printf(Locale.ROOT, "the same calls in-process / embedder batched rate: %.0f / %.0f messages/s = %.0f %%%n",
                     local, rate, 100 * local / rate);
             recallOverhead(http, server.port(), engine, Math.min(opsPerLevel, 300), out);
@@ -146,7 +157,7 @@ public final class ServerBenchmark {
         return rate;
     }
 
-    private static Level level(HttpClient http, int port, int clients, int maxOps, double rememberShare,
+    private static Level level(HttpClient http, int port, int clients, int maxOps, double rememberShare, int perCall,
                                AtomicInteger ids, BatchingEmbedder batcher, PrintStream out) throws Exception {
         AtomicInteger left = new AtomicInteger(maxOps);
         AtomicInteger errors = new AtomicInteger();
@@ -171,7 +182,7 @@ public final class ServerBenchmark {
                     String body;
                     String path;
                     if (isRemember) {
-                        int n = 1 + random.nextInt(2);
+                        int n = perCall > 0 ? perCall : 1 + random.nextInt(2);
                         StringBuilder msgs = new StringBuilder();
                         for (int i = 0; i < n; i++) {
                             msgs.append(i == 0 ? "" : ",").append("{\"clientId\":\"b").append(ids.incrementAndGet())
@@ -225,7 +236,7 @@ public final class ServerBenchmark {
     }
 
     /** The remember-only load of {@link #level} without HTTP: engine calls from {@code threads} threads. */
-    private static double inProcessIngest(LociEngine engine, int threads, int maxCalls, AtomicInteger ids,
+    private static double inProcessIngest(LociEngine engine, int threads, int maxCalls, int perCall, AtomicInteger ids,
                                           BatchingEmbedder batcher, PrintStream out) throws InterruptedException {
         AtomicInteger left = new AtomicInteger(maxCalls);
         AtomicInteger messages = new AtomicInteger();
@@ -240,7 +251,7 @@ public final class ServerBenchmark {
                 Random random = new Random(client * 17L);
                 Scope scope = Scope.user("bench", "u" + (client % 8));
                 while (left.getAndDecrement() > 0 && System.nanoTime() < deadline) {
-                    int n = 1 + random.nextInt(2);
+                    int n = perCall > 0 ? perCall : 1 + random.nextInt(2);
                     List<Message> batch = new ArrayList<>(n);
                     for (int i = 0; i < n; i++) {
                         batch.add(Message.of("U" + client, sentence(random), null).withClientId("b" + ids.incrementAndGet()));
