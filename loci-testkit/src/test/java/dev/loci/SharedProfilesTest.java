@@ -129,14 +129,7 @@ class SharedProfilesTest {
         var cat = new Said("I have a cat.", T.plus(Duration.ofDays(20)), "m3");
         var shared = new SharedInMemoryStore();
         var clock = new ManualClock(T.plus(Duration.ofDays(100)));
-        try (var b = engine(shared, clock)) {
-            var killed = new PausingStore(shared, Pause.BEFORE_FACTS, () -> b.remember(MAYA, List.of(boston.message())));
-            killed.killBeforeProfile = true;
-            try (var a = engine(killed, clock)) {
-                a.remember(MAYA, List.of(denver.message()));
-            }
-            assertTrue(killed.paused);
-        }
+        storeFactsWithoutTheirProfile(shared, clock, boston, denver);
         State crashed = State.of(shared);
         assertEquals(List.of("residence=boston", "residence=denver"), crashed.current,
                 "the killed server's fact is stored unsettled");
@@ -162,14 +155,7 @@ class SharedProfilesTest {
         var thanks = new Said("Thanks, talk tomorrow.", T.plus(Duration.ofDays(20)), "m3");
         var shared = new SharedInMemoryStore();
         var clock = new ManualClock(T.plus(Duration.ofDays(100)));
-        try (var b = engine(shared, clock)) {
-            var killed = new PausingStore(shared, Pause.BEFORE_FACTS, () -> b.remember(MAYA, List.of(boston.message())));
-            killed.killBeforeProfile = true;
-            try (var a = engine(killed, clock)) {
-                a.remember(MAYA, List.of(denver.message()));
-            }
-            assertTrue(killed.paused);
-        }
+        storeFactsWithoutTheirProfile(shared, clock, boston, denver);
         assertEquals(List.of("residence=boston", "residence=denver"), State.of(shared).current(),
                 "the killed server's fact is stored unsettled");
 
@@ -178,6 +164,22 @@ class SharedProfilesTest {
         }
         assertEquals(fromScratch(List.of(boston, denver, thanks)), State.of(shared));
         assertEquals(List.of("residence=denver"), State.of(shared).current());
+    }
+
+    /**
+     * Server B says {@code first} while server A, between reading the user's facts and writing its
+     * own, says {@code second}; A is killed after storing its facts, before its profile.
+     */
+    private static void storeFactsWithoutTheirProfile(SharedInMemoryStore shared, ManualClock clock, Said first,
+                                                      Said second) {
+        try (var b = engine(shared, clock)) {
+            var killed = new PausingStore(shared, Pause.BEFORE_FACTS, () -> b.remember(MAYA, List.of(first.message())));
+            killed.killBeforeProfile = true;
+            try (var a = engine(killed, clock)) {
+                a.remember(MAYA, List.of(second.message()));
+            }
+            assertTrue(killed.paused);
+        }
     }
 
     /**

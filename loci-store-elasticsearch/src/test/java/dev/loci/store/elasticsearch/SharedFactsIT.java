@@ -8,10 +8,8 @@ import dev.loci.Memory;
 import dev.loci.Message;
 import dev.loci.Scope;
 import dev.loci.engine.LociEngine;
-import dev.loci.spi.ConditionalWrite;
 import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
-import dev.loci.spi.StoredMemory;
 import dev.loci.testkit.ElasticsearchCluster;
 import dev.loci.testkit.HashingEmbedder;
 import java.time.Duration;
@@ -44,7 +42,7 @@ class SharedFactsIT {
             }
             Map<String, String> figures;
             try (var b = engine(new SharedForgetIT.Unclosed(storeB))) {
-                var pausing = new PausingStore(storeA,
+                var pausing = new SharedForgetIT.PausingStore(storeA, Kind.FACT,
                         () -> b.remember(MAYA, List.of(said("I live in Boston now.", T.plus(Duration.ofDays(1)), "m2"))));
                 try (var a = engine(pausing)) {
                     a.remember(MAYA, List.of(said("I live in Boston, still.", T.plus(Duration.ofDays(2)), "m3")));
@@ -72,35 +70,5 @@ class SharedFactsIT {
 
     private static LociEngine engine(MemoryStore store) {
         return LociEngine.builder().embedder(new HashingEmbedder()).store(store).build();
-    }
-
-    /** Engine A's view: before its first write of a FACT, engine B runs. */
-    static final class PausingStore extends SharedForgetIT.Unclosed {
-        private final Runnable other;
-        volatile boolean paused;
-
-        PausingStore(ElasticsearchMemoryStore es, Runnable other) {
-            super(es);
-            this.other = other;
-        }
-
-        @Override
-        public void write(List<StoredMemory> batch) {
-            maybePause(batch.stream().anyMatch(r -> r.memory().kind() == Kind.FACT));
-            super.write(batch);
-        }
-
-        @Override
-        public void writeIf(List<ConditionalWrite> batch) {
-            maybePause(batch.stream().anyMatch(w -> w.record().memory().kind() == Kind.FACT));
-            super.writeIf(batch);
-        }
-
-        private void maybePause(boolean fact) {
-            if (fact && !paused) {
-                paused = true;
-                other.run();
-            }
-        }
     }
 }

@@ -53,7 +53,7 @@ class SharedForgetIT {
             assertEquals(turns, episode(storeA).childIds(), "one episode over the five turns");
 
             try (var b = engine(new Unclosed(storeB))) {
-                var pausing = new PausingStore(storeA, () -> assertTrue(b.forget(S1, turns.get(1))));
+                var pausing = new PausingStore(storeA, Kind.EPISODE, () -> assertTrue(b.forget(S1, turns.get(1))));
                 try (var a = engine(pausing)) {
                     assertTrue(a.forget(S1, turns.get(0)));
                 }
@@ -89,30 +89,32 @@ class SharedForgetIT {
         }
     }
 
-    /** Engine A's view: before its first write of an EPISODE, engine B runs. */
+    /** Engine A's view: before its first write of a record of {@code kind}, engine B runs. */
     static final class PausingStore extends Unclosed {
+        private final Kind kind;
         private final Runnable other;
         volatile boolean paused;
 
-        PausingStore(ElasticsearchMemoryStore es, Runnable other) {
+        PausingStore(ElasticsearchMemoryStore es, Kind kind, Runnable other) {
             super(es);
+            this.kind = kind;
             this.other = other;
         }
 
         @Override
         public void write(List<dev.loci.spi.StoredMemory> batch) {
-            maybePause(batch.stream().anyMatch(r -> r.memory().kind() == Kind.EPISODE));
+            maybePause(batch.stream().anyMatch(r -> r.memory().kind() == kind));
             super.write(batch);
         }
 
         @Override
         public void writeIf(List<ConditionalWrite> batch) {
-            maybePause(batch.stream().anyMatch(w -> w.record().memory().kind() == Kind.EPISODE));
+            maybePause(batch.stream().anyMatch(w -> w.record().memory().kind() == kind));
             super.writeIf(batch);
         }
 
-        private void maybePause(boolean episode) {
-            if (episode && !paused) {
+        private void maybePause(boolean matches) {
+            if (matches && !paused) {
                 paused = true;
                 other.run();
             }
