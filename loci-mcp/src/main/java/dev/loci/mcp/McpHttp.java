@@ -37,14 +37,21 @@ public final class McpHttp {
     /** The path the servlet answers on. */
     public static final String ENDPOINT = "/mcp";
 
-    /** While a transport is built on this thread, the schedulers it starts; null otherwise. */
+    /**
+     * The name of the threads of the scheduler the SDK's transport starts for its session sweeper
+     * (Reactor names a single-thread scheduler after them). Only that scheduler is the transport's
+     * own: others started while it is built are Reactor's shared ones, which other servers use.
+     */
+    static final String SWEEPER_THREADS = "streamable-http-server-transport-session-sweeper";
+
+    /** While a transport is built on this thread, the sweeper schedulers it starts; null otherwise. */
     private static final ThreadLocal<List<Scheduler>> STARTING = new ThreadLocal<>();
 
     static {
         // Additive and keyed: any other decorator or scheduler factory of the application stays as it was.
         Schedulers.addExecutorServiceDecorator(McpHttp.class.getName(), (scheduler, executor) -> {
             List<Scheduler> started = STARTING.get();
-            if (started != null) {
+            if (started != null && scheduler.toString().contains(SWEEPER_THREADS)) {
                 started.add(scheduler);
             }
             return executor;
