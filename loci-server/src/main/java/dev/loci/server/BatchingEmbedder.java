@@ -224,10 +224,15 @@ public final class BatchingEmbedder implements Embedder {
         boolean closing = false;
         while (!closing) {
             Call first;
+            boolean slot = false;
             try {
                 slots.acquire(); // gathering starts once a batch may go: calls arriving meanwhile join it
+                slot = true;
                 first = queue.take();
             } catch (InterruptedException e) {
+                if (slot) {
+                    slots.release(); // no batch took it; the wait for batches in flight needs it back
+                }
                 LOG.log(Level.WARNING, "batching thread interrupted; calls still queued fail");
                 failQueued(new LociException("the embedder's batching thread was interrupted"));
                 return;

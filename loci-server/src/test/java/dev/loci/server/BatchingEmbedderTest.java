@@ -287,6 +287,26 @@ class BatchingEmbedderTest {
     }
 
     @Test
+    void closeStillReturnsAfterTheBatchingThreadWasInterruptedWhileWaitingForCalls() throws Exception {
+        batcher = BatchingEmbedder.wrap(fake, new BatchingEmbedder.Config(Duration.ZERO, 64, 2));
+        batcher.embedDocuments(List.of("warm")); // the dispatcher is now waiting for the next call, a slot taken
+        Thread dispatcher = null;
+        while (dispatcher == null) {
+            dispatcher = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("loci-embed-batcher") && t.isAlive()
+                            && t.getState() == Thread.State.WAITING)
+                    .findFirst().orElse(null);
+        }
+        dispatcher.interrupt();
+        dispatcher.join(5_000);
+        BatchingEmbedder interrupted = batcher;
+        batcher = null; // closed here, within a time limit, not after the test where it could hang
+        assertFalse(dispatcher.isAlive(), "the batching thread did not end after its interrupt");
+        assertTimeoutPreemptively(Duration.ofSeconds(5), interrupted::close);
+        assertTrue(fake.closed);
+    }
+
+    @Test
     void aConfigOutsideItsRangeIsRefusedNamingTheField() {
         var e = assertThrows(InvalidInputException.class, () -> new BatchingEmbedder.Config(Duration.ZERO, 64, 0));
         assertTrue(e.getMessage().contains("maxInFlight"), e.getMessage());
