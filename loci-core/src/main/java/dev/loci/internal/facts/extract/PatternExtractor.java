@@ -86,6 +86,19 @@ public final class PatternExtractor implements Extractor {
             + "were|can)\\s+)?" + PredicatePatterns.ADV + "(?:not|no longer|never)\\s+" + PredicatePatterns.ADV);
     private static final Pattern STOPPED = Pattern.compile(
             "^(?:(?:have|has)\\s+)?" + PredicatePatterns.ADV + "(?:stopped|quit|gave up|given up)\\s+(?=\\w+ing\\b)");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    /** The rewrites of {@link #expand}, in order. */
+    private static final List<Contraction> CONTRACTIONS = List.of(
+            Contraction.of("(?i)\\b(?:can't|cannot|can not) stand\\b", "hate"),
+            Contraction.of("(?i)\\bwon't\\b", "will not"),
+            Contraction.of("(?i)\\bcan't\\b", "can not"),
+            Contraction.of("(?i)n't\\b", " not"),
+            Contraction.of("(?i)\\bi'm\\b", "I am"),
+            Contraction.of("(?i)\\b(we|you|they)'re\\b", "$1 are"),
+            Contraction.of("(?i)\\b(i|we|you|they)'ve\\b", "$1 have"),
+            Contraction.of("(?i)\\b(i|we|you|they|he|she)'ll\\b", "$1 will"),
+            Contraction.of("(?i)\\b(i|we|you|they|he|she)'d\\b", "$1 would"),
+            Contraction.of("(?i)\\b(he|she|it|that|what|there|name)'s\\b", "$1 is"));
     private static final Pattern ANYMORE = Pattern.compile("\\s*\\b(?:anymore|any more)\\b");
     private static final Pattern LEADING_ADVERBS = Pattern.compile("^" + PredicatePatterns.ADV);
     /** Fillers at the end of a predicate that do not change the claim: "I'm 42 now", "I'm single again". */
@@ -248,17 +261,21 @@ public final class PatternExtractor implements Extractor {
 
     /** Contractions expanded, case kept: "I'm" → "I am", "don't" → "do not", "can't stand" → "hate". */
     static String expand(String s) {
-        return s.replace('\u2019', '\'')
-                .replaceAll("(?i)\\b(?:can't|cannot|can not) stand\\b", "hate")
-                .replaceAll("(?i)\\bwon't\\b", "will not")
-                .replaceAll("(?i)\\bcan't\\b", "can not")
-                .replaceAll("(?i)n't\\b", " not")
-                .replaceAll("(?i)\\bi'm\\b", "I am")
-                .replaceAll("(?i)\\b(we|you|they)'re\\b", "$1 are")
-                .replaceAll("(?i)\\b(i|we|you|they)'ve\\b", "$1 have")
-                .replaceAll("(?i)\\b(i|we|you|they|he|she)'ll\\b", "$1 will")
-                .replaceAll("(?i)\\b(i|we|you|they|he|she)'d\\b", "$1 would")
-                .replaceAll("(?i)\\b(he|she|it|that|what|there|name)'s\\b", "$1 is");
+        String t = s.replace('\u2019', '\'');
+        if (t.indexOf('\'') < 0 && !t.toLowerCase(Locale.ROOT).contains("stand")) {
+            return t; // every contraction has an apostrophe, and "cannot stand" a "stand": most clauses have neither
+        }
+        for (Contraction c : CONTRACTIONS) {
+            t = c.pattern().matcher(t).replaceAll(c.replacement());
+        }
+        return t;
+    }
+
+    /** One rewrite of {@link #expand}, compiled once: it runs on every clause of every remembered turn. */
+    private record Contraction(Pattern pattern, String replacement) {
+        static Contraction of(String regex, String replacement) {
+            return new Contraction(Pattern.compile(regex), replacement);
+        }
     }
 
     private static String role(String raw, boolean ex) {
@@ -292,7 +309,7 @@ public final class PatternExtractor implements Extractor {
             "hoodie", "rookie", "selfie", "indie");
 
     private static String name(String raw) {
-        return lower(raw).strip().replaceAll("\\s+", " ");
+        return WHITESPACE.matcher(lower(raw).strip()).replaceAll(" ");
     }
 
     private static String lower(String s) {
@@ -301,6 +318,6 @@ public final class PatternExtractor implements Extractor {
 
     private static int words(String s) {
         String t = s.strip();
-        return t.isEmpty() ? 0 : t.split("\\s+").length;
+        return t.isEmpty() ? 0 : WHITESPACE.split(t).length;
     }
 }
