@@ -7,7 +7,8 @@ import dev.loci.InvalidInputException;
  *
  * @param durability          how acknowledged writes are made durable (default {@link Durability#WAL})
  * @param hnswMaxConnections  HNSW graph degree M (default 16)
- * @param hnswBeamWidth       HNSW construction beam width (default 100)
+ * @param hnswBeamWidth       HNSW construction beam width: how many candidate neighbours a vector's
+ *                            insertion into the graph weighs (default {@value #DEFAULT_BEAM_WIDTH})
  * @param denseOversample     kNN walks the quantized graph for this many times the wanted
  *                            candidates and keeps the best (default 2.0): a wider search finds more
  *                            of the exact nearest neighbours
@@ -28,6 +29,15 @@ import dev.loci.InvalidInputException;
 public record LuceneStoreConfig(Durability durability, int hnswMaxConnections, int hnswBeamWidth,
                                 double denseOversample, long walBytesBeforeCommit, int searchThreads,
                                 VectorEncoding vectorEncoding, boolean rescore) {
+    /**
+     * The default construction beam width. Lucene's own is 100; 64 builds and merges the graph in
+     * about two thirds of the time, and the kNN search recall runs (100 candidates from a walk for
+     * 200) finds the same share of the exact nearest neighbours (docs/BENCHMARKS.md, "Server":
+     * "A narrower graph build"). Inserting vectors into the graph was the largest share of the
+     * engine's own work per remembered turn.
+     */
+    public static final int DEFAULT_BEAM_WIDTH = 64;
+
     /** Quantization of the vectors the HNSW graph is built and searched on. */
     public enum VectorEncoding {
         /** One byte per dimension (384 bytes for a 384-d vector). */
@@ -77,7 +87,7 @@ public record LuceneStoreConfig(Durability durability, int hnswMaxConnections, i
     }
 
     public static LuceneStoreConfig defaults() {
-        return new LuceneStoreConfig(Durability.WAL, 16, 100, 2.0, 64L << 20,
+        return new LuceneStoreConfig(Durability.WAL, 16, DEFAULT_BEAM_WIDTH, 2.0, 64L << 20,
                 Math.min(4, Runtime.getRuntime().availableProcessors()), VectorEncoding.INT8, false);
     }
 
@@ -117,5 +127,11 @@ public record LuceneStoreConfig(Durability durability, int hnswMaxConnections, i
     public LuceneStoreConfig withRescoring(boolean on) {
         return new LuceneStoreConfig(durability, hnswMaxConnections, hnswBeamWidth, denseOversample,
                 walBytesBeforeCommit, searchThreads, vectorEncoding, on);
+    }
+
+    /** The HNSW graph's degree M and construction beam width, for segments written from now on. */
+    public LuceneStoreConfig withHnsw(int maxConnections, int beamWidth) {
+        return new LuceneStoreConfig(durability, maxConnections, beamWidth, denseOversample, walBytesBeforeCommit,
+                searchThreads, vectorEncoding, rescore);
     }
 }
