@@ -1,5 +1,6 @@
 package dev.loci.cli;
 
+import dev.loci.InvalidInputException;
 import dev.loci.Loci;
 import dev.loci.embedded.EmbeddedOptions;
 import dev.loci.engine.LociEngine;
@@ -31,8 +32,14 @@ final class RecallCommand implements Callable<Integer> {
     String at;
 
     @Option(names = "--as-of", paramLabel = "TIME",
-            description = "Answer as of this moment (ISO-8601): earlier versions and since-superseded statements that held then.")
+            description = "Record time: answer with what Loci knew at this moment (ISO-8601): earlier versions and "
+                    + "since-superseded statements; nothing recorded later, so not a conversation imported since.")
     String asOf;
+
+    @Option(names = "--held-at", paramLabel = "TIME",
+            description = "Valid time: answer with what held at this moment of the conversations (ISO-8601), "
+                    + "by their own timestamps, whenever they were imported; --at defaults to it.")
+    String heldAt;
 
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
@@ -46,6 +53,13 @@ final class RecallCommand implements Callable<Integer> {
         RecallQuery q = RecallQuery.of(query).withK(k).withKinds(filter.kindSet()).withTimeRange(filter.timeRange())
                 .withMetadata(filter.metadata).withAt(asked)
                 .withAsOf(ConversationFiles.time(asOf, java.nio.file.Path.of("--as-of"), ""));
+        if (heldAt != null) {
+            if (asOf != null) {
+                throw new InvalidInputException("--held-at", "give either --as-of (what Loci knew at a moment) or "
+                        + "--held-at (what held at a moment of the conversation), not both");
+            }
+            q = q.withHeldAt(ConversationFiles.time(heldAt, java.nio.file.Path.of("--held-at"), ""));
+        }
         try (Loci loci = store.open(DataDirOption.reading(EmbeddedOptions.defaults().withPreloadModel(true)))) {
             long loading = 0;
             LociEngine engine = loci instanceof LociEngine e ? e : null; // else a server, its model loaded

@@ -61,6 +61,18 @@ class CliHistoryTest {
         JsonNode then = JSON.readTree(ok(store("recall", "--json", "--k", "1", "--as-of", beforeUpdate,
                 "studio tannery river")).out());
         assertEquals("My studio is in the old tannery by the river", then.get(0).get("text").asText());
+
+        // The conversation was said in April 2024 and imported today: Loci knew nothing of it in
+        // May 2024 (record time), but it held then (valid time), in its current, corrected version.
+        JsonNode known = JSON.readTree(ok(store("recall", "--json", "--as-of", "2024-05-01T00:00:00Z",
+                "studio")).out());
+        assertEquals(0, known.size(), known.toString());
+        JsonNode held = JSON.readTree(ok(store("recall", "--json", "--k", "1", "--held-at", "2024-05-01T00:00:00Z",
+                "studio loft")).out());
+        assertEquals("My studio moved to a loft above the bakery", held.get(0).get("text").asText(), held.toString());
+        JsonNode before = JSON.readTree(ok(store("recall", "--json", "--held-at", "2024-03-01T00:00:00Z",
+                "studio")).out());
+        assertEquals(0, before.size(), "not said yet: " + before);
     }
 
     @Test
@@ -79,5 +91,9 @@ class CliHistoryTest {
         CliRun badTime = CliRun.of(store("recall", "--as-of", "last week", "seascapes"));
         assertEquals(Main.EXIT_BAD_INPUT, badTime.exit(), badTime.transcript());
         assertTrue(badTime.err().contains("--as-of"), badTime.transcript());
+        CliRun both = CliRun.of(store("recall", "--as-of", "2024-05-01T00:00:00Z", "--held-at", "2024-05-01T00:00:00Z",
+                "seascapes"));
+        assertEquals(Main.EXIT_BAD_INPUT, both.exit(), both.transcript());
+        assertTrue(both.err().contains("--held-at") && both.err().contains("not both"), both.transcript());
     }
 }

@@ -86,6 +86,7 @@ final class Wire {
         filters(node, q.kinds(), q.timeRange(), q.metadata());
         putIfSet(node, "at", q.at());
         putIfSet(node, "asOf", q.asOf());
+        putIfSet(node, "heldAt", q.heldAt());
         return node;
     }
 

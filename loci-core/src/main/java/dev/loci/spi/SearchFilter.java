@@ -19,12 +19,23 @@ import java.util.Set;
  * @param metadata  pairs that must all be present
  * @param visibleAt only memories a recall as of this moment sees ({@link dev.loci.Memory#visibleAt}:
  *                  recorded by then, not yet superseded or replaced, not expired); null for all
+ * @param heldAt    only memories that held at this moment of the conversations, whenever they were
+ *                  recorded: happened by then ({@code occurredAt}), not closed by then
+ *                  ({@code validTo}), not expired by then; null for all. Earlier versions of updated
+ *                  memories pass it too (their {@code validTo} is when the update was made): recall
+ *                  leaves them out itself
  */
 public record SearchFilter(Scope scope, Set<Kind> kinds, TimeRange timeRange, Map<String, String> metadata,
-                           Instant visibleAt) {
+                           Instant visibleAt, Instant heldAt) {
+    /** A filter of what a recall as of {@code visibleAt} sees (null: every version). */
+    public SearchFilter(Scope scope, Set<Kind> kinds, TimeRange timeRange, Map<String, String> metadata,
+                        Instant visibleAt) {
+        this(scope, kinds, timeRange, metadata, visibleAt, null);
+    }
+
     /** A filter that sees every version, superseded and expired memories included. */
     public SearchFilter(Scope scope, Set<Kind> kinds, TimeRange timeRange, Map<String, String> metadata) {
-        this(scope, kinds, timeRange, metadata, null);
+        this(scope, kinds, timeRange, metadata, null, null);
     }
 
     public SearchFilter {
@@ -39,7 +50,18 @@ public record SearchFilter(Scope scope, Set<Kind> kinds, TimeRange timeRange, Ma
 
     /** This filter restricted to what a recall as of {@code t} sees. */
     public SearchFilter visibleAt(Instant t) {
-        return new SearchFilter(scope, kinds, timeRange, metadata, t);
+        return new SearchFilter(scope, kinds, timeRange, metadata, t, heldAt);
+    }
+
+    /** This filter restricted to what held at {@code t} of the conversations (see {@link #heldAt()}). */
+    public SearchFilter heldAt(Instant t) {
+        return new SearchFilter(scope, kinds, timeRange, metadata, visibleAt, t);
+    }
+
+    /** Whether {@code m} held at {@code t}: it had happened by then, and was neither closed nor expired by then. */
+    public static boolean heldAt(dev.loci.Memory m, Instant t) {
+        return !m.occurredAt().isAfter(t) && (m.validTo() == null || t.isBefore(m.validTo()))
+                && !m.lifecycle().expiredAt(t);
     }
 
     /** Whether {@code m} passes this filter (for stores that filter in memory, and for tests). */
@@ -48,6 +70,7 @@ public record SearchFilter(Scope scope, Set<Kind> kinds, TimeRange timeRange, Ma
                 && (kinds.isEmpty() || kinds.contains(m.kind()))
                 && (timeRange == null || timeRange.contains(m.occurredAt()))
                 && metadata.entrySet().stream().allMatch(e -> e.getValue().equals(m.metadata().get(e.getKey())))
-                && (visibleAt == null || m.visibleAt(visibleAt));
+                && (visibleAt == null || m.visibleAt(visibleAt))
+                && (heldAt == null || heldAt(m, heldAt));
     }
 }

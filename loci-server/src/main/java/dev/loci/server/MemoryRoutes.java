@@ -64,7 +64,7 @@ final class MemoryRoutes {
         Requests.SearchIn in = Requests.body(ctx, Requests.SearchIn.class, maxBodyBytes);
         Scope scope = Requests.scope(LociServer.tenant(ctx), in.userId(), in.agentId(), in.sessionId());
         var query = Requests.query(in.query(), in.k(), in.kinds(), in.from(), in.to(), in.metadata(), in.at(),
-                in.asOf());
+                in.asOf(), in.heldAt());
         RecallResult result = metrics.recall().record(() -> engine.get().recall(scope, query));
         json(ctx, 200, LociJson.recallResult(result));
     }
@@ -77,7 +77,7 @@ final class MemoryRoutes {
             throw new ProblemException(Problem.unprocessable("budget", "is required: the most tokens the block may take"));
         }
         var query = Requests.query(in.query(), null, in.kinds(), in.from(), in.to(), in.metadata(), in.at(),
-                in.asOf());
+                in.asOf(), in.heldAt());
         ContextBlock block = metrics.context().record(() -> engine.get().context(scope, query, in.budget()));
         json(ctx, 200, LociJson.context(block));
     }

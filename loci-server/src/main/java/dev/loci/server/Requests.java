@@ -58,12 +58,12 @@ final class Requests {
     }
 
     record SearchIn(String userId, String agentId, String sessionId, String query, Integer k, List<String> kinds,
-                    String from, String to, Map<String, String> metadata, String at, String asOf) {
+                    String from, String to, Map<String, String> metadata, String at, String asOf, String heldAt) {
     }
 
     record ContextIn(String userId, String agentId, String sessionId, String query, Integer budget,
                      List<String> kinds, String from, String to, Map<String, String> metadata, String at,
-                     String asOf) {
+                     String asOf, String heldAt) {
     }
 
     record UpdateIn(String userId, String agentId, String sessionId, String text) {
@@ -172,12 +172,18 @@ final class Requests {
     }
 
     static RecallQuery query(String text, Integer k, List<String> kinds, String from, String to,
-                             Map<String, String> metadata, String at, String asOf) {
+                             Map<String, String> metadata, String at, String asOf, String heldAt) {
         if (text == null || text.isBlank()) {
             throw new ProblemException(Problem.unprocessable("query", "is required and must not be blank"));
         }
+        Instant knownAt = instant("asOf", asOf);
+        Instant held = instant("heldAt", heldAt);
+        if (knownAt != null && held != null) {
+            throw new ProblemException(Problem.unprocessable("heldAt", "give either asOf (what Loci knew at a moment) "
+                    + "or heldAt (what held at a moment of the conversation), not both"));
+        }
         return new RecallQuery(text, k == null ? RecallQuery.DEFAULT_K : k, kinds("kinds", kinds),
-                range(from, to), metadata("metadata", metadata), instant("at", at), instant("asOf", asOf));
+                range(from, to), metadata("metadata", metadata), instant("at", at), knownAt, held);
     }
 
     static MemoryFilter filter(List<String> kinds, String from, String to, Map<String, String> metadata) {

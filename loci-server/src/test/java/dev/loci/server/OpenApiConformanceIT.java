@@ -125,6 +125,9 @@ class OpenApiConformanceIT {
                 + "\"FACT\"],\"from\":\"2024-01-01T00:00:00Z\",\"metadata\":{\"topic\":\"pets\"},"
                 + "\"at\":\"2024-04-01T00:00:00Z\"}");
         r.post("/v1/memories/search", "{\"query\":\"where does Maya live\",\"asOf\":\"2030-01-01T00:00:00Z\"}");
+        r.post("/v1/memories/search", "{\"query\":\"where does Maya live\",\"heldAt\":\"2024-06-01T00:00:00Z\"}");
+        r.post("/v1/context", "{\"userId\":\"maya\",\"query\":\"the dog\",\"budget\":100,"
+                + "\"heldAt\":\"2024-06-01T00:00:00Z\"}");
         r.post("/v1/context", "{\"userId\":\"maya\",\"query\":\"what about the dog\",\"budget\":100}");
         r.get("/v1/memories/" + id + "?userId=maya");
         r.get("/v1/memories/count?userId=maya&kind=TURN&kind=FACT&from=2024-01-01T00:00:00Z");

@@ -132,6 +132,30 @@ class RestApiIT {
     }
 
     @Test
+    void searchAsOfAsksWhatWasKnownThenAndHeldAtWhatHeldThenInTheConversation() {
+        String id = remember("valid", "v1", "Our greyhound Biscuit sleeps on the sofa."); // said 2024-03-02, recorded now
+        var known = reader.post("/v1/memories/search", """
+                {"userId":"valid","query":"greyhound sofa","asOf":"2024-06-01T00:00:00Z"}""");
+        assertEquals(200, known.status(), known.body());
+        assertEquals(0, known.json().get("results").size(), "recorded after June 2024: " + known.body());
+        var held = reader.post("/v1/memories/search", """
+                {"userId":"valid","query":"greyhound sofa","heldAt":"2024-06-01T00:00:00Z"}""");
+        assertEquals(200, held.status(), held.body());
+        assertEquals(id, held.json().get("results").get(0).get("id").asText(), held.body());
+        var before = reader.post("/v1/memories/search", """
+                {"userId":"valid","query":"greyhound sofa","heldAt":"2024-03-01T00:00:00Z"}""");
+        assertEquals(0, before.json().get("results").size(), "not said yet: " + before.body());
+        var context = reader.post("/v1/context", """
+                {"userId":"valid","query":"the dog","budget":200,"heldAt":"2024-06-01T00:00:00Z"}""");
+        assertEquals(200, context.status(), context.body());
+        assertTrue(context.json().get("text").asText().contains("Biscuit"), context.body());
+        var both = reader.post("/v1/memories/search", """
+                {"userId":"valid","query":"greyhound","asOf":"2024-06-01T00:00:00Z","heldAt":"2024-06-01T00:00:00Z"}""");
+        assertEquals(422, both.status(), both.body());
+        assertEquals("heldAt", both.json().get("errors").get(0).get("field").asText(), both.body());
+    }
+
+    @Test
     void forgetByFilterCountAndPurge() {
         remember("purge", "p1", "First thing to forget.");
         remember("purge", "p2", "Second thing to forget.");

@@ -85,8 +85,8 @@ public class InMemoryStore implements MemoryStore, AccessRecording, NewestFirstL
 
     @Override
     public synchronized List<Memory> deleteMatching(SearchFilter filter) {
-        if (filter.visibleAt() != null) {
-            throw new IllegalArgumentException("deleteMatching takes no visibleAt filter (deletes are by what is stored)");
+        if (filter.visibleAt() != null || filter.heldAt() != null) {
+            throw new IllegalArgumentException("deleteMatching takes no visibleAt or heldAt filter (deletes are by what is stored)");
         }
         List<Memory> deleted = new ArrayList<>();
         var it = byKey.values().iterator();

@@ -265,6 +265,36 @@ public abstract class MemoryStoreContract {
     }
 
     @Test
+    void heldAtKeepsWhatHadHappenedAndWasNotClosedThenWheneverItWasRecorded() {
+        var u = Scope.user("t1", "u1");
+        Instant imported = T0.plusSeconds(1_000_000);
+        Memory early = Memory.builder().id("early").scope(u).kind(Kind.TURN).text("hiking early").speaker("Anna")
+                .occurredAt(T0).recordedAt(imported).build();
+        Memory closed = Memory.builder().id("closed").scope(u).kind(Kind.FACT).text("hiking closed").speaker("Anna")
+                .occurredAt(T0).recordedAt(imported).validTo(T0.plusSeconds(100)).build();
+        Memory late = Memory.builder().id("late").scope(u).kind(Kind.TURN).text("hiking late").speaker("Anna")
+                .occurredAt(T0.plusSeconds(150)).recordedAt(imported).build();
+        Memory expiring = turn("expiring", u, "Anna", "hiking expiring", T0)
+                .withLifecycle(Lifecycle.NONE.withExpiresAt(T0.plusSeconds(200)));
+        store.write(List.of(s(early), s(closed), s(late), s(expiring)));
+        var all = SearchFilter.of(u);
+        assertEquals(Set.of("expiring"), both(all.visibleAt(T0.plusSeconds(50))),
+                "as of then, nothing imported later was known");
+        assertEquals(Set.of("early", "closed", "expiring"), both(all.heldAt(T0.plusSeconds(50))));
+        assertEquals(Set.of("early", "late", "expiring"), both(all.heldAt(T0.plusSeconds(150))));
+        assertEquals(Set.of("early", "late"), both(all.heldAt(T0.plusSeconds(200))));
+        for (Memory m : List.of(early, closed, late, expiring)) {
+            for (long s : new long[] {-1, 0, 99, 100, 149, 150, 199, 200, 2_000_000}) {
+                Instant t = T0.plusSeconds(s);
+                assertEquals(SearchFilter.heldAt(m, t), both(all.heldAt(t)).contains(m.id()), m.id() + " at +" + s + "s");
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> store.deleteMatching(all.heldAt(T0)),
+                "deletes select by what is stored");
+        assertEquals(4, store.count(all), "nothing was deleted by the refused call");
+    }
+
+    @Test
     void lifecycleRoundTrips() {
         var u = Scope.user("t1", "u1");
         var life = new Lifecycle(3, T0.plusSeconds(5), T0.plusSeconds(3600), true, "older", null);

@@ -13,6 +13,7 @@ import dev.loci.Scope;
 import dev.loci.Signal;
 import dev.loci.TimeRange;
 import dev.loci.internal.util.DateKeys;
+import dev.loci.internal.util.MemoryIds;
 import dev.loci.spi.Embedder;
 import dev.loci.spi.Embedding;
 import dev.loci.spi.MemoryStore;
@@ -34,6 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -74,7 +76,9 @@ import java.util.regex.Pattern;
  *   <li>load the top k, check them against the filter, and return them with every signal's view.</li>
  * </ol>
  * Every search sees the memories visible as of {@link RecallQuery#asOf()} (now by default): not
- * recorded later, not closed by an update or a superseding statement by then, not expired.
+ * recorded later, not closed by an update or a superseding statement by then, not expired; or,
+ * with {@link RecallQuery#heldAt()}, what held at that moment of the conversations whenever it was
+ * recorded (said by then, not closed by a later statement by then), in current versions only.
  * Unless the query names kinds, grouping levels (EPISODE, SESSION, TOPIC), facts and profiles are
  * not returned themselves: they are reached through routing, which starts from episodes, and also from sessions
  * and topics when the query names those kinds (their score then flows down through their
@@ -181,7 +185,12 @@ public final class RecallPipeline {
         Set<Kind> kinds = query.kinds().isEmpty() ? DEFAULT_KINDS : query.kinds();
         Instant now = clock.instant();
         Instant asOf = query.asOf() != null ? query.asOf() : now;
-        var filter = new SearchFilter(scope, kinds, query.timeRange(), query.metadata(), asOf);
+        // Valid time (heldAt) looks at the conversations' own times, whenever Loci recorded them;
+        // record time (asOf, now by default) at what Loci knew then.
+        Instant held = query.heldAt();
+        var filter = held != null ? new SearchFilter(scope, kinds, query.timeRange(), query.metadata(), null, held)
+                : new SearchFilter(scope, kinds, query.timeRange(), query.metadata(), asOf);
+        Instant asked = query.at() != null ? query.at() : held != null ? held : asOf;
         var loaded = new Loaded(scope.tenant());
 
         Map<String, Candidate> candidates = new HashMap<>();
@@ -203,7 +212,7 @@ public final class RecallPipeline {
             contiguity(config.contiguityWeight(), candidates, loaded);
         }
         if (config.periodWeight() > 0) {
-            List<TimeRange> periods = DateKeys.periods(query.text(), query.at() != null ? query.at() : asOf);
+            List<TimeRange> periods = DateKeys.periods(query.text(), asked);
             if (!periods.isEmpty()) {
                 inPeriods(periods, filter, query.text(), vector, config, candidates);
             }
@@ -224,11 +233,17 @@ public final class RecallPipeline {
             preferRetained(config.retentionWeight(), asOf, candidates, loaded);
         }
         if (turns && config.supersededFactor() < 1) {
-            demoteSuperseded(config.supersededFactor(), asOf, query.k(), candidates, loaded);
+            demoteSuperseded(config.supersededFactor(),
+                    held != null ? newer -> !newer.occurredAt().isAfter(held) : newer -> newer.visibleAt(asOf),
+                    query.k(), candidates, loaded);
         }
-        if (turns && config.sameMatterCosine() > 0 && !asksAboutPast(query.text(),
-                query.at() != null ? query.at() : asOf)) {
+        if (turns && config.sameMatterCosine() > 0 && !asksAboutPast(query.text(), asked)) {
             newerFirst(config.sameMatterCosine(), scope.tenant(), candidates, loaded);
+        }
+        if (held != null) {
+            // An updated memory's earlier versions held until the update was made: in valid time
+            // the current version, corrected, stands for the memory over its whole life.
+            candidates.keySet().removeIf(MemoryIds::isVersion);
         }
         List<Candidate> ranked = ranked(candidates);
         if (config.sessionSpread() > 0) {
@@ -259,7 +274,7 @@ public final class RecallPipeline {
                        Map<String, Candidate> candidates, Loaded loaded) {
         Set<Kind> from = EnumSet.of(Kind.EPISODE);
         query.kinds().stream().filter(LEVEL_TWO::contains).forEach(from::add);
-        var nodes = new SearchFilter(filter.scope(), from, null, query.metadata(), filter.visibleAt());
+        var nodes = new SearchFilter(filter.scope(), from, null, query.metadata(), filter.visibleAt(), filter.heldAt());
         int n = config.episodeTopN();
         var fused = fuse(search(nodes, query.text(), vector, config.lexicalTopN() > 0 ? n : 0,
                 config.denseTopN() > 0 ? n : 0), config, n);
@@ -355,7 +370,8 @@ public final class RecallPipeline {
         if (span == null) {
             return;
         }
-        var within = new SearchFilter(filter.scope(), filter.kinds(), span, filter.metadata(), filter.visibleAt());
+        var within = new SearchFilter(filter.scope(), filter.kinds(), span, filter.metadata(), filter.visibleAt(),
+                filter.heldAt());
         int rank = 0;
         for (var f : fuse(search(within, text, vector, config.lexicalTopN(), config.denseTopN()), config,
                 Integer.MAX_VALUE)) {
@@ -405,11 +421,12 @@ public final class RecallPipeline {
     /**
      * Lowers the k strongest turns that a later statement contradicts (a fact read from them was
      * closed by one read from a later turn, {@code Lifecycle.supersededBy}) to
-     * {@code factor} of their score ({@code RecallConfig.supersededFactor}), when that later turn was known at {@code asOf}:
+     * {@code factor} of their score ({@code RecallConfig.supersededFactor}), when that later turn is {@code known}
+     * at the moment asked about (recorded by then, or in valid time said by then):
      * "I live in Boston" gives way to "I moved to Denver" but stays in reach.
      */
-    private static void demoteSuperseded(double factor, Instant asOf, int k, Map<String, Candidate> candidates,
-                                         Loaded loaded) {
+    private static void demoteSuperseded(double factor, Predicate<Memory> known, int k,
+                                         Map<String, Candidate> candidates, Loaded loaded) {
         List<Candidate> ranked = ranked(candidates);
         int rank = 0;
         // The k strongest only: the final step loads those anyway, so this costs no extra reads.
@@ -417,7 +434,7 @@ public final class RecallPipeline {
             rank++;
             Optional<Memory> m = loaded.get(c.id);
             String by = m.filter(x -> x.kind() == Kind.TURN).map(x -> x.lifecycle().supersededBy()).orElse(null);
-            if (by != null && loaded.get(by).filter(newer -> newer.visibleAt(asOf)).isPresent()) {
+            if (by != null && loaded.get(by).filter(known).isPresent()) {
                 double change = -(1 - factor) * c.score;
                 c.score += change;
                 c.signals.add(new Signal(SUPERSEDED, rank, factor, change));

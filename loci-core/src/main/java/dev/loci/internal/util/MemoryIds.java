@@ -28,6 +28,20 @@ public final class MemoryIds {
         return id + "@v" + version;
     }
 
+    /** Whether {@code id} names an earlier version of an updated memory ({@link #version}). */
+    public static boolean isVersion(String id) {
+        int at = id.lastIndexOf("@v");
+        if (at < 0 || at + 2 == id.length()) {
+            return false;
+        }
+        for (int i = at + 2; i < id.length(); i++) {
+            if (id.charAt(i) < '0' || id.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Deterministic id for a client id within a scope. */
     public static String forClientId(Scope scope, String clientId) {
         String key = String.join("\u0000", scope.tenant(), nz(scope.userId()), nz(scope.agentId()),

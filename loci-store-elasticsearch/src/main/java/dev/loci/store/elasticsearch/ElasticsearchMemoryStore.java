@@ -380,8 +380,8 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
 
     @Override
     public List<Memory> deleteMatching(SearchFilter filter) {
-        if (filter.visibleAt() != null) {
-            throw new IllegalArgumentException("deleteMatching selects by what is stored: visibleAt must be null");
+        if (filter.visibleAt() != null || filter.heldAt() != null) {
+            throw new IllegalArgumentException("deleteMatching selects by what is stored: visibleAt and heldAt must be null");
         }
         String tenant = filter.scope().tenant();
         var matched = new LinkedHashMap<String, Memory>();

@@ -61,6 +61,13 @@ final class Queries {
             b.mustNot(range(EsDocument.VALID_TO, at, true));
             b.mustNot(range(EsDocument.EXPIRES, at, true));
         }
+        if (f.heldAt() != null) {
+            // Happened by then, and not closed or expired by then, whenever it was recorded.
+            long at = EsDocument.micros(f.heldAt());
+            b.mustNot(range(EsDocument.OCCURRED, at, false));
+            b.mustNot(range(EsDocument.VALID_TO, at, true));
+            b.mustNot(range(EsDocument.EXPIRES, at, true));
+        }
         return b.build()._toQuery();
     }
 

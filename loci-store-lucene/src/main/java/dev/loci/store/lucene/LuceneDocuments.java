@@ -155,6 +155,13 @@ final class LuceneDocuments {
             b.add(LongPoint.newRangeQuery(VALID_TO, Long.MIN_VALUE, at), Occur.MUST_NOT);
             b.add(LongPoint.newRangeQuery(EXPIRES, Long.MIN_VALUE, at), Occur.MUST_NOT);
         }
+        if (f.heldAt() != null) {
+            // Happened by then, and not closed or expired by then, whenever it was recorded.
+            long at = micros(f.heldAt());
+            b.add(LongPoint.newRangeQuery(OCCURRED, Long.MIN_VALUE, at), Occur.FILTER);
+            b.add(LongPoint.newRangeQuery(VALID_TO, Long.MIN_VALUE, at), Occur.MUST_NOT);
+            b.add(LongPoint.newRangeQuery(EXPIRES, Long.MIN_VALUE, at), Occur.MUST_NOT);
+        }
         return b.build();
     }
 
@@ -166,7 +173,7 @@ final class LuceneDocuments {
      * Deleted documents are excluded by the searcher either way.
      */
     static boolean keepsEverything(SearchFilter f, IndexReader reader) throws IOException {
-        if (f.timeRange() != null || !f.metadata().isEmpty()) {
+        if (f.timeRange() != null || !f.metadata().isEmpty() || f.heldAt() != null) {
             return false;
         }
         int maxDoc = reader.maxDoc();

@@ -117,8 +117,8 @@ final class Writes {
      * record stays small for a purge of any size and holds no text ({@link WalRecordFormat}).
      */
     List<Memory> deleteMatching(SearchFilter filter) {
-        if (filter.visibleAt() != null) {
-            throw new IllegalArgumentException("deleteMatching takes no visibleAt filter (deletes are by what is stored)");
+        if (filter.visibleAt() != null || filter.heldAt() != null) {
+            throw new IllegalArgumentException("deleteMatching takes no visibleAt or heldAt filter (deletes are by what is stored)");
         }
         Query query = LuceneDocuments.filter(filter);
         byte[] payload = logged() ? WalRecordFormat.encodeDeleteWhere(filter) : null;
