@@ -131,13 +131,17 @@ final class LociTools {
                         .dateTime("from", "Optional: only what happened at or after this moment.")
                         .dateTime("to", "Optional: only what happened before this moment.")
                         .stringMap("metadata", "Optional: only memories carrying all these string pairs.")
+                        .dateTime("held_at", "Optional: answer as things stood at this moment (what had been said "
+                                + "by then, without what a later statement had replaced by then), for questions "
+                                + "about the past such as \"where did I live in June 2024?\"; omit for now.")
                         .scope(USER_DEFAULT),
                 annotations("Search memories", true, false, true),
                 (c, a) -> {
                     Scope scope = scope(c, a);
                     String query = a.requiredString("query");
                     var q = RecallQuery.of(query).withK(a.optionalInt("limit", 1, 100, RecallQuery.DEFAULT_K))
-                            .withKinds(a.optionalKinds("kinds")).withMetadata(a.optionalStringMap("metadata"));
+                            .withKinds(a.optionalKinds("kinds")).withMetadata(a.optionalStringMap("metadata"))
+                            .withHeldAt(a.optionalInstant("held_at"));
                     var from = a.optionalInstant("from");
                     var to = a.optionalInstant("to");
                     if (from != null || to != null) {

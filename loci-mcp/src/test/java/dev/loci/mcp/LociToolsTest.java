@@ -48,6 +48,12 @@ class LociToolsTest {
         assertTrue(text(found).contains("Biscuit") && text(found).contains(id), text(found));
         List<?> results = (List<?>) structured(found).get("results");
         assertEquals(id, ((Map<?, ?>) results.getFirst()).get("id"));
+
+        // said on 2024-03-02 (the clock is at 18:00 that day): held from then on, not before
+        CallToolResult before = ok(call(LociTools.SEARCH, "query", "greyhound Biscuit", "held_at", "2024-03-01T00:00:00Z"));
+        assertEquals(List.of(), structured(before).get("results"), text(before));
+        CallToolResult after = ok(call(LociTools.SEARCH, "query", "greyhound Biscuit", "held_at", "2024-03-03T00:00:00Z"));
+        assertEquals(id, ((Map<?, ?>) ((List<?>) structured(after).get("results")).getFirst()).get("id"), text(after));
     }
 
     @Test
