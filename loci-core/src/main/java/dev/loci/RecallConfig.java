@@ -91,13 +91,28 @@ package dev.loci;
  *                      many there are and no count is needed: a dozen turns give BM25 0.56 of its weight. It
  *                      gained a case of the small conversations and leaves LoCoMo, whose conversations hold
  *                      369-689 turns, as it was; see docs/BENCHMARKS.md)
+ * @param feedbackWeight vector pseudo-relevance feedback: a second kNN search with the question's vector moved
+ *                      toward the three strongest first-round candidates ({@code q + 0.5 x} their mean vector,
+ *                      normalised), its list fused in as a third list at this share of the dense weight, so
+ *                      turns that resemble what the question found, rather than the question's words, come
+ *                      into reach (no extra embedding: their vectors are stored; 0..1, default 0 = off, see
+ *                      docs/BENCHMARKS.md, seventh round)
+ * @param sessionWeight sessions first: each session's candidates score it by its best fused score plus half its
+ *                      second best, and every candidate among the strongest rises by this share of its session's
+ *                      score, so two modest turns of a session that answers pass a lone strong turn elsewhere
+ *                      (0..1, default 0 = off, see docs/BENCHMARKS.md, seventh round)
+ * @param factWeight    facts as linked keys: the facts read from turns are searched as well (BM25 and kNN, fused
+ *                      the same way), and the turn each of the strongest facts was read from gains this share of
+ *                      the fact's fused score, entering the ranking if it was not a candidate (0..1, default 0 =
+ *                      off, see docs/BENCHMARKS.md, seventh round)
  */
 public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
                            double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
                            double diversity, double retentionWeight, double supersededFactor, Fusion fusion,
                            int temporalCandidates, double periodWeight, double recencyWeight,
                            double speakerWeight, double sessionSpread, double presentWeight, double denseSpan,
-                           double sameMatterCosine, int lexicalFullAt) {
+                           double sameMatterCosine, int lexicalFullAt, double feedbackWeight, double sessionWeight,
+                           double factWeight) {
     /** Default {@link #supersededFactor()}. */
     public static final double DEFAULT_SUPERSEDED_FACTOR = 0.5;
     /** Default {@link #speakerWeight()}. */
@@ -112,6 +127,12 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
     public static final double DEFAULT_SAME_MATTER_COSINE = 0.0;
     /** Default {@link #lexicalFullAt()}. */
     public static final int DEFAULT_LEXICAL_FULL_AT = 100;
+    /** Default {@link #feedbackWeight()}. */
+    public static final double DEFAULT_FEEDBACK_WEIGHT = 0.0;
+    /** Default {@link #sessionWeight()}. */
+    public static final double DEFAULT_SESSION_WEIGHT = 0.0;
+    /** Default {@link #factWeight()}. */
+    public static final double DEFAULT_FACT_WEIGHT = 0.0;
 
     /** How the BM25 and dense candidate lists are combined. */
     public enum Fusion {
@@ -149,6 +170,17 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         if (lexicalFullAt != 0 && (lexicalFullAt < 2 || lexicalFullAt > 1_000_000)) {
             throw new InvalidInputException("config.recall.lexicalFullAt", "must be 0 (off) or in 2..1000000, was "
                     + lexicalFullAt);
+        }
+        if (!(feedbackWeight >= 0 && feedbackWeight <= 1)) {
+            throw new InvalidInputException("config.recall.feedbackWeight", "must be in 0..1 (0 = off), was "
+                    + feedbackWeight);
+        }
+        if (!(sessionWeight >= 0 && sessionWeight <= 1)) {
+            throw new InvalidInputException("config.recall.sessionWeight", "must be in 0..1 (0 = off), was "
+                    + sessionWeight);
+        }
+        if (!(factWeight >= 0 && factWeight <= 1)) {
+            throw new InvalidInputException("config.recall.factWeight", "must be in 0..1 (0 = off), was " + factWeight);
         }
         if (!(presentWeight >= 0 && presentWeight <= 1)) {
             throw new InvalidInputException("config.recall.presentWeight", "must be in 0..1, was " + presentWeight);
@@ -207,7 +239,8 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
     public static RecallConfig defaults() {
         return new RecallConfig(100, 100, 60, 1.0, 1.0, 0.0, 20, 0.0, 0.0, 0.0, 0.0, DEFAULT_SUPERSEDED_FACTOR,
                 Fusion.SCORES, 10, 0.5, 0.0, DEFAULT_SPEAKER_WEIGHT, DEFAULT_SESSION_SPREAD,
-                DEFAULT_PRESENT_WEIGHT, DEFAULT_DENSE_SPAN, DEFAULT_SAME_MATTER_COSINE, DEFAULT_LEXICAL_FULL_AT);
+                DEFAULT_PRESENT_WEIGHT, DEFAULT_DENSE_SPAN, DEFAULT_SAME_MATTER_COSINE, DEFAULT_LEXICAL_FULL_AT,
+                DEFAULT_FEEDBACK_WEIGHT, DEFAULT_SESSION_WEIGHT, DEFAULT_FACT_WEIGHT);
     }
 
     /** A builder starting from the defaults. */
@@ -217,7 +250,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     /** A builder starting from these settings. */
     public Builder toBuilder() {
-        return new Builder(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight, denseSpan, sameMatterCosine, lexicalFullAt);
+        return new Builder(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight, denseSpan, sameMatterCosine, lexicalFullAt, feedbackWeight, sessionWeight, factWeight);
     }
 
     /** Names each setting of a {@link RecallConfig}; {@link #build()} validates them. Not thread-safe. */
@@ -244,8 +277,14 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         private double denseSpan;
         private double sameMatterCosine;
         private int lexicalFullAt;
+        private double feedbackWeight;
+        private double sessionWeight;
+        private double factWeight;
 
-        private Builder(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight, double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight, double diversity, double retentionWeight, double supersededFactor, Fusion fusion, int temporalCandidates, double periodWeight, double recencyWeight, double speakerWeight, double sessionSpread, double presentWeight, double denseSpan, double sameMatterCosine, int lexicalFullAt) {
+        private Builder(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight, double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight, double diversity, double retentionWeight, double supersededFactor, Fusion fusion, int temporalCandidates, double periodWeight, double recencyWeight, double speakerWeight, double sessionSpread, double presentWeight, double denseSpan, double sameMatterCosine, int lexicalFullAt, double feedbackWeight, double sessionWeight, double factWeight) {
+            this.feedbackWeight = feedbackWeight;
+            this.sessionWeight = sessionWeight;
+            this.factWeight = factWeight;
             this.denseSpan = denseSpan;
             this.sameMatterCosine = sameMatterCosine;
             this.lexicalFullAt = lexicalFullAt;
@@ -402,9 +441,27 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
             return this;
         }
 
+        /** Share of the dense weight the pseudo-relevance feedback search is fused at, 0..1 (0 = off). */
+        public Builder feedbackWeight(double feedbackWeight) {
+            this.feedbackWeight = feedbackWeight;
+            return this;
+        }
+
+        /** Share of its session's score each strong candidate rises by, 0..1 (0 = off). */
+        public Builder sessionWeight(double sessionWeight) {
+            this.sessionWeight = sessionWeight;
+            return this;
+        }
+
+        /** Share of a found fact's fused score the turn it was read from gains, 0..1 (0 = off). */
+        public Builder factWeight(double factWeight) {
+            this.factWeight = factWeight;
+            return this;
+        }
+
         /** The settings, validated: an {@link InvalidInputException} names the first bad one. */
         public RecallConfig build() {
-            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight, denseSpan, sameMatterCosine, lexicalFullAt);
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight, denseSpan, sameMatterCosine, lexicalFullAt, feedbackWeight, sessionWeight, factWeight);
         }
     }
 
@@ -451,13 +508,13 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     /**
      * Plain fusion: every step after it (routing, contiguity, temporal, diversity, retention,
-     * supersession, recency, speaker, session spread, newer first) off, and each list at its configured
+     * supersession, recency, speaker, session spread, newer first, feedback, sessions first, facts as keys) off, and each list at its configured
      * weight whatever the store's size ({@code lexicalFullAt} 0).
      */
     public RecallConfig flat() {
         return toBuilder().routingWeight(0).contiguityWeight(0).temporalWeight(0).periodWeight(0).diversity(0).retentionWeight(0)
                 .supersededFactor(1.0).recencyWeight(0).speakerWeight(0).sessionSpread(0).presentWeight(0).sameMatterCosine(0)
-                .lexicalFullAt(0)
+                .lexicalFullAt(0).feedbackWeight(0).sessionWeight(0).factWeight(0)
                 .build();
     }
 

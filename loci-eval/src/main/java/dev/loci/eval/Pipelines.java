@@ -29,6 +29,10 @@ public final class Pipelines {
     static final double SAME_MATTER = 0.6;
     /** Memories in reach from which BM25 has its full weight in the small-store row (the default is 100). */
     static final int LEXICAL_FULL_AT = 300;
+    /** The seventh round's steps for evidence spread over sessions, at the weights fixed before any run. */
+    static final double FEEDBACK = 0.5;
+    static final double SESSIONS = 0.5;
+    static final double FACT_KEYS = 1.0;
 
     /** One way of recalling. */
     @FunctionalInterface
@@ -110,6 +114,19 @@ public final class Pipelines {
                 loci.config().recall().toBuilder().lexicalFullAt(LEXICAL_FULL_AT).build()));
         rows.put("loci-smallbm25", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().lexicalFullAt(0).build()));
+        // evidence spread over sessions (the seventh round, each off by default): vector pseudo-relevance feedback,
+        // sessions scored by their candidates first, facts as keys of the turns they were read from
+        rows.put("loci+feedback", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().feedbackWeight(FEEDBACK).build()));
+        rows.put("loci+sessions", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().sessionWeight(SESSIONS).build()));
+        rows.put("loci+facts", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().factWeight(FACT_KEYS).build()));
+        rows.put("loci+feedback+sessions", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().feedbackWeight(FEEDBACK).sessionWeight(SESSIONS).build()));
+        rows.put("loci+feedback+sessions+facts", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().feedbackWeight(FEEDBACK).sessionWeight(SESSIONS)
+                        .factWeight(FACT_KEYS).build()));
         rows.put(DEFAULT, LociEngine::recall);
         return rows;
     }

@@ -20,6 +20,7 @@ import dev.loci.spi.MemoryStore;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchHits;
 import dev.loci.spi.SearchRequest;
+import dev.loci.spi.StoreHit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -134,6 +135,22 @@ public final class RecallPipeline {
             "\\b(used to|before|previous|previously|formerly|former|originally|at first|first|earlier|in the past"
                     + "|ago|back then|did|didn't|was|wasn't|were|weren't|had|hadn't)\\b",
             Pattern.CASE_INSENSITIVE);
+    /** Signal name of the pseudo-relevance feedback search's view of a candidate. */
+    public static final String FEEDBACK = "feedback";
+    /** How many of the strongest first-round candidates the feedback search moves the question toward. */
+    static final int FEEDBACK_HITS = 3;
+    /** How far the question's vector moves toward their mean vector (Rocchio's beta; the question keeps weight 1). */
+    static final double FEEDBACK_BETA = 0.5;
+    /** Signal name of the raise a candidate gets from its session's score. */
+    public static final String SESSION = "session";
+    /** How many of the strongest candidates score their sessions and are raised by them (each is loaded). */
+    static final int SESSION_CANDIDATES = 50;
+    /** Share of a session's second best candidate's score that counts toward the session's score. */
+    static final double SESSION_SECOND = 0.5;
+    /** Signal name of the score a turn gains from a fact read from it that the question found. */
+    public static final String FACT = "fact";
+    /** Facts fetched per signal for the facts-as-keys step. */
+    static final int FACT_TOP_N = 20;
     /** Signal name of the raise a candidate gets for being among the newest of the strongest. */
     public static final String RECENCY = "recency";
     private static final Pattern WHEN_QUESTION = Pattern.compile(
@@ -201,10 +218,23 @@ public final class RecallPipeline {
             config = config.toBuilder().lexicalWeight(config.lexicalWeight()
                     * lexicalShare(inReach(filter, hits, config), config.lexicalFullAt())).build();
         }
-        for (var f : fuse(hits, config, Integer.MAX_VALUE)) {
+        List<ReciprocalRankFusion.Fused> first = fuse(hits, config, Integer.MAX_VALUE);
+        if (config.feedbackWeight() > 0 && vector != null && !first.isEmpty()) {
+            List<StoreHit> again = feedbackSearch(filter, query.text(), vector, first, config, scope.tenant());
+            if (!again.isEmpty()) {
+                first = fuse(hits, again, config, Integer.MAX_VALUE);
+            }
+        }
+        for (var f : first) {
             candidates.put(f.id(), new Candidate(f.id(), f.score(), new ArrayList<>(f.signals()), order++));
         }
         boolean turns = kinds.contains(Kind.TURN);
+        if (turns && config.factWeight() > 0) {
+            factsAsKeys(filter, query, vector, hits, config, candidates, loaded);
+        }
+        if (config.sessionWeight() > 0) {
+            sessionsFirst(config.sessionWeight(), candidates, loaded);
+        }
         if (turns && config.routingWeight() > 0 && config.episodeTopN() > 0) {
             route(filter, query, vector, config, candidates, loaded);
         }
@@ -263,6 +293,188 @@ public final class RecallPipeline {
             }
         }
         return new RecallResult(results, System.nanoTime() - start);
+    }
+
+    /**
+     * Vector pseudo-relevance feedback (Rocchio): the question's vector moved toward the
+     * {@link #FEEDBACK_HITS} strongest first-round candidates, {@code normalise(q + FEEDBACK_BETA x mean)},
+     * searched again by kNN under the same filter. Turns that share little wording with the question
+     * but resemble what it found (another session's part of the answer) come into reach. Their vectors
+     * are stored, so no text is embedded again; empty when none of them has a vector.
+     */
+    private List<StoreHit> feedbackSearch(SearchFilter filter, String text, Embedding vector, List<ReciprocalRankFusion.Fused> first,
+                                          RecallConfig config, String tenant) {
+        List<String> top = first.stream().limit(FEEDBACK_HITS).map(ReciprocalRankFusion.Fused::id).toList();
+        Map<String, Embedding> vectors = store.vectors(tenant, top);
+        Embedding moved = feedbackVector(vector, top.stream().map(vectors::get).filter(v -> v != null).toList());
+        if (moved == null) {
+            return List.of();
+        }
+        return search(filter, text, moved, 0, config.denseTopN()).dense();
+    }
+
+    /**
+     * {@code normalise(q + FEEDBACK_BETA x mean(hits))}, or null when there are no hits (or the sum
+     * vanishes) or a hit's dimensions differ from the question's.
+     */
+    static Embedding feedbackVector(Embedding question, List<Embedding> hits) {
+        if (hits.isEmpty()) {
+            return null;
+        }
+        float[] q = question.toArray();
+        double[] sum = new double[q.length];
+        for (Embedding h : hits) {
+            if (h.dimensions() != q.length) {
+                return null;
+            }
+            for (int i = 0; i < q.length; i++) {
+                sum[i] += h.get(i);
+            }
+        }
+        float[] moved = new float[q.length];
+        double norm = 0;
+        for (int i = 0; i < q.length; i++) {
+            moved[i] = (float) (q[i] + FEEDBACK_BETA * sum[i] / hits.size());
+            norm += (double) moved[i] * moved[i];
+        }
+        return norm > 0 ? Embedding.normalized(moved) : null;
+    }
+
+    /**
+     * Facts as linked keys: the facts read from turns are searched with the question (BM25 and kNN,
+     * {@link #FACT_TOP_N} each), each fact is scored as if it had been in the turns' lists (its BM25 over
+     * the turns' top BM25 score, its cosine on the turns' dense scale, each at most 1, weighted as in
+     * fusion), and the turn it was read from scores at least {@code factWeight x} that: a fact is one
+     * more key of its turn. A fact says one thing in few words ("Ben lives in Denver") where its turn
+     * says it among others, so the question may find the fact where it would not find the turn; scored
+     * on the turns' scale, a weak fact match lifts nothing past a strong turn match. With rank fusion
+     * the fact's own fused score stands in. A turn takes its best fact only, and enters the ranking if
+     * it was not a candidate.
+     */
+    private void factsAsKeys(SearchFilter filter, RecallQuery query, Embedding vector, SearchHits turnHits,
+                             RecallConfig config, Map<String, Candidate> candidates, Loaded loaded) {
+        var facts = new SearchFilter(filter.scope(), EnumSet.of(Kind.FACT), filter.timeRange(), filter.metadata(),
+                filter.visibleAt());
+        SearchHits hits = search(facts, query.text(), vector, config.lexicalTopN() > 0 ? FACT_TOP_N : 0,
+                config.denseTopN() > 0 ? FACT_TOP_N : 0);
+        Map<String, Double> scores = config.fusion() == RecallConfig.Fusion.SCORES
+                ? factScores(hits, turnHits, config) : rankFused(hits, config);
+        List<Map.Entry<String, Double>> ranked = new ArrayList<>(scores.entrySet());
+        ranked.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry::getKey));
+        int rank = 0;
+        int order = 1_000_000 + candidates.size();
+        for (var f : ranked.subList(0, Math.min(FACT_TOP_N, ranked.size()))) {
+            rank++;
+            Optional<Memory> fact = loaded.get(f.getKey());
+            if (fact.isEmpty() || fact.get().kind() != Kind.FACT) {
+                continue;
+            }
+            double key = config.factWeight() * f.getValue();
+            for (String source : fact.get().sourceIds()) {
+                Candidate c = candidates.get(source);
+                if (c == null) {
+                    if (loaded.get(source).filter(m -> m.kind() == Kind.TURN).isEmpty()) {
+                        continue;
+                    }
+                    int position = order++;
+                    c = new Candidate(source, 0, new ArrayList<>(), position);
+                    candidates.put(source, c);
+                }
+                double raise = key - c.score;
+                if (raise > 0 && !c.has(FACT)) {
+                    c.score += raise;
+                    c.signals.add(new Signal(FACT, rank, f.getValue(), raise));
+                }
+            }
+        }
+    }
+
+    /**
+     * Each fact's score on the turns' scale: BM25 over the turns' top BM25 score, the cosine as the
+     * dense list of turns normalises it (a fixed span below the turns' best, or min-max over the turns'
+     * range), each clamped to 0..1 and weighted as in fusion.
+     */
+    static Map<String, Double> factScores(SearchHits facts, SearchHits turns, RecallConfig config) {
+        Map<String, Double> out = new HashMap<>();
+        double lexTop = turns.lexical().stream().mapToDouble(StoreHit::score).max().orElse(0);
+        for (StoreHit h : facts.lexical()) {
+            double n = lexTop > 0 ? Math.min(1, Math.max(0, h.score()) / lexTop) : 0;
+            out.merge(h.id(), config.lexicalWeight() * n, Double::sum);
+        }
+        if (!turns.dense().isEmpty()) {
+            double top = turns.dense().stream().mapToDouble(StoreHit::score).max().orElseThrow();
+            double worst = turns.dense().stream().mapToDouble(StoreHit::score).min().orElseThrow();
+            for (StoreHit h : facts.dense()) {
+                double n = config.denseSpan() > 0 ? 1 - (top - h.score()) / config.denseSpan()
+                        : top > worst ? (h.score() - worst) / (top - worst) : 1;
+                out.merge(h.id(), config.denseWeight() * Math.min(1, Math.max(0, n)), Double::sum);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Double> rankFused(SearchHits hits, RecallConfig config) {
+        Map<String, Double> out = new HashMap<>();
+        for (var f : fuse(hits, config, Integer.MAX_VALUE)) {
+            out.put(f.id(), f.score());
+        }
+        return out;
+    }
+
+    /**
+     * Sessions first: among the {@link #SESSION_CANDIDATES} strongest candidates, each session scores
+     * its best candidate's score plus {@link #SESSION_SECOND} of its second best's, and each of those
+     * candidates rises by {@code weight x} its session's score (a candidate without a session is a
+     * session of its own). A lone turn gains {@code weight x} its own score, so lone turns keep their
+     * order; a session where two or more turns match gains more, so two modest turns of a session
+     * that answers pass a lone strong turn elsewhere. Bounded: a session scores at most 1.5 times the
+     * strongest candidate, and only candidates rise, none enters.
+     */
+    private static void sessionsFirst(double weight, Map<String, Candidate> candidates, Loaded loaded) {
+        List<Candidate> ranked = ranked(candidates);
+        List<Candidate> window = ranked.subList(0, Math.min(SESSION_CANDIDATES, ranked.size()));
+        List<String> sessions = new ArrayList<>(window.size());
+        for (Candidate c : window) {
+            sessions.add(loaded.get(c.id).map(m -> m.scope().sessionId()).orElse(null));
+        }
+        Map<String, Double> sessionScores = sessionScores(window.stream().map(c -> c.score).toList(), sessions);
+        int rank = 0;
+        for (int i = 0; i < window.size(); i++) {
+            rank++;
+            Candidate c = window.get(i);
+            String session = sessions.get(i);
+            double sessionScore = session == null ? c.score : sessionScores.get(session);
+            double raise = weight * sessionScore;
+            if (raise > 0) {
+                c.score += raise;
+                c.signals.add(new Signal(SESSION, rank, sessionScore, raise));
+            }
+        }
+    }
+
+    /**
+     * Each session's score from its candidates' scores (given strongest first, with their sessions,
+     * null for none): the best plus {@link #SESSION_SECOND} of the second best.
+     */
+    static Map<String, Double> sessionScores(List<Double> scores, List<String> sessions) {
+        Map<String, double[]> best = new HashMap<>(); // best, second best
+        for (int i = 0; i < scores.size(); i++) {
+            String session = sessions.get(i);
+            if (session == null) {
+                continue;
+            }
+            double s = scores.get(i);
+            double[] b = best.computeIfAbsent(session, x -> new double[] {Double.NEGATIVE_INFINITY, 0});
+            if (s > b[0]) {
+                b[1] = b[0] == Double.NEGATIVE_INFINITY ? 0 : b[0];
+                b[0] = s;
+            } else if (s > b[1]) {
+                b[1] = s;
+            }
+        }
+        Map<String, Double> out = new HashMap<>();
+        best.forEach((session, b) -> out.put(session, b[0] + SESSION_SECOND * Math.max(0, b[1])));
+        return out;
     }
 
     /**
@@ -796,6 +1008,16 @@ public final class RecallPipeline {
     }
 
     private static List<ReciprocalRankFusion.Fused> fuse(SearchHits hits, RecallConfig config, int limit) {
+        return fuse(hits, List.of(), config, limit);
+    }
+
+    /**
+     * Fuses the BM25 and dense lists, and the pseudo-relevance feedback list when there is one (a
+     * dense list, normalised as the dense one is, at {@code feedbackWeight x} the dense weight).
+     */
+    private static List<ReciprocalRankFusion.Fused> fuse(SearchHits hits, List<StoreHit> feedback, RecallConfig config,
+                                                         int limit) {
+        double feedbackWeight = config.feedbackWeight() * config.denseWeight();
         if (config.fusion() == RecallConfig.Fusion.SCORES) {
             var scored = new ArrayList<ScoreFusion.ScoredList>(2);
             if (config.lexicalTopN() > 0) {
@@ -808,6 +1030,13 @@ public final class RecallPipeline {
                                 config.denseSpan(), hits.dense())
                         : new ScoreFusion.ScoredList(Signal.DENSE, config.denseWeight(),
                                 ScoreFusion.Normalisation.MIN_MAX, hits.dense()));
+                if (!feedback.isEmpty()) {
+                    scored.add(config.denseSpan() > 0
+                            ? new ScoreFusion.ScoredList(FEEDBACK, feedbackWeight, ScoreFusion.Normalisation.SPAN,
+                                    config.denseSpan(), feedback)
+                            : new ScoreFusion.ScoredList(FEEDBACK, feedbackWeight, ScoreFusion.Normalisation.MIN_MAX,
+                                    feedback));
+                }
             }
             return ScoreFusion.fuse(scored, limit);
         }
@@ -817,6 +1046,9 @@ public final class RecallPipeline {
         }
         if (config.denseTopN() > 0) {
             lists.add(new ReciprocalRankFusion.RankedList(Signal.DENSE, config.denseWeight(), hits.dense()));
+            if (!feedback.isEmpty()) {
+                lists.add(new ReciprocalRankFusion.RankedList(FEEDBACK, feedbackWeight, feedback));
+            }
         }
         return ReciprocalRankFusion.fuse(config.rrfK(), lists, limit);
     }

@@ -29,7 +29,10 @@ final class FakeStore implements MemoryStore, Embedder {
     private List<StoreHit> lexical = List.of();
     private List<StoreHit> dense = List.of();
     private long count = -1;
+    private boolean denseByVector;
     int countCalls;
+    /** The vectors of the kNN searches made, in order. */
+    final List<Embedding> denseQueries = new java.util.ArrayList<>();
 
     void add(Memory m, Embedding vector) {
         memories.put(m.id(), m);
@@ -41,6 +44,11 @@ final class FakeStore implements MemoryStore, Embedder {
         this.dense = dense;
     }
 
+    /** kNN searches rank every memory the filter lets through by its vector's dot product with the query's. */
+    void denseByVector() {
+        this.denseByVector = true;
+    }
+
     /** What {@link #count} answers (by default, how many memories were added). */
     void count(long n) {
         this.count = n;
@@ -48,6 +56,17 @@ final class FakeStore implements MemoryStore, Embedder {
 
     @Override
     public SearchHits search(SearchRequest request) {
+        if (request.denseTopN() > 0) {
+            denseQueries.add(request.vector());
+        }
+        if (denseByVector && request.denseTopN() > 0) {
+            List<StoreHit> knn = memories.values().stream().filter(request.filter()::matches)
+                    .map(m -> new StoreHit(m.id(), vectors.get(m.id()).dot(request.vector())))
+                    .sorted(java.util.Comparator.comparingDouble((StoreHit h) -> -h.score()).thenComparing(StoreHit::id))
+                    .limit(request.denseTopN()).toList();
+            return new SearchHits(request.lexicalTopN() > 0
+                    ? within(lexical, request.filter(), request.lexicalTopN()) : List.of(), knn);
+        }
         return new SearchHits(
                 request.lexicalTopN() > 0 ? within(lexical, request.filter(), request.lexicalTopN()) : List.of(),
                 request.denseTopN() > 0 ? within(dense, request.filter(), request.denseTopN()) : List.of());
