@@ -101,10 +101,11 @@ package dev.loci;
  *                      second best, and every candidate among the strongest rises by this share of its session's
  *                      score, so two modest turns of a session that answers pass a lone strong turn elsewhere
  *                      (0..1, default 0 = off, see docs/BENCHMARKS.md, seventh round)
- * @param factWeight    facts as linked keys: the facts read from turns are searched as well (BM25 and kNN, fused
- *                      the same way), and the turn each of the strongest facts was read from gains this share of
- *                      the fact's fused score, entering the ranking if it was not a candidate (0..1, default 0 =
- *                      off, see docs/BENCHMARKS.md, seventh round)
+ * @param factWeight    facts as linked keys: the facts read from turns are searched as well (BM25 and kNN, 20
+ *                      each), each scored on the turns' scale (its BM25 over the turns' top BM25, its cosine
+ *                      normalised as the turns' are), and the turn each was read from scores at least this share
+ *                      of that, entering the ranking if it was not a candidate (0..1, default 0 = off, see
+ *                      docs/BENCHMARKS.md, seventh round)
  */
 public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
                            double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
@@ -453,7 +454,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
             return this;
         }
 
-        /** Share of a found fact's fused score the turn it was read from gains, 0..1 (0 = off). */
+        /** Share of a found fact's score (on the turns' scale) the turn it was read from scores at least, 0..1 (0 = off). */
         public Builder factWeight(double factWeight) {
             this.factWeight = factWeight;
             return this;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -108,6 +109,20 @@ class LociConfigTest {
         var e = rejects("config.recall.lexicalWeight", () -> recall(10, 10, 60, bad, 1));
         assertTrue(e.getMessage().contains(">= 0"), e.getMessage());
         rejects("config.recall.denseWeight", () -> recall(10, 10, 60, 1, bad));
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {-1e-9, 1.0001, Double.NaN})
+    void theStepsForEvidenceOverSessionsTakeShares(double bad) {
+        rejects("config.recall.feedbackWeight", () -> RecallConfig.builder().feedbackWeight(bad).build());
+        rejects("config.recall.sessionWeight", () -> RecallConfig.builder().sessionWeight(bad).build());
+        rejects("config.recall.factWeight", () -> RecallConfig.builder().factWeight(bad).build());
+        var all = RecallConfig.builder().feedbackWeight(0.5).sessionWeight(1).factWeight(0.25).build();
+        assertEquals(List.of(0.5, 1.0, 0.25), List.of(all.feedbackWeight(), all.sessionWeight(), all.factWeight()));
+        assertEquals(List.of(0.0, 0.0, 0.0), List.of(all.flat().feedbackWeight(), all.flat().sessionWeight(),
+                all.flat().factWeight()), "plain fusion turns them off");
+        var d = RecallConfig.defaults();
+        assertEquals(List.of(0.0, 0.0, 0.0), List.of(d.feedbackWeight(), d.sessionWeight(), d.factWeight()));
     }
 
     @Test

@@ -122,6 +122,15 @@ public final class Pipelines {
                 loci.config().recall().toBuilder().sessionWeight(SESSIONS).build()));
         rows.put("loci+facts", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().factWeight(FACT_KEYS).build()));
+        // each at another weight, to see how much the weight fixed beforehand decides (tune on 1-5 only)
+        for (double w : new double[] {0.25, 1.0}) {
+            rows.put("loci+feedback" + w, (loci, scope, q) -> loci.recall(scope, q,
+                    loci.config().recall().toBuilder().feedbackWeight(w).build()));
+            rows.put("loci+sessions" + w, (loci, scope, q) -> loci.recall(scope, q,
+                    loci.config().recall().toBuilder().sessionWeight(w).build()));
+        }
+        rows.put("loci+facts0.5", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().factWeight(0.5).build()));
         rows.put("loci+feedback+sessions", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().feedbackWeight(FEEDBACK).sessionWeight(SESSIONS).build()));
         rows.put("loci+feedback+sessions+facts", (loci, scope, q) -> loci.recall(scope, q,

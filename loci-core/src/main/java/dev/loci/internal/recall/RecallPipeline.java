@@ -45,7 +45,13 @@ import java.util.regex.Pattern;
  *   <li>embed the query;</li>
  *   <li>fetch BM25 and kNN candidate ids of the wanted kinds under the scope and filters, and fuse
  *       them: by normalised scores ({@link ScoreFusion}, the default) or by weighted reciprocal
- *       rank fusion;</li>
+ *       rank fusion; with pseudo-relevance feedback (off by default), a second kNN search from the
+ *       question's vector moved toward the three strongest fused candidates is fused in as a third list
+ *       at {@code feedbackWeight x} the dense weight;</li>
+ *   <li>facts as keys (off by default): the facts the question finds, scored on the turns' scale, lift
+ *       the turns they were read from to at least {@code factWeight x} that score;</li>
+ *   <li>sessions first (off by default): each session's strongest candidates score it (best plus half
+ *       the second best), and each candidate rises by {@code sessionWeight x} its session's score;</li>
  *   <li>hierarchy routing: fetch and fuse the best episodes the same way; each candidate turn of such
  *       an episode gains {@code routingWeight x} the episode's fused score, so turns whose whole
  *       episode matches the query rise above lone word matches;</li>
