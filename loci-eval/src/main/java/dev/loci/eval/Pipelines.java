@@ -115,22 +115,13 @@ public final class Pipelines {
         rows.put("loci-smallbm25", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().lexicalFullAt(0).build()));
         // evidence spread over sessions (the seventh round, each off by default): vector pseudo-relevance feedback,
-        // sessions scored by their candidates first, facts as keys of the turns they were read from
-        rows.put("loci+feedback", (loci, scope, q) -> loci.recall(scope, q,
-                loci.config().recall().toBuilder().feedbackWeight(FEEDBACK).build()));
-        rows.put("loci+sessions", (loci, scope, q) -> loci.recall(scope, q,
-                loci.config().recall().toBuilder().sessionWeight(SESSIONS).build()));
-        rows.put("loci+facts", (loci, scope, q) -> loci.recall(scope, q,
-                loci.config().recall().toBuilder().factWeight(FACT_KEYS).build()));
-        // each at another weight, to see how much the weight fixed beforehand decides (tune on 1-5 only)
-        for (double w : new double[] {0.25, 1.0}) {
-            rows.put("loci+feedback" + w, (loci, scope, q) -> loci.recall(scope, q,
-                    loci.config().recall().toBuilder().feedbackWeight(w).build()));
-            rows.put("loci+sessions" + w, (loci, scope, q) -> loci.recall(scope, q,
-                    loci.config().recall().toBuilder().sessionWeight(w).build()));
-        }
-        rows.put("loci+facts0.5", (loci, scope, q) -> loci.recall(scope, q,
-                loci.config().recall().toBuilder().factWeight(0.5).build()));
+        // sessions scored by their candidates first, facts as keys of the turns they were read from; each also at
+        // another weight, to see how much the weight fixed beforehand decides (tune on conversations 1-5 only)
+        addWeighted(rows, "loci+feedback", FEEDBACK, new double[] {0.25, 1.0},
+                (c, w) -> c.toBuilder().feedbackWeight(w).build());
+        addWeighted(rows, "loci+sessions", SESSIONS, new double[] {0.25, 1.0},
+                (c, w) -> c.toBuilder().sessionWeight(w).build());
+        addWeighted(rows, "loci+facts", FACT_KEYS, new double[] {0.5}, (c, w) -> c.toBuilder().factWeight(w).build());
         rows.put("loci+feedback+sessions", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().feedbackWeight(FEEDBACK).sessionWeight(SESSIONS).build()));
         rows.put("loci+feedback+sessions+facts", (loci, scope, q) -> loci.recall(scope, q,
@@ -138,6 +129,15 @@ public final class Pipelines {
                         .factWeight(FACT_KEYS).build()));
         rows.put(DEFAULT, LociEngine::recall);
         return rows;
+    }
+
+    /** A row of the default with one step at {@code weight}, named {@code name}, and one per other weight. */
+    private static void addWeighted(Map<String, Pipeline> rows, String name, double weight, double[] others,
+                                    java.util.function.BiFunction<RecallConfig, Double, RecallConfig> with) {
+        rows.put(name, (loci, scope, q) -> loci.recall(scope, q, with.apply(loci.config().recall(), weight)));
+        for (double w : others) {
+            rows.put(name + w, (loci, scope, q) -> loci.recall(scope, q, with.apply(loci.config().recall(), w)));
+        }
     }
 
     /**
