@@ -122,7 +122,8 @@ class LociConfigTest {
         assertEquals(List.of(0.0, 0.0, 0.0), List.of(all.flat().feedbackWeight(), all.flat().sessionWeight(),
                 all.flat().factWeight()), "plain fusion turns them off");
         var d = RecallConfig.defaults();
-        assertEquals(List.of(0.0, 0.0, 0.0), List.of(d.feedbackWeight(), d.sessionWeight(), d.factWeight()));
+        assertEquals(List.of(0.0, 0.5, 0.0), List.of(d.feedbackWeight(), d.sessionWeight(), d.factWeight()),
+                "sessions first is on by default, feedback and facts as keys are off");
     }
 
     @Test

@@ -31,7 +31,6 @@ public final class Pipelines {
     static final int LEXICAL_FULL_AT = 300;
     /** The seventh round's steps for evidence spread over sessions, at the weights fixed before any run. */
     static final double FEEDBACK = 0.5;
-    static final double SESSIONS = 0.5;
     static final double FACT_KEYS = 1.0;
 
     /** One way of recalling. */
@@ -114,19 +113,20 @@ public final class Pipelines {
                 loci.config().recall().toBuilder().lexicalFullAt(LEXICAL_FULL_AT).build()));
         rows.put("loci-smallbm25", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().lexicalFullAt(0).build()));
-        // evidence spread over sessions (the seventh round, each off by default): vector pseudo-relevance feedback,
-        // sessions scored by their candidates first, facts as keys of the turns they were read from; each also at
+        // evidence spread over sessions (the seventh round): vector pseudo-relevance feedback (off), sessions scored
+        // by their candidates first (on, 0.5), facts as keys of the turns they were read from (off); each also at
         // another weight, to see how much the weight fixed beforehand decides (tune on conversations 1-5 only)
         addWeighted(rows, "loci+feedback", FEEDBACK, new double[] {0.25, 1.0},
                 (c, w) -> c.toBuilder().feedbackWeight(w).build());
-        addWeighted(rows, "loci+sessions", SESSIONS, new double[] {0.25, 1.0},
-                (c, w) -> c.toBuilder().sessionWeight(w).build());
+        rows.put("loci-sessions", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().sessionWeight(0).build()));
+        for (double w : new double[] {0.25, 1.0}) {
+            rows.put("loci+sessions" + w, (loci, scope, q) -> loci.recall(scope, q,
+                    loci.config().recall().toBuilder().sessionWeight(w).build()));
+        }
         addWeighted(rows, "loci+facts", FACT_KEYS, new double[] {0.5}, (c, w) -> c.toBuilder().factWeight(w).build());
-        rows.put("loci+feedback+sessions", (loci, scope, q) -> loci.recall(scope, q,
-                loci.config().recall().toBuilder().feedbackWeight(FEEDBACK).sessionWeight(SESSIONS).build()));
-        rows.put("loci+feedback+sessions+facts", (loci, scope, q) -> loci.recall(scope, q,
-                loci.config().recall().toBuilder().feedbackWeight(FEEDBACK).sessionWeight(SESSIONS)
-                        .factWeight(FACT_KEYS).build()));
+        rows.put("loci+feedback+facts", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().feedbackWeight(FEEDBACK).factWeight(FACT_KEYS).build()));
         rows.put(DEFAULT, LociEngine::recall);
         return rows;
     }

@@ -50,7 +50,7 @@ import java.util.regex.Pattern;
  *       at {@code feedbackWeight x} the dense weight;</li>
  *   <li>facts as keys (off by default): the facts the question finds, scored on the turns' scale, lift
  *       the turns they were read from to at least {@code factWeight x} that score;</li>
- *   <li>sessions first (off by default): each session's strongest candidates score it (best plus half
+ *   <li>sessions first (on by default): each session's strongest candidates score it (best plus half
  *       the second best), and each candidate rises by {@code sessionWeight x} its session's score;</li>
  *   <li>hierarchy routing: fetch and fuse the best episodes the same way; each candidate turn of such
  *       an episode gains {@code routingWeight x} the episode's fused score, so turns whose whole

@@ -54,7 +54,7 @@ class FactKeysTest {
         store.hits(List.of(new StoreHit("words", 3.0), new StoreHit("fact", 2.4), new StoreHit("other", 2.0),
                 new StoreHit("weak", 0.3)), List.of());
         var config = RecallConfig.builder().denseTopN(0).speakerWeight(0).periodWeight(0).supersededFactor(1)
-                .lexicalFullAt(0).factWeight(weight).build();
+                .lexicalFullAt(0).sessionWeight(0).factWeight(weight).build();
         return new RecallPipeline(store, store, Clock.fixed(T.plusSeconds(86_400), ZoneOffset.UTC))
                 .recall(USER, RecallQuery.of("Where does Pat work?").withK(3), config).results();
     }

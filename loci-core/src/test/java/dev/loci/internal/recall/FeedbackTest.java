@@ -72,7 +72,7 @@ class FeedbackTest {
 
     private static List<Recalled> ask(FakeStore store, double feedback) {
         var config = RecallConfig.builder().speakerWeight(0).periodWeight(0).supersededFactor(1).lexicalFullAt(0)
-                .feedbackWeight(feedback).build();
+                .sessionWeight(0).feedbackWeight(feedback).build();
         return new RecallPipeline(store, store, Clock.fixed(T.plusSeconds(86_400), ZoneOffset.UTC))
                 .recall(USER, RecallQuery.of("what did they find?").withK(4), config).results();
     }
