@@ -94,7 +94,8 @@ class HierarchyTest {
     @Test
     void routingRaisesOnlyTurnsThatAreAlreadyCandidates() {
         rememberBoth(plain);
-        var bm25Routed = plain.loci().config().recall().lexicalOnly().withRouting(1.0).withContiguity(0).withTemporal(0);
+        var bm25Routed = plain.loci().config().recall().lexicalOnly().withRouting(1.0).withContiguity(0).withTemporal(0)
+                .toBuilder().sessionWeight(0).build(); // routing's raise alone
         List<Recalled> top = plain.loci().recall(MAYA, RecallQuery.of("violin").withK(7), bm25Routed).results();
         assertEquals(List.of("m0"), top.stream().map(r -> r.memory().clientId()).toList(),
                 "the episode matches, but its other turns do not match the query themselves");
