@@ -360,7 +360,7 @@ public final class RecallPipeline {
     private void factsAsKeys(SearchFilter filter, RecallQuery query, Embedding vector, SearchHits turnHits,
                              RecallConfig config, Map<String, Candidate> candidates, Loaded loaded) {
         var facts = new SearchFilter(filter.scope(), EnumSet.of(Kind.FACT), filter.timeRange(), filter.metadata(),
-                filter.visibleAt());
+                filter.visibleAt(), filter.heldAt());
         SearchHits hits = search(facts, query.text(), vector, config.lexicalTopN() > 0 ? FACT_TOP_N : 0,
                 config.denseTopN() > 0 ? FACT_TOP_N : 0);
         Map<String, Double> scores = config.fusion() == RecallConfig.Fusion.SCORES
