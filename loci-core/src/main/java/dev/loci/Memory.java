@@ -93,6 +93,14 @@ public record Memory(String id, Scope scope, Kind kind, String text, String role
         return !t.isBefore(recordedAt) && (validTo == null || t.isBefore(validTo)) && !lifecycle.expiredAt(t);
     }
 
+    /**
+     * Whether a recall of what held at {@code t} sees it (valid time, whenever it was recorded): it
+     * had happened or been said by then, and was neither closed nor expired by then.
+     */
+    public boolean heldAt(Instant t) {
+        return !t.isBefore(occurredAt) && (validTo == null || t.isBefore(validTo)) && !lifecycle.expiredAt(t);
+    }
+
     public Memory withLifecycle(Lifecycle newLifecycle) {
         return new Memory(id, scope, kind, text, role, speaker, occurredAt, recordedAt, validFrom, validTo, clientId,
                 sourceIds, parentId, childIds, version, importance, metadata, newLifecycle);

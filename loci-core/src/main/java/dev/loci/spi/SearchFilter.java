@@ -58,12 +58,6 @@ public record SearchFilter(Scope scope, Set<Kind> kinds, TimeRange timeRange, Ma
         return new SearchFilter(scope, kinds, timeRange, metadata, visibleAt, t);
     }
 
-    /** Whether {@code m} held at {@code t}: it had happened by then, and was neither closed nor expired by then. */
-    public static boolean heldAt(dev.loci.Memory m, Instant t) {
-        return !m.occurredAt().isAfter(t) && (m.validTo() == null || t.isBefore(m.validTo()))
-                && !m.lifecycle().expiredAt(t);
-    }
-
     /** Whether {@code m} passes this filter (for stores that filter in memory, and for tests). */
     public boolean matches(dev.loci.Memory m) {
         return scope.covers(m.scope())
@@ -71,6 +65,6 @@ public record SearchFilter(Scope scope, Set<Kind> kinds, TimeRange timeRange, Ma
                 && (timeRange == null || timeRange.contains(m.occurredAt()))
                 && metadata.entrySet().stream().allMatch(e -> e.getValue().equals(m.metadata().get(e.getKey())))
                 && (visibleAt == null || m.visibleAt(visibleAt))
-                && (heldAt == null || heldAt(m, heldAt));
+                && (heldAt == null || m.heldAt(heldAt));
     }
 }

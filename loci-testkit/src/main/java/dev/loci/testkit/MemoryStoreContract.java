@@ -286,7 +286,7 @@ public abstract class MemoryStoreContract {
         for (Memory m : List.of(early, closed, late, expiring)) {
             for (long s : new long[] {-1, 0, 99, 100, 149, 150, 199, 200, 2_000_000}) {
                 Instant t = T0.plusSeconds(s);
-                assertEquals(SearchFilter.heldAt(m, t), both(all.heldAt(t)).contains(m.id()), m.id() + " at +" + s + "s");
+                assertEquals(m.heldAt(t), both(all.heldAt(t)).contains(m.id()), m.id() + " at +" + s + "s");
             }
         }
         assertThrows(IllegalArgumentException.class, () -> store.deleteMatching(all.heldAt(T0)),
