@@ -81,6 +81,14 @@ public abstract class MemoryStoreContract {
         return true;
     }
 
+    /**
+     * Whether BM25 weighs a word by how rare it is among the memories a search ranges over (its filter),
+     * rather than in all the store holds; a store that keeps statistics per shard says false, and says why.
+     */
+    protected boolean weighsWordsAmongTheMemoriesSearched() {
+        return true;
+    }
+
     @BeforeEach
     void openStore() {
         store = open(dir);
@@ -212,6 +220,26 @@ public abstract class MemoryStoreContract {
         for (int i = 1; i < hits.dense().size(); i++) {
             assertTrue(hits.dense().get(i - 1).score() >= hits.dense().get(i).score(), "dense sorted");
         }
+    }
+
+    @Test
+    void aWordIsWeighedByHowRareItIsAmongTheMemoriesSearched() {
+        assumeTrue(weighsWordsAmongTheMemoriesSearched(), "the store weighs words over more than the memories searched");
+        var anna = Scope.user("t1", "anna");
+        var batch = new ArrayList<StoredMemory>();
+        // a word in most of Anna's turns and in no one else's, and one in a single turn of hers and many of Ben's
+        for (int i = 0; i < 9; i++) {
+            batch.add(s(turn("zebra" + i, anna, null, "the zebra crossing on street " + i, T0)));
+        }
+        batch.add(s(turn("apple", anna, null, "an apple from the market", T0)));
+        var ben = Scope.user("t1", "ben");
+        for (int i = 0; i < 100; i++) {
+            batch.add(s(turn("ben" + i, ben, null, "apple pie recipe number " + i, T0)));
+        }
+        store.write(batch);
+        // among Anna's memories "apple" is the rare word; over the whole store, "zebra" would be
+        assertEquals("apple", search(anna, "zebra apple", 10).lexical().get(0).id());
+        assertEquals(10, search(anna, "zebra apple", 20).lexical().size(), "only Anna's memories");
     }
 
     @Test

@@ -25,7 +25,9 @@ import org.apache.lucene.store.AlreadyClosedException;
 
 /**
  * {@link dev.loci.spi.MemoryStore#search}: BM25 candidates over the English-analyzed text and kNN
- * candidates over the quantized vectors, both under the request's filter. The kNN query
+ * candidates over the quantized vectors, both under the request's filter. BM25's statistics (how
+ * many memories hold each word) are counted among the memories the filter keeps ({@link ScopedStatistics}),
+ * so a word is weighed by how rare it is in what is searched, one user's memories, not in the index. The kNN query
  * oversamples ({@link LuceneStoreConfig#denseOversample()}) and keeps the best by their quantized
  * scores; with {@link LuceneStoreConfig#rescore()} (and always for one-bit vectors) the candidates
  * are re-ranked by their full-precision vectors, which the quantized format keeps beside the
@@ -58,7 +60,9 @@ final class CandidateSearch implements AutoCloseable {
             if (text != null) {
                 Query q = filter == null ? text
                         : new BooleanQuery.Builder().add(text, Occur.MUST).add(filter, Occur.FILTER).build();
-                lexical = hits(searcher, searcher.search(q, request.lexicalTopN()), false);
+                // BM25 weighs words by how rare they are among the memories searched, not the whole index's
+                IndexSearcher scored = filter == null ? searcher : new ScopedStatistics(searcher, filter);
+                lexical = hits(searcher, scored.search(q, request.lexicalTopN()), false);
             }
             List<StoreHit> dense = List.of();
             if (request.denseTopN() > 0 && index.dimensions() > 0) {
