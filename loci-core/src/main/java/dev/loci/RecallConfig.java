@@ -108,6 +108,14 @@ package dev.loci;
  *                      normalised as the turns' are), and the turn each was read from scores at least this share
  *                      of that, entering the ranking if it was not a candidate (0..1, default 0 = off, see
  *                      docs/BENCHMARKS.md, seventh round)
+ * @param namelessDense the question's vector is embedded with the names of the speakers it names put as "they"
+ *                      ("their" for "Anna's"), the speakers being those of its strongest BM25 matches: a turn is
+ *                      embedded with its speaker's name ("Anna: ..."), so a question naming Anna finds any short
+ *                      turn of hers about as close as the one that answers; without the name the vector compares
+ *                      what is asked with what was said, and the speaker step weighs whose turn it is. BM25
+ *                      searches first (its top 20 at least, also when BM25 is otherwise off) and the question
+ *                      is embedded once (default true: it gained on both halves of LoCoMo, plain and with a
+ *                      longer history, and on the small conversations, see docs/BENCHMARKS.md, eighth round)
  */
 public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
                            double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
@@ -115,7 +123,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
                            int temporalCandidates, double periodWeight, double recencyWeight,
                            double speakerWeight, double sessionSpread, double presentWeight, double denseSpan,
                            double sameMatterCosine, int lexicalFullAt, double feedbackWeight, double sessionWeight,
-                           double factWeight) {
+                           double factWeight, boolean namelessDense) {
     /** Default {@link #supersededFactor()}. */
     public static final double DEFAULT_SUPERSEDED_FACTOR = 0.5;
     /** Default {@link #speakerWeight()}. */
@@ -243,7 +251,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         return new RecallConfig(100, 100, 60, 1.0, 1.0, 0.0, 20, 0.0, 0.0, 0.0, 0.0, DEFAULT_SUPERSEDED_FACTOR,
                 Fusion.SCORES, 10, 0.5, 0.0, DEFAULT_SPEAKER_WEIGHT, DEFAULT_SESSION_SPREAD,
                 DEFAULT_PRESENT_WEIGHT, DEFAULT_DENSE_SPAN, DEFAULT_SAME_MATTER_COSINE, DEFAULT_LEXICAL_FULL_AT,
-                DEFAULT_FEEDBACK_WEIGHT, DEFAULT_SESSION_WEIGHT, DEFAULT_FACT_WEIGHT);
+                DEFAULT_FEEDBACK_WEIGHT, DEFAULT_SESSION_WEIGHT, DEFAULT_FACT_WEIGHT, true);
     }
 
     /** A builder starting from the defaults. */
@@ -253,7 +261,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     /** A builder starting from these settings. */
     public Builder toBuilder() {
-        return new Builder(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight, denseSpan, sameMatterCosine, lexicalFullAt, feedbackWeight, sessionWeight, factWeight);
+        return new Builder(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight, denseSpan, sameMatterCosine, lexicalFullAt, feedbackWeight, sessionWeight, factWeight, namelessDense);
     }
 
     /** Names each setting of a {@link RecallConfig}; {@link #build()} validates them. Not thread-safe. */
@@ -283,11 +291,13 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
         private double feedbackWeight;
         private double sessionWeight;
         private double factWeight;
+        private boolean namelessDense;
 
-        private Builder(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight, double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight, double diversity, double retentionWeight, double supersededFactor, Fusion fusion, int temporalCandidates, double periodWeight, double recencyWeight, double speakerWeight, double sessionSpread, double presentWeight, double denseSpan, double sameMatterCosine, int lexicalFullAt, double feedbackWeight, double sessionWeight, double factWeight) {
+        private Builder(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight, double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight, double diversity, double retentionWeight, double supersededFactor, Fusion fusion, int temporalCandidates, double periodWeight, double recencyWeight, double speakerWeight, double sessionSpread, double presentWeight, double denseSpan, double sameMatterCosine, int lexicalFullAt, double feedbackWeight, double sessionWeight, double factWeight, boolean namelessDense) {
             this.feedbackWeight = feedbackWeight;
             this.sessionWeight = sessionWeight;
             this.factWeight = factWeight;
+            this.namelessDense = namelessDense;
             this.denseSpan = denseSpan;
             this.sameMatterCosine = sameMatterCosine;
             this.lexicalFullAt = lexicalFullAt;
@@ -462,9 +472,15 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
             return this;
         }
 
+        /** Whether the question's vector leaves out the names of the speakers it names (see {@link #namelessDense()}). */
+        public Builder namelessDense(boolean namelessDense) {
+            this.namelessDense = namelessDense;
+            return this;
+        }
+
         /** The settings, validated: an {@link InvalidInputException} names the first bad one. */
         public RecallConfig build() {
-            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight, denseSpan, sameMatterCosine, lexicalFullAt, feedbackWeight, sessionWeight, factWeight);
+            return new RecallConfig(lexicalTopN, denseTopN, rrfK, lexicalWeight, denseWeight, routingWeight, episodeTopN, contiguityWeight, temporalWeight, diversity, retentionWeight, supersededFactor, fusion, temporalCandidates, periodWeight, recencyWeight, speakerWeight, sessionSpread, presentWeight, denseSpan, sameMatterCosine, lexicalFullAt, feedbackWeight, sessionWeight, factWeight, namelessDense);
         }
     }
 
@@ -511,13 +527,14 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
 
     /**
      * Plain fusion: every step after it (routing, contiguity, temporal, diversity, retention,
-     * supersession, recency, speaker, session spread, newer first, feedback, sessions first, facts as keys) off, and each list at its configured
+     * supersession, recency, speaker, session spread, newer first, feedback, sessions first, facts as keys, the
+     * nameless question vector) off, and each list at its configured
      * weight whatever the store's size ({@code lexicalFullAt} 0).
      */
     public RecallConfig flat() {
         return toBuilder().routingWeight(0).contiguityWeight(0).temporalWeight(0).periodWeight(0).diversity(0).retentionWeight(0)
                 .supersededFactor(1.0).recencyWeight(0).speakerWeight(0).sessionSpread(0).presentWeight(0).sameMatterCosine(0)
-                .lexicalFullAt(0).feedbackWeight(0).sessionWeight(0).factWeight(0)
+                .lexicalFullAt(0).feedbackWeight(0).sessionWeight(0).factWeight(0).namelessDense(false)
                 .build();
     }
 

@@ -59,6 +59,9 @@ public final class Pipelines {
         rows.put("bm25", (loci, scope, q) -> loci.recall(scope, q, hybrid.lexicalOnly()));
         rows.put("dense", (loci, scope, q) -> loci.recall(scope, q, hybrid.denseOnly()));
         rows.put("hybrid", (loci, scope, q) -> loci.recall(scope, q, hybrid));
+        // the question's vector without the speakers' names it holds (on by default, off in the plain rows)
+        var namelessDense = hybrid.denseOnly().toBuilder().namelessDense(true).build();
+        rows.put("dense+nameless", (loci, scope, q) -> loci.recall(scope, q, namelessDense));
         var routing = hybrid.withRouting(ROUTING);
         var contiguity = hybrid.withContiguity(CONTIGUITY);
         var temporal = hybrid.toBuilder().temporalWeight(TEMPORAL).periodWeight(1.0).build();
@@ -127,6 +130,9 @@ public final class Pipelines {
         addWeighted(rows, "loci+facts", FACT_KEYS, new double[] {0.5}, (c, w) -> c.toBuilder().factWeight(w).build());
         rows.put("loci+feedback+facts", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().feedbackWeight(FEEDBACK).factWeight(FACT_KEYS).build()));
+        // the question's vector with the speakers' names it holds (the eighth round turned it off)
+        rows.put("loci-nameless", (loci, scope, q) -> loci.recall(scope, q,
+                loci.config().recall().toBuilder().namelessDense(false).build()));
         rows.put(DEFAULT, LociEngine::recall);
         return rows;
     }

@@ -163,6 +163,9 @@ public final class RecallPipeline {
             "\\bwhen\\b|\\bwhat (date|day|year|month|time)\\b|\\bhow long ago\\b|\\bwhich (year|month|day)\\b",
             Pattern.CASE_INSENSITIVE);
 
+    /** How many of the strongest BM25 matches say whose names a question holds ({@link RecallConfig#namelessDense()}). */
+    static final int NAME_HITS = 20;
+
     private static final Pattern PRESENT_QUESTION = Pattern.compile(
             "\\b(now|currently|current|these days|nowadays|at the moment|at present|right now|still|anymore|any more"
                     + "|latest|most recent|most recently|newest|so far)\\b",
@@ -204,7 +207,6 @@ public final class RecallPipeline {
             throw new InvalidInputException("query", "is required");
         }
         long start = System.nanoTime();
-        Embedding vector = config.denseTopN() > 0 ? embedder.embedQuery(query.text()) : null;
         Set<Kind> kinds = query.kinds().isEmpty() ? DEFAULT_KINDS : query.kinds();
         Instant now = clock.instant();
         Instant asOf = query.asOf() != null ? query.asOf() : now;
@@ -218,7 +220,20 @@ public final class RecallPipeline {
 
         Map<String, Candidate> candidates = new HashMap<>();
         int order = 0;
-        SearchHits hits = search(filter, query.text(), vector, config.lexicalTopN(), config.denseTopN());
+        Embedding vector;
+        SearchHits hits;
+        if (config.denseTopN() > 0 && config.namelessDense()) {
+            // BM25 first: its strongest matches say whose names the question holds, which the vector leaves out
+            List<StoreHit> lexical = search(filter, query.text(), null, Math.max(config.lexicalTopN(), NAME_HITS), 0)
+                    .lexical();
+            String nameless = withoutSpeakers(query.text(), lexical, loaded);
+            vector = embedder.embedQuery(nameless);
+            hits = new SearchHits(lexical.subList(0, Math.min(config.lexicalTopN(), lexical.size())),
+                    search(filter, query.text(), vector, 0, config.denseTopN()).dense());
+        } else {
+            vector = config.denseTopN() > 0 ? embedder.embedQuery(query.text()) : null;
+            hits = search(filter, query.text(), vector, config.lexicalTopN(), config.denseTopN());
+        }
         if (config.lexicalFullAt() > 0 && config.lexicalTopN() > 0 && config.lexicalWeight() > 0) {
             // every later search of this recall (routing, period) ranges over no more memories than this one
             config = config.toBuilder().lexicalWeight(config.lexicalWeight()
@@ -825,8 +840,45 @@ public final class RecallPipeline {
         if (name.length() < 2) {
             return false;
         }
-        return Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(name) + "(?![\\p{L}\\p{N}])",
-                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(text).find();
+        return namePattern(name, "").matcher(text).find();
+    }
+
+    private static Pattern namePattern(String name, String suffix) {
+        return Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(name) + suffix + "(?![\\p{L}\\p{N}])",
+                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+    }
+
+    /**
+     * The question as its vector is embedded: the name of every speaker of its {@link #NAME_HITS} strongest BM25
+     * matches that it names, put as "their" when possessive ("Anna's", "Anna’s") and "they" otherwise. The
+     * speaker step weighs whose turn a candidate is; in the vector the name would make every turn of that
+     * speaker close to the question (the turns are embedded as "Anna: ..."). A name counts only as written
+     * with a capital, and a speaker named after its role ("user", "assistant") has no name to leave out: the
+     * word is then the question's own ("the user interface").
+     */
+    String withoutSpeakers(String question, List<StoreHit> lexical, Loaded loaded) {
+        String out = question;
+        Set<String> seen = new HashSet<>();
+        for (StoreHit hit : lexical.subList(0, Math.min(NAME_HITS, lexical.size()))) {
+            Memory m = loaded.get(hit.id()).orElse(null);
+            String speaker = m == null || m.speaker() == null ? null : m.speaker().strip();
+            if (speaker == null || speaker.length() < 2 || !seen.add(speaker) || speaker.equalsIgnoreCase(m.role())) {
+                continue;
+            }
+            out = withoutName(out, speaker);
+        }
+        return out;
+    }
+
+    /** {@code text} with {@code name}, where written with a capital, put as "their" (possessive) or "they". */
+    static String withoutName(String text, String name) {
+        String out = replaceCapitalised(namePattern(name, "(?:'s|\u2019s)"), text, "their");
+        return replaceCapitalised(namePattern(name, ""), out, "they");
+    }
+
+    private static String replaceCapitalised(Pattern name, String text, String with) {
+        return name.matcher(text).replaceAll(r -> Character.isUpperCase(r.group().charAt(0)) ? with
+                : java.util.regex.Matcher.quoteReplacement(r.group()));
     }
 
     /**

@@ -33,6 +33,8 @@ final class FakeStore implements MemoryStore, Embedder {
     int countCalls;
     /** The vectors of the kNN searches made, in order. */
     final List<Embedding> denseQueries = new java.util.ArrayList<>();
+    /** The texts embedded as questions, in order. */
+    final List<String> questions = new java.util.ArrayList<>();
 
     void add(Memory m, Embedding vector) {
         memories.put(m.id(), m);
@@ -146,6 +148,7 @@ final class FakeStore implements MemoryStore, Embedder {
 
     @Override
     public Embedding embedQuery(String text) {
+        questions.add(text);
         return Embedding.of(new float[] {1, 0, 0});
     }
 
