@@ -53,9 +53,11 @@ package dev.loci;
  * @param speakerWeight when the question names whoever said a candidate ("what did Anna say
  *                      about ..."), the share by which that candidate is raised, among the
  *                      strongest: a name says whose turn it is, not what the turn is about, so
- *                      it raises a relevant turn a little rather than counting as a matched word
- *                      of its own (0..1, default 0.2: it gained on both halves of LoCoMo and
- *                      on the small conversations, see docs/BENCHMARKS.md)
+ *                      it raises a relevant turn rather than counting as a matched word of its
+ *                      own; a speaker named by person ("my", "you": the user's or the agent's
+ *                      turns) is raised by half of it (0..1, default 0.4 since the question's vector
+ *                      leaves names out ({@code namelessDense}), which left the speaker step the only
+ *                      one to weigh them: 0.2 before; see docs/BENCHMARKS.md, eighth round)
  * @param sessionSpread how much each result already placed from the same session counts against
  *                      the next one from it: among the strongest candidates, places go by
  *                      {@code score x (1 - sessionSpread)^(results placed from its session)}, so an
@@ -127,7 +129,7 @@ public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexi
     /** Default {@link #supersededFactor()}. */
     public static final double DEFAULT_SUPERSEDED_FACTOR = 0.5;
     /** Default {@link #speakerWeight()}. */
-    public static final double DEFAULT_SPEAKER_WEIGHT = 0.2;
+    public static final double DEFAULT_SPEAKER_WEIGHT = 0.4;
     /** Default {@link #sessionSpread()}. */
     public static final double DEFAULT_SESSION_SPREAD = 0.0;
     /** Default {@link #denseSpan()}. */

@@ -23,6 +23,12 @@ class SpeakerRecallTest {
         return rig.loci().recall(PAIR, RecallQuery.of(question).withK(2), config).results();
     }
 
+    /** The share of its score before the speaker step by which that step raised a result. */
+    private static double raisedBy(Recalled r) {
+        double raise = r.signal(RecallPipeline.SPEAKER).orElseThrow().contribution();
+        return raise / (r.score() - raise);
+    }
+
     @Test
     void theNamedSpeakersTurnRisesAboveAnEqualMatchBySomeoneElse() {
         rig.loci().remember(PAIR, List.of(
@@ -34,6 +40,7 @@ class SpeakerRecallTest {
         assertEquals("ben", on.get(0).memory().clientId());
         assertTrue(on.get(0).signal(RecallPipeline.SPEAKER).isPresent());
         assertTrue(on.get(1).signal(RecallPipeline.SPEAKER).isEmpty(), "Ana is not named");
+        assertEquals(0.2, raisedBy(on.get(0)), 1e-9, "a name raises by the whole weight");
         assertTrue(ask("What colour did Ben paint the fence?", 0).stream()
                 .allMatch(r -> r.signal(RecallPipeline.SPEAKER).isEmpty()), "off at 0");
     }
@@ -49,6 +56,7 @@ class SpeakerRecallTest {
         assertEquals("user", mine.get(0).memory().clientId());
         assertTrue(mine.get(0).signal(RecallPipeline.SPEAKER).isPresent());
         assertTrue(mine.get(1).signal(RecallPipeline.SPEAKER).isEmpty(), "the assistant's turn is not the asker's");
+        assertEquals(0.1, raisedBy(mine.get(0)), 1e-9, "a person (my, you) raises by half the weight");
         assertTrue(ask("What colour is the fence?", 0.2).stream()
                 .allMatch(r -> r.signal(RecallPipeline.SPEAKER).isEmpty()), "a question not in the first person names nobody");
         // asked what the agent said, the question names the agent's turns instead

@@ -133,6 +133,11 @@ public final class Pipelines {
         // the question's vector with the speakers' names it holds (the eighth round turned it off)
         rows.put("loci-nameless", (loci, scope, q) -> loci.recall(scope, q,
                 loci.config().recall().toBuilder().namelessDense(false).build()));
+        // the speaker step at its weight before the eighth round (0.2; names and persons alike then) and above it
+        for (double w : new double[] {0.2, 0.6}) {
+            rows.put("loci+speaker" + w, (loci, scope, q) -> loci.recall(scope, q,
+                    loci.config().recall().toBuilder().speakerWeight(w).build()));
+        }
         rows.put(DEFAULT, LociEngine::recall);
         return rows;
     }

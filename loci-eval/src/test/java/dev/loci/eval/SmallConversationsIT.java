@@ -29,13 +29,14 @@ class SmallConversationsIT {
      * 2026-12-05, 16 since the "when" preference is off by default (it won one case here and
      * 0.01 MRR on LoCoMo, while on long histories of another kind the temporal steps cost recall;
      * docs/BENCHMARKS.md); 17 since BM25's weight shrinks on stores of fewer than 100 memories (a reworded
-     * case: on a handful of turns a one-word BM25 match no longer outweighs what dense finds); 15 since the
+     * case: on a handful of turns a one-word BM25 match no longer outweighs what dense finds); 15 when the
      * question's vector leaves out the speakers' names (2026-12-06): it loses two reworded cases, one where the
      * name was what told the answer from another speaker's turn sharing the question's word, one a near tie
      * between two turns of the same speaker, while dense alone gains the three "name" cases it lost and LoCoMo
-     * gains on both halves (docs/BENCHMARKS.md, eighth round).
+     * gains on both halves (docs/BENCHMARKS.md, eighth round); 16 with the speaker step at 0.4 in the same
+     * round (a "name" case).
      */
-    static final int DEFAULT_FLOOR = 15;
+    static final int DEFAULT_FLOOR = 16;
 
     @TempDir
     Path dir;

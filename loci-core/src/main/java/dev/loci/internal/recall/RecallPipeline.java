@@ -63,10 +63,10 @@ import java.util.regex.Pattern;
  *       share ({@code periodWeight}) of its fused score to what it finds; and (off by default) for a
  *       question asking when something happened, the strongest few ({@code temporalCandidates}) whose
  *       text names a time are raised by {@code temporalWeight x} their score;</li>
- *   <li>speaker: when the question names whoever said a candidate, by name or by person (a
- *       first-person question names the user's turns, one about what "you" said the agent's), it
- *       rises by {@code speakerWeight x} its score (the name says whose turn it is; it is not a
- *       matched word);</li>
+ *   <li>speaker: when the question names whoever said a candidate, it rises by {@code speakerWeight x}
+ *       its score (the name says whose turn it is; it is not a matched word, and the question's vector
+ *       leaves it out), and by half that when the question names the speaker by person (a first-person
+ *       question names the user's turns, one about what "you" said the agent's);</li>
  *   <li>recency (off by default; for questions about the present, {@code presentWeight}): the
  *       strongest candidates from later days are raised a little, so of two equally relevant
  *       statements the newer comes first;</li>
@@ -792,9 +792,11 @@ public final class RecallPipeline {
     }
 
     /**
-     * Raises the candidates whose speaker the question names by {@code weight x} their score. Only
-     * candidates that could reach the top k that way are looked at (each is loaded): the walk down
-     * the ranking stops where even a raised score stays below the k-th.
+     * Raises the candidates whose speaker the question names by {@code weight x} their score, and those
+     * of the role it names by person ("my", "you") by half that: a name says whose turn is meant, while a
+     * question put to the agent may well ask about what the user said. Only candidates that could reach
+     * the top k that way are looked at (each is loaded): the walk down the ranking stops where even a
+     * raised score stays below the k-th.
      */
     private static void preferNamedSpeakers(double weight, String question, int k, Map<String, Candidate> candidates,
                                             Loaded loaded) {
@@ -813,9 +815,10 @@ public final class RecallPipeline {
             }
             Memory m = loaded.get(c.id).orElse(null);
             String speaker = m == null ? null : m.speaker();
+            boolean byName = speaker != null && named.computeIfAbsent(speaker, s -> names(question, s));
             boolean byRole = askedRole != null && m != null && askedRole.equalsIgnoreCase(m.role());
-            if (byRole || speaker != null && named.computeIfAbsent(speaker, s -> names(question, s))) {
-                double raise = weight * c.score;
+            if (byName || byRole) {
+                double raise = (byName ? weight : weight / 2) * c.score;
                 c.score += raise;
                 c.signals.add(new Signal(SPEAKER, rank, 1.0, raise));
             }
