@@ -4,6 +4,9 @@ import static dev.loci.testkit.TestMemories.stored;
 import static dev.loci.testkit.TestMemories.turn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.jackson.Jackson3JsonpMapper;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
 import dev.loci.Scope;
 import dev.loci.spi.SearchFilter;
 import dev.loci.spi.SearchRequest;
@@ -13,7 +16,11 @@ import dev.loci.testkit.ElasticsearchCluster;
 import dev.loci.testkit.HashingEmbedder;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.http.HttpHost;
+import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,13 +76,38 @@ class ScopedStatisticsIT {
     }
 
     @Test
-    void aFilterKeepingTheWholeShardScoresAsBefore() {
-        // Ben's 100 memories are all that hold "pie": among the tenant's 110 as on the shard
+    void aWordInEveryMemorySearchedWeighsAlmostNothing() {
+        // Ben's 100 memories are all that hold "pie": rare-ish among the tenant's 110, in every one of his
         double tenant = score(Scope.tenant("t1"), "pie", "ben7");
-        double expectedTenant = ScopedIdf.idf(110, 100);
         double ben = score(BEN, "pie", "ben7");
-        double expectedBen = ScopedIdf.idf(100, 100);
-        assertEquals(expectedBen / expectedTenant, ben / tenant, 1e-4);
+        double expected = ScopedIdf.idf(100, 100) / ScopedIdf.idf(110, 100);
+        assertEquals(expected, ben / tenant, 1e-4 * expected);
+    }
+
+    @Test
+    void aFilterKeepingTheWholeShardScoresAsThePlainQuery() throws Exception {
+        // a fresh index holds one tenant: its filter keeps every document of the shard
+        Map<String, Double> plain = plainScores("zebra appl");
+        List<StoreHit> hits = search(Scope.tenant("t1"), "zebra apple");
+        assertEquals(110, hits.size());
+        assertEquals(plain.size(), hits.size());
+        for (StoreHit h : hits) {
+            assertEquals(plain.get(h.id()), h.score(), 1e-6, h.id());
+        }
+    }
+
+    /** The scores of the plain match query the store asked before, asked by a client of its own: id to score. */
+    private static Map<String, Double> plainScores(String analysed) throws Exception {
+        try (RestClient rest = RestClient.builder(HttpHost.create(ElasticsearchCluster.url())).build()) {
+            var client = new ElasticsearchClient(new RestClientTransport(rest, new Jackson3JsonpMapper()));
+            var r = client.search(s -> s.index(index).routing("t1").preference("t1").size(200)
+                    .query(q -> q.bool(b -> b.must(m -> m.match(t -> t.field(EsDocument.TEXT).query(analysed)
+                            .analyzer("whitespace"))).filter(Queries.term(EsDocument.TENANT, "t1"))))
+                    .source(src -> src.filter(f -> f.includes(EsDocument.ID))), EsDocument.class);
+            var out = new HashMap<String, Double>();
+            r.hits().hits().forEach(h -> out.put(h.source().id(), h.score()));
+            return out;
+        }
     }
 
     @Test
