@@ -71,6 +71,10 @@ import org.elasticsearch.client.RestClient;
  *       memory id in two tenants is two documents, and every get, delete and update names the
  *       tenant twice (id and routing). Every search and count is routed by the tenant and filtered
  *       on it ({@link Queries}); only {@link #expired} and {@link #stats} span tenants.</li>
+ *   <li>BM25 weighs a word by how rare it is among the memories a search's filter keeps, not
+ *       over the tenant's shard (which holds other tenants and users): the shard's and the
+ *       filter's counts are read first and each word's term query boosted to the filtered idf
+ *       ({@link #search}, {@link ScopedIdf}).</li>
  *   <li>Durability: the index fsyncs its translog on every request
  *       ({@code index.translog.durability: request}); a write waits for
  *       {@link ElasticsearchStoreConfig#waitForActiveShards()} copies before it starts and returns
