@@ -1,5 +1,6 @@
 package dev.loci.store.elasticsearch;
 
+import co.elastic.clients.elasticsearch.ElasticsearchAsyncClient;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.Refresh;
@@ -52,6 +53,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.http.HttpHost;
 import org.elasticsearch.client.RestClient;
@@ -67,6 +71,10 @@ import org.elasticsearch.client.RestClient;
  *       memory id in two tenants is two documents, and every get, delete and update names the
  *       tenant twice (id and routing). Every search and count is routed by the tenant and filtered
  *       on it ({@link Queries}); only {@link #expired} and {@link #stats} span tenants.</li>
+ *   <li>BM25 weighs a word by how rare it is among the memories a search's filter keeps, not
+ *       over the tenant's shard (which holds other tenants and users): the shard's and the
+ *       filter's counts are read first and each word's term query boosted to the filtered idf
+ *       ({@link #search}, {@link ScopedIdf}).</li>
  *   <li>Durability: the index fsyncs its translog on every request
  *       ({@code index.translog.durability: request}); a write waits for
  *       {@link ElasticsearchStoreConfig#waitForActiveShards()} copies before it starts and returns
@@ -113,18 +121,24 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
     private static final int MGET_CHUNK = 1000;
     private static final int MAX_ID_BYTES = 512;
     private static final int ACCESS_RETRIES = 50;
+    private static final System.Logger LOG = System.getLogger(ElasticsearchMemoryStore.class.getName());
 
     private final ElasticsearchStoreConfig config;
     private final String index;
     private final RestClient rest;
     private final ElasticsearchClient client;
+    /** The same transport, for requests sent together (a search's BM25 statistics and its kNN). */
+    private final ElasticsearchAsyncClient async;
     private final EnglishTokens tokens = new EnglishTokens();
+    private final AtomicBoolean statisticsFailureLogged = new AtomicBoolean();
 
     private ElasticsearchMemoryStore(ElasticsearchStoreConfig config, RestClient rest) {
         this.config = config;
         this.index = config.index();
         this.rest = rest;
-        this.client = new ElasticsearchClient(new RestClientTransport(rest, new Jackson3JsonpMapper()));
+        var transport = new RestClientTransport(rest, new Jackson3JsonpMapper());
+        this.client = new ElasticsearchClient(transport);
+        this.async = new ElasticsearchAsyncClient(transport);
     }
 
     /**
@@ -496,40 +510,129 @@ public final class ElasticsearchMemoryStore implements MemoryStore, AccessRecord
         return out;
     }
 
+    /**
+     * BM25 and kNN, the two sent at once. BM25 weighs each word by how rare it is among the memories
+     * the filter keeps, as the embedded store does ({@link ScopedIdf}), not over the whole shard:
+     * <ol>
+     *   <li>the words' shard statistics ({@code _termvectors} of an artificial document holding the
+     *       query's terms, routed and preferred as the search, so it reads the same shard copy) and
+     *       their counts under the filter (one {@code size: 0} search: its total hits and a
+     *       {@code filters} aggregation of one {@code term} query per word), the two at once;</li>
+     *   <li>the search: a {@code term} query per word still found under the filter, boosted by
+     *       {@code idf(scoped) / idf(shard)}, with the filter.</li>
+     * </ol>
+     * When the filter keeps every document of the shard, the plain query is asked (the statistics
+     * are already its own). Approximate where Elasticsearch is: shard statistics count deleted
+     * documents not yet merged away (as the embedded store's index statistics do), a refresh
+     * between the two reads can move a count by what it published, and the average length stays
+     * the shard's. If the statistics cannot be read, the plain query is asked (logged once), so a
+     * failure there never fails a recall that would have succeeded before.
+     */
     @Override
     public SearchHits search(SearchRequest request) {
         String tenant = request.filter().scope().tenant();
         Query filter = Queries.filter(request.filter());
-        List<StoreHit> lexical = List.of();
         List<String> terms = request.lexicalTopN() > 0 ? tokens.queryTerms(request.text()) : List.of();
+        CompletableFuture<List<StoreHit>> dense = request.denseTopN() > 0 ? dense(request, tenant, filter)
+                : CompletableFuture.completedFuture(List.of());
         try {
-            if (!terms.isEmpty()) {
-                var r = client.search(s -> s.index(index).routing(tenant).preference(tenant)
-                        .query(q -> q.bool(b -> b.must(m -> m.match(t -> t.field(EsDocument.TEXT)
-                                .query(String.join(" ", terms)).analyzer("whitespace"))).filter(filter)))
-                        .size(request.lexicalTopN()).source(src -> src.filter(f -> f.includes(EsDocument.ID)))
-                        .trackTotalHits(t -> t.enabled(false)), EsDocument.class);
-                lexical = r.hits().hits().stream().map(h -> new StoreHit(h.source().id(), h.score())).toList();
-            }
-            List<StoreHit> dense = List.of();
-            if (request.denseTopN() > 0) {
-                int k = request.denseTopN();
-                var vector = new ArrayList<Float>(request.vector().dimensions());
-                for (float v : request.vector().toArray()) {
-                    vector.add(v);
-                }
-                var r = client.search(s -> s.index(index).routing(tenant).preference(tenant)
-                        .knn(n -> n.field(EsDocument.VECTOR).queryVector(vector).k(k)
-                                .numCandidates(Math.min(10_000, Math.max(100, 2 * k))).filter(filter)
-                                .rescoreVector(v -> v.oversample(2f)))
-                        .size(k).source(src -> src.filter(f -> f.includes(EsDocument.ID))), EsDocument.class);
-                // cosine scores come as (1 + cos) / 2; report the cosine itself, as the Lucene store does
-                dense = r.hits().hits().stream().map(h -> new StoreHit(h.source().id(), 2.0 * h.score() - 1.0))
-                        .toList();
-            }
-            return new SearchHits(lexical, dense);
+            List<StoreHit> lexical = terms.isEmpty() ? List.of() : lexical(tenant, filter, terms, request.lexicalTopN());
+            return new SearchHits(lexical, join(dense));
         } catch (IOException | RuntimeException e) {
+            dense.cancel(true);
             throw Failures.of("search", e);
+        }
+    }
+
+    private List<StoreHit> lexical(String tenant, Query filter, List<String> terms, int topN) throws IOException {
+        ScopedIdf stats = scopedStatistics(tenant, filter, terms);
+        Query query;
+        if (stats == null || stats.keepsWholeShard()) {
+            query = Query.of(q -> q.bool(b -> b.must(m -> m.match(t -> t.field(EsDocument.TEXT)
+                    .query(String.join(" ", terms)).analyzer("whitespace"))).filter(filter)));
+        } else {
+            Map<String, Float> boosts = stats.boosts(terms);
+            if (boosts.isEmpty()) {
+                return List.of(); // no memory in scope holds any of the words
+            }
+            query = Query.of(q -> q.bool(b -> {
+                boosts.forEach((term, boost) -> b.should(s -> s.term(t -> t.field(EsDocument.TEXT).value(term)
+                        .boost(boost))));
+                return b.minimumShouldMatch("1").filter(filter);
+            }));
+        }
+        var r = client.search(s -> s.index(index).routing(tenant).preference(tenant).query(query).size(topN)
+                .source(src -> src.filter(f -> f.includes(EsDocument.ID))).trackTotalHits(t -> t.enabled(false)),
+                EsDocument.class);
+        return r.hits().hits().stream().map(h -> new StoreHit(h.source().id(), h.score())).toList();
+    }
+
+    /** The words' statistics on the tenant's shard and under the filter, or null if they could not be read. */
+    private ScopedIdf scopedStatistics(String tenant, Query filter, List<String> terms) {
+        try {
+            // the client sends routing in the body, where the cluster does not route an artificial document by it
+            var shard = async.withTransportOptions(o -> o.setParameter("routing", tenant))
+                    .termvectors(t -> t.index(index).preference(tenant)
+                    .doc(Map.of(EsDocument.TEXT, String.join(" ", terms))).fields(EsDocument.TEXT)
+                    .termStatistics(true).fieldStatistics(true).positions(false).offsets(false).payloads(false));
+            List<Query> each = terms.stream().map(t -> Queries.term(EsDocument.TEXT, t)).toList();
+            var scoped = async.search(s -> s.index(index).routing(tenant).preference(tenant).size(0).query(filter)
+                    .trackTotalHits(t -> t.enabled(true))
+                    .aggregations("df", a -> a.filters(f -> f.filters(b -> b.array(each)))), Void.class);
+            var vector = join(shard).termVectors().get(EsDocument.TEXT);
+            var counted = join(scoped);
+            long inScope = counted.hits().total().value();
+            var buckets = counted.aggregations().get("df").filters().buckets().array();
+            var scopedDf = new HashMap<String, Long>();
+            for (int i = 0; i < terms.size(); i++) {
+                scopedDf.put(terms.get(i), buckets.get(i).docCount());
+            }
+            var shardDf = new HashMap<String, Long>();
+            long shardDocs = 0;
+            if (vector != null) { // absent when no document of the shard has text yet
+                shardDocs = vector.fieldStatistics() == null ? 0 : vector.fieldStatistics().docCount();
+                vector.terms().forEach((t, st) -> shardDf.put(t, st.docFreq() == null ? 0L : st.docFreq()));
+            }
+            return new ScopedIdf(shardDocs, shardDf, inScope, scopedDf);
+        } catch (IOException | RuntimeException e) {
+            if (statisticsFailureLogged.compareAndSet(false, true)) {
+                LOG.log(System.Logger.Level.WARNING, "BM25 weighs words over the whole shard: the statistics of the "
+                        + "memories searched could not be read (" + Failures.of("term statistics", e).getMessage()
+                        + "); logged once");
+            }
+            return null;
+        }
+    }
+
+    private CompletableFuture<List<StoreHit>> dense(SearchRequest request, String tenant, Query filter) {
+        int k = request.denseTopN();
+        var vector = new ArrayList<Float>(request.vector().dimensions());
+        for (float v : request.vector().toArray()) {
+            vector.add(v);
+        }
+        // cosine scores come as (1 + cos) / 2; report the cosine itself, as the Lucene store does
+        return async.search(s -> s.index(index).routing(tenant).preference(tenant)
+                .knn(n -> n.field(EsDocument.VECTOR).queryVector(vector).k(k)
+                        .numCandidates(Math.min(10_000, Math.max(100, 2 * k))).filter(filter)
+                        .rescoreVector(v -> v.oversample(2f)))
+                .size(k).source(src -> src.filter(f -> f.includes(EsDocument.ID))), EsDocument.class)
+                .thenApply(r -> r.hits().hits().stream().map(h -> new StoreHit(h.source().id(), 2.0 * h.score() - 1.0))
+                        .toList());
+    }
+
+    /** The future's value, with the request's own failure (not the future's wrapper) thrown. */
+    private static <T> T join(CompletableFuture<T> f) throws IOException {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
         }
     }
 

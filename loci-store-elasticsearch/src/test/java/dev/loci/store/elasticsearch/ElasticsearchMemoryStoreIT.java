@@ -29,12 +29,6 @@ class ElasticsearchMemoryStoreIT extends MemoryStoreContract {
         return false;
     }
 
-    /** Elasticsearch's BM25 counts words per shard, over every user routed to it, not per user. */
-    @Override
-    protected boolean weighsWordsAmongTheMemoriesSearched() {
-        return false;
-    }
-
     @AfterEach
     void dropIndex() {
         indices.values().forEach(TestIndices::delete);
