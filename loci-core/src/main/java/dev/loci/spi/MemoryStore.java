@@ -46,6 +46,19 @@ public interface MemoryStore extends AutoCloseable {
         return out;
     }
 
+    /**
+     * The memories of these ids present in this tenant, by id (absent ids are left out). Recall reads
+     * the strongest candidates of a question this way; a store that can read several ids in one request
+     * should. The default looks each id up with {@link #get}.
+     */
+    default Map<String, Memory> getAll(String tenant, Collection<String> ids) {
+        Map<String, Memory> out = new java.util.LinkedHashMap<>();
+        for (String id : ids) {
+            get(tenant, id).ifPresent(m -> out.put(id, m));
+        }
+        return out;
+    }
+
     /** Removes the memory durably; returns whether it existed in this tenant. */
     boolean delete(String tenant, String id);
 

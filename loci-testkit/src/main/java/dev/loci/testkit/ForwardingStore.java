@@ -51,6 +51,11 @@ public abstract class ForwardingStore implements MemoryStore {
     }
 
     @Override
+    public Map<String, Memory> getAll(String tenant, Collection<String> ids) {
+        return delegate.getAll(tenant, ids);
+    }
+
+    @Override
     public boolean delete(String tenant, String id) {
         return delegate.delete(tenant, id);
     }

@@ -143,6 +143,15 @@ public abstract class MemoryStoreContract {
     }
 
     @Test
+    void severalMemoriesAreReadByIdAtOnceWithinTheirTenant() {
+        Memory a = turn("m1", Scope.user("t1", "u1"), "Anna", "first", T0);
+        Memory b = turn("m2", Scope.user("t1", "u2"), "Ben", "second", T0.plusSeconds(1));
+        store.write(List.of(s(a), s(b), s(turn("m3", Scope.user("t2", "u1"), "Cleo", "elsewhere", T0))));
+        assertEquals(Map.of("m1", a, "m2", b), store.getAll("t1", List.of("m2", "m1", "m3", "missing", "m1")));
+        assertEquals(Map.of(), store.getAll("t1", List.of()));
+    }
+
+    @Test
     void otherTenantNeverSeesIt() {
         store.write(List.of(s(turn("m1", Scope.user("t1", "u1"), "Anna", "secret plans for Lisbon", T0))));
         assertTrue(store.get("t2", "m1").isEmpty(), "get by id across tenants");

@@ -454,6 +454,7 @@ public final class RecallPipeline {
     private static void sessionsFirst(double weight, Map<String, Candidate> candidates, Loaded loaded) {
         List<Candidate> ranked = ranked(candidates);
         List<Candidate> window = ranked.subList(0, Math.min(SESSION_CANDIDATES, ranked.size()));
+        loaded.load(window.stream().map(c -> c.id).toList());
         List<String> sessions = new ArrayList<>(window.size());
         for (Candidate c : window) {
             sessions.add(loaded.get(c.id).map(m -> m.scope().sessionId()).orElse(null));
@@ -862,7 +863,9 @@ public final class RecallPipeline {
     String withoutSpeakers(String question, List<StoreHit> lexical, Loaded loaded) {
         String out = question;
         Set<String> seen = new HashSet<>();
-        for (StoreHit hit : lexical.subList(0, Math.min(NAME_HITS, lexical.size()))) {
+        List<StoreHit> strongest = lexical.subList(0, Math.min(NAME_HITS, lexical.size()));
+        loaded.load(strongest.stream().map(StoreHit::id).toList());
+        for (StoreHit hit : strongest) {
             Memory m = loaded.get(hit.id()).orElse(null);
             String speaker = m == null || m.speaker() == null ? null : m.speaker().strip();
             if (speaker == null || speaker.length() < 2 || !seen.add(speaker) || speaker.equalsIgnoreCase(m.role())) {
@@ -1125,6 +1128,18 @@ public final class RecallPipeline {
 
         Optional<Memory> get(String id) {
             return byId.computeIfAbsent(id, key -> store.get(tenant, key));
+        }
+
+        /** Reads those of these ids not read yet in one call, so a store that can batch reads does. */
+        void load(List<String> ids) {
+            List<String> missing = ids.stream().filter(id -> !byId.containsKey(id)).distinct().toList();
+            if (missing.size() < 2) {
+                return; // one id is read by get as well
+            }
+            Map<String, Memory> found = store.getAll(tenant, missing);
+            for (String id : missing) {
+                byId.put(id, Optional.ofNullable(found.get(id)));
+            }
         }
     }
 
