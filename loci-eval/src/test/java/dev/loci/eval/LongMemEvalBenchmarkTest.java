@@ -35,13 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LongMemEvalBenchmarkTest {
     private static final Path MINI = Fixtures.path("longmemeval-mini.json");
-    private static final List<String> PIPELINES = List.of("bm25", "dense", "hybrid", "hybrid+routing",
+    private static final List<String> PIPELINES = List.of("bm25", "dense", "hybrid", "dense+nameless", "hybrid+routing",
             "hybrid+contiguity", "hybrid+temporal", "hybrid+diversity", "hybrid+retention", "hybrid+supersession", "hybrid+recency",
             "scores", "loci-speaker", "loci+present0.1",
             "loci+spread0.1", "loci-supersession", "loci-period", "loci+when0.2", "loci+lexical0.5", "loci-span", "loci+span0.1",
             "loci+span0.3", "loci+newer", "loci+newer0.7", "loci-newer", "loci+smallbm25at300", "loci-smallbm25",
             "loci+feedback", "loci+feedback0.25", "loci+feedback1.0", "loci-sessions", "loci+sessions0.25",
-            "loci+sessions1.0", "loci+facts", "loci+facts0.5", "loci+feedback+facts", "loci");
+            "loci+sessions1.0", "loci+facts", "loci+facts0.5", "loci+feedback+facts", "loci-nameless",
+            "loci+speaker0.2", "loci+speaker0.6", "loci");
     private static final List<Integer> KS = List.of(1, 3, 5, 10, 30, 50);
     private static final double EPS = 1e-6;
 
