@@ -117,7 +117,8 @@ package dev.loci;
  *                      what is asked with what was said, and the speaker step weighs whose turn it is. BM25
  *                      searches first (its top 20 at least, also when BM25 is otherwise off) and the question
  *                      is embedded once (default true: it gained on both halves of LoCoMo, plain and with a
- *                      longer history, and on the small conversations, see docs/BENCHMARKS.md, eighth round)
+ *                      longer history, and cost two reworded cases of the small conversations, see
+ *                      docs/BENCHMARKS.md, eighth round)
  */
 public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
                            double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,
