@@ -223,11 +223,14 @@ public final class RecallPipeline {
         Embedding vector;
         SearchHits hits;
         if (config.denseTopN() > 0 && config.namelessDense()) {
-            // BM25 first: its strongest matches say whose names the question holds, which the vector leaves out
+            // BM25 first: its strongest matches say whose names the question holds, which the vector half leaves out
             List<StoreHit> lexical = search(filter, query.text(), null, Math.max(config.lexicalTopN(), NAME_HITS), 0)
                     .lexical();
             String nameless = withoutSpeakers(query.text(), lexical, loaded);
-            vector = embedder.embedQuery(nameless);
+            vector = embedder.embedQuery(query.text());
+            if (!nameless.equals(query.text())) {
+                vector = halfway(vector, embedder.embedQuery(nameless));
+            }
             hits = new SearchHits(lexical.subList(0, Math.min(config.lexicalTopN(), lexical.size())),
                     search(filter, query.text(), vector, 0, config.denseTopN()).dense());
         } else {
@@ -874,6 +877,23 @@ public final class RecallPipeline {
             out = withoutName(out, speaker);
         }
         return out;
+    }
+
+    /**
+     * The unit vector halfway between two unit vectors: the question as asked and without the names it
+     * holds, so the name still says a little whose turn is meant (the answer, not another speaker's turn
+     * repeating the question's words) without drawing every short turn of that speaker near.
+     */
+    static Embedding halfway(Embedding asked, Embedding nameless) {
+        float[] a = asked.toArray();
+        float[] b = nameless.toArray();
+        if (a.length != b.length) {
+            return nameless;
+        }
+        for (int i = 0; i < a.length; i++) {
+            a[i] += b[i];
+        }
+        return Embedding.normalized(a);
     }
 
     /** {@code text} with {@code name}, where written with a capital, put as "their" (possessive) or "they". */
