@@ -110,15 +110,16 @@ package dev.loci;
  *                      normalised as the turns' are), and the turn each was read from scores at least this share
  *                      of that, entering the ranking if it was not a candidate (0..1, default 0 = off, see
  *                      docs/BENCHMARKS.md, seventh round)
- * @param namelessDense the question's vector is embedded with the names of the speakers it names put as "they"
- *                      ("their" for "Anna's"), the speakers being those of its strongest BM25 matches: a turn is
- *                      embedded with its speaker's name ("Anna: ..."), so a question naming Anna finds any short
- *                      turn of hers about as close as the one that answers; without the name the vector compares
- *                      what is asked with what was said, and the speaker step weighs whose turn it is. BM25
- *                      searches first (its top 20 at least, also when BM25 is otherwise off) and the question
- *                      is embedded once (default true: it gained on both halves of LoCoMo, plain and with a
- *                      longer history, and cost two reworded cases of the small conversations, see
- *                      docs/BENCHMARKS.md, eighth round)
+ * @param namelessDense the kNN search uses the unit vector halfway between the question as asked and the question
+ *                      with the names of the speakers it names put as "they" ("their" for "Anna's"), the speakers
+ *                      being those of its strongest BM25 matches: a turn is embedded with its speaker's name
+ *                      ("Anna: ..."), so with the name in full a question naming Anna finds any short turn of hers
+ *                      about as close as the one that answers, and without it at all another speaker's turn
+ *                      repeating the question's words can pass the answer; the speaker step weighs whose turn it
+ *                      is. BM25 searches first (its top 20 at least, also when BM25 is otherwise off); a question
+ *                      naming no speaker is embedded once, as asked (default true: it gained on both halves of
+ *                      LoCoMo, plain and with a longer history, and cost a reworded case of the small
+ *                      conversations, see docs/BENCHMARKS.md, eighth round)
  */
 public record RecallConfig(int lexicalTopN, int denseTopN, int rrfK, double lexicalWeight, double denseWeight,
                            double routingWeight, int episodeTopN, double contiguityWeight, double temporalWeight,

@@ -33,8 +33,8 @@ class SmallConversationsIT {
      * question's vector leaves out the speakers' names (2026-12-06): it loses two reworded cases, one where the
      * name was what told the answer from another speaker's turn sharing the question's word, one a near tie
      * between two turns of the same speaker, while dense alone gains the three "name" cases it lost and LoCoMo
-     * gains on both halves (docs/BENCHMARKS.md, eighth round); 16 with the speaker step at 0.4 in the same
-     * round (a "name" case).
+     * gains on both halves (docs/BENCHMARKS.md, eighth round); 16 with the speaker step at 0.4 and the
+     * vector halfway between the question with and without the names, in the same round.
      */
     static final int DEFAULT_FLOOR = 16;
 
